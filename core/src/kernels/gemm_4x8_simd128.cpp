@@ -1,0 +1,17 @@
+// GEMM micro-kernel for WebAssembly SIMD128: 4x8 tile = 8 accumulators + 2 B vectors + 1
+// broadcast, well inside V8's 16 SIMD registers. Kept out of line (never inlined into the
+// driver) so V8 tiers it up on its own.
+#if defined(__wasm_simd128__)
+#include "gemm_kernels.hpp"
+#include "gemm_microkernel.hpp"
+#include "simd_simd128.hpp"
+
+namespace aelab {
+
+__attribute__((noinline)) void gemm_4x8_simd128(int kc, const float* a, const float* b, float* c,
+                                                int ldc, int accumulate) {
+    simd::gemm_microkernel<simd::Simd128, 4, 2>(kc, a, b, c, ldc, accumulate);
+}
+
+}  // namespace aelab
+#endif

@@ -1,0 +1,90 @@
+// Tests for core/src/kernels: the fast gemm() against its scalar twin gemm_ref() at the edges
+// of the register tile (MR, NR) and of the cache blocks (MC, KC, NC), for every transpose.
+#include <doctest/doctest.h>
+
+#include <cmath>
+#include <string>
+#include <vector>
+
+#include "aelab/error.hpp"
+#include "aelab/gemm.hpp"
+#include "aelab/rng.hpp"
+
+namespace {
+
+std::vector<float> random_vector(aelab::Rng& rng, std::size_t n) {
+    std::vector<float> v(n);
+    for (auto& x : v) x = rng.uniform(-1.0f, 1.0f);
+    return v;
+}
+
+void check_gemm(int kernel, aelab::Rng& rng, bool ta, bool tb, int M, int N, int K,
+                bool accumulate) {
+    // Leading dimensions larger than the logical width, so strides are exercised too.
+    const int lda = (ta ? M : K) + 3, ldb = (tb ? K : N) + 1, ldc = N + 2;
+    auto A = random_vector(rng, std::size_t(ta ? K : M) * lda);  // (M, K) or (K, M)
+    auto B = random_vector(rng, std::size_t(tb ? N : K) * ldb);  // (K, N) or (N, K)
+    auto C = random_vector(rng, std::size_t(M) * ldc);           // (M, N)
+    auto C_ref = C;
+    aelab::gemm_with_kernel(kernel, ta, tb, M, N, K, A.data(), lda, B.data(), ldb, C.data(), ldc,
+                            accumulate);
+    aelab::gemm_ref(ta, tb, M, N, K, A.data(), lda, B.data(), ldb, C_ref.data(), ldc, accumulate);
+    float max_err = 0.0f;
+    for (int i = 0; i < M; ++i)
+        for (int j = 0; j < ldc; ++j) {
+            float a = C[i * ldc + j], b = C_ref[i * ldc + j];
+            // Padding columns past N must be untouched: both copies started equal.
+            max_err = std::max(max_err, std::fabs(a - b) / (1.0f + std::fabs(b)));
+        }
+    INFO("gemm ", (ta ? "T" : "N"), (tb ? "T" : "N"), " M=", M, " N=", N, " K=", K,
+         " accumulate=", accumulate, " kernel=", aelab::gemm_kernel_name(kernel));
+    CHECK(max_err < 1e-5f * (1.0f + std::sqrt(float(K))));
+}
+
+}  // namespace
+
+TEST_CASE("gemm: every micro-kernel matches gemm_ref at register-tile edges") {
+    aelab::Rng rng(11);
+    for (int kernel = 0; kernel < aelab::gemm_kernel_count(); ++kernel) {
+        const int mr = aelab::gemm_kernel_mr(kernel), nr = aelab::gemm_kernel_nr(kernel);
+        const int ms[] = {1, mr - 1, mr, mr + 1, 2 * mr, 3 * mr + 1};
+        const int ns[] = {1, nr - 1, nr, nr + 1, 2 * nr, 2 * nr + 3};
+        const int ks[] = {1, 2, 7, 16};
+        for (int M : ms)
+            for (int N : ns)
+                for (int K : ks)
+                    for (int t = 0; t < 4; ++t)
+                        if (M > 0 && N > 0)
+                            check_gemm(kernel, rng, t & 1, t & 2, M, N, K, (M + N + K) & 1);
+    }
+}
+
+TEST_CASE("gemm: every micro-kernel matches gemm_ref across cache blocks") {
+    aelab::Rng rng(12);
+    for (int kernel = 0; kernel < aelab::gemm_kernel_count(); ++kernel) {
+        // Across MC = 96, KC = 256 and NC = 1024, with ragged remainders.
+        check_gemm(kernel, rng, false, false, 97, 33, 257, false);
+        check_gemm(kernel, rng, true, false, 193, 20, 300, true);
+        check_gemm(kernel, rng, false, true, 30, 1030, 40, false);
+        check_gemm(kernel, rng, true, true, 101, 1025, 513, true);
+    }
+}
+
+TEST_CASE("gemm: K = 0 clears or keeps C") {
+    std::vector<float> C = {1, 2, 3, 4};
+    aelab::gemm(false, false, 2, 2, 0, nullptr, 1, nullptr, 2, C.data(), 2, true);
+    CHECK(C == std::vector<float>{1, 2, 3, 4});
+    aelab::gemm(false, false, 2, 2, 0, nullptr, 1, nullptr, 2, C.data(), 2, false);
+    CHECK(C == std::vector<float>{0, 0, 0, 0});
+}
+
+TEST_CASE("gemm: the build's best kernel comes first, gemm_ref last") {
+    const int n = aelab::gemm_kernel_count();
+    CHECK(std::string(aelab::gemm_kernel_name(n - 1)) == "gemm_ref");
+#if defined(__AVX2__) && defined(__FMA__)
+    CHECK(std::string(aelab::gemm_kernel_name()) == "gemm_6x16_avx2");
+#elif defined(__wasm_simd128__)
+    CHECK(std::string(aelab::gemm_kernel_name()) == "gemm_4x8_simd128");
+#endif
+    CHECK_THROWS_AS(aelab::gemm_kernel_name(n), aelab::Error);
+}
