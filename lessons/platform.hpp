@@ -1,0 +1,50 @@
+// aelab lessons: the little the lessons need from the platform, the same API in the browser
+// and natively: page parameters (URL query or command line), saving a file (a download or a
+// file on disk) and the lazily loaded dataset asset.
+#pragma once
+#include <cstdint>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "aelab/dataset.hpp"
+
+namespace aelab::platform {
+
+// --- Page parameters: ?lesson=tensors&embed=1 in the browser, --lesson tensors --embed natively.
+// The host fills them at start-up natively; in the browser they are read from the URL.
+void set_params(const std::map<std::string, std::string>& params);
+std::string param(const std::string& key, const std::string& fallback = "");
+// Writes a parameter back (browser: history.replaceState, so a copied link reopens the view).
+void set_param(const std::string& key, const std::string& value);
+
+// --- Saving: a browser download, or a file in the current directory natively. Returns where
+// it went ("downloaded as x.npy" / "saved to /path/x.npy") or throws aelab::Error.
+std::string save_file(const std::string& name, const std::vector<std::uint8_t>& bytes);
+
+// --- The Fashion-MNIST asset, loaded on first request: from data/ beside the executable (or
+// $AELAB_DATA_DIR) natively, fetched from data/ of the web site in the browser.
+enum class AssetState { idle, loading, ready, failed };
+struct DatasetAsset {
+    AssetState state = AssetState::idle;
+    std::string error;               // set when failed
+    const Dataset* dataset = nullptr; // set when ready
+};
+// Starts loading on the first call; cheap afterwards. Call every frame from lessons.
+const DatasetAsset& fashion_mnist();
+// Where the asset is read from (for messages) and an override (tests, the desktop app's flag).
+std::string dataset_location();
+void set_dataset_path(const std::string& path);
+// Forgets a failed load so the next fashion_mnist() call tries again.
+void retry_dataset();
+
+// Build facts for the About box.
+struct BuildInfo {
+    const char* version;
+    const char* build_type;
+    const char* target;  // "WebAssembly" or "native"
+    const char* simd;    // "SIMD128 active", "AVX2 + FMA", ...
+};
+BuildInfo build_info();
+
+}  // namespace aelab::platform

@@ -1,0 +1,452 @@
+#include "widgets.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <cstring>
+#include <unordered_map>
+
+#include "platform.hpp"
+
+namespace aelab::ui {
+
+// --- Textures ------------------------------------------------------------------------------------
+namespace {
+struct CachedTexture {
+    ImTextureID id = nullptr;
+    int width = 0, height = 0;
+    int last_used_frame = 0;
+};
+TextureBackend g_backend{};
+std::unordered_map<ImGuiID, CachedTexture> g_textures;
+std::vector<std::uint8_t> g_pixels;  // scratch RGBA buffer, reused across frames
+
+// The texture for widget `id`, (re)created at the right size and filled with g_pixels.
+ImTextureID upload(ImGuiID id, int width, int height) {
+    if (!g_backend.create) return nullptr;
+    CachedTexture& t = g_textures[id];
+    if (t.id && (t.width != width || t.height != height)) {
+        g_backend.destroy(t.id);
+        t.id = nullptr;
+    }
+    if (!t.id) {
+        t.id = g_backend.create(width, height);
+        t.width = width;
+        t.height = height;
+    }
+    g_backend.update(t.id, g_pixels.data(), width, height);
+    t.last_used_frame = ImGui::GetFrameCount();
+    return t.id;
+}
+}  // namespace
+
+void set_texture_backend(const TextureBackend& backend) { g_backend = backend; }
+
+void collect_textures() {
+    const int now = ImGui::GetFrameCount();
+    for (auto it = g_textures.begin(); it != g_textures.end();) {
+        if (now - it->second.last_used_frame > 120) {
+            if (g_backend.destroy) g_backend.destroy(it->second.id);
+            it = g_textures.erase(it);
+        } else {
+            ++it;
+        }
+    }
+}
+
+// --- Colour maps -------------------------------------------------------------------------------
+ImU32 colormap(Colormap cmap, float v, float vmin, float vmax) {
+    float t = vmax > vmin ? (v - vmin) / (vmax - vmin) : 0.5f;
+    if (!std::isfinite(t)) return IM_COL32(255, 0, 255, 255);  // NaN/Inf stand out in magenta
+    t = std::clamp(t, 0.0f, 1.0f);
+    auto u8 = [](float x) { return static_cast<int>(std::lround(std::clamp(x, 0.0f, 1.0f) * 255.0f)); };
+    switch (cmap) {
+        case Colormap::gray: return IM_COL32(u8(t), u8(t), u8(t), 255);
+        case Colormap::red: return IM_COL32(u8(t), 0, 0, 255);
+        case Colormap::green: return IM_COL32(0, u8(t), 0, 255);
+        case Colormap::blue: return IM_COL32(0, 0, u8(t), 255);
+        case Colormap::diverging: {
+            // Blue (0.23, 0.30, 0.75) -> white -> red (0.71, 0.02, 0.15), linear in each half.
+            float s = 2.0f * t - 1.0f;
+            if (s < 0) {
+                float a = -s;
+                return IM_COL32(u8(1 - a * 0.77f), u8(1 - a * 0.70f), u8(1 - a * 0.25f), 255);
+            }
+            return IM_COL32(u8(1 - s * 0.29f), u8(1 - s * 0.98f), u8(1 - s * 0.85f), 255);
+        }
+    }
+    return IM_COL32_WHITE;
+}
+
+namespace {
+void data_range(const float* data, int n, const HeatmapStyle& style, float& lo, float& hi) {
+    lo = style.vmin;
+    hi = style.vmax;
+    if (!style.auto_range) return;
+    lo = INFINITY;
+    hi = -INFINITY;
+    for (int i = 0; i < n; ++i)
+        if (std::isfinite(data[i])) lo = std::min(lo, data[i]), hi = std::max(hi, data[i]);
+    if (lo > hi) lo = hi = 0;
+    if (style.cmap == Colormap::diverging) {
+        float m = std::max(std::fabs(lo), std::fabs(hi));
+        lo = -m;
+        hi = m;
+    }
+    if (lo == hi) lo -= 1, hi += 1;
+}
+
+void draw_highlights(ImVec2 origin, float cw, float ch, const std::vector<Highlight>& highlights) {
+    ImDrawList* dl = ImGui::GetWindowDrawList();
+    for (const auto& h : highlights) {
+        ImVec2 a(origin.x + h.col0 * cw, origin.y + h.row0 * ch), b(origin.x + h.col1 * cw, origin.y + h.row1 * ch);
+        dl->AddRect(ImVec2(a.x - 1, a.y - 1), ImVec2(b.x + 1, b.y + 1), IM_COL32(0, 0, 0, 200), 0, 0, 4.0f);
+        dl->AddRect(a, b, h.color, 0, 0, 2.0f);
+    }
+}
+
+Hover item_hover(int rows, int cols, float cw, float ch) {
+    Hover h;
+    if (!ImGui::IsItemHovered()) return h;
+    ImVec2 m = ImGui::GetIO().MousePos, o = ImGui::GetItemRectMin();
+    h.row = std::clamp(static_cast<int>((m.y - o.y) / ch), 0, rows - 1);
+    h.col = std::clamp(static_cast<int>((m.x - o.x) / cw), 0, cols - 1);
+    h.active = true;
+    h.clicked = ImGui::IsMouseClicked(ImGuiMouseButton_Left);
+    return h;
+}
+
+// An image-sized item: the texture if there is a backend, a blank area otherwise (tests).
+void image_item(const char* id, ImTextureID tex, ImVec2 size) {
+    ImVec2 pos = ImGui::GetCursorScreenPos();
+    ImGui::InvisibleButton(id, size);
+    if (tex) ImGui::GetWindowDrawList()->AddImage(tex, pos, ImVec2(pos.x + size.x, pos.y + size.y));
+    ImGui::GetWindowDrawList()->AddRect(ImVec2(pos.x - 1, pos.y - 1), ImVec2(pos.x + size.x + 1, pos.y + size.y + 1),
+                                        ImGui::GetColorU32(ImGuiCol_Border));
+}
+}  // namespace
+
+Hover heatmap(const char* id, const float* data, int rows, int cols, const HeatmapStyle& style,
+              const std::vector<Highlight>& highlights) {
+    if (rows <= 0 || cols <= 0) {
+        ImGui::TextDisabled("(empty)");
+        return {};
+    }
+    ImGui::PushID(id);
+    float lo, hi;
+    data_range(data, rows * cols, style, lo, hi);
+    g_pixels.resize(std::size_t(rows) * cols * 4);
+    for (int i = 0; i < rows * cols; ++i) {
+        ImU32 c = colormap(style.cmap, data[i], lo, hi);
+        std::memcpy(&g_pixels[std::size_t(i) * 4], &c, 4);  // ImU32 is RGBA in memory order
+    }
+    ImTextureID tex = upload(ImGui::GetID("tex"), cols, rows);
+    const float z = style.zoom;
+    image_item("img", tex, ImVec2(cols * z, rows * z));
+    ImVec2 origin = ImGui::GetItemRectMin();
+    if (z >= 14.0f) {  // cell borders help once cells are big enough to count
+        ImDrawList* dl = ImGui::GetWindowDrawList();
+        for (int r = 1; r < rows; ++r)
+            dl->AddLine(ImVec2(origin.x, origin.y + r * z), ImVec2(origin.x + cols * z, origin.y + r * z), IM_COL32(128, 128, 128, 90));
+        for (int c = 1; c < cols; ++c)
+            dl->AddLine(ImVec2(origin.x + c * z, origin.y), ImVec2(origin.x + c * z, origin.y + rows * z), IM_COL32(128, 128, 128, 90));
+    }
+    draw_highlights(origin, z, z, highlights);
+    Hover h = item_hover(rows, cols, z, z);
+    if (h.active) {
+        char value[64];
+        std::snprintf(value, sizeof value, style.value_format, data[h.row * cols + h.col] * style.value_scale);
+        ImGui::SetTooltip("[%d, %d] = %s", h.row, h.col, value);
+    }
+    ImGui::PopID();
+    return h;
+}
+
+Hover rgb_image(const char* id, const float* chw, int rows, int cols, float zoom,
+                const std::vector<Highlight>& highlights) {
+    ImGui::PushID(id);
+    const std::size_t plane = std::size_t(rows) * cols;
+    g_pixels.resize(plane * 4);
+    auto u8 = [](float x) { return static_cast<std::uint8_t>(std::lround(std::clamp(x, 0.0f, 1.0f) * 255.0f)); };
+    for (std::size_t i = 0; i < plane; ++i) {
+        g_pixels[i * 4 + 0] = u8(chw[i]);
+        g_pixels[i * 4 + 1] = u8(chw[plane + i]);
+        g_pixels[i * 4 + 2] = u8(chw[2 * plane + i]);
+        g_pixels[i * 4 + 3] = 255;
+    }
+    ImTextureID tex = upload(ImGui::GetID("tex"), cols, rows);
+    image_item("img", tex, ImVec2(cols * zoom, rows * zoom));
+    draw_highlights(ImGui::GetItemRectMin(), zoom, zoom, highlights);
+    Hover h = item_hover(rows, cols, zoom, zoom);
+    if (h.active) {
+        std::size_t k = std::size_t(h.row) * cols + h.col;
+        ImGui::SetTooltip("[%d, %d] = [%d, %d, %d]", h.row, h.col, int(std::lround(chw[k] * 255)),
+                          int(std::lround(chw[plane + k] * 255)), int(std::lround(chw[2 * plane + k] * 255)));
+    }
+    ImGui::PopID();
+    return h;
+}
+
+Hover number_grid(const char* id, const float* data, int rows, int cols, const GridStyle& style,
+                  const std::vector<CellMark>& marks, const std::vector<Highlight>& highlights) {
+    if (rows <= 0 || cols <= 0) {
+        ImGui::TextDisabled("(empty)");
+        return {};
+    }
+    ImGui::PushID(id);
+    std::vector<std::string> texts(std::size_t(rows) * cols);
+    float widest = ImGui::CalcTextSize("0").x;
+    float lo = INFINITY, hi = -INFINITY;
+    for (int i = 0; i < rows * cols; ++i) {
+        char buf[48];
+        std::snprintf(buf, sizeof buf, style.format, data[i] * style.value_scale);
+        texts[i] = buf;
+        widest = std::max(widest, ImGui::CalcTextSize(buf).x);
+        if (std::isfinite(data[i])) lo = std::min(lo, data[i]), hi = std::max(hi, data[i]);
+    }
+    if (style.cmap == Colormap::diverging) {
+        float m = std::max(std::fabs(lo), std::fabs(hi));
+        lo = -m, hi = m;
+    }
+    const float cw = std::max(widest + 10.0f, style.min_cell_width);
+    const float ch = ImGui::GetTextLineHeight() + 8.0f;
+    ImVec2 o = ImGui::GetCursorScreenPos();
+    ImGui::InvisibleButton("grid", ImVec2(cols * cw, rows * ch));
+    ImDrawList* dl = ImGui::GetWindowDrawList();
+    for (int r = 0; r < rows; ++r)
+        for (int c = 0; c < cols; ++c) {
+            ImVec2 a(o.x + c * cw, o.y + r * ch), b(a.x + cw, a.y + ch);
+            ImU32 bg = ImGui::GetColorU32(ImGuiCol_FrameBg);
+            float lum = 0.2f;
+            if (style.shade) {
+                bg = colormap(style.cmap, data[r * cols + c], lo, hi);
+                ImVec4 f = ImGui::ColorConvertU32ToFloat4(bg);
+                lum = 0.299f * f.x + 0.587f * f.y + 0.114f * f.z;
+            }
+            dl->AddRectFilled(a, b, bg);
+            dl->AddRect(a, b, IM_COL32(110, 110, 110, 255));
+            const std::string& t = texts[r * cols + c];
+            ImVec2 ts = ImGui::CalcTextSize(t.c_str());
+            dl->AddText(ImVec2(a.x + (cw - ts.x) * 0.5f, a.y + (ch - ts.y) * 0.5f),
+                        lum > 0.55f ? IM_COL32(0, 0, 0, 255) : IM_COL32(255, 255, 255, 255), t.c_str());
+        }
+    for (const auto& m : marks) {
+        if (m.row < 0 || m.row >= rows || m.col < 0 || m.col >= cols) continue;
+        ImVec2 a(o.x + m.col * cw, o.y + m.row * ch), b(a.x + cw, a.y + ch);
+        ImU32 fill = (m.color & ~IM_COL32_A_MASK) | (IM_COL32(0, 0, 0, 90) & IM_COL32_A_MASK);
+        dl->AddRectFilled(a, b, fill);
+        dl->AddRect(a, b, m.color, 0, 0, 2.5f);
+    }
+    draw_highlights(o, cw, ch, highlights);
+    Hover h = item_hover(rows, cols, cw, ch);
+    if (h.active) ImGui::SetTooltip("[%d, %d] = %s", h.row, h.col, texts[h.row * cols + h.col].c_str());
+    ImGui::PopID();
+    return h;
+}
+
+// --- Stepper ---------------------------------------------------------------------------------------
+void Stepper::reset(int new_count) {
+    count = std::max(1, new_count);
+    step = std::clamp(step, 0, count - 1);
+    if (at_end()) playing = false;
+}
+
+namespace {
+ImGuiID g_keyboard_owner = 0;
+int g_owner_seen_frame = -10;
+}  // namespace
+
+bool step_controller(const char* id, Stepper& s) {
+    ImGui::PushID(id);
+    const ImGuiID me = ImGui::GetID("stepper");
+    const int frame = ImGui::GetFrameCount();
+    // Arrow keys go to one stepper: the last one clicked, else the first drawn.
+    if (g_keyboard_owner == 0 || g_owner_seen_frame < frame - 1) g_keyboard_owner = me;
+    const int before = s.step;
+    bool clicked = false;
+    auto button = [&](const char* label, bool enabled) {
+        if (!enabled) ImGui::BeginDisabled();
+        bool b = ImGui::Button(label);
+        if (!enabled) ImGui::EndDisabled();
+        ImGui::SameLine();
+        clicked |= b;
+        return b;
+    };
+    if (button("|<", s.step > 0)) s.step = 0, s.playing = false;
+    if (button(" < ", s.step > 0)) s.step--, s.playing = false;
+    if (button(" > ", !s.at_end())) s.step++, s.playing = false;
+    if (button(">|", !s.at_end())) s.step = s.count - 1, s.playing = false;
+    if (button(s.playing ? "Pause" : "Play ", true)) {
+        if (!s.playing && s.at_end()) s.step = 0;
+        s.playing = !s.playing;
+        s.carry = 0;
+    }
+    ImGui::SetNextItemWidth(120);
+    ImGui::SliderFloat("##speed", &s.steps_per_second, 0.5f, 30.0f, "%.1f steps/s", ImGuiSliderFlags_Logarithmic);
+    ImGui::SameLine();
+    ImGui::Text("step %d / %d", s.step + 1, s.count);
+    if (clicked) g_keyboard_owner = me;
+    if (g_keyboard_owner == me) {
+        g_owner_seen_frame = frame;
+        ImGuiIO& io = ImGui::GetIO();
+        bool focused = ImGui::IsWindowFocused(ImGuiFocusedFlags_RootAndChildWindows) && !io.WantTextInput &&
+                       !ImGui::IsAnyItemActive();
+        if (focused) {
+            if (ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_RightArrow))) s.step++, s.playing = false;
+            if (ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_LeftArrow))) s.step--, s.playing = false;
+            if (ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_Home), false)) s.step = 0, s.playing = false;
+            if (ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_End), false)) s.step = s.count - 1, s.playing = false;
+            if (ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_Space), false)) {
+                if (!s.playing && s.at_end()) s.step = 0;
+                s.playing = !s.playing;
+            }
+        }
+        ImGui::SameLine();
+        ImGui::TextDisabled("(arrow keys)");
+    }
+    if (s.playing) {
+        s.carry += ImGui::GetIO().DeltaTime * s.steps_per_second;
+        while (s.carry >= 1.0 && !s.at_end()) s.carry -= 1.0, s.step++;
+        if (s.at_end()) s.playing = false;
+    }
+    s.step = std::clamp(s.step, 0, s.count - 1);
+    ImGui::PopID();
+    return s.step != before;
+}
+
+// --- Line plot ---------------------------------------------------------------------------------
+void line_plot(const char* id, const std::vector<Series>& series, const PlotStyle& style) {
+    ImGui::PushID(id);
+    ImVec2 size = style.size;
+    if (size.x <= 0) size.x = std::max(100.0f, ImGui::GetContentRegionAvail().x);
+    ImVec2 o = ImGui::GetCursorScreenPos();
+    ImGui::InvisibleButton("plot", size);
+    ImDrawList* dl = ImGui::GetWindowDrawList();
+    dl->AddRectFilled(o, ImVec2(o.x + size.x, o.y + size.y), ImGui::GetColorU32(ImGuiCol_FrameBg));
+
+    auto ty = [&](float v) { return style.log_y ? std::log10(std::max(v, 1e-12f)) : v; };
+    float xmin = INFINITY, xmax = -INFINITY, ymin = INFINITY, ymax = -INFINITY;
+    for (const auto& s : series)
+        for (int i = 0; i < s.count; ++i)
+            if (std::isfinite(s.values[i])) {
+                float x = s.x0 + i * s.dx, y = ty(s.values[i]);
+                xmin = std::min(xmin, x), xmax = std::max(xmax, x);
+                ymin = std::min(ymin, y), ymax = std::max(ymax, y);
+            }
+    const float pad_l = ImGui::CalcTextSize("-0.0000e+00").x * 0.8f, pad_b = ImGui::GetTextLineHeight() + 4, pad = 6;
+    ImVec2 a(o.x + pad_l, o.y + pad), b(o.x + size.x - pad, o.y + size.y - pad_b);
+    if (!(xmin <= xmax)) {
+        dl->AddText(ImVec2(a.x + 8, a.y + 8), ImGui::GetColorU32(ImGuiCol_TextDisabled), "no data yet");
+        ImGui::PopID();
+        return;
+    }
+    if (xmax == xmin) xmax = xmin + 1;
+    if (ymax == ymin) ymax = ymin + 1e-6f + std::fabs(ymin) * 0.05f, ymin -= 1e-6f + std::fabs(ymin) * 0.05f;
+    auto px = [&](float x) { return a.x + (x - xmin) / (xmax - xmin) * (b.x - a.x); };
+    auto py = [&](float y) { return b.y - (ty(y) - ymin) / (ymax - ymin) * (b.y - a.y); };
+    dl->AddRect(a, b, IM_COL32(120, 120, 120, 255));
+    char buf[64];
+    auto ylabel = [&](float yv, float at) {
+        std::snprintf(buf, sizeof buf, style.y_format, style.log_y ? std::pow(10.0f, yv) : yv);
+        dl->AddText(ImVec2(o.x + 2, at - ImGui::GetTextLineHeight() * 0.5f), ImGui::GetColorU32(ImGuiCol_Text), buf);
+    };
+    ylabel(ymax, a.y + ImGui::GetTextLineHeight() * 0.5f);
+    ylabel(ymin, b.y - ImGui::GetTextLineHeight() * 0.5f);
+    std::snprintf(buf, sizeof buf, "%s %g .. %g", style.x_label, xmin, xmax);
+    dl->AddText(ImVec2(a.x, b.y + 2), ImGui::GetColorU32(ImGuiCol_TextDisabled), buf);
+
+    dl->PushClipRect(a, b, true);
+    for (const auto& s : series) {
+        // At most ~2 points per screen pixel.
+        int stride = std::max(1, static_cast<int>(s.count / std::max(1.0f, (b.x - a.x) * 2)));
+        std::vector<ImVec2> pts;
+        for (int i = 0; i < s.count; i += stride)
+            if (std::isfinite(s.values[i])) pts.emplace_back(px(s.x0 + i * s.dx), py(s.values[i]));
+        if (s.count > 0 && (s.count - 1) % stride != 0 && std::isfinite(s.values[s.count - 1]))
+            pts.emplace_back(px(s.x0 + (s.count - 1) * s.dx), py(s.values[s.count - 1]));
+        if (pts.size() == 1) dl->AddCircleFilled(pts[0], 2.5f, s.color);
+        if (pts.size() >= 2) dl->AddPolyline(pts.data(), static_cast<int>(pts.size()), s.color, 0, 1.8f);
+    }
+    dl->PopClipRect();
+    // Legend, top right.
+    float ly = a.y + 4;
+    for (const auto& s : series) {
+        float w = ImGui::CalcTextSize(s.label).x;
+        dl->AddLine(ImVec2(b.x - w - 30, ly + 7), ImVec2(b.x - w - 12, ly + 7), s.color, 2.5f);
+        dl->AddText(ImVec2(b.x - w - 6, ly), ImGui::GetColorU32(ImGuiCol_Text), s.label);
+        ly += ImGui::GetTextLineHeight() + 2;
+    }
+    if (ImGui::IsItemHovered()) {
+        float mx = ImGui::GetIO().MousePos.x;
+        float x = xmin + (mx - a.x) / (b.x - a.x) * (xmax - xmin);
+        dl->AddLine(ImVec2(mx, a.y), ImVec2(mx, b.y), IM_COL32(200, 200, 200, 120));
+        ImGui::BeginTooltip();
+        for (const auto& s : series) {
+            if (s.count == 0) continue;
+            int i = std::clamp(static_cast<int>(std::lround((x - s.x0) / s.dx)), 0, s.count - 1);
+            ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(s.color), "%s", s.label);
+            ImGui::SameLine();
+            ImGui::Text("at %g: %.5g", s.x0 + i * s.dx, s.values[i]);
+        }
+        ImGui::EndTooltip();
+    }
+    ImGui::PopID();
+}
+
+// --- Text ----------------------------------------------------------------------------------------
+void help_marker(const char* text) {
+    ImGui::SameLine();
+    ImGui::TextDisabled("(?)");
+    if (ImGui::IsItemHovered()) {
+        ImGui::BeginTooltip();
+        ImGui::PushTextWrapPos(ImGui::GetFontSize() * 32.0f);
+        ImGui::TextUnformatted(text);
+        ImGui::PopTextWrapPos();
+        ImGui::EndTooltip();
+    }
+}
+
+void error_panel(const char* title, const std::string& message) {
+    ImGui::PushStyleColor(ImGuiCol_ChildBg, IM_COL32(90, 20, 20, 200));
+    ImGui::PushStyleColor(ImGuiCol_Border, IM_COL32(230, 80, 80, 255));
+    float lines = 2.0f + std::count(message.begin(), message.end(), '\n') +
+                  ImGui::CalcTextSize(message.c_str()).x / std::max(200.0f, ImGui::GetContentRegionAvail().x - 20);
+    ImGui::BeginChild(title, ImVec2(0, ImGui::GetTextLineHeightWithSpacing() * (lines + 1.5f)), true);
+    ImGui::TextColored(ImVec4(1.0f, 0.6f, 0.6f, 1.0f), "%s", title);
+    ImGui::TextWrapped("%s", message.c_str());
+    ImGui::EndChild();
+    ImGui::PopStyleColor(2);
+}
+
+void code_block(const char* id, const std::string& text) {
+    int lines = 1 + static_cast<int>(std::count(text.begin(), text.end(), '\n'));
+    ImGui::PushStyleColor(ImGuiCol_ChildBg, ImGui::GetColorU32(ImGuiCol_FrameBg));
+    ImGui::BeginChild(id, ImVec2(0, ImGui::GetTextLineHeight() * lines + ImGui::GetStyle().WindowPadding.y * 2 + 2), true,
+                      ImGuiWindowFlags_HorizontalScrollbar);
+    ImGui::TextUnformatted(text.c_str());
+    ImGui::EndChild();
+    ImGui::PopStyleColor();
+}
+
+bool dataset_ready() {
+    const platform::DatasetAsset& a = platform::fashion_mnist();
+    switch (a.state) {
+        case platform::AssetState::ready: return true;
+        case platform::AssetState::idle:
+        case platform::AssetState::loading: {
+            const char* dots[] = {".", "..", "..."};
+            ImGui::Text("Loading Fashion-MNIST from %s%s", platform::dataset_location().c_str(),
+                        dots[(ImGui::GetFrameCount() / 20) % 3]);
+            return false;
+        }
+        case platform::AssetState::failed:
+            error_panel("The Fashion-MNIST data could not be loaded", a.error +
+                        "\n\nThe build packs it from Debian's dataset-fashion-mnist package into data/fashion-mnist.aelab; "
+                        "rebuild, or check that the file is served beside the page.");
+            if (ImGui::Button("Try again")) platform::retry_dataset();
+            return false;
+    }
+    return false;
+}
+
+}  // namespace aelab::ui

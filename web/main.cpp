@@ -1,0 +1,443 @@
+// aelab host: one main for the desktop app and the web page (SDL2 + OpenGL3 / WebGL2 + ImGui).
+// It owns the window, the GL context, fonts and textures, and lays out the menu bar, the lesson
+// sidebar and the selected lesson. Everything a lesson shows comes from lessons/.
+//
+// Page parameters (browser URL query, or desktop flags):
+//   ?lesson=<id>      --lesson <id>     open that lesson (ids in lessons/registry.cpp)
+//   &embed=1          --embed           the lesson alone: no sidebar, no menu (for iframes)
+//                     --frames N        quit after N frames (also AELAB_FRAMES), for tests
+//                     --screenshot F    write the last frame to F as PNG before quitting
+//                     --data F          read the dataset asset from F
+#include <SDL.h>
+#include <imgui.h>
+#include <imgui_impl_opengl3.h>
+#include <imgui_impl_sdl.h>
+
+#include <cmath>
+#include <cstdio>
+#include <cstdlib>
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "lesson.hpp"
+#include "platform.hpp"
+#include "widgets.hpp"
+
+#ifdef __EMSCRIPTEN__
+#include <GLES3/gl3.h>
+#include <emscripten.h>
+#include <emscripten/html5.h>
+#else
+#include <SDL_opengl.h>
+#define STB_IMAGE_WRITE_IMPLEMENTATION
+#include <stb/stb_image_write.h>
+#endif
+
+namespace {
+
+using aelab::lessons::LessonInfo;
+
+struct App {
+    SDL_Window* window = nullptr;
+    bool embed = false;
+    bool show_sidebar = true;
+    bool show_about = false;
+    bool quit = false;
+    long frames_left = -1;  // < 0: run until closed
+    std::string screenshot_path;
+    std::string home_message;  // shown on the lesson list, e.g. for an unknown ?lesson=
+    const LessonInfo* current = nullptr;
+    std::map<std::string, std::unique_ptr<aelab::lessons::Lesson>> lessons;  // created on first open
+    float font_pixel_ratio = 0;  // the device pixel ratio the font atlas was built for
+    float ui_scale = 1;          // desktop: sizes scaled for high-DPI monitors
+};
+
+// --- Textures for the widgets ------------------------------------------------------------------
+ImTextureID texture_create(int w, int h) {
+    GLuint tex = 0;
+    glGenTextures(1, &tex);
+    glBindTexture(GL_TEXTURE_2D, tex);
+    glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_MIN_FILTER, GL_NEAREST);
+    glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_MAG_FILTER, GL_NEAREST);
+    glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_WRAP_S, GL_CLAMP_TO_EDGE);
+    glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_WRAP_T, GL_CLAMP_TO_EDGE);
+    glTexImage2D(GL_TEXTURE_2D, 0, GL_RGBA, w, h, 0, GL_RGBA, GL_UNSIGNED_BYTE, nullptr);
+    return reinterpret_cast<ImTextureID>(static_cast<intptr_t>(tex));
+}
+void texture_update(ImTextureID id, const std::uint8_t* rgba, int w, int h) {
+    glBindTexture(GL_TEXTURE_2D, static_cast<GLuint>(reinterpret_cast<intptr_t>(id)));
+    glPixelStorei(GL_UNPACK_ALIGNMENT, 1);
+    glTexSubImage2D(GL_TEXTURE_2D, 0, 0, 0, w, h, GL_RGBA, GL_UNSIGNED_BYTE, rgba);
+}
+void texture_destroy(ImTextureID id) {
+    GLuint tex = static_cast<GLuint>(reinterpret_cast<intptr_t>(id));
+    glDeleteTextures(1, &tex);
+}
+
+// --- Fonts ---------------------------------------------------------------------------------------
+#ifdef __EMSCRIPTEN__
+const char* const kFontPath = "/fonts/DejaVuSans.ttf";  // packed into aelab.data at link time
+#else
+const char* const kFontPath = "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf";  // fonts-dejavu-core
+#endif
+
+// Rasterises DejaVu Sans at the device's pixel density (crisp on high-DPI screens) and draws
+// it at its logical size; ImGui's built-in font if DejaVu is missing.
+void build_fonts(App& app, float pixel_ratio) {
+    static const ImWchar ranges[] = {
+        0x0020, 0x00FF,  // Basic Latin + Latin-1 (x, superscripts, middle dot)
+        0x0370, 0x03FF,  // Greek (sigma, mu, epsilon)
+        0x2010, 0x205E,  // punctuation (dashes, ellipsis)
+        0x2070, 0x209F,  // super- and subscripts
+        0x2190, 0x21FF,  // arrows
+        0x2200, 0x22FF,  // mathematical operators
+        0x25A0, 0x25FF,  // geometric shapes
+        0,
+    };
+    ImGuiIO& io = ImGui::GetIO();
+    io.Fonts->Clear();
+    const float size = 15.0f * app.ui_scale;
+    ImFont* font = nullptr;
+    if (FILE* f = std::fopen(kFontPath, "rb")) {
+        std::fclose(f);
+        font = io.Fonts->AddFontFromFileTTF(kFontPath, size * pixel_ratio, nullptr, ranges);
+    }
+    if (!font) {
+        ImFontConfig cfg;
+        cfg.SizePixels = 13.0f * app.ui_scale * pixel_ratio;
+        io.Fonts->AddFontDefault(&cfg);
+    }
+    io.FontGlobalScale = 1.0f / pixel_ratio;
+    app.font_pixel_ratio = pixel_ratio;
+}
+
+float device_pixel_ratio(SDL_Window* window) {
+    int w = 0, h = 0, dw = 0, dh = 0;
+    SDL_GetWindowSize(window, &w, &h);
+    SDL_GL_GetDrawableSize(window, &dw, &dh);
+    return w > 0 ? std::max(1.0f, static_cast<float>(dw) / static_cast<float>(w)) : 1.0f;
+}
+
+// --- Page parameters -----------------------------------------------------------------------------
+#ifdef __EMSCRIPTEN__
+EM_JS(char*, aelab_js_query_string, (), {
+    var s = window.location.search || "";
+    var n = lengthBytesUTF8(s) + 1;
+    var p = _malloc(n);
+    stringToUTF8(s, p, n);
+    return p;
+});
+
+EM_JS(void, aelab_js_report_frame, (int frame, const char* lesson), {
+    Module.aelabFrames = frame;
+    Module.aelabLesson = UTF8ToString(lesson);
+});
+
+std::map<std::string, std::string> page_params(int, char**) {
+    std::map<std::string, std::string> out;
+    char* raw = aelab_js_query_string();
+    std::string q = raw;
+    std::free(raw);
+    auto decode = [](const std::string& s) {
+        std::string r;
+        for (std::size_t i = 0; i < s.size(); ++i) {
+            if (s[i] == '+') r += ' ';
+            else if (s[i] == '%' && i + 2 < s.size()) r += static_cast<char>(std::strtol(s.substr(i + 1, 2).c_str(), nullptr, 16)), i += 2;
+            else r += s[i];
+        }
+        return r;
+    };
+    std::size_t pos = (!q.empty() && q[0] == '?') ? 1 : 0;
+    while (pos < q.size()) {
+        std::size_t amp = q.find('&', pos);
+        std::string kv = q.substr(pos, amp == std::string::npos ? std::string::npos : amp - pos);
+        std::size_t eq = kv.find('=');
+        if (!kv.empty()) out[decode(kv.substr(0, eq))] = eq == std::string::npos ? "" : decode(kv.substr(eq + 1));
+        if (amp == std::string::npos) break;
+        pos = amp + 1;
+    }
+    return out;
+}
+#else
+std::map<std::string, std::string> page_params(int argc, char** argv) {
+    std::map<std::string, std::string> out;
+    for (int i = 1; i < argc; ++i) {
+        std::string a = argv[i];
+        if (a.rfind("--", 0) != 0) continue;
+        std::string key = a.substr(2);
+        if (key == "embed") {
+            out["embed"] = "1";
+        } else if (key == "help") {
+            out["help"] = "1";
+        } else if (i + 1 < argc) {
+            out[key] = argv[++i];
+        } else {
+            out["bad-flag"] = a;
+        }
+    }
+    return out;
+}
+#endif
+
+// --- Layout -----------------------------------------------------------------------------------------
+void open_lesson(App& app, const LessonInfo* info) {
+    app.current = info;
+    app.home_message.clear();
+    aelab::platform::set_param("lesson", info ? info->id : "");
+    if (info && !app.lessons.count(info->id)) app.lessons[info->id] = info->make();
+}
+
+void select_initial_lesson(App& app, const std::string& id) {
+    if (id.empty()) return;
+    const LessonInfo* info = aelab::lessons::find_lesson(id);
+    if (!info)
+        app.home_message = "There is no lesson called \"" + id + "\". Choose one from the list.";
+    else if (!info->make)
+        app.home_message = "The lesson \"" + id + "\" (" + info->title + ") is not part of this version yet. Choose another.";
+    else
+        open_lesson(app, info);
+}
+
+void draw_lesson_list(App& app) {
+    ImGui::TextUnformatted("Lessons");
+    ImGui::Separator();
+    for (const auto& l : aelab::lessons::registry()) {
+        if (!l.make) ImGui::BeginDisabled();
+        if (ImGui::Selectable(l.title, app.current == &l)) open_lesson(app, &l);
+        if (!l.make) ImGui::EndDisabled();
+        if (ImGui::IsItemHovered(ImGuiHoveredFlags_AllowWhenDisabled))
+            ImGui::SetTooltip("%s%s\n?lesson=%s", l.blurb, l.make ? "" : "\n(not in this version yet)", l.id);
+    }
+}
+
+void draw_home(App& app) {
+    ImGui::TextUnformatted("aelab: convolution and autoencoders, step by step");
+    ImGui::Separator();
+    if (!app.home_message.empty()) {
+        ImGui::TextColored(ImVec4(1.0f, 0.75f, 0.3f, 1.0f), "%s", app.home_message.c_str());
+        ImGui::Spacing();
+    }
+    ImGui::TextWrapped("Every page computes with the same C++ core that students can run natively, and shows each "
+                       "step: the window, the numbers, the sum, the result.");
+    ImGui::Spacing();
+    for (const auto& l : aelab::lessons::registry()) {
+        if (!l.make) ImGui::BeginDisabled();
+        if (ImGui::Button(l.title, ImVec2(260 * app.ui_scale, 0))) open_lesson(app, &l);
+        if (!l.make) ImGui::EndDisabled();
+        ImGui::SameLine();
+        ImGui::TextDisabled("%s%s", l.blurb, l.make ? "" : " (not in this version yet)");
+    }
+}
+
+void draw_about(App& app) {
+    if (app.show_about) {
+        ImGui::OpenPopup("About aelab");
+        app.show_about = false;
+    }
+    if (ImGui::BeginPopupModal("About aelab", nullptr, ImGuiWindowFlags_AlwaysAutoResize)) {
+        auto b = aelab::platform::build_info();
+        ImGui::Text("aelab %s", b.version);
+        ImGui::Text("Build: %s, %s", b.build_type, b.target);
+        ImGui::Text("SIMD: %s", b.simd);
+        ImGui::Text("Dear ImGui %s, SDL %d.%d.%d", IMGUI_VERSION, SDL_MAJOR_VERSION, SDL_MINOR_VERSION, SDL_PATCHLEVEL);
+        ImGui::Text("Data: Fashion-MNIST (Zalando Research, MIT licence)");
+        if (ImGui::Button("Close")) ImGui::CloseCurrentPopup();
+        ImGui::EndPopup();
+    }
+}
+
+void draw_frame_readout() {
+    const ImGuiIO& io = ImGui::GetIO();
+    char buf[64];
+    std::snprintf(buf, sizeof buf, "%.1f ms/frame (%.0f FPS)", 1000.0f / std::max(io.Framerate, 0.001f), io.Framerate);
+    ImGui::SameLine(ImGui::GetWindowWidth() - ImGui::CalcTextSize(buf).x - 16);
+    ImGui::TextDisabled("%s", buf);
+}
+
+void draw_ui(App& app) {
+    const ImGuiViewport* vp = ImGui::GetMainViewport();
+    if (!app.embed && ImGui::BeginMainMenuBar()) {
+        if (ImGui::BeginMenu("Lessons")) {
+            if (ImGui::MenuItem("Overview")) app.current = nullptr, app.home_message.clear();
+            for (const auto& l : aelab::lessons::registry())
+                if (ImGui::MenuItem(l.title, nullptr, app.current == &l, l.make != nullptr)) open_lesson(app, &l);
+            ImGui::EndMenu();
+        }
+        if (ImGui::BeginMenu("View")) {
+            ImGui::MenuItem("Lesson sidebar", nullptr, &app.show_sidebar);
+            ImGui::EndMenu();
+        }
+        if (ImGui::BeginMenu("Help")) {
+            if (ImGui::MenuItem("About aelab")) app.show_about = true;
+            ImGui::EndMenu();
+        }
+        draw_frame_readout();
+        ImGui::EndMainMenuBar();
+    }
+    ImGui::SetNextWindowPos(vp->WorkPos);
+    ImGui::SetNextWindowSize(vp->WorkSize);
+    ImGui::Begin("aelab", nullptr,
+                 ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoMove | ImGuiWindowFlags_NoSavedSettings |
+                     ImGuiWindowFlags_NoBringToFrontOnFocus);
+    if (!app.embed && app.show_sidebar) {
+        ImGui::BeginChild("sidebar", ImVec2(220 * app.ui_scale, 0), true);
+        draw_lesson_list(app);
+        ImGui::EndChild();
+        ImGui::SameLine();
+    }
+    ImGui::BeginChild("lesson", ImVec2(0, 0), false);
+    if (app.current) {
+        ImGui::TextUnformatted(app.current->title);
+        ImGui::Separator();
+        app.lessons.at(app.current->id)->draw();
+    } else {
+        draw_home(app);
+    }
+    ImGui::EndChild();
+    ImGui::End();
+    draw_about(app);
+}
+
+#ifndef __EMSCRIPTEN__
+void save_screenshot(SDL_Window* window, const std::string& path) {
+    int w = 0, h = 0;
+    SDL_GL_GetDrawableSize(window, &w, &h);
+    std::vector<unsigned char> px(std::size_t(w) * h * 4), flipped(px.size());
+    glPixelStorei(GL_PACK_ALIGNMENT, 1);
+    glReadPixels(0, 0, w, h, GL_RGBA, GL_UNSIGNED_BYTE, px.data());
+    for (int y = 0; y < h; ++y)
+        std::copy_n(&px[std::size_t(h - 1 - y) * w * 4], std::size_t(w) * 4, &flipped[std::size_t(y) * w * 4]);
+    if (!stbi_write_png(path.c_str(), w, h, 4, flipped.data(), w * 4))
+        std::fprintf(stderr, "aelab: could not write screenshot %s\n", path.c_str());
+}
+#endif
+
+void frame(void* arg) {
+    App& app = *static_cast<App*>(arg);
+    SDL_Event e;
+    while (SDL_PollEvent(&e)) {
+        ImGui_ImplSDL2_ProcessEvent(&e);
+        if (e.type == SDL_QUIT) app.quit = true;
+        if (e.type == SDL_WINDOWEVENT && e.window.event == SDL_WINDOWEVENT_CLOSE &&
+            e.window.windowID == SDL_GetWindowID(app.window))
+            app.quit = true;
+    }
+    float ratio = device_pixel_ratio(app.window);
+    if (std::fabs(ratio - app.font_pixel_ratio) > 0.01f) {  // moved to another screen, zoomed
+        build_fonts(app, ratio);
+        ImGui_ImplOpenGL3_DestroyFontsTexture();
+        ImGui_ImplOpenGL3_CreateFontsTexture();
+    }
+    ImGui_ImplOpenGL3_NewFrame();
+    ImGui_ImplSDL2_NewFrame();
+    ImGuiIO& io = ImGui::GetIO();
+    if (io.DeltaTime <= 0.0f) io.DeltaTime = 1e-4f;  // coarse browser timers can give 0
+    ImGui::NewFrame();
+    draw_ui(app);
+    ImGui::Render();
+    glViewport(0, 0, static_cast<int>(io.DisplaySize.x * io.DisplayFramebufferScale.x),
+               static_cast<int>(io.DisplaySize.y * io.DisplayFramebufferScale.y));
+    glClearColor(0.09f, 0.09f, 0.11f, 1.0f);
+    glClear(GL_COLOR_BUFFER_BIT);
+    ImGui_ImplOpenGL3_RenderDrawData(ImGui::GetDrawData());
+    aelab::ui::collect_textures();
+#ifdef __EMSCRIPTEN__
+    aelab_js_report_frame(ImGui::GetFrameCount(), app.current ? app.current->id : "");
+#else
+    if (app.frames_left > 0 && --app.frames_left == 0) {
+        if (!app.screenshot_path.empty()) save_screenshot(app.window, app.screenshot_path);
+        app.quit = true;
+    }
+#endif
+    SDL_GL_SwapWindow(app.window);
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    static App app;  // static: the browser's main loop outlives main()
+    auto params = page_params(argc, argv);
+    if (params.count("help") || params.count("bad-flag")) {
+        std::printf("usage: aelab [--lesson ID] [--embed] [--frames N] [--screenshot FILE.png] [--data FILE]\n");
+        return params.count("help") ? 0 : 2;
+    }
+    aelab::platform::set_params(params);
+    app.embed = aelab::platform::param("embed") == "1";
+    if (const char* f = std::getenv("AELAB_FRAMES")) app.frames_left = std::atol(f);
+    if (params.count("frames")) app.frames_left = std::atol(params["frames"].c_str());
+    app.screenshot_path = aelab::platform::param("screenshot");
+
+    SDL_SetHint(SDL_HINT_MOUSE_FOCUS_CLICKTHROUGH, "1");
+    if (SDL_Init(SDL_INIT_VIDEO | SDL_INIT_TIMER) != 0) {
+        std::fprintf(stderr, "aelab: SDL_Init failed: %s\n", SDL_GetError());
+        return 1;
+    }
+#ifdef __EMSCRIPTEN__
+    SDL_GL_SetAttribute(SDL_GL_CONTEXT_PROFILE_MASK, SDL_GL_CONTEXT_PROFILE_ES);
+    SDL_GL_SetAttribute(SDL_GL_CONTEXT_MAJOR_VERSION, 3);
+    SDL_GL_SetAttribute(SDL_GL_CONTEXT_MINOR_VERSION, 0);
+    const char* glsl_version = "#version 300 es";
+    // A size the page's CSS does not have: SDL then follows the canvas's CSS size (100% of
+    // the page) and its resizes, at the device pixel ratio.
+    int width = 7, height = 7;
+#else
+    SDL_GL_SetAttribute(SDL_GL_CONTEXT_MAJOR_VERSION, 3);
+    SDL_GL_SetAttribute(SDL_GL_CONTEXT_MINOR_VERSION, 0);
+    const char* glsl_version = "#version 130";
+    int width = 1280, height = 860;
+    float ddpi = 0;
+    if (SDL_GetDisplayDPI(0, &ddpi, nullptr, nullptr) == 0 && ddpi > 120.0f) app.ui_scale = std::min(3.0f, ddpi / 96.0f);
+    if (const char* s = std::getenv("AELAB_UI_SCALE")) app.ui_scale = std::max(0.5f, static_cast<float>(std::atof(s)));
+    width = static_cast<int>(width * app.ui_scale);
+    height = static_cast<int>(height * app.ui_scale);
+    if (params.count("data")) aelab::platform::set_dataset_path(params["data"]);
+    else if (!std::getenv("AELAB_DATA_DIR"))
+        if (char* base = SDL_GetBasePath()) {
+            aelab::platform::set_dataset_path(std::string(base) + "data/fashion-mnist.aelab");
+            SDL_free(base);
+        }
+#endif
+    SDL_GL_SetAttribute(SDL_GL_DOUBLEBUFFER, 1);
+    app.window = SDL_CreateWindow("aelab", SDL_WINDOWPOS_CENTERED, SDL_WINDOWPOS_CENTERED, width, height,
+                                  SDL_WINDOW_OPENGL | SDL_WINDOW_RESIZABLE | SDL_WINDOW_ALLOW_HIGHDPI);
+    if (!app.window) {
+        std::fprintf(stderr, "aelab: cannot create a window: %s\n", SDL_GetError());
+        return 1;
+    }
+    SDL_GLContext gl = SDL_GL_CreateContext(app.window);
+    if (!gl) {
+        std::fprintf(stderr, "aelab: cannot create an OpenGL context: %s\n", SDL_GetError());
+        return 1;
+    }
+    SDL_GL_MakeCurrent(app.window, gl);
+    SDL_GL_SetSwapInterval(1);
+
+    IMGUI_CHECKVERSION();
+    ImGui::CreateContext();
+    ImGuiIO& io = ImGui::GetIO();
+    io.IniFilename = nullptr;  // no imgui.ini: the layout is fixed and pages embed anywhere
+    ImGui::StyleColorsDark();
+    ImGui::GetStyle().ScaleAllSizes(app.ui_scale);
+    ImGui_ImplSDL2_InitForOpenGL(app.window, gl);
+    ImGui_ImplOpenGL3_Init(glsl_version);
+    build_fonts(app, device_pixel_ratio(app.window));
+    aelab::ui::set_texture_backend({texture_create, texture_update, texture_destroy});
+
+    select_initial_lesson(app, aelab::platform::param("lesson"));
+
+#ifdef __EMSCRIPTEN__
+    emscripten_set_main_loop_arg(frame, &app, 0, true);
+#else
+    while (!app.quit) frame(&app);
+    app.lessons.clear();
+    ImGui_ImplOpenGL3_Shutdown();
+    ImGui_ImplSDL2_Shutdown();
+    ImGui::DestroyContext();
+    SDL_GL_DeleteContext(gl);
+    SDL_DestroyWindow(app.window);
+    SDL_Quit();
+#endif
+    return 0;
+}
