@@ -124,6 +124,8 @@ void retry_dataset() {
     s.data.reset();
 }
 
+AssetState fashion_mnist_state() { return slot().asset.state; }
+
 const DatasetAsset& fashion_mnist() {
     AssetSlot& s = slot();
     if (s.asset.state != AssetState::idle) return s.asset;

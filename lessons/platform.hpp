@@ -32,6 +32,8 @@ struct DatasetAsset {
 };
 // Starts loading on the first call; cheap afterwards. Call every frame from lessons.
 const DatasetAsset& fashion_mnist();
+// The asset's state without starting a load.
+AssetState fashion_mnist_state();
 // Where the asset is read from (for messages) and an override (tests, the desktop app's flag).
 std::string dataset_location();
 void set_dataset_path(const std::string& path);

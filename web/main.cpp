@@ -130,9 +130,18 @@ EM_JS(char*, aelab_js_query_string, (), {
     return p;
 });
 
-EM_JS(void, aelab_js_report_frame, (int frame, const char* lesson), {
-    Module.aelabFrames = frame;
-    Module.aelabLesson = UTF8ToString(lesson);
+// What the page shows, for the browser tests and for course pages that script the iframe.
+EM_JS(void, aelab_js_report_frame, (int frame, const char* lesson, int embed, int sidebar, const char* message,
+                                    const char* data_state, const char* lessons), {
+    Module.aelabState = {
+        frames : frame,
+        lesson : UTF8ToString(lesson),
+        embed : !!embed,
+        sidebar : !!sidebar,
+        message : UTF8ToString(message),
+        data : UTF8ToString(data_state),
+        lessons : UTF8ToString(lessons).split(",").filter(function(s) { return s.length; })
+    };
 });
 
 std::map<std::string, std::string> page_params(int, char**) {
@@ -167,10 +176,8 @@ std::map<std::string, std::string> page_params(int argc, char** argv) {
         std::string a = argv[i];
         if (a.rfind("--", 0) != 0) continue;
         std::string key = a.substr(2);
-        if (key == "embed") {
-            out["embed"] = "1";
-        } else if (key == "help") {
-            out["help"] = "1";
+        if (key == "embed" || key == "help" || key == "list-lessons") {
+            out[key] = "1";
         } else if (i + 1 < argc) {
             out[key] = argv[++i];
         } else {
@@ -344,7 +351,16 @@ void frame(void* arg) {
     ImGui_ImplOpenGL3_RenderDrawData(ImGui::GetDrawData());
     aelab::ui::collect_textures();
 #ifdef __EMSCRIPTEN__
-    aelab_js_report_frame(ImGui::GetFrameCount(), app.current ? app.current->id : "");
+    static const std::string built = [] {
+        std::string ids;
+        for (const auto& l : aelab::lessons::registry())
+            if (l.make) ids += std::string(ids.empty() ? "" : ",") + l.id;
+        return ids;
+    }();
+    static const char* const data_states[] = {"idle", "loading", "ready", "failed"};
+    aelab_js_report_frame(ImGui::GetFrameCount(), app.current ? app.current->id : "", app.embed,
+                          !app.embed && app.show_sidebar, app.home_message.c_str(),
+                          data_states[static_cast<int>(aelab::platform::fashion_mnist_state())], built.c_str());
 #else
     if (app.frames_left > 0 && --app.frames_left == 0) {
         if (!app.screenshot_path.empty()) save_screenshot(app.window, app.screenshot_path);
@@ -359,8 +375,13 @@ void frame(void* arg) {
 int main(int argc, char** argv) {
     static App app;  // static: the browser's main loop outlives main()
     auto params = page_params(argc, argv);
+    if (params.count("list-lessons")) {  // built lesson ids, one per line (for the smoke test)
+        for (const auto& l : aelab::lessons::registry())
+            if (l.make) std::printf("%s\n", l.id);
+        return 0;
+    }
     if (params.count("help") || params.count("bad-flag")) {
-        std::printf("usage: aelab [--lesson ID] [--embed] [--frames N] [--screenshot FILE.png] [--data FILE]\n");
+        std::printf("usage: aelab [--lesson ID] [--embed] [--frames N] [--screenshot FILE.png] [--data FILE] [--list-lessons]\n");
         return params.count("help") ? 0 : 2;
     }
     aelab::platform::set_params(params);

@@ -1,0 +1,164 @@
+// Browser tests of the web build: headless Debian Chromium (SwiftShader WebGL2) driven by
+// playwright-core. Serves the site on 127.0.0.1, opens the host and every built lesson by
+// ?lesson= (also with &embed=1), checks what the page reports (Module.aelabState), fails on
+// any console error, and saves screenshots.
+//   node tests/browser/lessons.test.mjs [SITE_DIR=build/web] [SCREENSHOT_DIR=build/screenshots/browser]
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { chromium } from "playwright-core";
+import { serve } from "../../tools/serve.mjs";
+
+const site = path.resolve(process.argv[2] || "build/web");
+const shots = path.resolve(process.argv[3] || "build/screenshots/browser");
+fs.mkdirSync(shots, { recursive: true });
+
+const CHROMIUM_ARGS = [
+  "--no-sandbox", "--use-angle=swiftshader", "--enable-unsafe-swiftshader",
+  "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run",
+];
+
+let failures = 0;
+function expect(cond, what) {
+  if (!cond) throw new Error(what);
+}
+
+async function withPage(browser, name, opts, fn) {
+  const started = Date.now();
+  const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, ...(opts.context || {}) });
+  const page = await context.newPage();
+  const errors = [];
+  page.on("console", (m) => { if (m.type() === "error") errors.push(`console.error: ${m.text()}`); });
+  page.on("pageerror", (e) => errors.push(`page error: ${e.message}`));
+  try {
+    if (opts.route) await opts.route(page);
+    await fn(page);
+    const unexpected = errors.filter((e) => !(opts.allowErrors || []).some((re) => re.test(e)));
+    expect(unexpected.length === 0, `errors in the console:\n    ${unexpected.join("\n    ")}`);
+    console.log(`ok   ${name} (${((Date.now() - started) / 1000).toFixed(1)} s)`);
+  } catch (e) {
+    failures++;
+    console.log(`FAIL ${name}: ${e.message}`);
+    try { await page.screenshot({ path: path.join(shots, `FAILED-${name}.png`) }); } catch {}
+  } finally {
+    await context.close();
+  }
+}
+
+// Waits until the module has drawn `frames` more frames and returns its reported state.
+async function settle(page, frames = 30, extra = "true") {
+  await page.waitForFunction(
+    `typeof Module !== "undefined" && Module.aelabState && Module.aelabState.frames >= ${frames} && (${extra})`,
+    null, { timeout: 90000, polling: 100 });
+  return page.evaluate(() => Module.aelabState);
+}
+async function moreFrames(page, n) {
+  const f = await page.evaluate(() => Module.aelabState.frames);
+  return settle(page, f + n);
+}
+
+const { server, url: base } = await serve(site, 0);
+const browser = await chromium.launch({ executablePath: "/usr/bin/chromium", headless: true, args: CHROMIUM_ARGS });
+let lessons = [];
+try {
+  await withPage(browser, "home", {}, async (page) => {
+    await page.goto(base);
+    const s = await settle(page);
+    expect(s.lesson === "", `home shows lesson '${s.lesson}'`);
+    expect(s.sidebar && !s.embed, "home has the sidebar");
+    lessons = s.lessons;
+    expect(lessons.includes("tensors"), `registered lessons: ${lessons}`);
+    await page.screenshot({ path: path.join(shots, "home.png") });
+  });
+
+  for (const id of lessons) {
+    for (const embed of [false, true]) {
+      const name = `lesson-${id}${embed ? "-embed" : ""}`;
+      await withPage(browser, name, {}, async (page) => {
+        await page.goto(`${base}?lesson=${id}${embed ? "&embed=1" : ""}`);
+        const s = await settle(page, 30, `Module.aelabState.data !== "loading"`);
+        expect(s.lesson === id, `opened '${s.lesson}', wanted '${id}'`);
+        expect(s.embed === embed && s.sidebar === !embed, `embed=${s.embed} sidebar=${s.sidebar}`);
+        expect(s.data !== "failed", "the dataset failed to load");
+        await moreFrames(page, 10);
+        await page.screenshot({ path: path.join(shots, `${name}.png`) });
+      });
+    }
+  }
+
+  await withPage(browser, "unknown-lesson", {}, async (page) => {
+    await page.goto(`${base}?lesson=no-such-lesson`);
+    const s = await settle(page);
+    expect(s.lesson === "", "an unknown lesson opened something");
+    expect(s.message.includes("no-such-lesson"), `message: '${s.message}'`);
+    await page.screenshot({ path: path.join(shots, "unknown-lesson.png") });
+  });
+
+  await withPage(browser, "sidebar-click-updates-url", {}, async (page) => {
+    await page.goto(base);
+    await settle(page);
+    // The first sidebar entry (Tensors & images) sits under the "Lessons" heading.
+    await page.mouse.click(70, 67);
+    const s = await moreFrames(page, 10);
+    expect(s.lesson === "tensors", `clicked, lesson is '${s.lesson}'`);
+    expect(page.url().includes("lesson=tensors"), `URL did not follow: ${page.url()}`);
+  });
+
+  await withPage(browser, "canvas-follows-resize", {}, async (page) => {
+    await page.goto(`${base}?lesson=tensors`);
+    await settle(page);
+    await page.setViewportSize({ width: 900, height: 640 });
+    await moreFrames(page, 10);
+    const size = await page.evaluate(() => [Module.canvas.width, Module.canvas.height, devicePixelRatio]);
+    expect(size[0] === 900 * size[2] && size[1] === 640 * size[2], `canvas ${size[0]}x${size[1]} at dpr ${size[2]}`);
+  });
+
+  await withPage(browser, "high-dpi", { context: { deviceScaleFactor: 2 } }, async (page) => {
+    await page.goto(`${base}?lesson=tensors`);
+    await settle(page, 30, `Module.aelabState.data !== "loading"`);
+    const size = await page.evaluate(() => [Module.canvas.width, innerWidth]);
+    expect(size[0] === 2 * size[1], `canvas is ${size[0]} px for ${size[1]} CSS px at dpr 2`);
+    await page.screenshot({ path: path.join(shots, "lesson-tensors-dpr2.png") });
+  });
+
+  await withPage(browser, "missing-dataset", {
+    allowErrors: [/Failed to load resource.*404/],
+    route: (page) => page.route("**/data/fashion-mnist.aelab", (r) => r.fulfill({ status: 404, body: "gone" })),
+  }, async (page) => {
+    await page.goto(`${base}?lesson=tensors`);
+    const s = await settle(page, 30, `Module.aelabState.data === "failed"`);
+    const after = await moreFrames(page, 20);  // still running: an error panel, not a crash
+    expect(after.frames > s.frames, "the page stopped drawing");
+    await page.screenshot({ path: path.join(shots, "missing-dataset.png") });
+  });
+
+  await withPage(browser, "corrupt-dataset", {
+    route: (page) => page.route("**/data/fashion-mnist.aelab", (r) =>
+      r.fulfill({ status: 200, contentType: "application/octet-stream", body: Buffer.from("AELABDS\0garbage-not-a-dataset") })),
+  }, async (page) => {
+    await page.goto(`${base}?lesson=tensors`);
+    await settle(page, 30, `Module.aelabState.data === "failed"`);
+    await moreFrames(page, 10);
+    await page.screenshot({ path: path.join(shots, "corrupt-dataset.png") });
+  });
+
+  await withPage(browser, "embedded-in-course-page", {}, async (page) => {
+    await page.goto(`${base}embed-example.html`);
+    let frame;
+    for (let t = 0; t < 300 && !frame; t++) {
+      frame = page.frames().find((f) => f.url().includes("embed=1"));
+      if (!frame) await page.waitForTimeout(100);
+    }
+    expect(frame, "the course page's iframe never loaded the lesson");
+    await frame.waitForFunction(
+      `typeof Module !== "undefined" && Module.aelabState && Module.aelabState.frames >= 20`, null, { timeout: 90000 });
+    const s = await frame.evaluate(() => Module.aelabState);
+    expect(s.lesson === "tensors" && s.embed, `iframe shows '${s.lesson}', embed=${s.embed}`);
+    await page.screenshot({ path: path.join(shots, "embedded-in-course-page.png") });
+  });
+} finally {
+  await browser.close();
+  server.close();
+}
+console.log(failures ? `${failures} browser test(s) failed` : `all browser tests passed; screenshots in ${shots}`);
+process.exit(failures ? 1 : 0);

@@ -1,0 +1,60 @@
+#!/usr/bin/env bash
+# Desktop smoke test: runs the native app under Xvfb for a fixed number of frames on the home
+# page, on every built lesson (also embedded), on an unknown lesson and with a missing or
+# corrupt dataset; each run must exit 0 and leave a screenshot that is not blank.
+#   tests/desktop/smoke.sh BUILD_DIR [SCREENSHOT_DIR]
+set -euo pipefail
+build=$(cd "${1:?usage: smoke.sh BUILD_DIR [SCREENSHOT_DIR]}" && pwd)
+shots=${2:-$build/../screenshots/desktop}
+mkdir -p "$shots"
+shots=$(cd "$shots" && pwd)
+app="$build/aelab"
+[ -x "$app" ] || { echo "smoke: $app not built"; exit 1; }
+command -v xvfb-run >/dev/null || { echo "smoke: xvfb-run missing (tools/setup.sh installs xvfb)"; exit 1; }
+
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+printf 'AELABDS\0not a dataset' > "$tmp/corrupt.aelab"
+lessons=$("$app" --list-lessons)
+
+failures=0
+run() {  # name, then the app's arguments
+    local name=$1; shift
+    local png="$shots/$name.png"
+    rm -f "$png"
+    if ! timeout 120 xvfb-run -a -s "-screen 0 1400x900x24" "$app" --frames 40 --screenshot "$png" "$@" \
+            >"$tmp/$name.log" 2>&1; then
+        echo "FAIL $name: exit code $? ($(tail -3 "$tmp/$name.log" | tr '\n' ' '))"
+        failures=$((failures + 1))
+        return
+    fi
+    # A rendered page has many distinct colours; a black or blank frame has one or two.
+    local colours
+    colours=$(python3 -c 'import sys,zlib,struct
+d=open(sys.argv[1],"rb").read(); assert d[:8]==b"\x89PNG\r\n\x1a\n"
+w,h=struct.unpack(">II",d[16:24]); i=8; idat=b""
+while i<len(d):
+    n=struct.unpack(">I",d[i:i+4])[0]; t=d[i+4:i+8]
+    if t==b"IDAT": idat+=d[i+8:i+8+n]
+    i+=12+n
+raw=zlib.decompress(idat); stride=w*4+1
+print(len({raw[r*stride+1+c*4:r*stride+1+c*4+3] for r in range(0,h,7) for c in range(0,w,7)}))' "$png" 2>/dev/null || echo 0)
+    if [ "$colours" -lt 20 ]; then
+        echo "FAIL $name: screenshot looks blank ($colours colours)"
+        failures=$((failures + 1))
+        return
+    fi
+    echo "ok   $name ($colours colours)"
+}
+
+run home
+for id in $lessons; do
+    run "lesson-$id" --lesson "$id"
+    run "lesson-$id-embed" --lesson "$id" --embed
+done
+run unknown-lesson --lesson no-such-lesson
+run missing-dataset --lesson tensors --data "$tmp/nonexistent.aelab"
+run corrupt-dataset --lesson tensors --data "$tmp/corrupt.aelab"
+AELAB_FRAMES=5 timeout 60 xvfb-run -a "$app" >/dev/null 2>&1 && echo "ok   AELAB_FRAMES" || { echo "FAIL AELAB_FRAMES"; failures=$((failures + 1)); }
+
+[ "$failures" = 0 ] && echo "desktop smoke test passed; screenshots in $shots" || { echo "$failures desktop run(s) failed"; exit 1; }

@@ -1,0 +1,69 @@
+// Tests for lessons/widgets.cpp and lessons/registry.cpp in a headless ImGui frame: the step
+// controller's logic, the colour maps, and every built lesson drawing frames without throwing.
+#include <doctest/doctest.h>
+
+#include <set>
+#include <string>
+
+#include "headless.hpp"
+#include "lesson.hpp"
+#include "platform.hpp"
+#include "widgets.hpp"
+
+using namespace aelab;
+
+TEST_CASE("registry: fixed lesson ids, in teaching order, unique") {
+    const char* ids[] = {"tensors", "convolution", "pooling", "transposed-conv", "pca-linear-ae", "denoising", "vae"};
+    const auto& reg = lessons::registry();
+    REQUIRE(reg.size() == 7);
+    std::set<std::string> seen;
+    for (std::size_t i = 0; i < reg.size(); ++i) {
+        CHECK(std::string(reg[i].id) == ids[i]);
+        seen.insert(reg[i].id);
+    }
+    CHECK(seen.size() == 7);
+    CHECK(lessons::find_lesson("tensors") == &reg[0]);
+    CHECK(lessons::find_lesson("nope") == nullptr);
+    CHECK(static_cast<bool>(reg[0].make));
+}
+
+TEST_CASE("widgets: colour maps") {
+    CHECK(ui::colormap(ui::Colormap::gray, 0.0f, 0.0f, 1.0f) == IM_COL32(0, 0, 0, 255));
+    CHECK(ui::colormap(ui::Colormap::gray, 1.0f, 0.0f, 1.0f) == IM_COL32(255, 255, 255, 255));
+    CHECK(ui::colormap(ui::Colormap::gray, 2.0f, 0.0f, 1.0f) == IM_COL32(255, 255, 255, 255));  // clamped
+    CHECK(ui::colormap(ui::Colormap::diverging, 0.0f, -1.0f, 1.0f) == IM_COL32(255, 255, 255, 255));
+    ImU32 neg = ui::colormap(ui::Colormap::diverging, -1.0f, -1.0f, 1.0f);
+    ImU32 pos = ui::colormap(ui::Colormap::diverging, 1.0f, -1.0f, 1.0f);
+    CHECK(((neg >> IM_COL32_B_SHIFT) & 0xFF) > ((neg >> IM_COL32_R_SHIFT) & 0xFF));  // blue below zero
+    CHECK(((pos >> IM_COL32_R_SHIFT) & 0xFF) > ((pos >> IM_COL32_B_SHIFT) & 0xFF));  // red above
+    CHECK(ui::colormap(ui::Colormap::gray, NAN, 0.0f, 1.0f) == IM_COL32(255, 0, 255, 255));
+}
+
+TEST_CASE("widgets: stepper plays at its speed and stops at the end") {
+    test::HeadlessImGui gui;
+    ui::Stepper s;
+    s.reset(10);
+    CHECK(s.step == 0);
+    s.playing = true;
+    s.steps_per_second = 4.0f;
+    // 1 s of frames at 4 steps/s: 4 steps.
+    for (int i = 0; i < 10; ++i) gui.frame([&] { ui::step_controller("s", s); }, 0.1f);
+    CHECK(s.step == 4);
+    for (int i = 0; i < 100; ++i) gui.frame([&] { ui::step_controller("s", s); }, 0.1f);
+    CHECK(s.step == 9);
+    CHECK_FALSE(s.playing);
+    s.reset(3);  // fewer steps: clamped
+    CHECK(s.step == 2);
+}
+
+TEST_CASE("lessons: every built lesson draws frames headless without throwing") {
+    platform::set_dataset_path(AELAB_TEST_DATASET);
+    test::HeadlessImGui gui;
+    for (const auto& info : lessons::registry()) {
+        if (!info.make) continue;
+        CAPTURE(info.id);
+        auto lesson = info.make();
+        for (int i = 0; i < 3; ++i) CHECK_NOTHROW(gui.frame([&] { lesson->draw(); }));
+    }
+    CHECK(platform::fashion_mnist_state() == platform::AssetState::ready);
+}
