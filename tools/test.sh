@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# Sets everything up and runs every test (the README's test command; .ci/run calls it):
+#   native build  (build/native): doctest suite + desktop smoke test under Xvfb
+#   web build     (build/wasm -> site in build/web): doctest suite as wasm under node +
+#                 browser tests in headless Chromium
+#   asan build    (build/asan): the doctest suite under AddressSanitizer + UBSan
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export NODE_PATH=/usr/share/nodejs  # Debian's emscripten needs Debian's acorn
+start=$(date +%s)
+step() { printf '\n=== %s (%ds)\n' "$*" $(( $(date +%s) - start )); }
+
+step "setup"
+tools/setup.sh
+
+step "native build"
+cmake --preset native >/dev/null
+cmake --build --preset native
+step "native tests: doctest + desktop smoke test"
+ctest --preset native
+
+step "web build"
+cmake --preset web >/dev/null
+cmake --build --preset web
+step "web tests: doctest under node + browser tests"
+ctest --preset web
+
+step "asan build"
+cmake --preset asan >/dev/null
+cmake --build --preset asan --target aelab_tests
+step "asan tests: doctest"
+ctest --preset asan -R aelab_tests
+
+step "all tests passed"
