@@ -1,0 +1,42 @@
+// aelab core: losses with their gradients.
+//   mse_loss            mean over all n elements of (pred - target)^2 (torch's reduction='mean')
+//   bce_with_logits     mean over all n elements of
+//                       -[t log sigmoid(z) + (1 - t) log(1 - sigmoid(z))], computed as
+//                       max(z, 0) - z t + log(1 + e^-|z|) so it never overflows (as torch's
+//                       binary_cross_entropy_with_logits, reduction='mean')
+//   kl_normal           KL(N(mu, diag(exp(logvar))) || N(0, I)) for a VAE's encoder:
+//                       -1/2 * sum over the L latent dims of (1 + logvar - mu^2 - exp(logvar)),
+//                       then the MEAN over the N batch rows (a per-example KL, so its weight
+//                       against a per-example reconstruction loss does not depend on N).
+// Losses are accumulated in double. Backward ADDS d_loss * dLoss/d(input) into the gradient
+// buffers (d_loss is the upstream gradient, 1 for a final loss).
+#pragma once
+#include <cstddef>
+
+#include "aelab/tensor.hpp"
+
+namespace aelab {
+
+float mse_loss(const float* pred, const float* target, std::size_t n);
+void mse_loss_backward(float* d_pred, const float* pred, const float* target, std::size_t n,
+                       float d_loss = 1.0f);
+float bce_with_logits_loss(const float* logits, const float* target, std::size_t n);
+void bce_with_logits_loss_backward(float* d_logits, const float* logits, const float* target,
+                                   std::size_t n, float d_loss = 1.0f);
+// mu, logvar (N, L)
+float kl_normal_loss(const float* mu, const float* logvar, int N, int L);
+void kl_normal_loss_backward(float* d_mu, float* d_logvar, const float* mu, const float* logvar,
+                             int N, int L, float d_loss = 1.0f);
+
+// Tensor layer: pred and target of the same (non-empty) shape; mu and logvar (N, L).
+float mse_loss(const Tensor& pred, const Tensor& target);
+void mse_loss_backward(const Tensor& pred, const Tensor& target, Tensor& d_pred,
+                       float d_loss = 1.0f);
+float bce_with_logits_loss(const Tensor& logits, const Tensor& target);
+void bce_with_logits_loss_backward(const Tensor& logits, const Tensor& target, Tensor& d_logits,
+                                   float d_loss = 1.0f);
+float kl_normal_loss(const Tensor& mu, const Tensor& logvar);
+void kl_normal_loss_backward(const Tensor& mu, const Tensor& logvar, Tensor* d_mu, Tensor* d_logvar,
+                             float d_loss = 1.0f);
+
+}  // namespace aelab

@@ -1,0 +1,119 @@
+// Losses and their gradients (see loss.hpp for the formulas and reductions).
+#include "aelab/loss.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <string>
+
+namespace aelab {
+
+float mse_loss(const float* pred, const float* target, std::size_t n) {
+    double sum = 0;
+    for (std::size_t i = 0; i < n; ++i) {
+        const double e = double(pred[i]) - target[i];
+        sum += e * e;
+    }
+    return float(sum / double(n));
+}
+
+void mse_loss_backward(float* d_pred, const float* pred, const float* target, std::size_t n,
+                       float d_loss) {
+    const float scale = 2.0f * d_loss / float(n);
+    for (std::size_t i = 0; i < n; ++i) d_pred[i] += scale * (pred[i] - target[i]);
+}
+
+float bce_with_logits_loss(const float* logits, const float* target, std::size_t n) {
+    double sum = 0;
+    for (std::size_t i = 0; i < n; ++i) {
+        const double z = logits[i], t = target[i];
+        sum += std::max(z, 0.0) - z * t + std::log1p(std::exp(-std::fabs(z)));
+    }
+    return float(sum / double(n));
+}
+
+void bce_with_logits_loss_backward(float* d_logits, const float* logits, const float* target,
+                                   std::size_t n, float d_loss) {
+    const float scale = d_loss / float(n);
+    for (std::size_t i = 0; i < n; ++i) {
+        const float z = logits[i];
+        const float s =
+            z >= 0.0f ? 1.0f / (1.0f + std::exp(-z)) : std::exp(z) / (1.0f + std::exp(z));
+        d_logits[i] += scale * (s - target[i]);
+    }
+}
+
+float kl_normal_loss(const float* mu, const float* logvar, int N, int L) {
+    double sum = 0;
+    for (long i = 0; i < long(N) * L; ++i)
+        sum += 1.0 + logvar[i] - double(mu[i]) * mu[i] - std::exp(double(logvar[i]));
+    return float(-0.5 * sum / N);
+}
+
+void kl_normal_loss_backward(float* d_mu, float* d_logvar, const float* mu, const float* logvar,
+                             int N, int L, float d_loss) {
+    const float scale = d_loss / float(N);
+    for (long i = 0; i < long(N) * L; ++i) {
+        if (d_mu) d_mu[i] += scale * mu[i];
+        if (d_logvar) d_logvar[i] += scale * 0.5f * (std::exp(logvar[i]) - 1.0f);
+    }
+}
+
+// ---- Tensor layer --------------------------------------------------------------------------
+namespace {
+
+Shape shape_of(const Tensor& t) { return Shape(t.shape().begin(), t.shape().end()); }
+
+void check_pair(const char* op, const char* a_name, const Tensor& a, const Tensor& target) {
+    if (a.size() == 0)
+        throw Error(std::string(op) + ": " + a_name + " must not be empty, got shape " +
+                    shape_str(a.shape()));
+    check_shape(op, "target", target, shape_of(a));
+}
+
+void check_latent(const char* op, const Tensor& mu, const Tensor& logvar) {
+    check_rank(op, "mu", mu, 2, "N, latent");
+    if (mu.size() == 0)
+        throw Error(std::string(op) + ": mu must not be empty, got shape " + shape_str(mu.shape()));
+    check_shape(op, "logvar", logvar, shape_of(mu));
+}
+
+}  // namespace
+
+float mse_loss(const Tensor& pred, const Tensor& target) {
+    check_pair("mse_loss", "pred", pred, target);
+    return mse_loss(pred.data(), target.data(), pred.size());
+}
+void mse_loss_backward(const Tensor& pred, const Tensor& target, Tensor& d_pred, float d_loss) {
+    check_pair("mse_loss_backward", "pred", pred, target);
+    check_shape("mse_loss_backward", "d_pred", d_pred, shape_of(pred));
+    mse_loss_backward(d_pred.data(), pred.data(), target.data(), pred.size(), d_loss);
+}
+
+float bce_with_logits_loss(const Tensor& logits, const Tensor& target) {
+    check_pair("bce_with_logits_loss", "logits", logits, target);
+    return bce_with_logits_loss(logits.data(), target.data(), logits.size());
+}
+void bce_with_logits_loss_backward(const Tensor& logits, const Tensor& target, Tensor& d_logits,
+                                   float d_loss) {
+    check_pair("bce_with_logits_loss_backward", "logits", logits, target);
+    check_shape("bce_with_logits_loss_backward", "d_logits", d_logits, shape_of(logits));
+    bce_with_logits_loss_backward(d_logits.data(), logits.data(), target.data(), logits.size(),
+                                  d_loss);
+}
+
+float kl_normal_loss(const Tensor& mu, const Tensor& logvar) {
+    check_latent("kl_normal_loss", mu, logvar);
+    return kl_normal_loss(mu.data(), logvar.data(), int(mu.shape()[0]), int(mu.shape()[1]));
+}
+void kl_normal_loss_backward(const Tensor& mu, const Tensor& logvar, Tensor* d_mu, Tensor* d_logvar,
+                             float d_loss) {
+    const char* op = "kl_normal_loss_backward";
+    check_latent(op, mu, logvar);
+    if (d_mu) check_shape(op, "d_mu", *d_mu, shape_of(mu));
+    if (d_logvar) check_shape(op, "d_logvar", *d_logvar, shape_of(mu));
+    kl_normal_loss_backward(d_mu ? d_mu->data() : nullptr, d_logvar ? d_logvar->data() : nullptr,
+                            mu.data(), logvar.data(), int(mu.shape()[0]), int(mu.shape()[1]),
+                            d_loss);
+}
+
+}  // namespace aelab
