@@ -33,15 +33,12 @@ TEST_CASE("dataset: the packed Fashion-MNIST asset") {
     CHECK(hi == 1.0f);
     aelab::Tensor b = d.batch(aelab::Split::test, 10, 4);
     CHECK(b.shape() == aelab::Shape{4, 1, 28, 28});
-    CHECK_THROWS_WITH_AS(d.image(aelab::Split::test, 1000), doctest::Contains("out of range"),
-                         aelab::Error);
+    CHECK_THROWS_WITH_AS(d.image(aelab::Split::test, 1000), doctest::Contains("out of range"), aelab::Error);
 }
 
 TEST_CASE("dataset: malformed files are rejected") {
     auto bytes = aelab::read_file(AELAB_TEST_DATASET);
-    auto parse = [](std::vector<std::uint8_t> b) {
-        return aelab::parse_dataset(b.data(), b.size(), "x.aelab");
-    };
+    auto parse = [](std::vector<std::uint8_t> b) { return aelab::parse_dataset(b.data(), b.size(), "x.aelab"); };
     SUBCASE("bad magic") {
         auto b = bytes;
         b[0] = 'X';
@@ -57,7 +54,8 @@ TEST_CASE("dataset: malformed files are rejected") {
         b[b.size() / 2] ^= 0x40;
         CHECK_THROWS_WITH_AS(parse(b), doctest::Contains("checksum"), aelab::Error);
     }
-    SUBCASE("tiny") { CHECK_THROWS_AS(parse({'A', 'E'}), aelab::Error); }
-    CHECK_THROWS_WITH_AS(aelab::load_dataset("/nonexistent/file.aelab"),
-                         doctest::Contains("cannot open"), aelab::Error);
+    SUBCASE("tiny") {
+        CHECK_THROWS_AS(parse({'A', 'E'}), aelab::Error);
+    }
+    CHECK_THROWS_WITH_AS(aelab::load_dataset("/nonexistent/file.aelab"), doctest::Contains("cannot open"), aelab::Error);
 }

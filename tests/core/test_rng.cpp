@@ -9,8 +9,7 @@
 TEST_CASE("rng: PCG32 stream is fixed for a seed") {
     // Reference values of PCG32 (pcg32_srandom(42, 54)) from the PCG paper's demo program.
     aelab::Rng rng(42, 54);
-    const std::uint32_t expected[6] = {0xa15c02b7, 0x7b47f409, 0xba1d3330,
-                                       0x83d2f293, 0xbfa4784b, 0xcbed606e};
+    const std::uint32_t expected[6] = {0xa15c02b7, 0x7b47f409, 0xba1d3330, 0x83d2f293, 0xbfa4784b, 0xcbed606e};
     for (auto e : expected) CHECK(rng.next_u32() == e);
 }
 
