@@ -1,0 +1,338 @@
+// Every op against PyTorch (tests/golden/ops.bin, from tests/golden/make_golden.py): forward
+// outputs and the gradients of sum(y * dy) for inputs, weights and biases. Convolutions and
+// pools are checked through both the fast Tensor API and the scalar twins (*_ref).
+#include <doctest/doctest.h>
+
+#include <string>
+
+#include "aelab/ops.hpp"
+#include "golden.hpp"
+#include "test_util.hpp"
+
+using aelab::Tensor;
+using testutil::max_rel_error;
+
+namespace {
+
+constexpr double kTol = 1e-4;
+
+Tensor zeros_like(const Tensor& t) {
+    return aelab::zeros(aelab::Shape(t.shape().begin(), t.shape().end()));
+}
+
+void expect_close(const Tensor& actual, const std::string& name) {
+    const Tensor expected = golden::ops().tensor(name);
+    INFO(name, " expected shape ", aelab::shape_str(expected.shape()), " got ",
+         aelab::shape_str(actual.shape()));
+    REQUIRE(aelab::shape_str(actual.shape()) == aelab::shape_str(expected.shape()));
+    CHECK(max_rel_error(actual, expected) < kTol);
+}
+
+int dim(const Tensor& t, int axis) { return int(t.shape()[axis]); }
+
+// Runs one golden conv case through the Tensor API (fast path) and the raw scalar twins.
+// `forward(x, w, b)` returns y; `backward(dy, x, w, dx, dw, db)` adds the gradients; `*_ref`
+// do the same through the twins on raw buffers.
+template <class Forward, class Backward, class ForwardRef, class BackwardRef>
+void check_conv_case(const std::string& pre, Forward forward, Backward backward,
+                     ForwardRef forward_ref, BackwardRef backward_ref) {
+    const auto& G = golden::ops();
+    const Tensor x = G.tensor(pre + "x"), w = G.tensor(pre + "w"), dy = G.tensor(pre + "dy");
+    const bool has_bias = G.has(pre + "b");
+    const Tensor b = has_bias ? G.tensor(pre + "b") : aelab::zeros({1});
+    const Tensor* bias = has_bias ? &b : nullptr;
+
+    expect_close(forward(x, w, bias), pre + "y");
+    Tensor dx = zeros_like(x), dw = zeros_like(w), db = zeros_like(b);
+    backward(dy, x, w, &dx, &dw, has_bias ? &db : nullptr);
+    expect_close(dx, pre + "dx");
+    expect_close(dw, pre + "dw");
+    if (has_bias) expect_close(db, pre + "db");
+
+    Tensor y_ref = zeros_like(G.tensor(pre + "y"));
+    forward_ref(y_ref.data(), x, w, bias ? b.data() : nullptr);
+    expect_close(y_ref, pre + "y");
+    Tensor dx_ref = zeros_like(x), dw_ref = zeros_like(w), db_ref = zeros_like(b);
+    backward_ref(dx_ref.data(), dw_ref.data(), has_bias ? db_ref.data() : nullptr, dy, x, w);
+    expect_close(dx_ref, pre + "dx");
+    expect_close(dw_ref, pre + "dw");
+    if (has_bias) expect_close(db_ref, pre + "db");
+}
+
+std::string case_prefix(const char* op, int i) {
+    return std::string(op) + "/" + std::to_string(i) + "/";
+}
+
+}  // namespace
+
+TEST_CASE("golden: conv1d, conv2d, conv3d match PyTorch (forward and gradients)") {
+    const auto& G = golden::ops();
+    REQUIRE(G.case_count("conv1d") == 3);
+    for (int i = 0; i < G.case_count("conv1d"); ++i) {
+        const std::string pre = case_prefix("conv1d", i);
+        const auto q = G.params(pre + "params");  // stride, padding, dilation
+        const aelab::Conv1dParams p{q[0], q[1], q[2]};
+        check_conv_case(
+            pre,
+            [&](const Tensor& x, const Tensor& w, const Tensor* b) {
+                return aelab::conv1d(x, w, b, p);
+            },
+            [&](const Tensor& dy, const Tensor& x, const Tensor& w, Tensor* dx, Tensor* dw,
+                Tensor* db) { aelab::conv1d_backward(dy, x, w, dx, dw, db, p); },
+            [&](float* y, const Tensor& x, const Tensor& w, const float* b) {
+                aelab::conv1d_forward_ref(y, x.data(), w.data(), b, dim(x, 0), dim(x, 1), dim(x, 2),
+                                          dim(w, 0), dim(w, 2), p);
+            },
+            [&](float* dx, float* dw, float* db, const Tensor& dy, const Tensor& x,
+                const Tensor& w) {
+                aelab::conv1d_backward_ref(dx, dw, db, dy.data(), x.data(), w.data(), dim(x, 0),
+                                           dim(x, 1), dim(x, 2), dim(w, 0), dim(w, 2), p);
+            });
+    }
+    REQUIRE(G.case_count("conv2d") == 5);
+    for (int i = 0; i < G.case_count("conv2d"); ++i) {
+        const std::string pre = case_prefix("conv2d", i);
+        const auto q = G.params(pre + "params");  // stride (2), padding (2), dilation (2)
+        const aelab::Conv2dParams p{{q[0], q[1]}, {q[2], q[3]}, {q[4], q[5]}};
+        check_conv_case(
+            pre,
+            [&](const Tensor& x, const Tensor& w, const Tensor* b) {
+                return aelab::conv2d(x, w, b, p);
+            },
+            [&](const Tensor& dy, const Tensor& x, const Tensor& w, Tensor* dx, Tensor* dw,
+                Tensor* db) { aelab::conv2d_backward(dy, x, w, dx, dw, db, p); },
+            [&](float* y, const Tensor& x, const Tensor& w, const float* b) {
+                aelab::conv2d_forward_ref(y, x.data(), w.data(), b, dim(x, 0), dim(x, 1), dim(x, 2),
+                                          dim(x, 3), dim(w, 0), dim(w, 2), dim(w, 3), p);
+            },
+            [&](float* dx, float* dw, float* db, const Tensor& dy, const Tensor& x,
+                const Tensor& w) {
+                aelab::conv2d_backward_ref(dx, dw, db, dy.data(), x.data(), w.data(), dim(x, 0),
+                                           dim(x, 1), dim(x, 2), dim(x, 3), dim(w, 0), dim(w, 2),
+                                           dim(w, 3), p);
+            });
+    }
+    REQUIRE(G.case_count("conv3d") == 2);
+    for (int i = 0; i < G.case_count("conv3d"); ++i) {
+        const std::string pre = case_prefix("conv3d", i);
+        const auto q = G.params(pre + "params");  // stride (3), padding (3), dilation (3)
+        const aelab::Conv3dParams p{{q[0], q[1], q[2]}, {q[3], q[4], q[5]}, {q[6], q[7], q[8]}};
+        check_conv_case(
+            pre,
+            [&](const Tensor& x, const Tensor& w, const Tensor* b) {
+                return aelab::conv3d(x, w, b, p);
+            },
+            [&](const Tensor& dy, const Tensor& x, const Tensor& w, Tensor* dx, Tensor* dw,
+                Tensor* db) { aelab::conv3d_backward(dy, x, w, dx, dw, db, p); },
+            [&](float* y, const Tensor& x, const Tensor& w, const float* b) {
+                aelab::conv3d_forward_ref(y, x.data(), w.data(), b, dim(x, 0), dim(x, 1), dim(x, 2),
+                                          dim(x, 3), dim(x, 4), dim(w, 0), dim(w, 2), dim(w, 3),
+                                          dim(w, 4), p);
+            },
+            [&](float* dx, float* dw, float* db, const Tensor& dy, const Tensor& x,
+                const Tensor& w) {
+                aelab::conv3d_backward_ref(dx, dw, db, dy.data(), x.data(), w.data(), dim(x, 0),
+                                           dim(x, 1), dim(x, 2), dim(x, 3), dim(x, 4), dim(w, 0),
+                                           dim(w, 2), dim(w, 3), dim(w, 4), p);
+            });
+    }
+}
+
+TEST_CASE("golden: conv_transpose1d and conv_transpose2d match PyTorch") {
+    const auto& G = golden::ops();
+    REQUIRE(G.case_count("conv_transpose1d") == 2);
+    for (int i = 0; i < G.case_count("conv_transpose1d"); ++i) {
+        const std::string pre = case_prefix("conv_transpose1d", i);
+        const auto q = G.params(pre + "params");  // stride, padding, dilation, output_padding
+        const aelab::ConvTranspose1dParams p{q[0], q[1], q[3], q[2]};
+        check_conv_case(
+            pre,
+            [&](const Tensor& x, const Tensor& w, const Tensor* b) {
+                return aelab::conv_transpose1d(x, w, b, p);
+            },
+            [&](const Tensor& dy, const Tensor& x, const Tensor& w, Tensor* dx, Tensor* dw,
+                Tensor* db) { aelab::conv_transpose1d_backward(dy, x, w, dx, dw, db, p); },
+            [&](float* y, const Tensor& x, const Tensor& w, const float* b) {
+                aelab::conv_transpose1d_forward_ref(y, x.data(), w.data(), b, dim(x, 0), dim(x, 1),
+                                                    dim(x, 2), dim(w, 1), dim(w, 2), p);
+            },
+            [&](float* dx, float* dw, float* db, const Tensor& dy, const Tensor& x,
+                const Tensor& w) {
+                aelab::conv_transpose1d_backward_ref(dx, dw, db, dy.data(), x.data(), w.data(),
+                                                     dim(x, 0), dim(x, 1), dim(x, 2), dim(w, 1),
+                                                     dim(w, 2), p);
+            });
+    }
+    REQUIRE(G.case_count("conv_transpose2d") == 4);
+    for (int i = 0; i < G.case_count("conv_transpose2d"); ++i) {
+        const std::string pre = case_prefix("conv_transpose2d", i);
+        const auto q =
+            G.params(pre + "params");  // stride, padding, dilation, output_padding (2 each)
+        aelab::ConvTranspose2dParams p;
+        p.stride = {q[0], q[1]};
+        p.padding = {q[2], q[3]};
+        p.dilation = {q[4], q[5]};
+        p.output_padding = {q[6], q[7]};
+        check_conv_case(
+            pre,
+            [&](const Tensor& x, const Tensor& w, const Tensor* b) {
+                return aelab::conv_transpose2d(x, w, b, p);
+            },
+            [&](const Tensor& dy, const Tensor& x, const Tensor& w, Tensor* dx, Tensor* dw,
+                Tensor* db) { aelab::conv_transpose2d_backward(dy, x, w, dx, dw, db, p); },
+            [&](float* y, const Tensor& x, const Tensor& w, const float* b) {
+                aelab::conv_transpose2d_forward_ref(y, x.data(), w.data(), b, dim(x, 0), dim(x, 1),
+                                                    dim(x, 2), dim(x, 3), dim(w, 1), dim(w, 2),
+                                                    dim(w, 3), p);
+            },
+            [&](float* dx, float* dw, float* db, const Tensor& dy, const Tensor& x,
+                const Tensor& w) {
+                aelab::conv_transpose2d_backward_ref(dx, dw, db, dy.data(), x.data(), w.data(),
+                                                     dim(x, 0), dim(x, 1), dim(x, 2), dim(x, 3),
+                                                     dim(w, 1), dim(w, 2), dim(w, 3), p);
+            });
+    }
+}
+
+TEST_CASE("golden: pooling, unpooling and upsampling match PyTorch") {
+    const auto& G = golden::ops();
+    REQUIRE(G.case_count("max_pool2d") == 3);
+    for (int i = 0; i < G.case_count("max_pool2d"); ++i) {
+        const std::string pre = case_prefix("max_pool2d", i);
+        const auto q = G.params(pre + "params");  // kernel, stride, padding, dilation (2 each)
+        aelab::MaxPool2dParams p{{q[0], q[1]}, {q[2], q[3]}, {q[4], q[5]}, {q[6], q[7]}};
+        const Tensor x = G.tensor(pre + "x");
+        auto r = aelab::max_pool2d(x, p);
+        expect_close(r.out, pre + "y");
+        const auto expected_indices = G.indices(pre + "indices");
+        CHECK(r.indices == expected_indices);
+        Tensor y_ref = zeros_like(r.out);
+        auto idx_ref = aelab::IndexTensor::from_shape(r.indices.shape());
+        aelab::max_pool2d_forward_ref(y_ref.data(), idx_ref.data(), x.data(), dim(x, 0), dim(x, 1),
+                                      dim(x, 2), dim(x, 3), p);
+        expect_close(y_ref, pre + "y");
+        CHECK(idx_ref == expected_indices);
+        Tensor dx = zeros_like(x);
+        aelab::max_pool2d_backward(G.tensor(pre + "dy"), r.indices, dx);
+        expect_close(dx, pre + "dx");
+    }
+    REQUIRE(G.case_count("avg_pool2d") == 3);
+    for (int i = 0; i < G.case_count("avg_pool2d"); ++i) {
+        const std::string pre = case_prefix("avg_pool2d", i);
+        const auto q = G.params(pre + "params");  // kernel, stride, padding (2 each)
+        aelab::AvgPool2dParams p{{q[0], q[1]}, {q[2], q[3]}, {q[4], q[5]}};
+        const Tensor x = G.tensor(pre + "x");
+        expect_close(aelab::avg_pool2d(x, p), pre + "y");
+        Tensor dx = zeros_like(x);
+        aelab::avg_pool2d_backward(G.tensor(pre + "dy"), dx, p);
+        expect_close(dx, pre + "dx");
+        Tensor y_ref = zeros_like(G.tensor(pre + "y")), dx_ref = zeros_like(x);
+        aelab::avg_pool2d_forward_ref(y_ref.data(), x.data(), dim(x, 0), dim(x, 1), dim(x, 2),
+                                      dim(x, 3), p);
+        aelab::avg_pool2d_backward_ref(dx_ref.data(), G.tensor(pre + "dy").data(), dim(x, 0),
+                                       dim(x, 1), dim(x, 2), dim(x, 3), p);
+        expect_close(y_ref, pre + "y");
+        expect_close(dx_ref, pre + "dx");
+    }
+    REQUIRE(G.case_count("max_unpool2d") == 2);
+    for (int i = 0; i < G.case_count("max_unpool2d"); ++i) {
+        const std::string pre = case_prefix("max_unpool2d", i);
+        const auto q = G.params(pre + "params");  // kernel, stride, padding, output size (2 each)
+        aelab::MaxUnpool2dParams p{{q[0], q[1]}, {q[2], q[3]}, {q[4], q[5]}, {q[6], q[7]}};
+        const Tensor x = G.tensor(pre + "x");
+        const auto indices = G.indices(pre + "indices");
+        expect_close(aelab::max_unpool2d(x, indices, p), pre + "y");
+        Tensor dx = zeros_like(x);
+        aelab::max_unpool2d_backward(G.tensor(pre + "dy"), indices, dx);
+        expect_close(dx, pre + "dx");
+    }
+    for (const char* op : {"upsample_nearest2d", "upsample_bed_of_nails2d"}) {
+        REQUIRE(G.case_count(op) == 2);
+        for (int i = 0; i < G.case_count(op); ++i) {
+            const std::string pre = case_prefix(op, i);
+            const auto q = G.params(pre + "params");  // scale_h, scale_w
+            const Tensor x = G.tensor(pre + "x");
+            const bool nearest = std::string(op) == "upsample_nearest2d";
+            expect_close(nearest ? aelab::upsample_nearest2d(x, q[0], q[1])
+                                 : aelab::upsample_bed_of_nails2d(x, q[0], q[1]),
+                         pre + "y");
+            Tensor dx = zeros_like(x);
+            if (nearest)
+                aelab::upsample_nearest2d_backward(G.tensor(pre + "dy"), dx, q[0], q[1]);
+            else
+                aelab::upsample_bed_of_nails2d_backward(G.tensor(pre + "dy"), dx, q[0], q[1]);
+            expect_close(dx, pre + "dx");
+        }
+    }
+}
+
+TEST_CASE("golden: linear matches PyTorch") {
+    const auto& G = golden::ops();
+    REQUIRE(G.case_count("linear") == 3);
+    for (int i = 0; i < G.case_count("linear"); ++i) {
+        const std::string pre = case_prefix("linear", i);
+        const Tensor x = G.tensor(pre + "x"), w = G.tensor(pre + "w"), dy = G.tensor(pre + "dy");
+        const bool has_bias = G.has(pre + "b");
+        const Tensor b = has_bias ? G.tensor(pre + "b") : aelab::zeros({1});
+        expect_close(aelab::linear(x, w, has_bias ? &b : nullptr), pre + "y");
+        Tensor dx = zeros_like(x), dw = zeros_like(w), db = zeros_like(b);
+        aelab::linear_backward(dy, x, w, &dx, &dw, has_bias ? &db : nullptr);
+        expect_close(dx, pre + "dx");
+        expect_close(dw, pre + "dw");
+        if (has_bias) expect_close(db, pre + "db");
+    }
+}
+
+TEST_CASE("golden: activations match PyTorch") {
+    const auto& G = golden::ops();
+    struct Activation {
+        const char* name;
+        Tensor (*forward)(const Tensor&);
+        void (*backward)(const Tensor&, const Tensor&, Tensor&);
+    };
+    const Activation activations[] = {
+        {"relu", aelab::relu, aelab::relu_backward},
+        {"sigmoid", aelab::sigmoid, aelab::sigmoid_backward},
+        {"tanh", aelab::tanh, aelab::tanh_backward},
+        {"softplus", aelab::softplus, aelab::softplus_backward},
+    };
+    for (const auto& a : activations) {
+        const std::string pre = std::string(a.name) + "/0/";
+        const Tensor x = G.tensor(pre + "x");
+        expect_close(a.forward(x), pre + "y");
+        Tensor dx = zeros_like(x);
+        a.backward(G.tensor(pre + "dy"), x, dx);
+        expect_close(dx, pre + "dx");
+    }
+    const Tensor x = G.tensor("leaky_relu/0/x");
+    expect_close(aelab::leaky_relu(x, 0.2f), "leaky_relu/0/y");
+    Tensor dx = zeros_like(x);
+    aelab::leaky_relu_backward(G.tensor("leaky_relu/0/dy"), x, dx, 0.2f);
+    expect_close(dx, "leaky_relu/0/dx");
+}
+
+TEST_CASE("golden: losses and their gradients match PyTorch") {
+    const auto& G = golden::ops();
+    for (const char* op : {"mse_loss", "bce_with_logits_loss"}) {
+        const std::string pre = std::string(op) + "/0/";
+        const Tensor x = G.tensor(pre + "x"), t = G.tensor(pre + "t");
+        const float d_loss = G.tensor(pre + "dy").data()[0];
+        const bool mse = std::string(op) == "mse_loss";
+        const float loss = mse ? aelab::mse_loss(x, t) : aelab::bce_with_logits_loss(x, t);
+        CHECK(loss == doctest::Approx(G.tensor(pre + "y").data()[0]).epsilon(kTol));
+        Tensor dx = zeros_like(x);
+        if (mse)
+            aelab::mse_loss_backward(x, t, dx, d_loss);
+        else
+            aelab::bce_with_logits_loss_backward(x, t, dx, d_loss);
+        expect_close(dx, pre + "dx");
+    }
+    const Tensor mu = G.tensor("kl_normal_loss/0/mu"), logvar = G.tensor("kl_normal_loss/0/logvar");
+    CHECK(aelab::kl_normal_loss(mu, logvar) ==
+          doctest::Approx(G.tensor("kl_normal_loss/0/y").data()[0]).epsilon(kTol));
+    Tensor d_mu = zeros_like(mu), d_logvar = zeros_like(logvar);
+    aelab::kl_normal_loss_backward(mu, logvar, &d_mu, &d_logvar,
+                                   G.tensor("kl_normal_loss/0/dy").data()[0]);
+    expect_close(d_mu, "kl_normal_loss/0/dmu");
+    expect_close(d_logvar, "kl_normal_loss/0/dlogvar");
+}
