@@ -1,0 +1,262 @@
+// Finite-difference gradient checks: ONE harness, one small case per op with a backward.
+// For a random upstream gradient dy, L(inputs) = sum(forward(inputs) * dy) accumulated in
+// double; each checked input element is nudged by +-eps and (L+ - L-) / (2 eps) is compared
+// with what the op's backward added into that element's gradient.
+// Inputs are kept away from kinks (relu at 0, ties in max pooling) by more than eps.
+#include <doctest/doctest.h>
+
+#include <cmath>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "aelab/ops.hpp"
+#include "test_util.hpp"
+
+using aelab::Shape;
+using aelab::Tensor;
+using testutil::random_tensor;
+
+namespace {
+
+using Inputs = std::vector<Tensor>;
+
+struct GradCase {
+    std::string name;
+    Inputs inputs;
+    std::vector<bool> differentiable;  // per input: false for targets
+    std::function<Tensor(const Inputs&)> forward;
+    // Adds the gradients of sum(forward(inputs) * dy) into grads (shaped like inputs).
+    std::function<void(const Inputs&, const Tensor& dy, Inputs& grads)> backward;
+};
+
+Tensor zeros_like(const Tensor& t) {
+    return aelab::zeros(Shape(t.shape().begin(), t.shape().end()));
+}
+Tensor scalar(float v) { return aelab::from_values({1}, {v}); }
+
+double weighted_sum(const Tensor& y, const Tensor& dy) {
+    double s = 0;
+    for (std::size_t i = 0; i < y.size(); ++i) s += double(y.data()[i]) * dy.data()[i];
+    return s;
+}
+
+void check_gradients(GradCase c, aelab::Rng& rng, float eps = 1e-2f) {
+    INFO("op ", c.name);
+    const Tensor y = c.forward(c.inputs);
+    const Tensor dy = random_tensor(rng, Shape(y.shape().begin(), y.shape().end()));
+    Inputs grads;
+    for (const auto& t : c.inputs) grads.push_back(zeros_like(t));
+    c.backward(c.inputs, dy, grads);
+    for (std::size_t k = 0; k < c.inputs.size(); ++k) {
+        if (!c.differentiable[k]) continue;
+        Tensor& x = c.inputs[k];
+        // Every element of small inputs, an even sample of larger ones.
+        const std::size_t step = std::max<std::size_t>(1, x.size() / 48);
+        for (std::size_t i = 0; i < x.size(); i += step) {
+            const float saved = x.data()[i];
+            x.data()[i] = saved + eps;
+            const double up = weighted_sum(c.forward(c.inputs), dy);
+            x.data()[i] = saved - eps;
+            const double down = weighted_sum(c.forward(c.inputs), dy);
+            x.data()[i] = saved;
+            const double numeric = (up - down) / (2.0 * double(eps));
+            const double analytic = grads[k].data()[i];
+            INFO("input ", k, " element ", i, " numeric ", numeric, " analytic ", analytic);
+            CHECK(std::fabs(numeric - analytic) <= 2e-3 + 1e-2 * std::fabs(numeric));
+        }
+    }
+}
+
+// Values in [-1, 1] whose magnitude is at least `gap` (away from relu's kink at 0).
+Tensor away_from_zero(aelab::Rng& rng, const Shape& shape, float gap = 0.1f) {
+    Tensor t = random_tensor(rng, shape);
+    for (auto& v : t) v = v < 0 ? v - gap : v + gap;
+    return t;
+}
+
+// Distinct values 0.05 apart in random order: no two candidates of a max come within 2 eps.
+Tensor distinct_values(aelab::Rng& rng, const Shape& shape) {
+    Tensor t = aelab::zeros(shape);
+    for (std::size_t i = 0; i < t.size(); ++i) t.data()[i] = 0.05f * float(i);
+    for (std::size_t i = t.size(); i > 1; --i)
+        std::swap(t.data()[i - 1], t.data()[rng.below(std::uint32_t(i))]);
+    return t;
+}
+
+}  // namespace
+
+TEST_CASE("gradcheck: convolutions and linear") {
+    aelab::Rng rng(51);
+    aelab::Conv1dParams p1{2, 1, 2};
+    check_gradients(
+        {"conv1d",
+         {random_tensor(rng, {2, 2, 9}), random_tensor(rng, {3, 2, 3}), random_tensor(rng, {3})},
+         {true, true, true},
+         [&](const Inputs& in) { return aelab::conv1d(in[0], in[1], &in[2], p1); },
+         [&](const Inputs& in, const Tensor& dy, Inputs& g) {
+             aelab::conv1d_backward(dy, in[0], in[1], &g[0], &g[1], &g[2], p1);
+         }},
+        rng);
+    aelab::Conv2dParams p2{{2, 1}, {1, 0}, {1, 2}};
+    check_gradients({"conv2d",
+                     {random_tensor(rng, {2, 3, 6, 7}), random_tensor(rng, {4, 3, 3, 2}),
+                      random_tensor(rng, {4})},
+                     {true, true, true},
+                     [&](const Inputs& in) { return aelab::conv2d(in[0], in[1], &in[2], p2); },
+                     [&](const Inputs& in, const Tensor& dy, Inputs& g) {
+                         aelab::conv2d_backward(dy, in[0], in[1], &g[0], &g[1], &g[2], p2);
+                     }},
+                    rng);
+    aelab::Conv3dParams p3{{1, 2, 1}, {1, 0, 1}, {1, 1, 2}};
+    check_gradients({"conv3d",
+                     {random_tensor(rng, {1, 2, 4, 5, 5}), random_tensor(rng, {2, 2, 2, 2, 2}),
+                      random_tensor(rng, {2})},
+                     {true, true, true},
+                     [&](const Inputs& in) { return aelab::conv3d(in[0], in[1], &in[2], p3); },
+                     [&](const Inputs& in, const Tensor& dy, Inputs& g) {
+                         aelab::conv3d_backward(dy, in[0], in[1], &g[0], &g[1], &g[2], p3);
+                     }},
+                    rng);
+    aelab::ConvTranspose1dParams pt1{2, 1, 1, 1};
+    check_gradients(
+        {"conv_transpose1d",
+         {random_tensor(rng, {2, 3, 5}), random_tensor(rng, {3, 2, 3}), random_tensor(rng, {2})},
+         {true, true, true},
+         [&](const Inputs& in) { return aelab::conv_transpose1d(in[0], in[1], &in[2], pt1); },
+         [&](const Inputs& in, const Tensor& dy, Inputs& g) {
+             aelab::conv_transpose1d_backward(dy, in[0], in[1], &g[0], &g[1], &g[2], pt1);
+         }},
+        rng);
+    aelab::ConvTranspose2dParams pt2{{2, 2}, {1, 0}, {1, 0}, {1, 2}};
+    check_gradients(
+        {"conv_transpose2d",
+         {random_tensor(rng, {2, 3, 3, 4}), random_tensor(rng, {3, 2, 3, 2}),
+          random_tensor(rng, {2})},
+         {true, true, true},
+         [&](const Inputs& in) { return aelab::conv_transpose2d(in[0], in[1], &in[2], pt2); },
+         [&](const Inputs& in, const Tensor& dy, Inputs& g) {
+             aelab::conv_transpose2d_backward(dy, in[0], in[1], &g[0], &g[1], &g[2], pt2);
+         }},
+        rng);
+    check_gradients(
+        {"linear",
+         {random_tensor(rng, {3, 7}), random_tensor(rng, {5, 7}), random_tensor(rng, {5})},
+         {true, true, true},
+         [&](const Inputs& in) { return aelab::linear(in[0], in[1], &in[2]); },
+         [&](const Inputs& in, const Tensor& dy, Inputs& g) {
+             aelab::linear_backward(dy, in[0], in[1], &g[0], &g[1], &g[2]);
+         }},
+        rng);
+}
+
+TEST_CASE("gradcheck: pooling, unpooling, upsampling") {
+    aelab::Rng rng(52);
+    aelab::MaxPool2dParams pm{{3, 2}, {2, 1}, {1, 0}, {1, 2}};
+    check_gradients({"max_pool2d",
+                     {distinct_values(rng, {2, 2, 7, 6})},
+                     {true},
+                     [&](const Inputs& in) { return aelab::max_pool2d(in[0], pm).out; },
+                     [&](const Inputs& in, const Tensor& dy, Inputs& g) {
+                         aelab::max_pool2d_backward(dy, aelab::max_pool2d(in[0], pm).indices, g[0]);
+                     }},
+                    rng);
+    aelab::AvgPool2dParams pa{{3, 2}, {2, 1}, {1, 1}};
+    check_gradients({"avg_pool2d",
+                     {random_tensor(rng, {2, 2, 7, 6})},
+                     {true},
+                     [&](const Inputs& in) { return aelab::avg_pool2d(in[0], pa); },
+                     [&](const Inputs& in, const Tensor& dy, Inputs& g) {
+                         aelab::avg_pool2d_backward(dy, g[0], pa);
+                     }},
+                    rng);
+    const auto switches = aelab::max_pool2d(distinct_values(rng, {2, 2, 6, 6})).indices;
+    check_gradients({"max_unpool2d",
+                     {random_tensor(rng, {2, 2, 3, 3})},
+                     {true},
+                     [&](const Inputs& in) { return aelab::max_unpool2d(in[0], switches); },
+                     [&](const Inputs&, const Tensor& dy, Inputs& g) {
+                         aelab::max_unpool2d_backward(dy, switches, g[0]);
+                     }},
+                    rng);
+    check_gradients({"upsample_nearest2d",
+                     {random_tensor(rng, {2, 2, 3, 4})},
+                     {true},
+                     [&](const Inputs& in) { return aelab::upsample_nearest2d(in[0], 2, 3); },
+                     [&](const Inputs&, const Tensor& dy, Inputs& g) {
+                         aelab::upsample_nearest2d_backward(dy, g[0], 2, 3);
+                     }},
+                    rng);
+    check_gradients({"upsample_bed_of_nails2d",
+                     {random_tensor(rng, {2, 2, 3, 4})},
+                     {true},
+                     [&](const Inputs& in) { return aelab::upsample_bed_of_nails2d(in[0], 3, 2); },
+                     [&](const Inputs&, const Tensor& dy, Inputs& g) {
+                         aelab::upsample_bed_of_nails2d_backward(dy, g[0], 3, 2);
+                     }},
+                    rng);
+}
+
+TEST_CASE("gradcheck: activations") {
+    aelab::Rng rng(53);
+    using Fwd = Tensor (*)(const Tensor&);
+    using Bwd = void (*)(const Tensor&, const Tensor&, Tensor&);
+    const struct {
+        const char* name;
+        Fwd forward;
+        Bwd backward;
+    } activations[] = {{"relu", aelab::relu, aelab::relu_backward},
+                       {"sigmoid", aelab::sigmoid, aelab::sigmoid_backward},
+                       {"tanh", aelab::tanh, aelab::tanh_backward},
+                       {"softplus", aelab::softplus, aelab::softplus_backward}};
+    for (const auto& a : activations) {
+        Tensor x = away_from_zero(rng, {3, 11});
+        for (auto& v : x) v *= 3.0f;  // reach the flat tails too
+        check_gradients(
+            {a.name,
+             {x},
+             {true},
+             [&](const Inputs& in) { return a.forward(in[0]); },
+             [&](const Inputs& in, const Tensor& dy, Inputs& g) { a.backward(dy, in[0], g[0]); }},
+            rng);
+    }
+    check_gradients({"leaky_relu",
+                     {away_from_zero(rng, {3, 11})},
+                     {true},
+                     [&](const Inputs& in) { return aelab::leaky_relu(in[0], 0.1f); },
+                     [&](const Inputs& in, const Tensor& dy, Inputs& g) {
+                         aelab::leaky_relu_backward(dy, in[0], g[0], 0.1f);
+                     }},
+                    rng);
+}
+
+TEST_CASE("gradcheck: losses") {
+    aelab::Rng rng(54);
+    check_gradients({"mse_loss",
+                     {random_tensor(rng, {3, 8}), random_tensor(rng, {3, 8}, 0.0f, 1.0f)},
+                     {true, false},
+                     [&](const Inputs& in) { return scalar(aelab::mse_loss(in[0], in[1])); },
+                     [&](const Inputs& in, const Tensor& dy, Inputs& g) {
+                         aelab::mse_loss_backward(in[0], in[1], g[0], dy.data()[0]);
+                     }},
+                    rng);
+    Tensor logits = random_tensor(rng, {3, 8});
+    for (auto& v : logits) v *= 4.0f;
+    check_gradients(
+        {"bce_with_logits_loss",
+         {logits, random_tensor(rng, {3, 8}, 0.0f, 1.0f)},
+         {true, false},
+         [&](const Inputs& in) { return scalar(aelab::bce_with_logits_loss(in[0], in[1])); },
+         [&](const Inputs& in, const Tensor& dy, Inputs& g) {
+             aelab::bce_with_logits_loss_backward(in[0], in[1], g[0], dy.data()[0]);
+         }},
+        rng);
+    check_gradients({"kl_normal_loss",
+                     {random_tensor(rng, {4, 5}), random_tensor(rng, {4, 5})},
+                     {true, true},
+                     [&](const Inputs& in) { return scalar(aelab::kl_normal_loss(in[0], in[1])); },
+                     [&](const Inputs& in, const Tensor& dy, Inputs& g) {
+                         aelab::kl_normal_loss_backward(in[0], in[1], &g[0], &g[1], dy.data()[0]);
+                     }},
+                    rng);
+}
