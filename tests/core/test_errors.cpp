@@ -166,6 +166,14 @@ TEST_CASE("errors: stride, padding and dilation that leave no output") {
         {"avg_pool2d", "output would be empty"});
 }
 
+TEST_CASE("errors: a dilated max-pool window that lies entirely in the padding") {
+    aelab::MaxPool2dParams all_padding;
+    all_padding.dilation = {2, 2};
+    all_padding.padding = {1, 1};
+    check_error([&] { aelab::max_pool2d(zeros({1, 1, 1, 1}), all_padding); },
+                {"max_pool2d", "entirely in the padding", "input size (1, 1)", "dilation (2, 2)"});
+}
+
 TEST_CASE("errors: indices out of range") {
     auto x = aelab::from_values({1, 1, 2, 2}, {1, 2, 3, 4});
     auto indices = aelab::IndexTensor::from_shape({1, 1, 2, 2});

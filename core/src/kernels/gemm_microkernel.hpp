@@ -17,20 +17,30 @@ inline void gemm_microkernel(int kc, const float* a, const float* b, float* c, i
                              int accumulate) {
     using vec = typename V::vec;
     constexpr int NR = NV * V::lanes;
-    vec acc[MR][NV];  // MR * NV accumulators: must fit the register file with NV + 1 to spare
+    // MR * NV accumulators: must fit the register file with NV + 1 to spare. Every loop over
+    // the tile is unrolled early (the pragmas) so the compiler turns the arrays into registers;
+    // otherwise GCC keeps a stack copy of acc and stores it on every k step.
+    vec acc[MR][NV];
+#pragma GCC unroll 16
     for (int i = 0; i < MR; ++i)
+#pragma GCC unroll 16
         for (int j = 0; j < NV; ++j) acc[i][j] = V::zero();
     for (int k = 0; k < kc; ++k) {
         vec bv[NV];
+#pragma GCC unroll 16
         for (int j = 0; j < NV; ++j) bv[j] = V::load(b + j * V::lanes);
+#pragma GCC unroll 16
         for (int i = 0; i < MR; ++i) {
             vec ai = V::broadcast_load(a + i);
+#pragma GCC unroll 16
             for (int j = 0; j < NV; ++j) acc[i][j] = V::fma(ai, bv[j], acc[i][j]);
         }
         a += MR;
         b += NR;
     }
+#pragma GCC unroll 16
     for (int i = 0; i < MR; ++i)
+#pragma GCC unroll 16
         for (int j = 0; j < NV; ++j) {
             float* p = c + i * ldc + j * V::lanes;
             V::store(p, accumulate ? V::add(V::load(p), acc[i][j]) : acc[i][j]);

@@ -25,6 +25,11 @@ std::string pair_str(const int* v) {
 
 // Taps [lo, hi) of a window starting at `start` with dilation d whose positions lie in [0, n).
 void valid_taps(int start, int d, int k, int n, int& lo, int& hi) {
+    if (start >= 0 && start + (k - 1) * d < n) {  // interior window: no division on the hot path
+        lo = 0;
+        hi = k;
+        return;
+    }
     lo = start >= 0 ? 0 : (-start + d - 1) / d;
     hi = start > n - 1 ? 0 : std::min(k, (n - 1 - start) / d + 1);
     if (hi < lo) hi = lo;
@@ -60,14 +65,14 @@ PoolGeometry pool_geometry(const char* op, int N, int C, int H, int W, const int
     // index outside the plane. Reject such settings instead.
     const int sizes[2] = {H, W}, outs[2] = {g.Ho, g.Wo};
     for (int a = 0; a < 2; ++a)
-        for (int o = 0; o < outs[a]; ++o) {
+        for (int out = 0; out < outs[a]; ++out) {
             int lo, hi;
-            valid_taps(o * s[a] - p[a], d[a], k[a], sizes[a], lo, hi);
+            valid_taps(out * s[a] - p[a], d[a], k[a], sizes[a], lo, hi);
             if (lo == hi)
                 throw Error(o + ": a window lies entirely in the padding: input size (" +
                             std::to_string(H) + ", " + std::to_string(W) + ") with kernel " +
-                            pair_str(k) + ", stride " + pair_str(s) + ", padding " + pair_str(p) +
-                            ", dilation " + pair_str(d));
+                            pair_str(k) + ", stride " + pair_str(s) + ", padding " +
+                            pair_str(p) + ", dilation " + pair_str(d));
         }
     return g;
 }
@@ -104,10 +109,10 @@ void max_pool2d_forward(float* out, std::int64_t* indices, const float* in, int 
                     for (int kw = kw_lo; kw < kw_hi; ++kw) {
                         const int w = w0 + kw * g.d[1];
                         const float v = x[h * W + w];
-                        if (v > best || std::isnan(v)) {  // NaN propagates, as in torch
-                            best = v;
-                            best_index = std::int64_t(h) * W + w;
-                        }
+                        // NaN propagates, as in torch.
+                        const bool take = v > best || v != v;
+                        best_index = take ? std::int64_t(h) * W + w : best_index;
+                        best = take ? v : best;
                     }
                 }
                 const long o = (plane * g.Ho + oh) * g.Wo + ow;
