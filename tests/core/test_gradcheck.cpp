@@ -166,7 +166,7 @@ TEST_CASE("gradcheck: pooling, unpooling, upsampling") {
                      {random_tensor(rng, {2, 2, 7, 6})},
                      {true},
                      [&](const Inputs& in) { return aelab::avg_pool2d(in[0], pa); },
-                     [&](const Inputs& in, const Tensor& dy, Inputs& g) {
+                     [&](const Inputs&, const Tensor& dy, Inputs& g) {
                          aelab::avg_pool2d_backward(dy, g[0], pa);
                      }},
                     rng);
