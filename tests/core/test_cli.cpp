@@ -1,0 +1,130 @@
+// Tests for core/cli: `aelab-cli op` against torch.nn.functional (tests/golden/make_cli_golden.py),
+// `aelab-cli pca`, and bad input (clear message, non-zero exit, nothing aborts). Runs the
+// commands in-process, natively and in wasm under node (real files through NODERAWFS).
+#include <doctest/doctest.h>
+
+#include <cmath>
+#include <fstream>
+#include <sstream>
+
+#include "aelab/dataset.hpp"
+#include "aelab/npy.hpp"
+#include "cli.hpp"
+
+using namespace aelab;
+
+namespace {
+struct Result {
+    int code;
+    std::string out, err;
+};
+Result run(const std::vector<std::string>& args) {
+    std::ostringstream out, err;
+    int code = cli::run_cli(args, out, err);
+    return {code, out.str(), err.str()};
+}
+std::vector<std::string> split_args(const std::string& s) {
+    std::vector<std::string> v;
+    std::istringstream ss(s);
+    std::string w;
+    while (ss >> w) v.push_back(w);
+    return v;
+}
+std::string replace_all(std::string s, const std::string& from, const std::string& to) {
+    for (std::size_t p = s.find(from); p != std::string::npos; p = s.find(from, p + to.size())) s.replace(p, from.size(), to);
+    return s;
+}
+const std::string kGolden = std::string(AELAB_GOLDEN_DIR) + "/cli/";
+const std::string kTmp = std::string(AELAB_TEST_TMP) + "/";
+}  // namespace
+
+TEST_CASE("cli op: every case equals torch.nn.functional") {
+    std::ifstream cases(kGolden + "cases.txt");
+    REQUIRE(cases);
+    std::string line;
+    int n = 0;
+    while (std::getline(cases, line)) {
+        if (line.empty()) continue;
+        const std::string name = line.substr(0, line.find('|'));
+        std::string cmd = line.substr(line.find('|') + 1);
+        CAPTURE(name);
+        const std::string dir = kGolden + name + "/";
+        for (const char* f : {"x", "w", "b", "i"}) cmd = replace_all(cmd, std::string("{") + f + "}", dir + f + ".npy");
+        cmd = replace_all(cmd, "{out}", kTmp + "cli_out.npy");
+        cmd = replace_all(cmd, "{iout}", kTmp + "cli_iout.npy");
+        Result r = run(split_args(cmd));
+        REQUIRE_MESSAGE(r.code == 0, r.err);
+        Tensor got = load_npy(kTmp + "cli_out.npy"), want = load_npy(dir + "expected.npy");
+        REQUIRE(got.shape() == want.shape());
+        for (std::size_t k = 0; k < got.size(); ++k)
+            REQUIRE(got.data()[k] == doctest::Approx(want.data()[k]).epsilon(1e-4).scale(1.0));
+        if (cmd.find("--indices-out") != std::string::npos) {
+            IndexTensor gi = load_npy_index(kTmp + "cli_iout.npy"), wi = load_npy_index(dir + "expected_indices.npy");
+            CHECK(gi == wi);
+        }
+        ++n;
+    }
+    CHECK(n == 20);
+}
+
+TEST_CASE("cli op: the course's 2D example, read back exactly") {
+    Result r = run({"op", "conv2d", "--input", kGolden + "conv2d_course/x.npy", "--weight", kGolden + "conv2d_course/w.npy",
+                    "--out", kTmp + "course.npy"});
+    REQUIRE(r.code == 0);
+    CHECK(r.out.find("(1, 1, 5, 5) -> (1, 1, 3, 3)") != std::string::npos);
+    Tensor y = load_npy(kTmp + "course.npy");
+    const float want[9] = {12, 12, 17, 10, 17, 19, 9, 6, 14};
+    for (int k = 0; k < 9; ++k) CHECK(y.data()[k] == want[k]);
+}
+
+TEST_CASE("cli pca: components and explained variance") {
+    Dataset d = load_dataset(AELAB_TEST_DATASET);
+    save_npy(kTmp + "pca_x.npy", d.batch(Split::test, 0, 300));  // (300, 1, 28, 28): flattened by the CLI
+    Result r = run({"pca", "--input", kTmp + "pca_x.npy", "-k", "5", "--out", kTmp + "pca_c.npy", "--explained",
+                    kTmp + "pca_ev.npy"});
+    REQUIRE_MESSAGE(r.code == 0, r.err);
+    Tensor c = load_npy(kTmp + "pca_c.npy"), ev = load_npy(kTmp + "pca_ev.npy");
+    CHECK(c.shape() == Shape{5, 784});
+    CHECK(ev.shape() == Shape{5});
+    for (int i = 0; i + 1 < 5; ++i) CHECK(ev(i) >= ev(i + 1));
+    double norm = 0;
+    for (int j = 0; j < 784; ++j) norm += c(2, j) * c(2, j);
+    CHECK(norm == doctest::Approx(1.0).epsilon(1e-5));
+}
+
+TEST_CASE("cli: bad input gives a clear error and a non-zero exit") {
+    const std::string x = kGolden + "conv2d_course/x.npy", w = kGolden + "conv2d_course/w.npy";
+    const std::string w3 = kGolden + "conv3d/w.npy", out = kTmp + "bad.npy";
+    auto expect = [](const Result& r, int code, const char* text) {
+        CAPTURE(r.err);
+        CHECK(r.code == code);
+        CHECK(r.err.find(text) != std::string::npos);
+    };
+    expect(run({}), 2, "usage");
+    expect(run({"frobnicate"}), 2, "unknown command");
+    expect(run({"op", "conv9d", "--input", x, "--out", out}), 2, "unknown op 'conv9d'");
+    expect(run({"op", "conv2d", "--input", x, "--weight", w}), 2, "missing --out");
+    expect(run({"op", "conv2d", "--input", x, "--weight", w, "--out", out, "--strid", "2"}), 2, "--strid");
+    expect(run({"op", "conv2d", "--input", x, "--weight", w, "--out", out, "--stride", "1,2,3"}), 2, "1 or 2 integers");
+    expect(run({"op", "conv2d", "--input", x, "--weight", w, "--out", out, "--stride", "two"}), 2, "expects integers");
+    expect(run({"op", "conv2d", "--input", x, "--weight", w, "--out", out, "--stride", "0"}), 1, "stride must be >= 1");
+    expect(run({"op", "conv2d", "--input", x, "--weight", w3, "--out", out}), 1, "conv2d");
+    expect(run({"op", "conv2d", "--input", x, "--weight", w, "--out", out, "--dilation", "3"}), 1, "conv2d");
+    expect(run({"op", "conv2d", "--input", kTmp + "missing.npy", "--weight", w, "--out", out}), 1, "cannot open");
+    expect(run({"op", "max_pool2d", "--input", x, "--out", out}), 2, "missing --kernel");
+    expect(run({"op", "upsample_nearest", "--input", x, "--scale", "1.5", "--out", out}), 1, "positive whole number");
+    expect(run({"op", "max_unpool2d", "--input", kGolden + "max_unpool2d_course/x.npy", "--indices", x, "--kernel", "2",
+                "--out", out}),
+           1, "integer");
+    expect(run({"pca", "--input", x, "-k", "0", "--out", out}), 1, "-k");
+    {
+        std::ofstream f(kTmp + "garbage.npy", std::ios::binary);
+        f << "this is not numpy";
+    }
+    expect(run({"op", "linear", "--input", kTmp + "garbage.npy", "--weight", w, "--out", out}), 1, "garbage.npy");
+    // Shape mismatch names the op, the expected and the actual shape.
+    Result r = run({"op", "linear", "--input", kGolden + "linear/x.npy", "--weight", kGolden + "linear_3d_no_bias/x.npy",
+                    "--out", out});
+    CHECK(r.code == 1);
+    CHECK(r.err.find("linear") != std::string::npos);
+}
