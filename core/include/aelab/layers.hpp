@@ -1,0 +1,333 @@
+// aelab core: layers, the building blocks of aelab::Sequential (model.hpp), as torch.nn.
+//
+// A layer is a thin object around the ops (conv.hpp, linear.hpp, pool.hpp, activation.hpp):
+//   forward(x)       runs the op and caches what backward needs (its input, pooling indices);
+//   backward(d_out)  ADDS the parameter gradients into the layer's gradient block and returns
+//                    d_input (dLoss/dx for the x of the last forward);
+//   output_shape(s)  the output shape for an input shape, or aelab::Error naming the layer,
+//                    the shape it expects and the shape it got;
+//   param_specs()    the layer's parameter tensors in order ("weight", "bias") with shapes.
+// A layer owns no parameter memory: the model lays every layer's parameters out in one
+// contiguous buffer (and the gradients in a second one, same layout) and bind()s each layer to
+// its block, llm.c style, so an optimizer is one flat loop over all parameters.
+//
+// Shapes are batch-first as in torch: N batch, C channels, H/W spatial. Parameter layouts are
+// torch's (conv weight (C_out, C_in, kH, kW), transposed (C_in, C_out, kH, kW), linear (O, I)),
+// so weights can be compared with PyTorch one to one.
+//
+// config() writes a layer as one line "Type key=value ...", the architecture text of model
+// files; make_layer() reads such a line back. repr() is the PyTorch-style text for summaries.
+#pragma once
+#include <array>
+#include <cstddef>
+#include <memory>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "aelab/conv.hpp"
+#include "aelab/pool.hpp"
+#include "aelab/rng.hpp"
+#include "aelab/tensor.hpp"
+
+namespace aelab {
+
+// One layer's constructor arguments as words "key=value" after the type name. Integers lists
+// are written "3,3"; floats with 9 significant digits, so they read back bit-exact.
+class LayerConfig {
+public:
+    explicit LayerConfig(std::string type) : type_(std::move(type)) {}
+    // Parses "Type key=value ..."; throws aelab::Error quoting the line.
+    static LayerConfig parse(const std::string& line);
+
+    LayerConfig& set(const std::string& key, int value);
+    LayerConfig& set(const std::string& key, const std::vector<int>& values);
+    LayerConfig& set(const std::string& key, float value);
+    LayerConfig& set(const std::string& key, bool value);
+
+    const std::string& type() const { return type_; }
+    // Each getter throws aelab::Error naming the line when the key is missing or malformed.
+    int get_int(const std::string& key) const;
+    std::vector<int> get_ints(const std::string& key, std::size_t count) const;  // 0: any count
+    std::array<int, 2> get_pair(const std::string& key) const;
+    float get_float(const std::string& key) const;
+    bool get_bool(const std::string& key) const;
+    bool has(const std::string& key) const;
+
+    std::string str() const;
+
+private:
+    const std::string& raw(const std::string& key) const;
+    std::string type_;
+    std::vector<std::pair<std::string, std::string>> fields_;
+};
+
+struct ParamSpec {
+    std::string name;  // "weight" or "bias"
+    Shape shape;
+    std::size_t size() const;
+};
+
+class Layer {
+public:
+    virtual ~Layer() = default;
+
+    virtual std::string type() const = 0;  // "Conv2d"
+    virtual std::string repr() const = 0;  // "Conv2d(1, 16, kernel_size=(3, 3), stride=(2, 2), ...)"
+    virtual LayerConfig config() const = 0;
+
+    virtual std::vector<ParamSpec> param_specs() const { return {}; }
+    std::size_t param_count() const;
+    // Points the layer at its block of the model's parameter and gradient buffers (laid out
+    // as param_specs(), in order). Models call it whenever their buffers move.
+    void bind(float* params, float* grads) {
+        params_ = params;
+        grads_ = grads;
+    }
+    // PyTorch's default initialisation of this layer type (no-op without parameters).
+    virtual void reset_parameters(Rng&) {}
+
+    virtual Shape output_shape(const Shape& input) const = 0;
+    virtual Tensor forward(const Tensor& x) = 0;
+    virtual Tensor backward(const Tensor& d_out) = 0;
+
+protected:
+    // Throws aelab::Error "<repr>: <message>".
+    [[noreturn]] void fail(const std::string& message) const;
+    // Keeps x for backward and returns output_shape(x's shape) (validating it).
+    Shape begin_forward(const Tensor& x);
+    // Checks that forward ran and that d_out has the shape forward returned.
+    void check_backward(const Tensor& d_out) const;
+    // check_backward, then a zero gradient shaped like the cached input, for ops to add into.
+    Tensor begin_backward(const Tensor& d_out) const;
+
+    float* params_ = nullptr;  // this layer's block of the model's parameter buffer
+    float* grads_ = nullptr;   // the same block of the gradient buffer
+    Tensor input_;             // x of the last forward
+    Shape output_shape_;       // shape of the last forward's output
+    bool has_forward_ = false;
+};
+
+// y = conv2d(x, weight, bias). x (N, C_in, H, W) -> (N, C_out, H_out, W_out);
+// weight (C_out, C_in, kH, kW), bias (C_out).
+class Conv2d : public Layer {
+public:
+    Conv2d(int in_channels, int out_channels, std::array<int, 2> kernel,
+           const Conv2dParams& p = {}, bool bias = true);
+    Conv2d(int in_channels, int out_channels, int kernel, int stride = 1, int padding = 0,
+           bool bias = true);
+    std::string type() const override { return "Conv2d"; }
+    std::string repr() const override;
+    LayerConfig config() const override;
+    std::vector<ParamSpec> param_specs() const override;
+    void reset_parameters(Rng& rng) override;
+    Shape output_shape(const Shape& input) const override;
+    Tensor forward(const Tensor& x) override;
+    Tensor backward(const Tensor& d_out) override;
+
+private:
+    int in_, out_;
+    std::array<int, 2> kernel_;
+    Conv2dParams p_;
+    bool bias_;
+};
+
+// y = conv_transpose2d(x, weight, bias). x (N, C_in, H, W) -> (N, C_out, H_out, W_out);
+// weight (C_in, C_out, kH, kW), bias (C_out).
+class ConvTranspose2d : public Layer {
+public:
+    ConvTranspose2d(int in_channels, int out_channels, std::array<int, 2> kernel,
+                    const ConvTranspose2dParams& p = {}, bool bias = true);
+    ConvTranspose2d(int in_channels, int out_channels, int kernel, int stride = 1,
+                    int padding = 0, int output_padding = 0, bool bias = true);
+    std::string type() const override { return "ConvTranspose2d"; }
+    std::string repr() const override;
+    LayerConfig config() const override;
+    std::vector<ParamSpec> param_specs() const override;
+    void reset_parameters(Rng& rng) override;
+    Shape output_shape(const Shape& input) const override;
+    Tensor forward(const Tensor& x) override;
+    Tensor backward(const Tensor& d_out) override;
+
+private:
+    int in_, out_;
+    std::array<int, 2> kernel_;
+    ConvTranspose2dParams p_;
+    bool bias_;
+};
+
+// y = x W^T + b. x (N, in_features) -> (N, out_features); weight (O, I), bias (O).
+class Linear : public Layer {
+public:
+    Linear(int in_features, int out_features, bool bias = true);
+    std::string type() const override { return "Linear"; }
+    std::string repr() const override;
+    LayerConfig config() const override;
+    std::vector<ParamSpec> param_specs() const override;
+    void reset_parameters(Rng& rng) override;
+    Shape output_shape(const Shape& input) const override;
+    Tensor forward(const Tensor& x) override;
+    Tensor backward(const Tensor& d_out) override;
+
+    int in_features() const { return in_; }
+    int out_features() const { return out_; }
+    // The (O, I) weight block and its gradient, for layers that share it (TiedLinear).
+    float* weight() const { return params_; }
+    float* weight_grad() const { return grads_; }
+
+private:
+    int in_, out_;
+    bool bias_;
+};
+
+// The decoder half of tied weights: y = x W + b with W the (O, I) weight of an earlier Linear,
+// so (N, O) -> (N, I) and W2 = W1^T shares W1's parameters (a linear autoencoder with
+// L = ||x - W^T W x||^2). Backward adds into that Linear's weight gradient; only the optional
+// bias (I) is this layer's own. `tied_index` is the Linear's position in the model (for files).
+class TiedLinear : public Layer {
+public:
+    TiedLinear(Linear& tied_to, std::size_t tied_index, bool bias = false);
+    std::string type() const override { return "TiedLinear"; }
+    std::string repr() const override;
+    LayerConfig config() const override;
+    std::vector<ParamSpec> param_specs() const override;
+    void reset_parameters(Rng& rng) override;
+    Shape output_shape(const Shape& input) const override;
+    Tensor forward(const Tensor& x) override;
+    Tensor backward(const Tensor& d_out) override;
+
+private:
+    Linear& tied_;
+    std::size_t tied_index_;
+    bool bias_;
+};
+
+// max_pool2d; keeps the indices of its last forward for MaxUnpool2d. (N, C, H, W) -> (N, C, H_out, W_out)
+class MaxPool2d : public Layer {
+public:
+    explicit MaxPool2d(const MaxPool2dParams& p = {});
+    MaxPool2d(int kernel, int stride);
+    std::string type() const override { return "MaxPool2d"; }
+    std::string repr() const override;
+    LayerConfig config() const override;
+    Shape output_shape(const Shape& input) const override;
+    Tensor forward(const Tensor& x) override;
+    Tensor backward(const Tensor& d_out) override;
+
+    const MaxPool2dParams& params() const { return p_; }
+    // (N, C, H_out, W_out) flat positions of each maximum in its input plane; empty before forward.
+    const IndexTensor& indices() const { return indices_; }
+
+private:
+    MaxPool2dParams p_;
+    IndexTensor indices_;
+};
+
+// max_unpool2d through the switches of a paired MaxPool2d (its indices from its last
+// forward). (N, C, H, W) -> (N, C, H_out, W_out), H_out = output_size or (H - 1)*S - 2P + k.
+// `pool_index` is the pool's position in the model (for files).
+class MaxUnpool2d : public Layer {
+public:
+    MaxUnpool2d(const MaxPool2d& pool, std::size_t pool_index,
+                std::array<int, 2> output_size = {0, 0});
+    std::string type() const override { return "MaxUnpool2d"; }
+    std::string repr() const override;
+    LayerConfig config() const override;
+    Shape output_shape(const Shape& input) const override;
+    Tensor forward(const Tensor& x) override;
+    Tensor backward(const Tensor& d_out) override;
+
+private:
+    const MaxPool2d& pool_;
+    std::size_t pool_index_;
+    std::array<int, 2> output_size_;
+    IndexTensor indices_;  // the pool's indices at this layer's last forward
+};
+
+// Element-wise activations: any shape, output shaped like the input.
+class ReLU : public Layer {
+public:
+    std::string type() const override { return "ReLU"; }
+    std::string repr() const override { return "ReLU()"; }
+    LayerConfig config() const override { return LayerConfig("ReLU"); }
+    Shape output_shape(const Shape& input) const override { return input; }
+    Tensor forward(const Tensor& x) override;
+    Tensor backward(const Tensor& d_out) override;
+};
+
+class LeakyReLU : public Layer {
+public:
+    explicit LeakyReLU(float negative_slope = 0.01f) : slope_(negative_slope) {}
+    std::string type() const override { return "LeakyReLU"; }
+    std::string repr() const override;
+    LayerConfig config() const override;
+    Shape output_shape(const Shape& input) const override { return input; }
+    Tensor forward(const Tensor& x) override;
+    Tensor backward(const Tensor& d_out) override;
+
+private:
+    float slope_;
+};
+
+class Sigmoid : public Layer {
+public:
+    std::string type() const override { return "Sigmoid"; }
+    std::string repr() const override { return "Sigmoid()"; }
+    LayerConfig config() const override { return LayerConfig("Sigmoid"); }
+    Shape output_shape(const Shape& input) const override { return input; }
+    Tensor forward(const Tensor& x) override;
+    Tensor backward(const Tensor& d_out) override;
+};
+
+class Tanh : public Layer {
+public:
+    std::string type() const override { return "Tanh"; }
+    std::string repr() const override { return "Tanh()"; }
+    LayerConfig config() const override { return LayerConfig("Tanh"); }
+    Shape output_shape(const Shape& input) const override { return input; }
+    Tensor forward(const Tensor& x) override;
+    Tensor backward(const Tensor& d_out) override;
+};
+
+class Softplus : public Layer {
+public:
+    std::string type() const override { return "Softplus"; }
+    std::string repr() const override { return "Softplus()"; }
+    LayerConfig config() const override { return LayerConfig("Softplus"); }
+    Shape output_shape(const Shape& input) const override { return input; }
+    Tensor forward(const Tensor& x) override;
+    Tensor backward(const Tensor& d_out) override;
+};
+
+// (N, d1, d2, ...) -> (N, d1*d2*...), as torch.nn.Flatten().
+class Flatten : public Layer {
+public:
+    std::string type() const override { return "Flatten"; }
+    std::string repr() const override { return "Flatten()"; }
+    LayerConfig config() const override { return LayerConfig("Flatten"); }
+    Shape output_shape(const Shape& input) const override;
+    Tensor forward(const Tensor& x) override;
+    Tensor backward(const Tensor& d_out) override;
+};
+
+// (N, prod(sample_shape)) -> (N, sample_shape...), as torch.nn.Unflatten(1, sample_shape).
+class Unflatten : public Layer {
+public:
+    explicit Unflatten(Shape sample_shape);
+    std::string type() const override { return "Unflatten"; }
+    std::string repr() const override;
+    LayerConfig config() const override;
+    Shape output_shape(const Shape& input) const override;
+    Tensor forward(const Tensor& x) override;
+    Tensor backward(const Tensor& d_out) override;
+
+private:
+    Shape sample_shape_;
+};
+
+// The layer a config line describes. `earlier` are the layers before it in the model, for the
+// ones that refer back (TiedLinear to a Linear, MaxUnpool2d to a MaxPool2d). Throws
+// aelab::Error for an unknown type, bad arguments or a reference to the wrong kind of layer.
+std::unique_ptr<Layer> make_layer(const LayerConfig& config, const std::vector<Layer*>& earlier);
+
+}  // namespace aelab

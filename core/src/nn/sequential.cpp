@@ -1,0 +1,187 @@
+// Sequential: layers over one parameter buffer and one gradient buffer (see model.hpp).
+#include <algorithm>
+#include <cstdio>
+#include <sstream>
+
+#include "aelab/model.hpp"
+
+namespace aelab {
+
+std::string batch_shape_str(const Shape& shape) {
+    std::string s = "(N";
+    for (std::size_t i = 1; i < shape.size(); ++i) s += ", " + std::to_string(shape[i]);
+    return s + (shape.size() == 1 ? ",)" : ")");
+}
+
+Sequential::Sequential(Shape sample_shape) : sample_shape_(std::move(sample_shape)) {}
+
+Layer& Sequential::add(std::unique_ptr<Layer> layer) {
+    if (!layer) throw Error("Sequential::add: null layer");
+    const std::size_t index = layers_.size(), offset = params_.size();
+    std::size_t at = offset;
+    for (const ParamSpec& s : layer->param_specs()) {
+        blocks_.push_back({std::to_string(index) + "." + s.name, s.shape, at, s.size()});
+        at += s.size();
+    }
+    layer_offset_.push_back(offset);
+    layers_.push_back(std::move(layer));
+    // Growing may move the buffers, so every layer is pointed at its block again.
+    params_.resize(at, 0.0f);
+    grads_.resize(at, 0.0f);
+    rebind();
+    return *layers_.back();
+}
+
+void Sequential::rebind() {
+    for (std::size_t i = 0; i < layers_.size(); ++i)
+        layers_[i]->bind(params_.data() + layer_offset_[i], grads_.data() + layer_offset_[i]);
+}
+
+Layer& Sequential::layer(std::size_t i) {
+    if (i >= layers_.size())
+        throw Error("Sequential: layer " + std::to_string(i) + " out of range (" +
+                    std::to_string(layers_.size()) + " layers)");
+    return *layers_[i];
+}
+const Layer& Sequential::layer(std::size_t i) const { return const_cast<Sequential*>(this)->layer(i); }
+
+const ParamBlock& Sequential::block(const std::string& name) const {
+    std::string names;
+    for (const auto& b : blocks_) {
+        if (b.name == name) return b;
+        names += (names.empty() ? "" : ", ") + b.name;
+    }
+    throw Error("Sequential: no parameter named '" + name + "' (have: " + names + ")");
+}
+
+Tensor Sequential::param_tensor(const std::string& name) const {
+    const ParamBlock& b = block(name);
+    Tensor t = zeros(b.shape);
+    std::copy(params_.begin() + long(b.offset), params_.begin() + long(b.offset + b.size), t.begin());
+    return t;
+}
+
+Tensor Sequential::grad_tensor(const std::string& name) const {
+    const ParamBlock& b = block(name);
+    Tensor t = zeros(b.shape);
+    std::copy(grads_.begin() + long(b.offset), grads_.begin() + long(b.offset + b.size), t.begin());
+    return t;
+}
+
+void Sequential::zero_grad() { std::fill(grads_.begin(), grads_.end(), 0.0f); }
+
+void Sequential::init(std::uint64_t seed, InitScheme scheme) {
+    Rng rng(seed);
+    if (scheme == InitScheme::pytorch_default) {
+        for (auto& l : layers_) l->reset_parameters(rng);
+        return;
+    }
+    for (const ParamBlock& b : blocks_) {
+        float* p = params_.data() + b.offset;
+        if (b.shape.size() >= 2)
+            init_weight(p, b.shape, scheme, rng);
+        else
+            std::fill(p, p + b.size, 0.0f);
+    }
+}
+
+void Sequential::check_range(std::size_t first, std::size_t last) const {
+    if (first > last || last > layers_.size())
+        throw Error("Sequential: layer range [" + std::to_string(first) + ", " + std::to_string(last) +
+                    ") is not within the " + std::to_string(layers_.size()) + " layers");
+}
+
+namespace {
+
+// Runs f, prefixing any aelab::Error with the layer's index and description.
+template <class F>
+auto at_layer(std::size_t i, const Layer& l, F&& f) -> decltype(f()) {
+    try {
+        return f();
+    } catch (const Error& e) {
+        const std::string what = e.what(), name = l.repr();
+        // Layers already start their messages with their repr; don't repeat it.
+        const bool named = what.compare(0, name.size(), name) == 0;
+        throw Error("layer " + std::to_string(i) + (named ? " " : " (" + name + "): ") + what);
+    }
+}
+
+}  // namespace
+
+Tensor Sequential::forward(const Tensor& x, std::size_t first, std::size_t last) {
+    check_range(first, last);
+    Tensor h = x;
+    for (std::size_t i = first; i < last; ++i)
+        h = at_layer(i, *layers_[i], [&] { return layers_[i]->forward(h); });
+    return h;
+}
+
+Tensor Sequential::backward(const Tensor& d_out, std::size_t first, std::size_t last) {
+    check_range(first, last);
+    Tensor d = d_out;
+    for (std::size_t i = last; i-- > first;)
+        d = at_layer(i, *layers_[i], [&] { return layers_[i]->backward(d); });
+    return d;
+}
+
+Tensor Sequential::forward(const Tensor& x) { return forward(x, 0, size()); }
+Tensor Sequential::backward(const Tensor& d_out) { return backward(d_out, 0, size()); }
+
+Shape Sequential::output_shape(const Shape& input, std::size_t first, std::size_t last) const {
+    check_range(first, last);
+    Shape s = input;
+    for (std::size_t i = first; i < last; ++i)
+        s = at_layer(i, *layers_[i], [&] { return layers_[i]->output_shape(s); });
+    return s;
+}
+
+std::string Sequential::summary(std::size_t first, std::size_t last, const Shape& sample_input) const {
+    check_range(first, last);
+    Shape s{1};
+    s.insert(s.end(), sample_input.begin(), sample_input.end());
+    std::size_t width = 5;  // "Layer"
+    for (std::size_t i = first; i < last; ++i) width = std::max(width, layers_[i]->repr().size());
+    std::ostringstream out;
+    char line[512];
+    std::snprintf(line, sizeof line, "%-3s %-*s  %-18s %10s\n", "#", int(width), "Layer",
+                  "Output shape", "Params");
+    out << line;
+    std::snprintf(line, sizeof line, "%-3s %-*s  %-18s %10s\n", "", int(width), "input",
+                  batch_shape_str(s).c_str(), "");
+    out << line;
+    std::size_t total = 0;
+    for (std::size_t i = first; i < last; ++i) {
+        s = at_layer(i, *layers_[i], [&] { return layers_[i]->output_shape(s); });
+        const std::size_t n = layers_[i]->param_count();
+        total += n;
+        std::snprintf(line, sizeof line, "%-3zu %-*s  %-18s %10zu\n", i, int(width),
+                      layers_[i]->repr().c_str(), batch_shape_str(s).c_str(), n);
+        out << line;
+    }
+    out << "Total params: " << total << "\n";
+    return out.str();
+}
+
+std::string Sequential::layers_text() const {
+    std::string text;
+    for (const auto& l : layers_) text += l->config().str() + "\n";
+    return text;
+}
+
+Sequential Sequential::from_layers_text(const Shape& sample_shape, const std::string& text) {
+    Sequential model(sample_shape);
+    std::istringstream lines(text);
+    std::string line;
+    std::vector<Layer*> earlier;
+    while (std::getline(lines, line)) {
+        if (line.empty()) continue;
+        try {
+            earlier.push_back(&model.add(make_layer(LayerConfig::parse(line), earlier)));
+        } catch (const Error& e) {
+            throw Error("architecture layer " + std::to_string(earlier.size()) + ": " + e.what());
+        }
+    }
+    return model;
+}
+
+}  // namespace aelab
