@@ -1,5 +1,6 @@
 #include "platform.hpp"
 
+#include <cstdio>
 #include <cstdlib>
 #include <fstream>
 #include <memory>
@@ -28,6 +29,13 @@ EM_JS(void, aelab_js_replace_url_param, (const char* key, const char* value), {
     window.history.replaceState(null, "", url.toString());
 });
 
+EM_JS(void, aelab_js_replace_query, (const char* query), {
+    var q = UTF8ToString(query);
+    var url = new URL(window.location.href);
+    url.search = q.length ? "?" + q : "";
+    window.history.replaceState(null, "", url.toString());
+});
+
 EM_JS(void, aelab_js_download, (const char* name, const std::uint8_t* data, int size), {
     var bytes = HEAPU8.slice(data, data + size);
     var blob = new Blob([bytes], {type : "application/octet-stream"});
@@ -48,10 +56,52 @@ std::string param(const std::string& key, const std::string& fallback) {
 }
 
 void set_param(const std::string& key, const std::string& value) {
+    auto it = params_map().find(key);
+    if (it != params_map().end() && it->second == value) return;  // lessons call this every frame
     params_map()[key] = value;
 #ifdef __EMSCRIPTEN__
     aelab_js_replace_url_param(key.c_str(), value.c_str());
 #endif
+}
+
+void keep_only_params(const std::vector<std::string>& keys) {
+    std::map<std::string, std::string> kept;
+    for (const auto& k : keys) {
+        auto it = params_map().find(k);
+        if (it != params_map().end()) kept[it->first] = it->second;
+    }
+    params_map() = kept;
+#ifdef __EMSCRIPTEN__
+    std::string query;
+    for (const auto& kv : kept) query += (query.empty() ? "" : "&") + kv.first + "=" + kv.second;
+    aelab_js_replace_query(query.c_str());
+#endif
+}
+
+int param_int(const std::string& key, int fallback, int lo, int hi) {
+    const std::string v = param(key);
+    if (v.empty()) return fallback;
+    char* end = nullptr;
+    long x = std::strtol(v.c_str(), &end, 10);
+    if (*end || x < lo || x > hi) return fallback;  // a hand-edited link must not break the page
+    return static_cast<int>(x);
+}
+
+float param_float(const std::string& key, float fallback, float lo, float hi) {
+    const std::string v = param(key);
+    if (v.empty()) return fallback;
+    char* end = nullptr;
+    float x = std::strtof(v.c_str(), &end);
+    if (*end || !(x >= lo && x <= hi)) return fallback;
+    return x;
+}
+
+void set_param(const std::string& key, int value) { set_param(key, std::to_string(value)); }
+
+void set_param(const std::string& key, float value) {
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "%g", value);
+    set_param(key, std::string(buf));
 }
 
 std::string save_file(const std::string& name, const std::vector<std::uint8_t>& bytes) {

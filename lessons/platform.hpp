@@ -16,7 +16,16 @@ namespace aelab::platform {
 void set_params(const std::map<std::string, std::string>& params);
 std::string param(const std::string& key, const std::string& fallback = "");
 // Writes a parameter back (browser: history.replaceState, so a copied link reopens the view).
+// Cheap when the value is unchanged, so lessons may call it every frame.
 void set_param(const std::string& key, const std::string& value);
+void set_param(const std::string& key, int value);
+void set_param(const std::string& key, float value);
+// Typed reads; a missing, malformed or out-of-range value gives the fallback.
+int param_int(const std::string& key, int fallback, int lo, int hi);
+float param_float(const std::string& key, float fallback, float lo, float hi);
+// Drops every parameter but these (the host calls it when another lesson opens, so one
+// lesson's state does not leak into the next one's link).
+void keep_only_params(const std::vector<std::string>& keys);
 
 // --- Saving: a browser download, or a file in the current directory natively. Returns where
 // it went ("downloaded as x.npy" / "saved to /path/x.npy") or throws aelab::Error.

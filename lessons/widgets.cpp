@@ -6,6 +6,7 @@
 #include <cstring>
 #include <unordered_map>
 
+#include "aelab/npy.hpp"
 #include "platform.hpp"
 
 namespace aelab::ui {
@@ -391,6 +392,74 @@ void line_plot(const char* id, const std::vector<Series>& series, const PlotStyl
         ImGui::EndTooltip();
     }
     ImGui::PopID();
+}
+
+// --- Lesson furniture ------------------------------------------------------------------------
+std::string fmt_num(float v) {
+    char buf[32];
+    if (!std::isfinite(v)) return std::isnan(v) ? "nan" : (v > 0 ? "inf" : "-inf");
+    if (v == std::round(v) && std::fabs(v) < 1e7f) {
+        std::snprintf(buf, sizeof buf, "%.0f", v == 0.0f ? 0.0f : v);  // no "-0"
+        return buf;
+    }
+    std::snprintf(buf, sizeof buf, std::fabs(v) >= 100 ? "%.1f" : std::fabs(v) >= 1 ? "%.3g" : "%.3f", v);
+    std::string r = buf;
+    if (r.find('.') != std::string::npos && r.find('e') == std::string::npos) {
+        while (r.back() == '0') r.pop_back();
+        if (r.back() == '.') r.pop_back();
+    }
+    return r;
+}
+
+void pytorch_panel(const char* id, const std::string& code) {
+    ImGui::PushID(id);
+    if (ImGui::CollapsingHeader("In PyTorch")) {
+        ImGui::TextWrapped("The same computation in PyTorch, for the current parameters. Paste it into Python to check "
+                           "the numbers on this page.");
+        code_block("code", code);
+        if (ImGui::SmallButton("Copy")) ImGui::SetClipboardText(code.c_str());
+    }
+    ImGui::PopID();
+}
+
+void export_buttons(const char* id, const std::vector<NpyExport>& files) {
+    static std::string last_message;
+    static ImGuiID last_owner = 0;
+    ImGui::PushID(id);
+    const ImGuiID me = ImGui::GetID("export");
+    ImGui::TextUnformatted("Export:");
+    for (const auto& f : files) {
+        ImGui::SameLine();
+        if (ImGui::SmallButton(f.name.c_str())) {
+            try {
+                last_message = platform::save_file(f.name, npy_bytes(*f.tensor));
+            } catch (const std::exception& e) {
+                last_message = std::string("export failed: ") + e.what();
+            }
+            last_owner = me;
+        }
+    }
+    if (last_owner == me && !last_message.empty()) {
+        ImGui::SameLine();
+        ImGui::TextDisabled("%s", last_message.c_str());
+    }
+    ImGui::PopID();
+}
+
+bool edit_grid(const char* id, float* data, int rows, int cols, float speed) {
+    ImGui::PushID(id);
+    bool changed = false;
+    const float w = ImGui::CalcTextSize("-00.00").x + ImGui::GetStyle().FramePadding.x * 2;
+    for (int r = 0; r < rows; ++r)
+        for (int c = 0; c < cols; ++c) {
+            if (c) ImGui::SameLine();
+            ImGui::PushID(r * cols + c);
+            ImGui::SetNextItemWidth(w);
+            changed |= ImGui::DragFloat("##v", &data[r * cols + c], speed, -100.0f, 100.0f, "%.2f");
+            ImGui::PopID();
+        }
+    ImGui::PopID();
+    return changed;
 }
 
 // --- Text ----------------------------------------------------------------------------------------

@@ -16,6 +16,8 @@
 
 #include <imgui.h>
 
+#include "aelab/tensor.hpp"
+
 namespace aelab::ui {
 
 // --- Textures, provided by the host ---------------------------------------------------------
@@ -108,6 +110,24 @@ struct PlotStyle {
     const char* y_format = "%.4g";
 };
 void line_plot(const char* id, const std::vector<Series>& series, const PlotStyle& style = {});
+
+// --- Lesson furniture ------------------------------------------------------------------------
+// A number as students write it: whole numbers without decimals, others with up to 3
+// significant decimals ("12", "-0.5", "36.5", "0.333").
+std::string fmt_num(float v);
+// The "In PyTorch" panel: the torch.nn.functional call for the current parameters, with a
+// copy button.
+void pytorch_panel(const char* id, const std::string& code);
+// Buttons that save tensors as .npy (a download in the browser, a file natively) and the
+// outcome of the last one. `files` pairs a file name with a tensor.
+struct NpyExport {
+    std::string name;
+    const Tensor* tensor;
+};
+void export_buttons(const char* id, const std::vector<NpyExport>& files);
+// A small matrix of editable numbers (e.g. a kernel the student types in). Returns true when
+// a value changed this frame.
+bool edit_grid(const char* id, float* data, int rows, int cols, float speed = 0.05f);
 
 // --- Text ----------------------------------------------------------------------------------------
 void help_marker(const char* text);

@@ -190,6 +190,7 @@ std::map<std::string, std::string> page_params(int argc, char** argv) {
 
 // --- Layout -----------------------------------------------------------------------------------------
 void open_lesson(App& app, const LessonInfo* info) {
+    if (app.current != info) aelab::platform::keep_only_params({"lesson", "embed"});
     app.current = info;
     app.home_message.clear();
     aelab::platform::set_param("lesson", info ? info->id : "");
@@ -203,8 +204,11 @@ void select_initial_lesson(App& app, const std::string& id) {
         app.home_message = "There is no lesson called \"" + id + "\". Choose one from the list.";
     else if (!info->make)
         app.home_message = "The lesson \"" + id + "\" (" + info->title + ") is not part of this version yet. Choose another.";
-    else
-        open_lesson(app, info);
+    else {
+        // The link's own parameters (lesson state) stay: open without clearing them.
+        app.current = info;
+        app.lessons[info->id] = info->make();
+    }
 }
 
 void draw_lesson_list(App& app) {

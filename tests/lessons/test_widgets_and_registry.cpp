@@ -67,3 +67,30 @@ TEST_CASE("lessons: every built lesson draws frames headless without throwing") 
     }
     CHECK(platform::fashion_mnist_state() == platform::AssetState::ready);
 }
+
+TEST_CASE("widgets: numbers as students write them") {
+    CHECK(ui::fmt_num(12.0f) == "12");
+    CHECK(ui::fmt_num(-0.0f) == "0");
+    CHECK(ui::fmt_num(-5.0f) == "-5");
+    CHECK(ui::fmt_num(36.5f) == "36.5");
+    CHECK(ui::fmt_num(0.5f) == "0.5");
+    CHECK(ui::fmt_num(1.0f / 3.0f) == "0.333");
+    CHECK(ui::fmt_num(2.0f / 3.0f + 1.0f) == "1.67");
+    CHECK(ui::fmt_num(123.25f) == "123.2");
+    CHECK(ui::fmt_num(NAN) == "nan");
+}
+
+TEST_CASE("platform: typed page parameters fall back on bad values") {
+    platform::set_params({{"step", "7"}, {"bad", "x1"}, {"big", "999"}, {"f", "0.25"}});
+    CHECK(platform::param_int("step", 0, 0, 100) == 7);
+    CHECK(platform::param_int("bad", 3, 0, 100) == 3);
+    CHECK(platform::param_int("big", 3, 0, 100) == 3);
+    CHECK(platform::param_int("missing", 4, 0, 100) == 4);
+    CHECK(platform::param_float("f", 1.0f, 0.0f, 1.0f) == 0.25f);
+    platform::set_param("step", 9);
+    CHECK(platform::param("step") == "9");
+    platform::keep_only_params({"f"});
+    CHECK(platform::param("step").empty());
+    CHECK(platform::param("f") == "0.25");
+    platform::set_params({});
+}
