@@ -222,8 +222,8 @@ std::string pool_pytorch_code(const Tensor& plane, const PoolParams& p) {
 Tensor shift_demo_image() {
     Tensor t = zeros({8, 8});
     for (int r = 1; r <= 6; ++r) t(r, 2) = 1.0f;  // a one-pixel vertical stroke ...
-    for (int c = 2; c <= 5; ++c) t(6, c) = 1.0f;  // ... and a foot: an L
-    t(1, 5) = 0.6f;                                // and a dot
+    for (int c = 2; c <= 4; ++c) t(6, c) = 1.0f;  // ... with a foot: an L
+    t(1, 4) = 0.6f;                                // and a dimmer dot
     return t;
 }
 
@@ -414,11 +414,18 @@ constexpr ImU32 kSwitchColor = IM_COL32(80, 170, 255, 255);
 constexpr ImU32 kPaddingColor = IM_COL32(120, 120, 150, 255);
 constexpr float kCellWidth = 46.0f;
 
-ui::GridStyle grid_style(const char* format = "%.4g") {
+ui::GridStyle grid_style(const char* format = "%.3g") {
     ui::GridStyle gs;
     gs.format = format;
     gs.min_cell_width = kCellWidth;
     return gs;
+}
+
+// A bullet point whose text wraps at the window's edge (ImGui::BulletText does not wrap).
+void bullet(const char* text) {
+    ImGui::Bullet();
+    ImGui::SameLine();
+    ImGui::TextWrapped("%s", text);
 }
 
 // Saves an index tensor as int64 .npy (torch.long), which max_unpool2d wants.
@@ -542,7 +549,9 @@ private:
                 if (r < P || c < P || r >= P + H || c >= P + W) marks.push_back({r, c, kPaddingColor});
         if (is_max) marks.push_back({st.index_row + P, st.index_col + P, kArgmaxColor});
         ImGui::Text(P ? "input x (%d x %d) with padding %d" : "input x (%d x %d)", H, W, P);
-        ui::number_grid("pool-in", padded.data(), H + 2 * P, W + 2 * P, grid_style(), marks,
+        ui::GridStyle input_style = grid_style();
+        input_style.shade = !(is_max && P > 0);  // -inf has no grey level
+        ui::number_grid("pool-in", padded.data(), H + 2 * P, W + 2 * P, input_style, marks,
                         {{st.row0 + P, st.col0 + P, st.row0 + P + K, st.col0 + P + K, kWindowColor}});
         ImGui::EndGroup();
 
@@ -583,12 +592,13 @@ private:
         ImGui::Spacing();
         ImGui::Separator();
         ImGui::TextUnformatted("Why pool?");
-        ImGui::BulletText("Fewer variables: 2 x 2 pooling keeps 1 value in 4 (a 28 x 28 map becomes 14 x 14), so "
+        bullet("Fewer variables: 2 x 2 pooling keeps 1 value in 4 (a 28 x 28 map becomes 14 x 14), so "
                           "later layers are cheaper and see a wider part of the image.");
-        ImGui::BulletText("Smoothing: average pooling is a box blur followed by keeping every S-th value; small "
+        bullet("Smoothing: average pooling is a box blur followed by keeping every S-th value; small "
                           "noise is averaged away.");
-        ImGui::BulletText("Some shift invariance: a feature that moves inside a window gives the same pooled value.");
-        if (!ImGui::TreeNode("Try it: shift a picture and compare the pooled outputs")) return;
+        bullet("Some shift invariance: a feature that moves inside a window gives the same pooled value.");
+        ImGui::Spacing();
+        ImGui::TextUnformatted("Try it: shift a picture and compare the pooled outputs (2 x 2, stride 2).");
         ImGui::SetNextItemWidth(150);
         ImGui::SliderInt("shift right (pixels)", &state_.shift, 0, 3);
         const Tensor image = shift_demo_image();
@@ -596,7 +606,6 @@ private:
         const Tensor a = as_plane(max_pool2d(as_nchw(image)).out), b = as_plane(max_pool2d(as_nchw(shifted)).out);
         const Tensor a_avg = as_plane(avg_pool2d(as_nchw(image))), b_avg = as_plane(avg_pool2d(as_nchw(shifted)));
         ui::HeatmapStyle hs;
-        hs.zoom = 16;
         auto picture = [&](const char* id, const char* title, const Tensor& t, float zoom) {
             ImGui::BeginGroup();
             ImGui::TextUnformatted(title);
@@ -604,21 +613,22 @@ private:
             ui::heatmap(id, t.data(), rows_of(t), cols_of(t), hs);
             ImGui::EndGroup();
         };
-        picture("shift-a", "picture", image, 16);
+        picture("shift-a", "picture", image, 12);
         ImGui::SameLine();
-        picture("shift-b", "shifted", shifted, 16);
+        picture("shift-b", "shifted", shifted, 12);
         ImGui::SameLine(0, 30);
-        picture("shift-pa", "max-pooled", a, 32);
+        picture("shift-pa", "max-pooled", a, 24);
         ImGui::SameLine();
-        picture("shift-pb", "max-pooled, shifted", b, 32);
+        picture("shift-pb", "max-pooled, shifted", b, 24);
         ImGui::Text("Shift by %d: %d of %d pixels changed; %d of %d max-pooled values changed; "
                     "%d of %d average-pooled values changed.",
                     state_.shift, count_changed(image, shifted), int(image.size()), count_changed(a, b), int(a.size()),
                     count_changed(a_avg, b_avg), int(a_avg.size()));
-        ImGui::TextWrapped("A one-pixel shift that keeps the vertical stroke inside its 2 x 2 windows leaves most pooled "
-                           "values alone; a two-pixel shift moves it into the next window. Pooling buys invariance to "
-                           "shifts smaller than the window, not to any shift.");
-        ImGui::TreePop();
+        ImGui::TextWrapped("A one-pixel shift keeps the stroke and the dot inside the same 2 x 2 windows: the maximum of "
+                           "every window stays the same, so the max-pooled picture does not change at all. Average pooling "
+                           "changes where a window gains or loses part of the foot. A shift of two pixels moves everything "
+                           "into the next windows. Pooling buys invariance to shifts smaller than its window, not to any "
+                           "shift; stacking pooling layers widens it.");
     }
 
     //-------------------------------------------------------------------------
@@ -638,9 +648,9 @@ private:
         ImGui::TextWrapped(
             "A decoder has to undo the encoder's pooling: go from a small map back to a big one. Three ways to turn "
             "the 2 x 2 decoder values [[1, 2], [3, 4]] into 4 x 4 (scale 2), stepped one input element at a time:");
-        ImGui::BulletText("(a) nearest neighbour: copy each value into its whole 2 x 2 block.");
-        ImGui::BulletText("(b) bed of nails: put each value at the top-left of its block, zeros elsewhere.");
-        ImGui::BulletText("(c) max unpooling: put each value where the encoder's max pooling found its maximum "
+        bullet("(a) nearest neighbour: copy each value into its whole 2 x 2 block.");
+        bullet("(b) bed of nails: put each value at the top-left of its block, zeros elsewhere.");
+        bullet("(c) max unpooling: put each value where the encoder's max pooling found its maximum "
                           "(the remembered 'switches'), zeros elsewhere.");
 
         scatter_stepper_.reset(4);
@@ -669,7 +679,8 @@ private:
         ImGui::SameLine(0, 20);
         ImGui::BeginGroup();
         ImGui::TextUnformatted("max pooled");
-        ui::number_grid("up-pooled", final_.pooled_source.data(), 2, 2, grid_style());
+        ui::number_grid("up-pooled", final_.pooled_source.data(), 2, 2, grid_style(), {},
+                        {{sc.row, sc.col, sc.row + 1, sc.col + 1, kWindowColor}});
         ImGui::Text("switches %lld, %lld, %lld, %lld", static_cast<long long>(final_.switches.data()[0]),
                     static_cast<long long>(final_.switches.data()[1]), static_cast<long long>(final_.switches.data()[2]),
                     static_cast<long long>(final_.switches.data()[3]));
@@ -774,7 +785,7 @@ private:
 
         const int H = static_cast<int>(trip_.image.shape()[2]), W = static_cast<int>(trip_.image.shape()[3]);
         const int Hp = static_cast<int>(trip_.pooled.shape()[2]), Wp = static_cast<int>(trip_.pooled.shape()[3]);
-        const float zoom = 5.0f;
+        const float zoom = 6.0f;
         ui::HeatmapStyle gray;
         gray.zoom = zoom;
         gray.value_scale = 255.0f;
@@ -811,13 +822,13 @@ private:
                                "of max pooling the same image with the same K, as the PyTorch code does.");
         const int best = static_cast<int>(std::min_element(trip_.mse, trip_.mse + kMethodCount) - trip_.mse);
         ImGui::Text("Lowest error here: %s.", method_name(best));
-        ImGui::BulletText("Nearest neighbour is blocky: each K x K block becomes one flat value. After average pooling "
+        bullet("Nearest neighbour is blocky: each K x K block becomes one flat value. After average pooling "
                           "that value is the block's mean, the best single value for the block, so nearest neighbour has "
                           "the lowest error. After max pooling it is the block's brightest pixel: fine for K = 2, but "
                           "large blocks come back swollen and too bright.");
-        ImGui::BulletText("Bed of nails is sparse and dark: one pixel in K*K keeps a value, always the block's top-left, "
+        bullet("Bed of nails is sparse and dark: one pixel in K*K keeps a value, always the block's top-left, "
                           "so the picture becomes a grid of dots in the wrong places.");
-        ImGui::BulletText("Max unpooling is just as sparse, but each value goes back to where the maximum was: bright "
+        bullet("Max unpooling is just as sparse, but each value goes back to where the maximum was: bright "
                           "edges and outlines stay in place, and the rest of each block is a hole (0). With the same "
                           "values it is never worse than bed of nails.");
         ui::pytorch_panel("rt-torch", round_trip_pytorch_code(state_.image, state_.rt_kind, state_.rt_kernel));

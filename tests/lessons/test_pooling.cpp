@@ -247,7 +247,22 @@ TEST_CASE("pooling lesson: a one-pixel shift inside the windows barely changes m
     const Tensor s1 = shift_right(img, 1);
     CHECK(s1(3, 3) == img(3, 2));
     CHECK(s1(3, 0) == 0.0f);
-    CHECK(count_changed(img, s1) > 8);
+    CHECK(count_changed(img, s1) == 14);
+    auto max_pooled = [](const Tensor& plane) {
+        Tensor x = plane;
+        x.reshape({1, 1, 8, 8});
+        return max_pool2d(x).out;
+    };
+    auto avg_pooled = [](const Tensor& plane) {
+        Tensor x = plane;
+        x.reshape({1, 1, 8, 8});
+        return avg_pool2d(x);
+    };
+    // One pixel: every window keeps its maximum; the averages of the foot's windows move.
+    CHECK(count_changed(max_pooled(img), max_pooled(s1)) == 0);
+    CHECK(count_changed(avg_pooled(img), avg_pooled(s1)) == 2);
+    // Two pixels: the strokes land in the next windows.
+    CHECK(count_changed(max_pooled(img), max_pooled(shift_right(img, 2))) > 4);
 }
 
 TEST_CASE("pooling lesson: the URL state round trip and fallbacks") {
