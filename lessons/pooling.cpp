@@ -524,6 +524,11 @@ private:
             "avg_pool2d counts the padding as zeros and always divides by K*K (count_include_pad=True, PyTorch's "
             "default). PyTorch, and this page, allow P <= K/2 only.");
 
+        if (state_.pool.kind == PoolKind::average && state_.pool.padding > 0)
+            ImGui::TextDisabled("avg_pool2d counts the padding as zeros and divides by K*K = %d everywhere "
+                                "(count_include_pad=True, PyTorch's default).",
+                                state_.pool.kernel * state_.pool.kernel);
+
         update_pool();
         const Tensor& input = presets()[state_.preset].input;
         const int H = rows_of(input), W = cols_of(input);
