@@ -124,11 +124,14 @@ const std::vector<Preset>& presets() {
 }
 
 std::vector<float> resized(const std::vector<float>& old, int old_rows, int old_cols, int rows, int cols, bool kernel) {
+    // Values still counting 1, 2, 3, ... keep counting at the new size; edited values are kept.
+    bool counting = true;
+    for (std::size_t k = 0; k < old.size(); ++k) counting &= old[k] == float(k + 1);
     std::vector<float> v(std::size_t(rows) * cols);
     for (int r = 0; r < rows; ++r)
         for (int c = 0; c < cols; ++c) {
-            float fresh = kernel ? 1.0f : float(r * cols + c + 1);
-            bool kept = r < old_rows && c < old_cols && std::size_t(r * old_cols + c) < old.size();
+            const float fresh = counting ? float(r * cols + c + 1) : kernel ? 1.0f : 0.0f;
+            const bool kept = !counting && r < old_rows && c < old_cols && std::size_t(r * old_cols + c) < old.size();
             v[std::size_t(r) * cols + c] = kept ? old[std::size_t(r) * old_cols + c] : fresh;
         }
     return v;
@@ -304,8 +307,12 @@ std::vector<Product> window_products(const ZeroInsertion& z, int dilation, int r
 std::string window_text(const std::vector<Product>& products, int r, int c, float value) {
     std::string s = "y[" + std::to_string(r) + "," + std::to_string(c) + "] = ";
     int nonzero = 0;
+    // Kernels larger than 3x3: one line per kernel row, so the sum stays readable.
+    const std::size_t K = std::size_t(std::lround(std::sqrt(double(products.size()))));
+    const std::string indent(s.size() - 2, ' ');
     for (std::size_t t = 0; t < products.size(); ++t) {
-        s += (t ? " + " : "") + ui::fmt_num(products[t].v) + "*" + ui::fmt_num(products[t].k);
+        if (t) s += K > 3 && t % K == 0 ? "\n" + indent + "+ " : " + ";
+        s += ui::fmt_num(products[t].v) + "*" + ui::fmt_num(products[t].k);
         nonzero += products[t].v != 0.0f;
     }
     s += " = " + ui::fmt_num(value);
@@ -620,7 +627,7 @@ ui::Hover show_plane(const char* id, const float* data, int rows, int cols, cons
     ui::HeatmapStyle hs;
     hs.cmap = diverging ? ui::Colormap::diverging : ui::Colormap::gray;
     hs.auto_range = true;
-    hs.zoom = std::clamp(320.0f / float(std::max(rows, cols)), 6.0f, 16.0f);
+    hs.zoom = std::clamp(240.0f / float(std::max(rows, cols)), 6.0f, 16.0f);
     std::vector<ui::Highlight> all = highlights;
     for (const auto& m : marks) all.push_back({m.row, m.col, m.row + 1, m.col + 1, m.color});
     return ui::heatmap(id, data, rows, cols, hs, all);
@@ -645,13 +652,15 @@ void equal_line(const char* what, float diff) {
         ImGui::TextColored(ImVec4(1.0f, 0.7f, 0.3f, 1.0f), "%s: max |difference| = %g (float rounding).", what, diff);
 }
 
+float matrix_cell_height(bool numbers) { return ImGui::GetTextLineHeight() + (numbers ? 6.0f : 1.0f); }
+
 // The matrix C with labelled rows (x[i,j]) and columns (flat index k of y); zeros dimmed.
 // Returns the row clicked, or -1.
 int draw_matrix(const Tensor& C, const Geometry& g, int selected_row) {
     const int rows = g.H * g.W, Wo = out_cols(g), cols = int(C.shape()[1]);
     const bool numbers = cols <= kMatrixNumberCols;
     const float cw = numbers ? std::max(ImGui::CalcTextSize("-00").x + 6.0f, 22.0f) : 9.0f;
-    const float ch = numbers ? ImGui::GetTextLineHeight() + 6.0f : 12.0f;
+    const float ch = matrix_cell_height(numbers);
     const float label_w = ImGui::CalcTextSize("x[0,0]  ").x, head_h = ImGui::GetTextLineHeight() + 4.0f;
     float vmax = 0.0f;
     for (float v : C) vmax = std::max(vmax, std::fabs(v));
@@ -674,6 +683,7 @@ int draw_matrix(const Tensor& C, const Geometry& g, int selected_row) {
         for (int k = 0; k < cols; ++k) {
             const float v = C(m, k);
             const ImVec2 a(o.x + label_w + k * cw, y0), b(a.x + cw, a.y + ch);
+            if (b.x < dl->GetClipRectMin().x || a.x > dl->GetClipRectMax().x) continue;  // scrolled out of view
             if (v == 0.0f) {
                 dl->AddRectFilled(a, b, IM_COL32(40, 40, 46, 255));
             } else {
@@ -731,12 +741,15 @@ private:
     Tensor C_, Ctx_;
     std::string matrix_error_;
     float matrix_diff_ = 0.0f, adj_left_ = 0.0f, adj_right_ = 0.0f;
+    std::string torch_code_, torch_matrix_code_;
 
     void recompute() {
         const Geometry& g = st_.g;
         x_ = plane(st_.x, g.H, g.W);
         w_ = plane(st_.w, g.K, g.K);
         error_ = invalid_reason(g);
+        torch_code_ = pytorch_code(x_, w_, g);
+        torch_matrix_code_ = pytorch_matrix_code(g);
         steps_.clear();
         matrix_error_.clear();
         if (!error_.empty()) return;
@@ -927,7 +940,7 @@ private:
         ui::code_block("gather", gather_text(terms, sel_r_, sel_c_, y_(0, 0, sel_r_, sel_c_)));
         ui::export_buttons("export", {{"x.npy", &x_}, {"w.npy", &w_}, {"y.npy", &y_}});
         ImGui::EndGroup();
-        ui::pytorch_panel("torch", pytorch_code(x_, w_, g));
+        ui::pytorch_panel("torch", torch_code_);
     }
 
     //-------------------------------------------------------------------------
@@ -1024,7 +1037,9 @@ private:
                     "(k = r*W_out + c). Click a row.",
                     g.H * g.W, Ho * Wo);
         ui::step_controller("rows", row_);
-        ImGui::BeginChild("matrix-scroll", ImVec2(0, (g.H * g.W + 2) * (ImGui::GetTextLineHeight() + 6.0f) + 24), false,
+        const float cell_h = matrix_cell_height(Ho * Wo <= kMatrixNumberCols);
+        const float matrix_h = ImGui::GetTextLineHeight() + 4.0f + g.H * g.W * cell_h;
+        ImGui::BeginChild("matrix-scroll", ImVec2(0, matrix_h + ImGui::GetStyle().ScrollbarSize + 6.0f), false,
                           ImGuiWindowFlags_HorizontalScrollbar);
         const int clicked = draw_matrix(C_, g, row_.step);
         if (clicked >= 0) row_.step = clicked, row_.playing = false;
@@ -1055,7 +1070,7 @@ private:
         ui::help_marker("For every z and x, <C z, x> = <z, C^T x>: the transposed convolution is the adjoint of the "
                         "convolution. z here is a fixed random image of small integers.");
         ui::export_buttons("export-c", {{"C.npy", &C_}});
-        ui::pytorch_panel("torch-matrix", pytorch_matrix_code(g));
+        ui::pytorch_panel("torch-matrix", torch_matrix_code_);
     }
 
     //-------------------------------------------------------------------------
@@ -1103,7 +1118,7 @@ private:
             for (int u = 0; u < kUpsamplerCount; ++u) {
                 cb_out_[u] = upsample_x2(cb_input_, Upsampler(u));
                 cb_taps_[u] = overlap_x2(H, W, Upsampler(u));
-                Tensor mid = xt::view(cb_out_[u], 0, 0, H);  // a middle row of the 2H x 2W output
+                Tensor mid = xt::view(cb_out_[u], 0, 0, H + 1);  // a middle row of the 2H x 2W output
                 cb_profile_[u].assign(mid.begin(), mid.end());
             }
             cached_source_ = st_.source;
@@ -1146,7 +1161,10 @@ private:
         std::vector<ui::Series> series;
         for (int u = 0; u < kUpsamplerCount; ++u)
             series.push_back({upsampler_name(Upsampler(u)), cb_profile_[u].data(), int(cb_profile_[u].size()), colors[u]});
-        ImGui::Text("Output row %d, across the image:", H);
+        if (st_.source == 0)
+            ImGui::TextDisabled("The frames along the borders come from the padding (fewer copies reach the edge), "
+                                "not from the overlap pattern.");
+        ImGui::Text("Output row %d, across the image:", H + 1);
         ui::PlotStyle ps;
         ps.size = ImVec2(std::min(ImGui::GetContentRegionAvail().x, 720.0f), 150);
         ps.x_label = "column";

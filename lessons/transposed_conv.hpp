@@ -49,8 +49,8 @@ struct Preset {
     std::vector<float> x, w;  // row-major H*W input and K*K kernel
 };
 const std::vector<Preset>& presets();
-// Values for an input or kernel of a new size: the old values where they overlap, a small
-// integer pattern elsewhere.
+// Values for an input or kernel of a new size: 1, 2, 3, ... again if the old ones were, else the
+// old values where they overlap and 0 (input) or 1 (kernel) elsewhere.
 std::vector<float> resized(const std::vector<float>& old, int old_rows, int old_cols, int rows, int cols,
                            bool kernel);
 
