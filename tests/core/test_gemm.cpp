@@ -84,8 +84,7 @@ TEST_CASE("gemm: the build's best kernel comes first, gemm_ref last") {
 #if defined(__AVX2__) && defined(__FMA__)
     CHECK(std::string(aelab::gemm_kernel_name()) == "gemm_6x16_avx2");
 #elif defined(__wasm_simd128__)
-    CHECK(std::string(aelab::gemm_kernel_name()) == "gemm_6x8_simd128");
-    CHECK(std::string(aelab::gemm_kernel_name(1)) == "gemm_4x8_simd128");
+    CHECK(std::string(aelab::gemm_kernel_name()) == "gemm_4x8_simd128");
 #endif
     CHECK_THROWS_AS(aelab::gemm_kernel_name(n), aelab::Error);
 }
@@ -105,8 +104,4 @@ TEST_CASE("gemm: the dispatch picks the tile height that pads M the least") {
             CHECK(padded <= (M + other - 1) / other * other);
         }
     }
-#if defined(__wasm_simd128__)
-    CHECK(std::string(aelab::gemm_kernel_name(aelab::gemm_kernel_for(32))) == "gemm_4x8_simd128");
-    CHECK(std::string(aelab::gemm_kernel_name(aelab::gemm_kernel_for(36))) == "gemm_6x8_simd128");
-#endif
 }

@@ -17,7 +17,7 @@ void gemm_ref(bool trans_a, bool trans_b, int M, int N, int K, const float* A, i
               const float* B, int ldb, float* C, int ldc, bool accumulate);
 
 // The micro-kernels compiled into this build, best first (e.g. "gemm_6x16_avx2" natively with
-// AVX2; "gemm_6x8_simd128", "gemm_4x8_simd128" in wasm). The
+// AVX2; "gemm_4x8_simd128" in wasm). The
 // last is always "gemm_ref". MR x NR is each kernel's register tile. gemm() uses the kernel of
 // the widest instruction set whose tile height wastes the fewest padded rows for its M
 // (gemm_kernel_for); conv uses it too. Index out of range throws aelab::Error.

@@ -193,10 +193,11 @@ BenchReport run_benchmarks(const BenchOptions& options) {
         const double ms = median_ms(c.run, options.warmup, options.repeats);
         report.cases.push_back({c.id + " " + c.description, ms, 2.0 * c.macs / (ms * 1e6)});
     }
-    for (const auto& [name, run] : options.extra_cases) {
+    for (const auto& extra : options.extra_cases) {
         double flops = 0.0;
-        const double ms = median_ms([&] { flops = run(); }, options.warmup, options.repeats);
-        report.cases.push_back({name, ms, flops / (ms * 1e6)});
+        const double ms =
+            median_ms([&] { flops = extra.second(); }, options.warmup, options.repeats);
+        report.cases.push_back({extra.first, ms, flops / (ms * 1e6)});
     }
     return report;
 }

@@ -20,7 +20,6 @@ const GemmKernel kKernels[] = {
     {gemm_6x16_avx2, 6, 16, "gemm_6x16_avx2", true},
 #endif
 #if defined(__wasm_simd128__)
-    {gemm_6x8_simd128, 6, 8, "gemm_6x8_simd128", true},
     {gemm_4x8_simd128, 4, 8, "gemm_4x8_simd128", true},
 #endif
 #if defined(__SSE__) || defined(__x86_64__)

@@ -19,7 +19,6 @@ struct GemmKernel {
 };
 
 #if defined(__wasm_simd128__)
-void gemm_6x8_simd128(int kc, const float* a, const float* b, float* c, int ldc, int accumulate);
 void gemm_4x8_simd128(int kc, const float* a, const float* b, float* c, int ldc, int accumulate);
 #endif
 #if defined(__SSE__) || defined(__x86_64__)
