@@ -279,6 +279,22 @@ void merge_phases_add(float* image, const float* planes, const ConvGeometry& g,
     for (int pw = 0; pw < Sw; ++pw) plane_range(pp.lo[2], Sw, pw, g.image[2], ew, lo[pw], hi[pw]);
     for_each_plane_row(g, pp, [&](long plane_row, long image_row) {
         if (image_row < 0) return;
+        if (Sw == 2) {  // interleave the even and odd planes back in one pass, as in split
+            const float* even = planes + plane_row;
+            const float* odd = even + pp.plane;
+            float* dst = image + image_row;  // (W,): column 2*(y + lo_w) + phase
+            const int lo_w = pp.lo[2];
+            const int both_lo = std::max(lo[0], lo[1]), both_hi = std::min(hi[0], hi[1]);
+            for (int y = both_lo; y < both_hi; ++y) {
+                dst[2 * (y + lo_w)] += even[y];
+                dst[2 * (y + lo_w) + 1] += odd[y];
+            }
+            for (int pw = 0; pw < 2; ++pw)  // the ends, where one phase is outside the image
+                for (int y = lo[pw]; y < hi[pw]; ++y)
+                    if (y < both_lo || y >= both_hi)
+                        dst[2 * (y + lo_w) + pw] += planes[plane_row + pw * pp.plane + y];
+            return;
+        }
         for (int pw = 0; pw < Sw; ++pw) {
             const float* src = planes + plane_row + pw * pp.plane;  // (ext_w,)
             float* dst = image + image_row;                         // (W,)
