@@ -246,6 +246,17 @@ void retry_data_file(const std::string& name) {
     if (it != files().end() && it->second.state != AssetState::loading) files().erase(it);
 }
 
+namespace {
+std::map<std::string, std::string>& status_map() {
+    static std::map<std::string, std::string> m;
+    return m;
+}
+}  // namespace
+
+void set_status(const std::string& key, const std::string& value) { status_map()[key] = value; }
+const std::map<std::string, std::string>& status() { return status_map(); }
+void clear_status() { status_map().clear(); }
+
 BuildInfo build_info() {
     BuildInfo b{};
     b.version = AELAB_VERSION;

@@ -63,6 +63,12 @@ void retry_data_file(const std::string& name);
 // The folder holding the dataset and the other data files.
 std::string data_dir();
 
+// --- Status a lesson reports about itself (training step, loss, ...): shown to scripts as
+// Module.aelabState.status in the browser (the browser tests read it); nothing natively.
+void set_status(const std::string& key, const std::string& value);
+const std::map<std::string, std::string>& status();
+void clear_status();
+
 // Build facts for the About box.
 struct BuildInfo {
     const char* version;
