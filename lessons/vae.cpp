@@ -225,7 +225,7 @@ VaeRecipeOptions recipe_options(const State& s) {
 // [SECTION] PyTorch code
 //-----------------------------------------------------------------------------
 
-std::string pytorch_code(const VaeRecipeOptions& o) {
+std::string pytorch_code(const VaeRecipeOptions& o, int ia, int ib) {
     char head[640];
     std::snprintf(head, sizeof head,
                   "import struct, numpy as np, torch, torch.nn as nn, torch.nn.functional as F\n"
@@ -251,21 +251,24 @@ std::string pytorch_code(const VaeRecipeOptions& o) {
         "    kl = (-0.5 * (1 + logvar - mu**2 - logvar.exp()).sum(dim=1)).mean()\n"
         "    return recon, kl                                   # ELBO = -(recon + kl), negative\n"
         "\n";
-    char train[640];
+    char train[1200];
     std::snprintf(train, sizeof train,
                   "# Training as on this page (torch's random streams differ from aelab's: the curves match\n"
                   "# in shape and level, not digit for digit). train_x: (6000, 1, 28, 28) in [0, 1].\n"
                   "torch.manual_seed(%llu)\n"
-                  "model, beta = VAE(), %g\n"
+                  "model, beta, B = VAE(), %g, %d\n"
                   "opt = torch.optim.Adam(model.parameters(), lr=%g)\n"
+                  "per_epoch = len(train_x) // B                      # the last partial batch is dropped\n"
                   "for step in range(%d):\n"
-                  "    x = train_x[torch.randint(0, len(train_x), (%d,))]\n"
+                  "    if step %% per_epoch == 0: order = torch.randperm(len(train_x))\n"
+                  "    k = step %% per_epoch\n"
+                  "    x = train_x[order[k * B:(k + 1) * B]]\n"
                   "    logits, mu, logvar = model(x)\n"
                   "    recon, kl = loss_terms(logits, x, mu, logvar)\n"
                   "    opt.zero_grad(); (recon + beta * kl).backward(); opt.step()\n"
                   "\n",
-                  static_cast<unsigned long long>(o.seed), double(o.beta), double(o.learning_rate), o.steps,
-                  o.batch_size);
+                  static_cast<unsigned long long>(o.seed), double(o.beta), o.batch_size, double(o.learning_rate),
+                  o.steps);
     code += train;
     code +=
         "# Or load this page's pretrained weights (data/models/vae-2d.aelabm): the file holds the\n"
@@ -282,13 +285,17 @@ std::string pytorch_code(const VaeRecipeOptions& o) {
         "            p.copy_(flat[i:i + p.numel()].view_as(p)); i += p.numel()\n"
         "    assert i == n\n"
         "\n"
-        "# The page's pictures\n"
+        "# The page's figures and pictures (test_x: the (1000, 1, 28, 28) test images)\n"
         "with torch.no_grad():\n"
+        "    logits, mu, logvar = model(test_x)\n"
+        "    recon, kl = loss_terms(logits, test_x, mu, logvar)\n"
+        "    print('test ELBO', -(recon + kl).item(), 'recon', recon.item(), 'KL', kl.item())\n"
         "    t = torch.linspace(-3, 3, 12)\n"
         "    z = torch.stack([t.repeat(12), t.flip(0).repeat_interleave(12)], dim=1)  # rows: z2 from 3 down\n"
         "    grid = torch.sigmoid(model.dec(z))                  # (144, 1, 28, 28)\n"
         "    samples = torch.sigmoid(model.dec(torch.randn(16, 2)))  # from the prior N(0, I)\n"
-        "    mu_a, mu_b = model.enc(test_x[[0, 1]]).chunk(2, dim=1)[0]\n"
+        "    mu_a, mu_b = model.enc(test_x[[" + std::to_string(ia) + ", " + std::to_string(ib) +
+        "]]).chunk(2, dim=1)[0]\n"
         "    line = torch.sigmoid(model.dec(torch.lerp(mu_a, mu_b, torch.linspace(0, 1, 10)[:, None])))\n";
     return code;
 }
@@ -877,7 +884,7 @@ void VaeLesson::draw() {
             if (header(3, "3. Samples from the prior")) draw_prior();
             if (header(4, "4. Interpolation")) draw_interpolation();
             st_.open = open;
-            ui::pytorch_panel("torch", pytorch_code(m->options()));
+            ui::pytorch_panel("torch", pytorch_code(m->options(), st_.ia, st_.ib));
             ui::export_buttons("export", {{"vae_mu_logvar_sigma_eps_z.npy", &step_export_},
                                           {"vae_test_means.npy", &scatter_.means},
                                           {"vae_latent_grid.npy", &grid_},

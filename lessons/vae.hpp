@@ -100,7 +100,9 @@ private:
 };
 
 // --- PyTorch ---------------------------------------------------------------------------------------------
-std::string pytorch_code(const VaeRecipeOptions& o);
+// The model, its loss and training for the options, a loader for .aelabm files, and the
+// page's pictures (interpolating between test images ia and ib).
+std::string pytorch_code(const VaeRecipeOptions& o, int ia, int ib);
 
 // --- Page state (all of it in the URL) ---------------------------------------------------------------------
 // Keys: mode (0 pretrained, 1 train it yourself), train (1: start training once the data is

@@ -137,9 +137,25 @@ TEST_CASE("vae lesson: the latent plane's pictures") {
     CHECK(z(0, 0) == rng.normal());
 }
 
+TEST_CASE("vae lesson: the PyTorch code follows the settings") {
+    State st;
+    st.beta = 2.5f;
+    st.lr = 0.003f;
+    st.seed = 7;
+    const std::string code = pytorch_code(recipe_options(st), 10, 20);
+    CHECK(code.find("def __init__(self, hidden=64, latent=2)") != std::string::npos);
+    CHECK(code.find("z = mu + torch.exp(0.5 * logvar) * eps") != std::string::npos);
+    CHECK(code.find("torch.manual_seed(7)") != std::string::npos);
+    CHECK(code.find("model, beta, B = VAE(), 2.5, 64") != std::string::npos);
+    CHECK(code.find("lr=0.003") != std::string::npos);
+    CHECK(code.find("for step in range(6000)") != std::string::npos);
+    CHECK(code.find("test_x[[10, 20]]") != std::string::npos);
+    CHECK(code.find("reduction='sum') / x.shape[0]") != std::string::npos);  // per image, as the page
+}
+
 TEST_CASE("vae lesson: URL state round trip") {
     platform::set_params({{"mode", "1"}, {"seed", "7"}, {"lr", "0.003"}, {"beta", "2.5"}, {"img", "42"},
-                          {"eps", "3"}, {"z1", "-1.5"}, {"z2", "0.25"}, {"prior", "4"}, {"ia", "10"}, {"ib", "20"}});
+                          {"eps", "3"}, {"z1", "-1.5"}, {"z2", "0.25"}, {"prior", "4"}, {"ia", "10"}, {"ib", "20"}, {"open", "6"}});
     State s = state_from_params();
     CHECK(s.mode == Mode::train);
     CHECK_FALSE(s.train);
@@ -153,6 +169,7 @@ TEST_CASE("vae lesson: URL state round trip") {
     CHECK(s.prior_draw == 4);
     CHECK(s.ia == 10);
     CHECK(s.ib == 20);
+    CHECK(s.open == 6);
     const VaeRecipeOptions o = recipe_options(s);
     CHECK(o.seed == 7);
     CHECK(o.beta == 2.5f);
@@ -176,6 +193,7 @@ TEST_CASE("vae lesson: URL state round trip") {
         CHECK(platform::param("prior") == "4");
         CHECK(platform::param("ia") == "10");
         CHECK(platform::param("ib") == "20");
+        CHECK(platform::param("open") == "6");
         CHECK(status_int("step") == 0);  // not started without train=1
     }
     write_params(State{});
