@@ -95,15 +95,25 @@ void Canvas::load(const Tensor& image) {
 
 Tensor Canvas::tensor() const { return from_values({1, 1, kSide, kSide}, pixels); }
 
-void Canvas::dab(float y, float x, float radius, float ink) {
-    if (!std::isfinite(y) || !std::isfinite(x) || !(radius > 0)) return;
+void Canvas::dab(float y, float x, float radius, float ink) { stroke(y, x, y, x, radius, ink); }
+
+void Canvas::stroke(float y0, float x0, float y1, float x1, float radius, float ink) {
+    if (!std::isfinite(y0) || !std::isfinite(x0) || !std::isfinite(y1) || !std::isfinite(x1) || !(radius > 0)) return;
     ink = std::clamp(ink, 0.0f, 1.0f);
-    const int r0 = std::max(0, int(std::floor(y - radius - 1))), r1 = std::min(kSide - 1, int(std::ceil(y + radius + 1)));
-    const int c0 = std::max(0, int(std::floor(x - radius - 1))), c1 = std::min(kSide - 1, int(std::ceil(x + radius + 1)));
+    // The pixels the brush can reach, clamped in float first so far-off points cannot overflow.
+    const float reach = radius + 1;
+    auto cell = [](float v) { return int(std::floor(std::clamp(v, -1.0f, float(kSide)))); };
+    const int r0 = std::max(0, cell(std::min(y0, y1) - reach)), r1 = std::min(kSide - 1, cell(std::max(y0, y1) + reach));
+    const int c0 = std::max(0, cell(std::min(x0, x1) - reach)), c1 = std::min(kSide - 1, cell(std::max(x0, x1) + reach));
+    const float dy = y1 - y0, dx = x1 - x0, length2 = dy * dy + dx * dx;
     bool changed = false;
     for (int r = r0; r <= r1; ++r)
         for (int c = c0; c <= c1; ++c) {
-            const float d = std::hypot(r + 0.5f - y, c + 0.5f - x);
+            // Distance from the pixel's centre to the nearest point of the segment: each pixel is
+            // touched once per stroke, so soft edges stay soft however slowly the mouse moves.
+            const float py = r + 0.5f - y0, px = c + 0.5f - x0;
+            const float t = length2 > 0 ? std::clamp((py * dy + px * dx) / length2, 0.0f, 1.0f) : 0.0f;
+            const float d = std::hypot(py - t * dy, px - t * dx);
             const float coverage = std::clamp(radius + 0.5f - d, 0.0f, 1.0f);
             if (coverage <= 0) continue;
             float& p = pixels[std::size_t(r) * kSide + c];
@@ -112,16 +122,6 @@ void Canvas::dab(float y, float x, float radius, float ink) {
             p = v;
         }
     if (changed) ++version;
-}
-
-void Canvas::stroke(float y0, float x0, float y1, float x1, float radius, float ink) {
-    const float length = std::hypot(y1 - y0, x1 - x0);
-    if (!std::isfinite(length)) return;
-    const int n = std::min(4096, std::max(1, int(std::ceil(length * 4))));
-    for (int i = 0; i <= n; ++i) {
-        const float t = float(i) / n;
-        dab(y0 + t * (y1 - y0), x0 + t * (x1 - x0), radius, ink);
-    }
 }
 
 std::string canvas_to_text(const Canvas& c) {

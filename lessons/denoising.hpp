@@ -51,7 +51,8 @@ struct Canvas {
     // covering [r, r + 1) x [c, c + 1): each pixel moves towards `ink` (1 paints, 0 erases) by
     // its coverage clamp(radius + 0.5 - distance to its centre, 0, 1), so edges are soft.
     void dab(float y, float x, float radius, float ink);
-    // Dabs every quarter pixel along the segment, so a fast mouse leaves no gaps.
+    // The same brush swept along the segment (distance to the segment instead of the centre),
+    // each pixel changed once, so a fast mouse leaves no gaps.
     void stroke(float y0, float x0, float y1, float x1, float radius, float ink);
 };
 // The canvas in a URL: 16 grey levels as hex digits, a run of n > 3 equal digits written as

@@ -29,8 +29,8 @@ bool readable(const std::string& path) { return std::ifstream(path, std::ios::bi
 
 // --data, else $AELAB_DATA_DIR, else data/ beside the executable, else data/ in the current
 // directory (where a wasm build run by node looks).
-std::string dataset_path(const Args& a) {
-    if (a.has("data")) return a.get("data");
+std::string dataset_path(const std::string& data_option) {
+    if (!data_option.empty()) return data_option;
     std::vector<std::string> tried;
     if (const char* dir = std::getenv("AELAB_DATA_DIR"); dir && *dir) tried.push_back(std::string(dir) + "/" + kDatasetName);
 #if defined(__linux__) && !defined(__EMSCRIPTEN__)
@@ -73,7 +73,7 @@ int train_denoising_ae(const Args& a, std::ostream& out) {
     const std::string noise = a.get("noise", "gaussian");
     const std::string level_text = a.get("level", "");
     const bool json = a.get("json", "") == "1";  // get(), not has(): check_all_used counts only what get() read
-    const std::string data = dataset_path(a);
+    const std::string data_option = a.get("data", "");
     a.check_all_used("train denoising-ae");
     if (steps < 1 || steps > 1000000) throw UsageError("--steps must be in [1, 1000000], got " + std::to_string(steps));
     if (seed < 0) throw UsageError("--seed must be >= 0, got " + std::to_string(seed));
@@ -88,6 +88,7 @@ int train_denoising_ae(const Args& a, std::ostream& out) {
         o.level = 0.5f;  // p for masking and salt-and-pepper
     }
 
+    const std::string data = dataset_path(data_option);
     const Dataset dataset = load_dataset(data);
     DenoisingRecipe recipe(dataset, o);
     out << "train denoising-ae: MLP 784-" << o.model.hidden << "-" << o.model.code << "-" << o.model.hidden
