@@ -32,6 +32,7 @@
 #include <sstream>
 
 #include <imgui.h>
+#include <xtensor/xmath.hpp>
 #include <xtensor/xview.hpp>
 
 #include "aelab/noise.hpp"
@@ -298,6 +299,10 @@ Comparison compare(DenoisingRecipe& r, const Tensor& clean, const Tensor& noisy)
     return c;
 }
 
+double psnr_clipped_db(const Tensor& noisy, const Tensor& clean) {
+    return psnr_db(xt::clip(noisy, 0.0f, 1.0f), clean);
+}
+
 Tensor denoise_repeatedly(DenoisingRecipe& r, const Tensor& x, int passes) {
     Tensor y = x;
     for (int k = 0; k < passes; ++k) y = r.denoise(y);
@@ -308,14 +313,14 @@ Tensor denoise_repeatedly(DenoisingRecipe& r, const Tensor& x, int passes) {
 // [SECTION] PyTorch code
 //-----------------------------------------------------------------------------
 
-std::string pytorch_corruption(Corruption c, float level) {
+std::string pytorch_corruption(Corruption c, float level, const std::string& indent) {
     const std::string l = ui::fmt_num(level);
     switch (c) {
         case Corruption::gaussian: return "x_tilde = x + " + l + " * torch.randn_like(x)  # not clipped";
-        case Corruption::masking: return "x_tilde = x * (torch.rand_like(x) >= " + l + ")  # zero with probability p";
+        case Corruption::masking: return "x_tilde = x * (torch.rand_like(x) >= " + l + ")  # 0 with probability p";
         case Corruption::salt_and_pepper:
-            return "u = torch.rand_like(x)\n    x_tilde = torch.where(u < " + l + ", (u >= " + ui::fmt_num(level / 2) +
-                   ").float(), x)  # 0 or 1 with probability p";
+            return "u = torch.rand_like(x)\n" + indent + "x_tilde = torch.where(u < " + l + ", (u >= " +
+                   ui::fmt_num(level / 2) + ").float(), x)  # 0 or 1 with probability p";
         case Corruption::none: return "x_tilde = x";
     }
     return "x_tilde = x";
@@ -336,13 +341,13 @@ std::string pytorch_code(const DenoisingRecipeOptions& o) {
       << "opt_plain = torch.optim.Adam(plain.parameters(), lr=" << ui::fmt_num(o.learning_rate) << ")\n"
       << "for step in range(" << o.steps << "):\n"
       << "    x = train_x[torch.randint(len(train_x), (" << o.batch_size << ",))]  # (the core shuffles per epoch)\n"
-      << "    " << pytorch_corruption(o.corruption, o.level) << "\n"
+      << "    " << pytorch_corruption(o.corruption, o.level, "    ") << "\n"
       << "    loss = F.mse_loss(dae(x_tilde), x)       # the CLEAN x is the target\n"
       << "    opt_dae.zero_grad(); loss.backward(); opt_dae.step()\n"
       << "    plain_loss = F.mse_loss(plain(x), x)     # no corruption\n"
       << "    opt_plain.zero_grad(); plain_loss.backward(); opt_plain.step()\n\n"
-      << "x = test_x[:" << o.eval_count << "]\n"
-      << pytorch_corruption(o.corruption, o.level) << "  # once, the same for both\n"
+      << "x = test_x[:" << o.eval_count << "]  # noise drawn once: the same noisy images for both\n"
+      << pytorch_corruption(o.corruption, o.level, "") << "\n"
       << "psnr = lambda y: 10 * torch.log10(1 / F.mse_loss(y, x))\n"
       << "with torch.no_grad():\n"
       << "    print(psnr(x_tilde), psnr(dae(x_tilde)), psnr(plain(x_tilde)))\n"
@@ -536,6 +541,9 @@ private:
                     db(e.psnr_noisy_db).c_str(), db(e.psnr_denoised_db).c_str(), db(e.psnr_plain_ae_db).c_str());
         ui::help_marker("PSNR over all pixels of the held-out set: 10 log10(1 / MSE) against the clean images. "
                         "+3 dB halves the squared error. Both networks get exactly the same noisy images.");
+        ImGui::TextDisabled("For scale: clipping the noisy images to [0, 1], the simplest denoiser, gives %s; the "
+                            "networks get them unclipped.",
+                            db(psnr_clipped_db(session_->recipe().eval_noisy(), session_->recipe().eval_clean())).c_str());
 
         const float half = std::max(200.0f, ImGui::GetContentRegionAvail().x * 0.5f - 8.0f);
         ImGui::BeginGroup();
@@ -590,16 +598,18 @@ private:
         const int count = int(r.eval_clean().shape()[0]);
         const int first = std::clamp(st_.image, 0, count - kShown);
         ImGui::TextWrapped(
-            "Test images %d to %d of the held-out set (pick the first with the slider in section 1), the same noisy "
-            "copies the PSNR above is measured on. The last two columns are the \"vector field\": what the denoiser "
+            "Test images %d to %d of the held-out set, with the same noisy copies the PSNR above is measured on. The last two columns are the \"vector field\": what the denoiser "
             "adds to its input, g(f(x_tilde)) - x_tilde, and what it should add, x - x_tilde (red: brighter, blue: "
             "darker). For small Gaussian noise g(f(x_tilde)) - x_tilde approximates sigma^2 * d log p(x_tilde) / "
             "d x_tilde: it points from x_tilde towards where the data lies (Alain & Bengio 2014).",
             first, first + kShown - 1);
-        const long key = long(r.step()) * 100000 + first;
+        int shown_first = first;
+        ImGui::SetNextItemWidth(220);
+        if (ImGui::SliderInt("first test image", &shown_first, 0, count - kShown)) st_.image = shown_first;
+        const long key = long(r.step()) * 100000 + shown_first;
         if (key != shown_key_) {
-            shown_ = compare(r, xt::view(r.eval_clean(), xt::range(first, first + kShown)),
-                             xt::view(r.eval_noisy(), xt::range(first, first + kShown)));
+            shown_ = compare(r, xt::view(r.eval_clean(), xt::range(shown_first, shown_first + kShown)),
+                             xt::view(r.eval_noisy(), xt::range(shown_first, shown_first + kShown)));
             shown_key_ = key;
         }
         const char* headers[6] = {"clean x", "noisy x_tilde", "denoiser g(f(x_tilde))", "plain AE", "g(f(x_tilde)) - x_tilde",
@@ -627,7 +637,8 @@ private:
                 ImGui::Text("cosine %.2f", shown_.field_cosine[i]);
                 ImGui::SameLine();
                 ui::help_marker("Cosine similarity between the denoiser's correction and the true one x - x_tilde "
-                                "(1: the same direction).");
+                                "(1: the same direction). With strong noise most of the true correction is the noise "
+                                "itself, so even a blurry reconstruction scores high; compare the images too.");
                 ImGui::TableNextColumn();
                 signed_image("t", plane(shown_.true_field, i), zoom, 1.0f);
                 ImGui::PopID();

@@ -134,12 +134,14 @@ struct Comparison {
     std::vector<double> field_cosine;  // cosine between field and true_field, per image
 };
 Comparison compare(DenoisingRecipe& r, const Tensor& clean, const Tensor& noisy);
+// PSNR of the noisy images clipped to [0, 1]: the trivial denoiser, for scale.
+double psnr_clipped_db(const Tensor& noisy, const Tensor& clean);
 // The denoiser applied `passes` times: x_{k+1} = g(f(x_k)).
 Tensor denoise_repeatedly(DenoisingRecipe& r, const Tensor& x, int passes);
 
 // --- PyTorch ---------------------------------------------------------------------------------------
 std::string pytorch_code(const DenoisingRecipeOptions& o);
-// One line of torch that corrupts x as the core does.
-std::string pytorch_corruption(Corruption c, float level);
+// torch that corrupts x as the core does (salt and pepper takes two lines, the second indented).
+std::string pytorch_corruption(Corruption c, float level, const std::string& indent = "");
 
 }  // namespace aelab::lessons::denoising

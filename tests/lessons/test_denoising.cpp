@@ -129,6 +129,10 @@ TEST_CASE("denoising lesson: the comparison's field, true field and per-image PS
         CHECK(c.psnr_noisy[i] == doctest::Approx(psnr_db(Tensor(xt::view(noisy, i)), Tensor(xt::view(clean, i)))));
         CHECK(std::abs(c.field_cosine[i]) <= 1.0 + 1e-9);
     }
+    // Clipping: 0.5 -> 1.5 clipped to 1 is off by 0.5, -0.5 clipped to 0 is exact: MSE 0.125.
+    CHECK(psnr_clipped_db(from_values({2}, {1.5f, -0.5f}), from_values({2}, {0.5f, 0.0f})) ==
+          doctest::Approx(10 * std::log10(8.0)));
+    CHECK(psnr_clipped_db(noisy, clean) > psnr_db(noisy, clean));
     CHECK(denoise_repeatedly(r, noisy, 2) == r.denoise(r.denoise(noisy)));
     CHECK_THROWS_AS(compare(r, clean, zeros({3, 1, 28, 27})), Error);
     const std::string code = pytorch_code(o);
