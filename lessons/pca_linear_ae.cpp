@@ -572,8 +572,8 @@ private:
         const PcaView& v = it->second;
         const int K = int(v.pca.components.shape()[0]);
         ImGui::SameLine();
-        ImGui::TextDisabled("%zu images x 784 pixels, %d components%s", v.train_images, K,
-                            v.seconds > 0.01 ? (", computed in " + ui::fmt_num(float(v.seconds * 1000)) + " ms").c_str() : "");
+        const double seconds = st_.cls < 0 ? data_seconds_ : v.seconds;  // all classes: computed with the data
+        ImGui::TextDisabled("%zu images x 784 pixels, %d components, computed in %.0f ms", v.train_images, K, seconds * 1000);
 
         // Mean and components.
         ImGui::BeginGroup();
@@ -652,9 +652,9 @@ private:
         image_grid("originals", shown_images_.data(), n, int(d.rows), int(d.cols), 3.0f, false, 8, labels);
         image_grid("recon", shown_recon_.data(), n, int(d.rows), int(d.cols), 3.0f, false, 8);
         const float mse_sel = v.mse_selected[std::size_t(st_.recon_k)];
-        ImGui::Text("MSE per pixel with k = %d: %s on these %d images, %s on all %d %s test images", st_.recon_k,
+        ImGui::Text("MSE per pixel with k = %d: %s on these %d images, %s on all %d %stest images", st_.recon_k,
                     ui::fmt_num(shown_mse_).c_str(), n, ui::fmt_num(mse_sel).c_str(), n_sel,
-                    st_.cls < 0 ? "" : d.class_names[std::size_t(st_.cls)].c_str());
+                    st_.cls < 0 ? "" : (d.class_names[std::size_t(st_.cls)] + " ").c_str());
         if (!v.mse_others.empty())
             ImGui::Text("...and %s on the %zu test images of the other classes: a PCA of one class describes "
                         "the others poorly.",
@@ -796,8 +796,8 @@ private:
         }
         LinearAeRecipe* r = session_.recipe();
         if (!r) return;
-        ImGui::TextDisabled("Adam, batch 64, learning rate now %s, the data prepared (centred, PCA) in %s ms",
-                            ui::fmt_num(r->current_learning_rate()).c_str(), ui::fmt_num(float(data_seconds_ * 1000)).c_str());
+        ImGui::TextDisabled("Adam, batch 64, learning rate now %.2g; the data prepared (centred, PCA) in %.0f ms",
+                            double(r->current_learning_rate()), data_seconds_ * 1000);
         refresh_views(*r);
         const int k = r->config().latent;
         const auto& ev = r->data().pca.explained_variance;
@@ -856,8 +856,8 @@ private:
                                activation_label(st_.activation));
 
         // Decoder directions beside PCA's.
-        const int per_row = k <= 8 ? k : 8;
-        const float zoom = k <= 8 ? 3.0f : 2.0f;
+        const int per_row = std::min(k, 8);
+        const float zoom = k <= 4 ? 3.0f : 2.0f;  // two rows of 8 side by side fit 1280 pixels
         ImGui::BeginGroup();
         titled("decoder directions (columns of W2)",
                "Each column of W2 is an image the decoder adds in proportion to one code unit. Together they span "
