@@ -838,11 +838,14 @@ private:
                     ui::fmt_num(test_mse_).c_str(), k, ui::fmt_num(r->pca_test_mse()).c_str(),
                     100.0 * (test_mse_ / r->pca_test_mse() - 1.0));
         const double lk = ev(std::size_t(k - 1)), lk1 = ev(std::size_t(k));
+        const double gap = 100.0 * (lk - lk1) / lk;
         ImGui::TextWrapped(
             "Eigengap: lambda_%d = %.3g, lambda_%d = %.3g (%.0f%% apart). The last direction to settle is the k-th: "
             "the loss barely changes when the subspace tilts between components %d and %d, so the smaller the gap, the "
-            "slower (try k = 32, where the gap is tiny: the mean angle gets small, the largest stays large).",
-            k, lk, k + 1, lk1, 100.0 * (lk - lk1) / lk, k, k + 1);
+            "slower. %s",
+            k, lk, k + 1, lk1, gap, k, k + 1,
+            gap < 10 ? "This gap is small: the mean angle gets small quickly, the largest one stays large for long."
+                     : "Try k = 32, where the gap is small: the mean angle gets small, the largest stays large.");
         if (!r->config().tied)
             ImGui::TextWrapped(
                 "Encoder rows (W1): largest angle %s. Directions in which the images hardly vary (the corner pixels) "
@@ -857,7 +860,7 @@ private:
 
         // Decoder directions beside PCA's.
         const int per_row = std::min(k, 8);
-        const float zoom = k <= 4 ? 3.0f : 2.0f;  // two rows of 8 side by side fit 1280 pixels
+        const float zoom = k <= 4 ? 3.0f : 1.75f;  // two grids 8 wide side by side fit a 1280-pixel window
         ImGui::BeginGroup();
         titled("decoder directions (columns of W2)",
                "Each column of W2 is an image the decoder adds in proportion to one code unit. Together they span "
