@@ -33,5 +33,6 @@ const LessonInfo* find_lesson(std::string_view id);
 
 // Factories, one per lesson file.
 std::unique_ptr<Lesson> make_tensors_lesson();
+std::unique_ptr<Lesson> make_convolution_lesson();
 
 }  // namespace aelab::lessons
