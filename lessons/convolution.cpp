@@ -60,10 +60,12 @@ int dim(const Tensor& t, std::size_t axis) { return static_cast<int>(t.shape()[a
 Tensor tiled_course_image(int rows, int cols) { return tiled(course_image(), rows, cols); }
 Tensor tiled_course_kernel(int rows, int cols) { return tiled(course_kernel_2d(), rows, cols); }
 
-std::string product_text(float x, float w) {
-    auto f = [](float v) { return v < 0 ? "(" + ui::fmt_num(v) + ")" : ui::fmt_num(v); };
-    return f(x) + "*" + f(w);
-}
+namespace {
+// A number inside a sum: negatives in parentheses, "(-1)".
+std::string term(float v) { return v < 0 ? "(" + ui::fmt_num(v) + ")" : ui::fmt_num(v); }
+}  // namespace
+
+std::string product_text(float x, float w) { return term(x) + "*" + term(w); }
 
 WindowStep window_step(const Tensor& x, const Tensor& w, const Conv2dParams& p, const Tensor& y, int row, int col,
                        bool one_d, const std::string& name) {
@@ -112,9 +114,11 @@ std::string output_size_formula(const std::string& out_name, const std::string& 
     std::snprintf(buf, sizeof buf, "%s = floor((%s + 2P - D(K-1) - 1)/S) + 1 = floor((%d + 2*%d - %d*(%d-1) - 1)/%d) + 1",
                   out_name.c_str(), in_name.c_str(), in, padding, dilation, kernel, stride);
     std::string s = buf;
-    if (span < 0)
-        return s + " = floor(" + std::to_string(span) + "/" + std::to_string(stride) +
-               ") + 1 < 1: no window fits, the output is empty";
+    if (span < 0) {
+        const int floored = -((-span + stride - 1) / stride);  // floor division, as torch does
+        return s + " = floor(" + std::to_string(span) + "/" + std::to_string(stride) + ") + 1 = " +
+               std::to_string(floored + 1) + ": no window fits, the output is empty";
+    }
     return s + " = floor(" + std::to_string(span) + "/" + std::to_string(stride) + ") + 1 = " + std::to_string(out);
 }
 
@@ -214,8 +218,8 @@ Tensor picture_levels() {
 
 namespace {
 const char* kFilterNames[kMaxFilters] = {
-    "vertical edges: Sobel x on R, G and B",
     "redness: 2R - G - B summed over the window",
+    "vertical edges: Sobel x on R, G and B",
     "horizontal edges in blue: Sobel y on B only",
     "greenness: G summed over the window",
 };
@@ -230,11 +234,9 @@ Tensor multichannel_filters(int n) {
     for (int f = 0; f < n; ++f)
         for (int r = 0; r < 3; ++r)
             for (int c = 0; c < 3; ++c) switch (f) {
-                    case 0:
-                        for (int ch = 0; ch < 3; ++ch) w(f, ch, r, c) = sx(r, c);
-                        break;
+                    case 0: w(f, 0, r, c) = 2, w(f, 1, r, c) = -1, w(f, 2, r, c) = -1; break;
                     case 1:
-                        w(f, 0, r, c) = 2, w(f, 1, r, c) = -1, w(f, 2, r, c) = -1;
+                        for (int ch = 0; ch < 3; ++ch) w(f, ch, r, c) = sx(r, c);
                         break;
                     case 2: w(f, 2, r, c) = sy(r, c); break;
                     default: w(f, 1, r, c) = 1; break;
@@ -277,6 +279,22 @@ Tensor demo_volume_kernel(int k1, int k2, int k3) {
         for (int m = 0; m < k2; ++m)
             for (int n = 0; n < k3; ++n) w(l, m, n) = float((l + 2 * m + n) % 3 - 1);
     return w;
+}
+
+VolumeSum volume_sum(const Tensor& x, const Tensor& w, const Tensor& y, int i, int j, int g) {
+    VolumeSum v;
+    std::string products;
+    for (int l = 0; l < dim(w, 0); ++l)
+        for (int m = 0; m < dim(w, 1); ++m)
+            for (int n = 0; n < dim(w, 2); ++n) {
+                const float xv = x(i + l, j + m, g + n), wv = w(l, m, n);
+                v.sum += double(xv) * wv;
+                products += (products.empty() ? "" : " + ") + product_text(xv, wv);
+            }
+    v.output = y(i, j, g);
+    v.text = "out[" + std::to_string(i) + "," + std::to_string(j) + "," + std::to_string(g) + "] = " + products + " = " +
+             ui::fmt_num(v.output);
+    return v;
 }
 
 PlaneResult conv_volume(const Tensor& x, const Tensor& w) {
@@ -518,6 +536,15 @@ std::string pytorch_filter(const State4& s) {
 // [SECTION] State in the URL
 //-----------------------------------------------------------------------------
 
+std::string with_commas(std::size_t n) {
+    std::string digits = std::to_string(n), s;
+    for (std::size_t i = 0; i < digits.size(); ++i) {
+        if (i && (digits.size() - i) % 3 == 0) s += ',';
+        s += digits[i];
+    }
+    return s;
+}
+
 std::string list_text(const std::vector<float>& v) {
     std::string s;
     for (std::size_t i = 0; i < v.size(); ++i) {
@@ -596,6 +623,8 @@ State state_from_params() {
         c.volume = {int(v[0]), int(v[1]), int(v[2])};
     if (parse_list(platform::param("vk"), 3, v) && std::all_of(v.begin(), v.end(), [](float x) { return x >= 1 && x <= 6 && x == std::round(x); }))
         c.kernel = {int(v[0]), int(v[1]), int(v[2])};
+    if (parse_list(platform::param("va"), 3, v) && std::all_of(v.begin(), v.end(), [](float x) { return x >= 0 && x <= 5 && x == std::round(x); }))
+        c.at = {int(v[0]), int(v[1]), int(v[2])};
 
     State4& d = s.four;
     d.source = param_int("src", 0, 0, 3);
@@ -647,6 +676,7 @@ void write_params(const State& s) {
     const auto& vk = s.three.kernel;
     set_param("vol", list_text({float(vo[0]), float(vo[1]), float(vo[2])}));
     set_param("vk", list_text({float(vk[0]), float(vk[1]), float(vk[2])}));
+    set_param("va", list_text({float(s.three.at[0]), float(s.three.at[1]), float(s.three.at[2])}));
 
     set_param("src", s.four.source);
     set_param("img", s.four.image);
@@ -1035,15 +1065,16 @@ private:
         // The weights, one row per filter: its R, G and B slices.
         const char* channel_names[3] = {"R", "G", "B"};
         for (int f = 0; f < s.filters; ++f) {
+            if (f % 2) ImGui::SameLine(0, 40);
             ImGui::PushID(f);
             if (ImGui::RadioButton("##pick", s.filter == f)) s.filter = f;
             ImGui::SameLine();
             ImGui::BeginGroup();
             ImGui::Text("w[%d]: %s", f, multichannel_filter_name(f));
             for (int c = 0; c < 3; ++c) {
-                if (c) ImGui::SameLine(0, 16);
+                if (c) ImGui::SameLine(0, 12);
                 ImGui::BeginGroup();
-                ImGui::TextDisabled("w[%d, %d] (%s)", f, c, channel_names[c]);
+                ImGui::TextDisabled("w[%d,%d] %s", f, c, channel_names[c]);
                 Tensor slice = xt::view(three_.w, f, c);  // (3, 3)
                 ui::GridStyle g = grid_style(slice);
                 g.cmap = ui::Colormap::diverging;
@@ -1073,7 +1104,7 @@ private:
             Tensor plane = xt::view(three_.picture, c);
             ui::HeatmapStyle hs;
             hs.cmap = tints[c];
-            hs.vmin = 0, hs.vmax = 255, hs.zoom = 8, hs.value_format = "%.0f";
+            hs.vmin = 0, hs.vmax = 255, hs.zoom = 7, hs.value_format = "%.0f";
             ui::heatmap(channel_names[c], plane.data(), kPictureRows, kPictureCols, hs, {window});
             ImGui::EndGroup();
         }
@@ -1083,7 +1114,7 @@ private:
             ImGui::TextDisabled(o == f ? "y[%d] (stepped)" : "y[%d]", o);
             Tensor plane = xt::view(three_.split.total, o);
             ui::HeatmapStyle hs;
-            hs.cmap = ui::Colormap::diverging, hs.auto_range = true, hs.zoom = 8, hs.value_format = "%.0f";
+            hs.cmap = ui::Colormap::diverging, hs.auto_range = true, hs.zoom = 7, hs.value_format = "%.0f";
             std::vector<ui::Highlight> mark;
             if (o == f) mark.push_back({row, col, row + 1, col + 1, kOutputColor});
             ImGui::PushID(o);
@@ -1101,12 +1132,19 @@ private:
             Tensor wc = xt::view(three_.w, f, c);                     // (3, 3)
             Tensor yc = xt::view(three_.split.partial, f, c);         // (H_out, W_out): the core's partial conv
             WindowStep st = window_step(xc, wc, {}, yc, row, col, false);
-            if (c) ImGui::SameLine(0, 24);
+            if (c) ImGui::SameLine(0, 36);
             ImGui::BeginGroup();
-            ImGui::TextDisabled("x[%d] window (%s)", c, channel_names[c]);
+            ImGui::TextDisabled("%s: x[%d] window   w[%d,%d]", channel_names[c], c, f, c);
             Tensor patch = xt::view(three_.picture, c, xt::range(row, row + 3), xt::range(col, col + 3));
             ImGui::PushID(c);
             ui::number_grid("patch", patch.data(), 3, 3, grid_style(patch));
+            ImGui::SameLine(0, 8);
+            ImGui::AlignTextToFramePadding();
+            ImGui::TextUnformatted("*");
+            ImGui::SameLine(0, 8);
+            ui::GridStyle ws = grid_style(wc);
+            ws.cmap = ui::Colormap::diverging;
+            ui::number_grid("slice", wc.data(), 3, 3, ws);
             ImGui::PopID();
             ImGui::EndGroup();
             char head[64];
@@ -1114,10 +1152,10 @@ private:
             text += head + st.products + " = " + ui::fmt_num(st.output) + "\n";
         }
         char total[256];
+        auto term = [](float v) { return v < 0 ? "(" + ui::fmt_num(v) + ")" : ui::fmt_num(v); };
         std::snprintf(total, sizeof total, "y[%d, %d, %d] = R + G + B = %s + %s + %s = %s", f, row, col,
-                      ui::fmt_num(three_.split.partial(f, 0, row, col)).c_str(),
-                      ui::fmt_num(three_.split.partial(f, 1, row, col)).c_str(),
-                      ui::fmt_num(three_.split.partial(f, 2, row, col)).c_str(),
+                      term(three_.split.partial(f, 0, row, col)).c_str(), term(three_.split.partial(f, 1, row, col)).c_str(),
+                      term(three_.split.partial(f, 2, row, col)).c_str(),
                       ui::fmt_num(three_.split.total(f, row, col)).c_str());
         ui::code_block("step3text", text + total);
 
@@ -1131,8 +1169,8 @@ private:
             "The course writes the same sum as a 3D convolution: x (d1 x d2 x d3) conv w (k1 x k2 x k3) has size "
             "(d1-k1+1) x (d2-k2+1) x (d3-k3+1), out[i,j,g] = sum over l,m,n of x[i+l, j+m, g+n] w[l,m,n]. The picture is a "
             "3 x 12 x 16 volume and each filter a 3 x 3 x 3 kernel, so the output is 1 x 10 x 14: one channel of the "
-            "multi-channel convolution above. The core's conv3d on the picture agrees with conv2d with C_in = 3 up to "
-            "%s (largest difference over all filters).",
+            "multi-channel convolution above (checked here: the core's conv3d of the picture volume and its conv2d with "
+            "C_in = 3 differ by at most %s). Below, a small volume: choose its size and the kernel's, and click an output.",
             ui::fmt_num(three_.conv3d_difference).c_str());
         for (int a = 0; a < 3; ++a) {
             if (a) ImGui::SameLine();
@@ -1153,25 +1191,43 @@ private:
             ui::error_panel("No output", three_.volume_result.error);
             return;
         }
-        ui::code_block("vol", std::string(formula) + " = " + shape_str(three_.volume_result.y.shape()) +
-                                  "   (from the core's conv3d)");
-        auto slices = [&](const char* id, const Tensor& t, const char* name) {
+        const Tensor& vy = three_.volume_result.y;
+        auto& at = s.at;
+        for (int a = 0; a < 3; ++a) at[std::size_t(a)] = std::clamp(at[std::size_t(a)], 0, dim(vy, std::size_t(a)) - 1);
+        ui::code_block("vol", std::string(formula) + " = " + shape_str(vy.shape()) + "   (from the core's conv3d)");
+        // Slices along d1; `marked(i)` outlines the window (or the chosen element) on slice i.
+        auto slices = [&](const char* id, const Tensor& t, const char* name, auto marked) {
             ImGui::PushID(id);
+            ImGui::BeginGroup();
             for (int i = 0; i < dim(t, 0); ++i) {
                 if (i) ImGui::SameLine(0, 12);
                 ImGui::BeginGroup();
                 ImGui::TextDisabled("%s[%d]", name, i);
                 Tensor plane = xt::view(t, i);
                 ImGui::PushID(i);
-                ui::number_grid("s", plane.data(), dim(plane, 0), dim(plane, 1), grid_style(plane));
+                ui::Hover h = ui::number_grid("s", plane.data(), dim(plane, 0), dim(plane, 1), grid_style(plane), {}, marked(i));
+                if (h.clicked && id[1] == 'y') at = {i, h.row, h.col};
                 ImGui::PopID();
                 ImGui::EndGroup();
             }
+            ImGui::EndGroup();
             ImGui::PopID();
         };
-        slices("vx", three_.volume, "x");
-        slices("vw", three_.volume_kernel, "w");
-        slices("vy", three_.volume_result.y, "out");
+        const int k1 = k[0], k2 = k[1], k3 = k[2];
+        slices("vx", three_.volume, "x", [&](int i) {
+            std::vector<ui::Highlight> h;
+            if (i >= at[0] && i < at[0] + k1) h.push_back({at[1], at[2], at[1] + k2, at[2] + k3, kWindowColor});
+            return h;
+        });
+        slices("vw", three_.volume_kernel, "w", [](int) { return std::vector<ui::Highlight>{}; });
+        slices("vy", vy, "out", [&](int i) {
+            std::vector<ui::Highlight> h;
+            if (i == at[0]) h.push_back({at[1], at[2], at[1] + 1, at[2] + 1, kOutputColor});
+            return h;
+        });
+        ImGui::PushTextWrapPos(0.0f);
+        ImGui::TextUnformatted(volume_sum(three_.volume, three_.volume_kernel, vy, at[0], at[1], at[2]).text.c_str());
+        ImGui::PopTextWrapPos();
     }
 
     //-------------------------------------------------------------------------
@@ -1329,9 +1385,10 @@ private:
             }
             if (four_.kernels.size() == 2) {
                 char buf[160];
+                auto term = [](float v) { return v < 0 ? "(" + ui::fmt_num(v) + ")" : ui::fmt_num(v); };
                 std::snprintf(buf, sizeof buf, "y[%d,%d] = sqrt(gx^2 + gy^2) = sqrt(%s^2 + %s^2) = %s", s.probe_row, s.probe_col,
-                              ui::fmt_num(four_.result.parts[0](s.probe_row, s.probe_col)).c_str(),
-                              ui::fmt_num(four_.result.parts[1](s.probe_row, s.probe_col)).c_str(),
+                              term(four_.result.parts[0](s.probe_row, s.probe_col)).c_str(),
+                              term(four_.result.parts[1](s.probe_row, s.probe_col)).c_str(),
                               ui::fmt_num(four_.result.out(s.probe_row, s.probe_col)).c_str());
                 text += buf;
             } else {
@@ -1362,11 +1419,12 @@ private:
         const ParameterCounts one = parameter_counts(1);
         char buf[640];
         std::snprintf(buf, sizeof buf,
-                      "convolution, n = %d filters of 5x5:  25n = %zu weights  (output %s)\n"
-                      "fully connected, 28*28 -> 24*24 per map:  (28*28*24*24)n = %zun = %zu weights\n"
-                      "ratio: %zu / %zu = %zu times more",
-                      s.filters_n, c.conv, shape_str(c.conv_output).c_str(), one.dense, c.dense, c.dense, c.conv,
-                      c.dense / c.conv);
+                      "convolution, n = %d filters of 5x5:  25n = %s weights  (output %s)\n"
+                      "fully connected, 28*28 -> 24*24 per map:  (28*28*24*24)n = %sn = %s weights\n"
+                      "ratio: %s / %s = %s times more",
+                      s.filters_n, with_commas(c.conv).c_str(), shape_str(c.conv_output).c_str(), with_commas(one.dense).c_str(),
+                      with_commas(c.dense).c_str(), with_commas(c.dense).c_str(), with_commas(c.conv).c_str(),
+                      with_commas(c.dense / c.conv).c_str());
         ui::code_block("params", buf);
         ui::help_marker("Counts from the core's Conv2d(1, n, 5, bias=False) and Linear(784, 576n, bias=False) layers; "
                         "biases add n and 576n. The course slide says \"over 200,000x more\"; its own numbers give "

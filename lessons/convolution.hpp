@@ -117,11 +117,20 @@ Tensor demo_volume(int d1, int d2, int d3);
 Tensor demo_volume_kernel(int k1, int k2, int k3);
 // conv3d of the volume with the kernel (core), shaped (d1-k1+1, d2-k2+1, d3-k3+1).
 PlaneResult conv_volume(const Tensor& x, const Tensor& w);
+// out[i,j,g] written out: "out[1,2,0] = 2*1 + 0*(-1) + ... = 4" (the value from the core's y)
+// and the written products added up.
+struct VolumeSum {
+    std::string text;
+    double sum = 0;
+    float output = 0;
+};
+VolumeSum volume_sum(const Tensor& x, const Tensor& w, const Tensor& y, int i, int j, int g);
 struct State3d {
     int filters = 2;  // C_out
     int filter = 0;   // the output channel being stepped
     int step = 0;
     std::array<int, 3> volume{4, 5, 5}, kernel{2, 3, 3};
+    std::array<int, 3> at{0, 0, 0};  // the volume's output element written out
 };
 
 // --- 4. Filters on real images ------------------------------------------------------------------------
@@ -144,7 +153,7 @@ struct State4 {
     bool same_padding = false;
     int custom_size = 3;
     std::vector<float> custom;  // custom_size^2 values
-    int probe_row = 10, probe_col = 10;  // the output element written out
+    int probe_row = 13, probe_col = 13;  // the output element written out
     int filters_n = 6;                   // n, for the parameter count
     State4();
 };
@@ -187,6 +196,8 @@ struct State {
 // Reads the page parameters; missing or malformed values fall back to the defaults.
 State state_from_params();
 void write_params(const State& s);
+// "451,584": a count as the course writes it.
+std::string with_commas(std::size_t n);
 // "1,4,3,-1" and back; parse fails (returns false) on a wrong count or a bad number.
 std::string list_text(const std::vector<float>& v);
 bool parse_list(const std::string& text, std::size_t count, std::vector<float>& out);

@@ -176,7 +176,10 @@ TEST_CASE("convolution lesson: 2D presets, output sizes as torch computes them, 
                     }
     CHECK(output_size_formula("H_out", "H", 5, 3, 2, 1, 1) ==
           "H_out = floor((H + 2P - D(K-1) - 1)/S) + 1 = floor((5 + 2*1 - 1*(3-1) - 1)/2) + 1 = floor(4/2) + 1 = 3");
-    CHECK(output_size_formula("H_out", "H", 2, 3, 1, 0, 1).find("no window fits") != std::string::npos);
+    CHECK(output_size_formula("H_out", "H", 2, 3, 1, 0, 1) ==
+          "H_out = floor((H + 2P - D(K-1) - 1)/S) + 1 = floor((2 + 2*0 - 1*(3-1) - 1)/1) + 1 = floor(-1/1) + 1 = 0: "
+          "no window fits, the output is empty");
+    CHECK(output_size_formula("H_out", "H", 1, 4, 2, 0, 1).find("floor(-3/2) + 1 = -1:") != std::string::npos);
 }
 
 TEST_CASE("convolution lesson: the empty output combination gives a message, not a throw") {
@@ -212,7 +215,7 @@ TEST_CASE("convolution lesson: multi-channel partial sums add up to the output e
                 CHECK(sum == doctest::Approx(s.total(f, i, j)));
             }
     // The redness filter is large on the red roof and small on the white wall.
-    CHECK(multichannel_filters(2)(1, 0, 1, 1) == 2.0f);
+    CHECK(multichannel_filters(2)(0, 0, 1, 1) == 2.0f);
     // The course's 3D view: the picture as a 3 x 12 x 16 volume and each filter as a 3 x 3 x 3 kernel.
     for (int f = 0; f < 4; ++f) {
         Tensor wf = xt::view(w, f);
@@ -240,6 +243,15 @@ TEST_CASE("convolution lesson: the course's 3D size formula with conv3d") {
         for (int m = 0; m < 3; ++m)
             for (int n = 0; n < 3; ++n) sum += x(1 + l, 2 + m, 0 + n) * w(l, m, n);
     CHECK(r.y(1, 2, 0) == sum);
+    // Every element's written-out products add up to the core's conv3d output.
+    for (int i = 0; i < 3; ++i)
+        for (int j = 0; j < 3; ++j)
+            for (int g = 0; g < 3; ++g) {
+                VolumeSum v = volume_sum(x, w, r.y, i, j, g);
+                CHECK(v.output == r.y(i, j, g));
+                CHECK(v.sum == v.output);
+            }
+    CHECK(volume_sum(x, w, r.y, 0, 0, 0).text.rfind("out[0,0,0] = 0*(-1) + ", 0) == 0);
 }
 
 TEST_CASE("convolution lesson: Sobel on a vertical step edge responds only at the edge") {
@@ -317,6 +329,9 @@ TEST_CASE("convolution lesson: parameter counts, conv layer vs fully connected")
     CHECK(six.conv == 150);
     CHECK(six.dense == 6u * 451584u);
     CHECK(six.conv_output == Shape{6, 24, 24});
+    CHECK(with_commas(451584) == "451,584");
+    CHECK(with_commas(25) == "25");
+    CHECK(with_commas(2709504) == "2,709,504");
 }
 
 TEST_CASE("convolution lesson: PyTorch code") {
@@ -352,7 +367,7 @@ TEST_CASE("convolution lesson: URL state round trip and fallbacks") {
         {"s1", "2"}, {"p1", "1"}, {"d1", "1"}, {"flip", "1"}, {"st1", "3"}, {"pre", "3"}, {"kh", "2"},
         {"kw", "3"}, {"k2", "1,0,1,0,1,0"}, {"sh", "2"}, {"sw", "1"}, {"ph", "1"}, {"pw", "0"}, {"dh", "1"},
         {"dw", "2"}, {"axis", "1"}, {"st2", "2"}, {"nf", "3"}, {"f", "2"}, {"st3", "17"}, {"vol", "3,4,5"},
-        {"vk", "2,2,2"}, {"src", "2"}, {"img", "42"}, {"filt", "10"}, {"ang", "30"}, {"sig", "1.5"},
+        {"vk", "2,2,2"}, {"va", "1,2,3"}, {"src", "2"}, {"img", "42"}, {"filt", "10"}, {"ang", "30"}, {"sig", "1.5"},
         {"same", "1"}, {"cs", "5"}, {"pr", "4"}, {"pc", "7"}, {"n", "16"}};
     platform::set_params(params);
     State s = state_from_params();
@@ -378,6 +393,7 @@ TEST_CASE("convolution lesson: URL state round trip and fallbacks") {
     CHECK(s.three.step == 17);
     CHECK(s.three.volume == std::array<int, 3>{3, 4, 5});
     CHECK(s.three.kernel == std::array<int, 3>{2, 2, 2});
+    CHECK(s.three.at == std::array<int, 3>{1, 2, 3});
     CHECK(s.four.source == 2);
     CHECK(s.four.image == 42);
     CHECK(s.four.filter == int(Filter::directional));
