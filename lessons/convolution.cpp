@@ -430,16 +430,17 @@ std::string torch_number(float v) {
     return buf;
 }
 
-void literal_rec(const Tensor& t, std::size_t axis, std::size_t offset, std::string& out) {
+// Rows start under their opening bracket: `column` is where "torch.tensor(" starts on its line.
+void literal_rec(const Tensor& t, std::size_t axis, std::size_t offset, std::size_t column, std::string& out) {
     out += "[";
     const std::size_t n = t.shape()[axis];
     const std::size_t stride = static_cast<std::size_t>(t.strides()[axis]);
     for (std::size_t i = 0; i < n; ++i) {
-        if (i) out += axis + 1 == t.dimension() ? ", " : ",\n" + std::string(14 + axis, ' ');
+        if (i) out += axis + 1 == t.dimension() ? ", " : ",\n" + std::string(column + 14 + axis, ' ');
         if (axis + 1 == t.dimension())
             out += torch_number(t.data()[offset + i * stride]);
         else
-            literal_rec(t, axis + 1, offset + i * stride, out);
+            literal_rec(t, axis + 1, offset + i * stride, column, out);
     }
     out += "]";
 }
@@ -455,10 +456,10 @@ std::string pair_text(const std::array<int, 2>& v) { return "(" + std::to_string
 const char* kTorchHeader = "import torch\nimport torch.nn.functional as F\n\n";
 }  // namespace
 
-std::string torch_literal(const Tensor& t) {
+std::string torch_literal(const Tensor& t, std::size_t column) {
     if (t.dimension() == 0) return "torch.tensor(" + torch_number(t()) + ")";
     std::string s;
-    literal_rec(t, 0, 0, s);
+    literal_rec(t, 0, 0, column, s);
     return "torch.tensor(" + s + ").float()";
 }
 
@@ -466,8 +467,8 @@ std::string pytorch_1d(const State1d& s) {
     const Tensor x = from_values({s.x.size()}, s.x), w = kernel_used_1d(s);
     PlaneResult r = conv_signal(x, w, {s.stride, s.padding, s.dilation});
     std::string code = kTorchHeader;
-    code += "x = " + torch_literal(x) + "\n";
-    code += "w = " + torch_literal(from_values({s.w.size()}, s.w)) + "\n";
+    code += "x = " + torch_literal(x, 4) + "\n";
+    code += "w = " + torch_literal(from_values({s.w.size()}, s.w), 4) + "\n";
     if (s.flip) code += "w = w.flip(0)  # mathematicians' convolution: the kernel reversed\n";
     code += "# conv1d wants (N, C_in, L) and (C_out, C_in, K)\n";
     code += "y = F.conv1d(x.view(1, 1, -1), w.view(1, 1, -1), stride=" + std::to_string(s.stride) +
@@ -484,8 +485,8 @@ std::string pytorch_2d(const State2d& s) {
     const Tensor x = input_2d(s), w = kernel_2d(s);
     PlaneResult r = conv_plane(x, w, s.params());
     std::string code = kTorchHeader;
-    code += "x = " + torch_literal(x) + "\n";
-    code += "w = " + torch_literal(w) + "\n";
+    code += "x = " + torch_literal(x, 4) + "\n";
+    code += "w = " + torch_literal(w, 4) + "\n";
     code += "# conv2d wants (N, C_in, H, W) and (C_out, C_in, kH, kW): x[None, None] adds N = C = 1\n";
     code += "y = F.conv2d(x[None, None], w[None, None], stride=" + pair_text(s.stride) + ", padding=" +
             pair_text(s.padding) + ", dilation=" + pair_text(s.dilation) + ")\n";
@@ -499,7 +500,7 @@ std::string pytorch_multichannel(int filters) {
     std::string code = kTorchHeader;
     code += "import numpy as np\n";
     code += "x = torch.from_numpy(np.load('picture.npy'))  # (3, 12, 16) = (C_in, H, W), levels 0..255\n";
-    code += "w = " + torch_literal(multichannel_filters(filters)) + "  # (C_out, C_in, kH, kW)\n";
+    code += "w = " + torch_literal(multichannel_filters(filters), 4) + "  # (C_out, C_in, kH, kW)\n";
     code += "y = F.conv2d(x[None], w)[0]  # (C_out, 10, 14)\n";
     code += "# The same numbers from a 3D convolution of the (3, 12, 16) volume with (3, 3, 3) kernels:\n";
     code += "y3 = F.conv3d(x[None, None], w[:, None])[0, :, 0]  # (1, 1, 3, 12, 16) conv (C_out, 1, 3, 3, 3)\n";
@@ -523,7 +524,7 @@ std::string pytorch_filter(const State4& s) {
     for (std::size_t i = 0; i < kernels.size(); ++i) {
         const std::string w = kernels.size() == 2 ? (i ? "wy" : "wx") : "w";
         const Conv2dParams p = filter_params(s, kernels[i]);
-        code += w + " = " + torch_literal(kernels[i]) + "\n";
+        code += w + " = " + torch_literal(kernels[i], w.size() + 3) + "\n";
         code += std::string(kernels.size() == 2 ? names[i] : "y") + " = F.conv2d(x[None, None], " + w +
                 "[None, None], padding=" + pair_text(p.padding) + ")[0, 0]\n";
     }
@@ -731,8 +732,11 @@ void padded_input_grid(const char* id, const Tensor& x, int pad_rows, int pad_co
     ui::number_grid(id, xp.data(), R, C, grid_style(x), marks, boxes);
 }
 
-void output_grid(const char* id, const Tensor& y, int row, int col) {
-    ui::number_grid(id, y.data(), dim(y, 0), dim(y, 1), grid_style(y), {{row, col, kOutputColor}});
+// The output with the current element marked; clicking an element steps to it.
+void output_grid(const char* id, const Tensor& y, int row, int col, ui::Stepper& stepper) {
+    const int rows = y.dimension() == 2 ? dim(y, 0) : 1, cols = y.dimension() == 2 ? dim(y, 1) : dim(y, 0);
+    ui::Hover h = ui::number_grid(id, y.data(), rows, cols, grid_style(y), {{row, col, kOutputColor}});
+    if (h.clicked) stepper.step = h.row * cols + h.col, stepper.playing = false;
 }
 
 // A thin rule and a title inside a section.
@@ -872,7 +876,7 @@ private:
         ImGui::SameLine(0, 40);
         ImGui::BeginGroup();
         caption("output y (from the core's conv1d)");
-        output_grid("y1grid", y2, 0, st.col);
+        output_grid("y1grid", y2, 0, st.col, one_.stepper);
         ImGui::EndGroup();
         ui::code_block("step1text", st.text);
         if (ImGui::TreeNode("All windows")) {
@@ -984,13 +988,13 @@ private:
         ImGui::SameLine(0, 30);
         ImGui::BeginGroup();
         caption("kernel w (drag to edit)");
-        if (ui::edit_grid("w2edit", s.kernel.data(), s.krows, s.kcols, 0.1f)) update_2d();
+        ui::edit_grid("w2edit", s.kernel.data(), s.krows, s.kcols, 0.1f);  // recomputed next frame
         ImGui::EndGroup();
         ImGui::SameLine(0, 30);
         ImGui::BeginGroup();
         if (two_.result.ok()) {
             caption("output y (from the core's conv2d)");
-            output_grid("y2grid", two_.result.y, st->row, st->col);
+            output_grid("y2grid", two_.result.y, st->row, st->col, two_.stepper);
         } else {
             ImGui::PushTextWrapPos(ImGui::GetCursorPosX() + 420);
             ui::error_panel("No output", two_.result.error);
@@ -1055,7 +1059,8 @@ private:
         ImGui::TextWrapped(
             "A colour image is a 3D tensor: the course writes it height x width x 3 (channels last), PyTorch stores it as "
             "(C, H, W) = (3, %d, %d), channels first. A filter for it has one 3x3 slice per input channel, (C_in, kH, kW) = "
-            "(3, 3, 3): each slice is convolved with its channel and the three partial sums are added into one number.",
+            "(3, 3, 3): each slice is convolved with its channel and the three partial sums are added into one number. "
+            "Click the picture or an output to move the window.",
             kPictureRows, kPictureCols);
         slider("filters C_out", &s.filters, 1, kMaxFilters);
         update_3d();
@@ -1092,9 +1097,16 @@ private:
         const ui::Highlight window{row, col, row + 3, col + 3, kWindowColor};
 
         // The picture and its channels with the window, then every output channel.
+        const int Ho = dim(three_.split.total, 1);
+        // A click on the input puts the window's top-left corner there; on an output, selects that element.
+        auto move_window = [&](const ui::Hover& h) {
+            if (!h.clicked) return;
+            three_.stepper.step = std::min(h.row, Ho - 1) * Wo + std::min(h.col, Wo - 1);
+            three_.stepper.playing = false;
+        };
         ImGui::BeginGroup();
         caption("picture (3, 12, 16)");
-        ui::rgb_image("pic", three_.picture01.data(), kPictureRows, kPictureCols, 10.0f, {window});
+        move_window(ui::rgb_image("pic", three_.picture01.data(), kPictureRows, kPictureCols, 10.0f, {window}));
         ImGui::EndGroup();
         const ui::Colormap tints[3] = {ui::Colormap::red, ui::Colormap::green, ui::Colormap::blue};
         for (int c = 0; c < 3; ++c) {
@@ -1105,7 +1117,7 @@ private:
             ui::HeatmapStyle hs;
             hs.cmap = tints[c];
             hs.vmin = 0, hs.vmax = 255, hs.zoom = 7, hs.value_format = "%.0f";
-            ui::heatmap(channel_names[c], plane.data(), kPictureRows, kPictureCols, hs, {window});
+            move_window(ui::heatmap(channel_names[c], plane.data(), kPictureRows, kPictureCols, hs, {window}));
             ImGui::EndGroup();
         }
         for (int o = 0; o < s.filters; ++o) {
@@ -1118,9 +1130,9 @@ private:
             std::vector<ui::Highlight> mark;
             if (o == f) mark.push_back({row, col, row + 1, col + 1, kOutputColor});
             ImGui::PushID(o);
-            if (ui::heatmap("y", plane.data(), dim(plane, 0), dim(plane, 1), hs, mark).clicked) {
-                s.filter = o;
-            }
+            ui::Hover h = ui::heatmap("y", plane.data(), dim(plane, 0), dim(plane, 1), hs, mark);
+            if (h.clicked) s.filter = o;
+            move_window(h);
             ImGui::PopID();
             ImGui::EndGroup();
         }

@@ -178,8 +178,9 @@ struct ParameterCounts {
 ParameterCounts parameter_counts(int n);
 
 // --- PyTorch --------------------------------------------------------------------------------------------
-// "torch.tensor([[1., 2.], [3., 4.]])" for a small tensor.
-std::string torch_literal(const Tensor& t);
+// "torch.tensor([[1, 2],\n [3, 4]]).float()" for a small tensor, rows aligned under the first
+// when the literal starts at `column` of its line.
+std::string torch_literal(const Tensor& t, std::size_t column = 0);
 std::string pytorch_1d(const State1d& s);
 std::string pytorch_2d(const State2d& s);
 std::string pytorch_multichannel(int filters);
