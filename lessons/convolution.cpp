@@ -1083,7 +1083,9 @@ private:
                 Tensor slice = xt::view(three_.w, f, c);  // (3, 3)
                 ui::GridStyle g = grid_style(slice);
                 g.cmap = ui::Colormap::diverging;
+                ImGui::PushID(c);
                 ui::number_grid("wslice", slice.data(), 3, 3, g);
+                ImGui::PopID();
                 ImGui::EndGroup();
             }
             ImGui::EndGroup();
