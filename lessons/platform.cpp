@@ -118,47 +118,72 @@ std::string save_file(const std::string& name, const std::vector<std::uint8_t>& 
 #endif
 }
 
-// --- Dataset asset ---------------------------------------------------------------------------
+// --- Data files: fetched in a page, read from disk natively and under node -------------------
 namespace {
-struct AssetSlot {
+#ifdef __EMSCRIPTEN__
+// In a page the files come over HTTP; under node (the wasm test suite, with NODERAWFS) they
+// are files like natively.
+EM_JS(int, aelab_js_in_browser, (), { return typeof window !== "undefined" && typeof document !== "undefined"; });
+#endif
+
+std::map<std::string, FileAsset>& files() {
+    static std::map<std::string, FileAsset> f;
+    return f;
+}
+
+struct DatasetSlot {
     DatasetAsset asset;
     std::unique_ptr<Dataset> data;
     std::string path;
 };
-AssetSlot& slot() {
-    static AssetSlot s;
+DatasetSlot& dataset_slot() {
+    static DatasetSlot s;
     return s;
 }
 
-void finish_load(const std::uint8_t* bytes, std::size_t size) {
-    AssetSlot& s = slot();
+// Starts loading `path` into `f` (state loading), finishing now natively or when the fetch
+// completes in a page.
+void start_load(FileAsset& f, const std::string& path) {
+    f = FileAsset{};
+    f.path = path;
+    f.state = AssetState::loading;
+#ifdef __EMSCRIPTEN__
+    if (aelab_js_in_browser()) {
+        auto* key = new std::string(path);  // owned by the callbacks
+        emscripten_async_wget_data(
+            path.c_str(), key,
+            [](void* arg, void* buffer, int size) {
+                std::unique_ptr<std::string> k(static_cast<std::string*>(arg));
+                for (auto& kv : files())
+                    if (kv.second.path == *k && kv.second.state == AssetState::loading) {
+                        auto* b = static_cast<const std::uint8_t*>(buffer);
+                        kv.second.bytes.assign(b, b + size);
+                        kv.second.state = AssetState::ready;
+                    }
+            },
+            [](void* arg) {
+                std::unique_ptr<std::string> k(static_cast<std::string*>(arg));
+                for (auto& kv : files())
+                    if (kv.second.path == *k && kv.second.state == AssetState::loading) {
+                        kv.second.error = *k + ": could not be fetched from the web server (missing file or network error)";
+                        kv.second.state = AssetState::failed;
+                    }
+            });
+        return;
+    }
+#endif
     try {
-        s.data = std::make_unique<Dataset>(parse_dataset(bytes, size, s.path));
-        s.asset.dataset = s.data.get();
-        s.asset.state = AssetState::ready;
+        f.bytes = read_file(path);
+        f.state = AssetState::ready;
     } catch (const std::exception& e) {
-        s.asset.error = e.what();
-        s.asset.state = AssetState::failed;
+        f.error = e.what();
+        f.state = AssetState::failed;
     }
 }
-
-#ifdef __EMSCRIPTEN__
-// In a page the asset comes over HTTP; under node (the wasm test suite, with NODERAWFS) it is
-// a file like natively.
-EM_JS(int, aelab_js_in_browser, (), { return typeof window !== "undefined" && typeof document !== "undefined"; });
-
-void on_fetched(void*, void* buffer, int size) {
-    finish_load(static_cast<const std::uint8_t*>(buffer), static_cast<std::size_t>(size));
-}
-void on_fetch_failed(void*) {
-    slot().asset.error = slot().path + ": could not be fetched from the web server (missing file or network error)";
-    slot().asset.state = AssetState::failed;
-}
-#endif
 }  // namespace
 
 std::string dataset_location() {
-    AssetSlot& s = slot();
+    DatasetSlot& s = dataset_slot();
     if (s.path.empty()) {
         const char* dir = std::getenv("AELAB_DATA_DIR");
         s.path = dir ? std::string(dir) + "/fashion-mnist.aelab" : "data/fashion-mnist.aelab";
@@ -166,40 +191,71 @@ std::string dataset_location() {
     return s.path;
 }
 
+std::string data_dir() {
+    const std::string p = dataset_location();
+    const std::size_t slash = p.find_last_of('/');
+    return slash == std::string::npos ? "." : p.substr(0, slash);
+}
+
 void set_dataset_path(const std::string& path) {
-    slot().path = path;
+    dataset_slot().path = path;
     retry_dataset();
 }
 
 void retry_dataset() {
-    AssetSlot& s = slot();
+    DatasetSlot& s = dataset_slot();
     if (s.asset.state == AssetState::loading) return;
     s.asset = DatasetAsset{};
     s.data.reset();
+    files().erase("\x01" "dataset");
 }
 
-AssetState fashion_mnist_state() { return slot().asset.state; }
+AssetState fashion_mnist_state() { return dataset_slot().asset.state; }
 
 const DatasetAsset& fashion_mnist() {
-    AssetSlot& s = slot();
-    if (s.asset.state != AssetState::idle) return s.asset;
-    std::string path = dataset_location();
+    DatasetSlot& s = dataset_slot();
+    if (s.asset.state == AssetState::ready || s.asset.state == AssetState::failed) return s.asset;
+    FileAsset& f = files()["\x01" "dataset"];  // a key no data file name can have
+    if (f.state == AssetState::idle) start_load(f, dataset_location());
     s.asset.state = AssetState::loading;
-#ifdef __EMSCRIPTEN__
-    if (aelab_js_in_browser()) {
-        emscripten_async_wget_data(path.c_str(), nullptr, on_fetched, on_fetch_failed);
-        return s.asset;
-    }
-#endif
-    try {
-        auto bytes = read_file(path);
-        finish_load(bytes.data(), bytes.size());
-    } catch (const std::exception& e) {
-        s.asset.error = e.what();
+    if (f.state == AssetState::failed) {
+        s.asset.error = f.error;
         s.asset.state = AssetState::failed;
+    } else if (f.state == AssetState::ready) {
+        try {
+            s.data = std::make_unique<Dataset>(parse_dataset(f.bytes.data(), f.bytes.size(), f.path));
+            s.asset.dataset = s.data.get();
+            s.asset.state = AssetState::ready;
+        } catch (const std::exception& e) {
+            s.asset.error = e.what();
+            s.asset.state = AssetState::failed;
+        }
+        f.bytes = {};  // parsed: keep one copy only
     }
     return s.asset;
 }
+
+const FileAsset& data_file(const std::string& name) {
+    FileAsset& f = files()[name];
+    if (f.state == AssetState::idle) start_load(f, data_dir() + "/" + name);
+    return f;
+}
+
+void retry_data_file(const std::string& name) {
+    auto it = files().find(name);
+    if (it != files().end() && it->second.state != AssetState::loading) files().erase(it);
+}
+
+namespace {
+std::map<std::string, std::string>& status_map() {
+    static std::map<std::string, std::string> m;
+    return m;
+}
+}  // namespace
+
+void set_status(const std::string& key, const std::string& value) { status_map()[key] = value; }
+const std::map<std::string, std::string>& status() { return status_map(); }
+void clear_status() { status_map().clear(); }
 
 BuildInfo build_info() {
     BuildInfo b{};

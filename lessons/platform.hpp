@@ -49,6 +49,26 @@ void set_dataset_path(const std::string& path);
 // Forgets a failed load so the next fashion_mnist() call tries again.
 void retry_dataset();
 
+// --- Other data files (e.g. pretrained models in data/models/), loaded like the dataset: on
+// first request, fetched in a page, read from disk natively. `name` is relative to the data
+// folder ("models/vae-2d.aelabm").
+struct FileAsset {
+    AssetState state = AssetState::idle;
+    std::string error;                // set when failed
+    std::vector<std::uint8_t> bytes;  // set when ready
+    std::string path;                 // where it was read or fetched from
+};
+const FileAsset& data_file(const std::string& name);
+void retry_data_file(const std::string& name);
+// The folder holding the dataset and the other data files.
+std::string data_dir();
+
+// --- Status a lesson reports about itself (training step, loss, ...): shown to scripts as
+// Module.aelabState.status in the browser (the browser tests read it); nothing natively.
+void set_status(const std::string& key, const std::string& value);
+const std::map<std::string, std::string>& status();
+void clear_status();
+
 // Build facts for the About box.
 struct BuildInfo {
     const char* version;

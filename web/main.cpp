@@ -132,7 +132,7 @@ EM_JS(char*, aelab_js_query_string, (), {
 
 // What the page shows, for the browser tests and for course pages that script the iframe.
 EM_JS(void, aelab_js_report_frame, (int frame, const char* lesson, int embed, int sidebar, const char* message,
-                                    const char* data_state, const char* lessons), {
+                                    const char* data_state, const char* lessons, const char* status), {
     Module.aelabState = {
         frames : frame,
         lesson : UTF8ToString(lesson),
@@ -140,7 +140,8 @@ EM_JS(void, aelab_js_report_frame, (int frame, const char* lesson, int embed, in
         sidebar : !!sidebar,
         message : UTF8ToString(message),
         data : UTF8ToString(data_state),
-        lessons : UTF8ToString(lessons).split(",").filter(function(s) { return s.length; })
+        lessons : UTF8ToString(lessons).split(",").filter(function(s) { return s.length; }),
+        status : JSON.parse(UTF8ToString(status))
     };
 });
 
@@ -190,7 +191,10 @@ std::map<std::string, std::string> page_params(int argc, char** argv) {
 
 // --- Layout -----------------------------------------------------------------------------------------
 void open_lesson(App& app, const LessonInfo* info) {
-    if (app.current != info) aelab::platform::keep_only_params({"lesson", "embed"});
+    if (app.current != info) {
+        aelab::platform::keep_only_params({"lesson", "embed"});
+        aelab::platform::clear_status();
+    }
     app.current = info;
     app.home_message.clear();
     aelab::platform::set_param("lesson", info ? info->id : "");
@@ -362,9 +366,20 @@ void frame(void* arg) {
         return ids;
     }();
     static const char* const data_states[] = {"idle", "loading", "ready", "failed"};
+    std::string status = "{";
+    for (const auto& kv : aelab::platform::status()) {
+        auto quoted = [](const std::string& s) {
+            std::string q = "\"";
+            for (char c : s) q += (c == '"' || c == '\\') ? std::string("\\") + c : std::string(1, c);
+            return q + "\"";
+        };
+        status += (status.size() > 1 ? "," : "") + quoted(kv.first) + ":" + quoted(kv.second);
+    }
+    status += "}";
     aelab_js_report_frame(ImGui::GetFrameCount(), app.current ? app.current->id : "", app.embed,
                           !app.embed && app.show_sidebar, app.home_message.c_str(),
-                          data_states[static_cast<int>(aelab::platform::fashion_mnist_state())], built.c_str());
+                          data_states[static_cast<int>(aelab::platform::fashion_mnist_state())], built.c_str(),
+                          status.c_str());
 #else
     if (app.frames_left > 0 && --app.frames_left == 0) {
         if (!app.screenshot_path.empty()) save_screenshot(app.window, app.screenshot_path);

@@ -93,6 +93,7 @@ const char* const kUsage =
     "            max_unpool2d upsample_nearest bed_of_nails linear\n"
     "      S, P, OP, D, K: one integer, or a comma list with one per spatial axis\n"
     "  aelab-cli pca --input X.npy -k K --out components.npy [--explained ev.npy]\n"
+    "  aelab-cli bench [--json] [--only b,c,...] [--repeats N] [--warmup N]\n"
     "  aelab-cli version\n";
 
 template <std::size_t A>
@@ -279,6 +280,7 @@ int run_cli(const std::vector<std::string>& args, std::ostream& out, std::ostrea
     try {
         if (cmd == "op") return run_op(args, out);
         if (cmd == "pca") return run_pca(args, out);
+        if (cmd == "bench") return run_bench(Args(args, 1), out);
         if (cmd == "version") {
             out << "aelab-cli " << AELAB_VERSION << "\n";
             return 0;

@@ -33,4 +33,6 @@ private:
 };
 
 
+int run_bench(const Args& args, std::ostream& out);
+
 }  // namespace aelab::cli

@@ -280,4 +280,66 @@ Tensor pca_decode(const PcaResult& p, const Tensor& Z) {
     return X;
 }
 
+namespace {
+// Rows of M (k, D) orthonormalised by modified Gram-Schmidt (twice, for stability), in double.
+std::vector<std::vector<double>> orthonormal_rows(const Tensor& M, const char* what) {
+    check_rank("principal_angles_deg", what, M, 2, "rows spanning a subspace");
+    const std::size_t k = M.shape()[0], D = M.shape()[1];
+    std::vector<std::vector<double>> q(k, std::vector<double>(D));
+    for (std::size_t i = 0; i < k; ++i) {
+        for (std::size_t j = 0; j < D; ++j) q[i][j] = M.data()[i * D + j];
+        double original = 0;
+        for (double v : q[i]) original += v * v;
+        for (int pass = 0; pass < 2; ++pass)
+            for (std::size_t p = 0; p < i; ++p) {
+                double dot = 0;
+                for (std::size_t j = 0; j < D; ++j) dot += q[i][j] * q[p][j];
+                for (std::size_t j = 0; j < D; ++j) q[i][j] -= dot * q[p][j];
+            }
+        double n = 0;
+        for (double v : q[i]) n += v * v;
+        if (!(n > 1e-20 * original) || n == 0)
+            throw Error(std::string("principal_angles_deg: the rows of ") + what + " are linearly dependent (row " +
+                        std::to_string(i) + ")");
+        n = std::sqrt(n);
+        for (double& v : q[i]) v /= n;
+    }
+    return q;
+}
+}  // namespace
+
+std::vector<double> principal_angles_deg(const Tensor& A, const Tensor& B) {
+    auto qa = orthonormal_rows(A, "A"), qb = orthonormal_rows(B, "B");
+    if (A.shape()[1] != B.shape()[1])
+        throw Error("principal_angles_deg: A and B must have the same number of columns, got " + shape_str(A.shape()) +
+                    " and " + shape_str(B.shape()));
+    // Singular values of M = Qa Qb^T (k x m) are the square roots of the eigenvalues of M M^T.
+    const std::size_t k = qa.size(), m = qb.size(), D = A.shape()[1], r = std::min(k, m);
+    const auto& small = k <= m ? qa : qb;
+    const auto& large = k <= m ? qb : qa;
+    std::vector<double> M(r * large.size());
+    for (std::size_t i = 0; i < r; ++i)
+        for (std::size_t j = 0; j < large.size(); ++j) {
+            double dot = 0;
+            for (std::size_t c = 0; c < D; ++c) dot += small[i][c] * large[j][c];
+            M[i * large.size() + j] = dot;
+        }
+    std::vector<double> MMt(r * r);
+    for (std::size_t i = 0; i < r; ++i)
+        for (std::size_t j = 0; j < r; ++j) {
+            double dot = 0;
+            for (std::size_t c = 0; c < large.size(); ++c) dot += M[i * large.size() + c] * M[j * large.size() + c];
+            MMt[i * r + j] = dot;
+        }
+    std::vector<double> values(r), vectors(r * r);
+    symmetric_eigen_top_k(MMt.data(), r, r, values.data(), vectors.data());
+    std::vector<double> angles(r);
+    for (std::size_t i = 0; i < r; ++i) {
+        const double c = std::sqrt(std::clamp(values[i], 0.0, 1.0));
+        angles[i] = std::acos(std::min(1.0, c)) * (180.0 / 3.14159265358979323846);
+    }
+    std::sort(angles.begin(), angles.end());
+    return angles;
+}
+
 }  // namespace aelab

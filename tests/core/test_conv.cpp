@@ -234,6 +234,19 @@ TEST_CASE("conv1d, conv3d, conv_transpose1d: GEMM path matches the scalar twins"
     }
 }
 
+TEST_CASE("batched conv engines: image groups, panels across images, phase planes") {
+    aelab::Rng rng(26);
+    // Enough images x channels that the engines run several GEMMs (groups of images sized to
+    // L2); odd sizes so pitched rows carry junk columns; tiny planes so micro-panels span
+    // several images; strides 1-3 with dilation, padding beyond the kernel's reach.
+    check_conv2d(rng, 13, 16, 19, 21, 64, 3, 3, {{2, 2}, {1, 1}, {1, 1}});
+    check_conv2d(rng, 9, 5, 3, 2, 7, 2, 2, {{1, 1}, {1, 1}, {1, 1}});
+    check_conv2d(rng, 6, 3, 11, 9, 5, 3, 2, {{3, 2}, {2, 1}, {2, 2}});
+    check_conv2d(rng, 5, 7, 8, 8, 13, 1, 1, {{2, 2}, {0, 0}, {1, 1}});
+    check_conv_transpose2d(rng, 11, 32, 7, 9, 16, 3, 3, {{2, 2}, {1, 1}, {1, 1}, {1, 1}});
+    check_conv_transpose2d(rng, 7, 5, 2, 3, 3, 4, 4, {{3, 2}, {1, 2}, {2, 0}, {1, 1}});
+}
+
 TEST_CASE("conv_transpose is the adjoint of conv: <conv(x), y> == <x, conv_transpose(y)>") {
     aelab::Rng rng(25);
     for (int trial = 0; trial < 40; ++trial) {

@@ -88,3 +88,20 @@ TEST_CASE("gemm: the build's best kernel comes first, gemm_ref last") {
 #endif
     CHECK_THROWS_AS(aelab::gemm_kernel_name(n), aelab::Error);
 }
+
+TEST_CASE("gemm: the dispatch picks the tile height that pads M the least") {
+    for (int M : {1, 4, 6, 8, 12, 16, 32, 64, 96, 256, 784}) {
+        const int chosen = aelab::gemm_kernel_for(M);
+        const int mr = aelab::gemm_kernel_mr(chosen);
+        INFO("M=", M, " chosen ", aelab::gemm_kernel_name(chosen));
+        CHECK(std::string(aelab::gemm_kernel_name(chosen)) != "gemm_ref");
+        // No kernel of the same instruction set as kernel 0 pads fewer rows.
+        const int padded = (M + mr - 1) / mr * mr;
+        for (int k = 0; k + 1 < aelab::gemm_kernel_count(); ++k) {
+            const std::string name = aelab::gemm_kernel_name(k), first = aelab::gemm_kernel_name(0);
+            if (name.substr(name.rfind('_')) != first.substr(first.rfind('_'))) continue;
+            const int other = aelab::gemm_kernel_mr(k);
+            CHECK(padded <= (M + other - 1) / other * other);
+        }
+    }
+}

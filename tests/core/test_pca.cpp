@@ -124,3 +124,23 @@ TEST_CASE("pca: bad input") {
     CHECK(std::fabs(p.components(0, 0)) == doctest::Approx(std::sqrt(0.5f)));
     CHECK_THROWS_WITH_AS(pca_encode(p, zeros({2, 3})), doctest::Contains("pca_encode"), Error);
 }
+
+TEST_CASE("pca: principal angles between subspaces") {
+    // span{e0, e1} vs span{e0, cos(30) e1 + sin(30) e2}: angles 0 and 30 degrees.
+    Tensor A = from_values({2, 3}, {1, 0, 0, 0, 1, 0});
+    const float c = std::cos(30.0f * 3.14159265f / 180.0f), s = std::sin(30.0f * 3.14159265f / 180.0f);
+    Tensor B = from_values({2, 3}, {2, 0, 0, 0, c, s});  // scale does not matter
+    auto ang = principal_angles_deg(A, B);
+    REQUIRE(ang.size() == 2);
+    CHECK(ang[0] == doctest::Approx(0.0).epsilon(1e-6).scale(1.0));
+    CHECK(ang[1] == doctest::Approx(30.0).epsilon(1e-5));
+    // A basis of the same subspace, mixed: all angles ~0.
+    Tensor C = from_values({2, 3}, {1, 1, 0, 1, -2, 0});
+    for (double a : principal_angles_deg(A, C)) CHECK(a < 1e-3);
+    // Orthogonal subspaces: 90 degrees.
+    CHECK(principal_angles_deg(from_values({1, 3}, {1, 0, 0}), from_values({1, 3}, {0, 0, 5}))[0] ==
+          doctest::Approx(90.0));
+    CHECK_THROWS_WITH_AS(principal_angles_deg(from_values({2, 3}, {1, 0, 0, 2, 0, 0}), A), doctest::Contains("dependent"),
+                         Error);
+    CHECK_THROWS_AS(principal_angles_deg(A, zeros({2, 4})), Error);
+}

@@ -2,6 +2,8 @@
 // paddings and dilations; unpooling is the adjoint of gathering at the indices.
 #include <doctest/doctest.h>
 
+#include <cmath>
+#include <cstdint>
 #include <vector>
 
 #include "aelab/pool.hpp"
@@ -110,4 +112,52 @@ TEST_CASE("max_pool2d backward and max_unpool2d route gradients through the indi
     aelab::Tensor d_x = aelab::zeros({2, 3, 6, 6});
     aelab::max_pool2d_backward(pooled.out, pooled.indices, d_x);
     CHECK(max_rel_error(d_x, unpooled) == 0.0);
+}
+
+TEST_CASE("2x2 stride-2 pools (SIMD row kernels) match the scalar twins at vector-width edges") {
+    aelab::Rng rng(34);
+    // Output widths around the widest vector (8 lanes on AVX2, 4 on SSE and SIMD128), odd
+    // input sizes (the last row and column are dropped), odd channel counts.
+    for (int Wo : {1, 3, 4, 5, 7, 8, 9, 16, 17, 25})
+        for (int odd_w : {0, 1})
+            for (int H : {2, 5}) {
+                const int N = 2, C = 3, W = 2 * Wo + odd_w, Ho = H / 2;
+                INFO("Wo=", Wo, " W=", W, " H=", H);
+                auto x = random_vector(rng, std::size_t(N) * C * H * W);
+                // Small integers: ties in every window order; then a few NaNs.
+                for (auto& v : x) v = float(int(v * 3));
+                for (std::size_t i = 0; i < x.size(); i += 7 + Wo) x[i] = NAN;
+                std::vector<float> y(std::size_t(N) * C * Ho * Wo), y_ref(y.size());
+                std::vector<std::int64_t> idx(y.size()), idx_ref(y.size());
+                aelab::max_pool2d_forward(y.data(), idx.data(), x.data(), N, C, H, W, {});
+                aelab::max_pool2d_forward_ref(y_ref.data(), idx_ref.data(), x.data(), N, C, H, W,
+                                              {});
+                CHECK(idx == idx_ref);
+                bool same = true;
+                for (std::size_t i = 0; i < y.size(); ++i)
+                    same &= (y[i] == y_ref[i]) || (y[i] != y[i] && y_ref[i] != y_ref[i]);
+                CHECK(same);
+
+                auto xf = random_vector(rng, x.size());
+                std::vector<float> a(y.size()), a_ref(y.size());
+                aelab::avg_pool2d_forward(a.data(), xf.data(), N, C, H, W, {});
+                aelab::avg_pool2d_forward_ref(a_ref.data(), xf.data(), N, C, H, W, {});
+                CHECK(a == a_ref);
+                auto dy = random_vector(rng, y.size());
+                auto dx = random_vector(rng, x.size());
+                auto dx_ref = dx;
+                aelab::avg_pool2d_backward(dx.data(), dy.data(), N, C, H, W, {});
+                aelab::avg_pool2d_backward_ref(dx_ref.data(), dy.data(), N, C, H, W, {});
+                CHECK(max_rel_error(dx, dx_ref) < 1e-6);
+            }
+}
+
+TEST_CASE("max_pool2d 2x2: first maximum in window order wins, NaN wins") {
+    // One plane (2, 4): windows [1 1 / 1 1] (tie: top-left), [0 2 / 2 NaN] (NaN).
+    auto x = aelab::from_values({1, 1, 2, 4}, {1, 1, 0, 2, 1, 1, 2, NAN});
+    auto r = aelab::max_pool2d(x);
+    CHECK(r.out(0, 0, 0, 0) == 1.0f);
+    CHECK(r.indices(0, 0, 0, 0) == 0);
+    CHECK(r.out(0, 0, 0, 1) != r.out(0, 0, 0, 1));
+    CHECK(r.indices(0, 0, 0, 1) == 7);
 }

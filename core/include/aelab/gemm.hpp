@@ -16,13 +16,17 @@ void gemm(bool trans_a, bool trans_b, int M, int N, int K, const float* A, int l
 void gemm_ref(bool trans_a, bool trans_b, int M, int N, int K, const float* A, int lda,
               const float* B, int ldb, float* C, int ldc, bool accumulate);
 
-// The micro-kernels compiled into this build, best first; gemm() uses kernel 0 (e.g.
-// "gemm_6x16_avx2" natively with AVX2, "gemm_4x8_simd128" in wasm). The last is always
-// "gemm_ref". MR x NR is each kernel's register tile. Index out of range throws aelab::Error.
+// The micro-kernels compiled into this build, best first (e.g. "gemm_6x16_avx2" natively with
+// AVX2; "gemm_4x8_simd128" in wasm). The
+// last is always "gemm_ref". MR x NR is each kernel's register tile. gemm() uses the kernel of
+// the widest instruction set whose tile height wastes the fewest padded rows for its M
+// (gemm_kernel_for); conv uses it too. Index out of range throws aelab::Error.
 int gemm_kernel_count();
 const char* gemm_kernel_name(int index = 0);
 int gemm_kernel_mr(int index = 0);
 int gemm_kernel_nr(int index = 0);
+// The index of the kernel gemm() uses for a product with M rows.
+int gemm_kernel_for(int M);
 
 // gemm() through kernel `index` of that list (tests and benchmarks).
 void gemm_with_kernel(int index, bool trans_a, bool trans_b, int M, int N, int K, const float* A,

@@ -32,7 +32,7 @@
 
 namespace aelab {
 
-// One layer's constructor arguments as words "key=value" after the type name. Integers lists
+// One layer's constructor arguments as words "key=value" after the type name. Integer lists
 // are written "3,3"; floats with 9 significant digits, so they read back bit-exact.
 class LayerConfig {
 public:

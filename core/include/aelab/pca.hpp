@@ -8,6 +8,7 @@
 // component positive so the images a lesson shows do not flip between runs.
 #pragma once
 #include <cstddef>
+#include <vector>
 
 #include "aelab/tensor.hpp"
 
@@ -29,6 +30,12 @@ Tensor pca_encode(const PcaResult& p, const Tensor& X);
 // Back to data space: Z (N, K) -> Z components + mean -> (N, D). Uses the first Z.shape[1]
 // components, so a reconstruction with fewer components needs no new PCA.
 Tensor pca_decode(const PcaResult& p, const Tensor& Z);
+
+// Principal angles (degrees, ascending) between the subspaces spanned by the rows of A
+// (k, D) and of B (m, D): the rows are orthonormalised (Gram-Schmidt in double), then the
+// angles are the arccosines of the singular values of Qa Qb^T. min(k, m) angles; 0 means the
+// subspaces share that direction. Throws if a matrix has dependent rows.
+std::vector<double> principal_angles_deg(const Tensor& A, const Tensor& B);
 
 // Eigenvalues (descending) and eigenvectors (rows) of a symmetric n x n matrix held in
 // double precision, top k only. Exposed for tests.

@@ -1,24 +1,31 @@
-// The one place that decides which GEMM micro-kernel this build uses. The choice is made at
-// compile time from the target's instruction set (the native build uses -march=native, the
-// web build -msimd128): the list below is every kernel compiled in, best first, and gemm()
-// uses the first. The others stay reachable through gemm_with_kernel() so tests cover them.
+// The one place that decides which GEMM micro-kernel this build uses. The instruction set is
+// fixed at compile time (the native build uses -march=native, the web build -msimd128): the
+// list below is every kernel compiled in, best first. gemm() picks among the "preferred" ones
+// (the widest instruction set) by M: the tile height that wastes the fewest padded rows, the
+// earlier kernel on a tie. The others stay reachable through gemm_with_kernel() so tests cover
+// them.
 #include "aelab/gemm.hpp"
 #include "gemm_kernels.hpp"
 
 namespace aelab {
 
 namespace {
+#if defined(__AVX2__) && defined(__FMA__)
+constexpr bool kSseIsBest = false;
+#else
+constexpr bool kSseIsBest = true;
+#endif
 const GemmKernel kKernels[] = {
 #if defined(__AVX2__) && defined(__FMA__)
-    {gemm_6x16_avx2, 6, 16, "gemm_6x16_avx2"},
+    {gemm_6x16_avx2, 6, 16, "gemm_6x16_avx2", true},
 #endif
 #if defined(__wasm_simd128__)
-    {gemm_4x8_simd128, 4, 8, "gemm_4x8_simd128"},
+    {gemm_4x8_simd128, 4, 8, "gemm_4x8_simd128", true},
 #endif
 #if defined(__SSE__) || defined(__x86_64__)
-    {gemm_4x8_sse, 4, 8, "gemm_4x8_sse"},
+    {gemm_4x8_sse, 4, 8, "gemm_4x8_sse", kSseIsBest},
 #endif
-    {nullptr, 1, 1, "gemm_ref"},
+    {nullptr, 1, 1, "gemm_ref", false},
 };
 constexpr int kKernelCount = int(sizeof(kKernels) / sizeof(kKernels[0]));
 }  // namespace
@@ -29,6 +36,23 @@ const GemmKernel& gemm_kernel(int index) {
                     "), got " + std::to_string(index));
     return kKernels[index];
 }
+
+int gemm_kernel_for(int M) {
+    int best = 0;
+    long best_rows = -1;
+    for (int i = 0; i < kKernelCount; ++i) {
+        if (!kKernels[i].preferred) continue;
+        const int mr = kKernels[i].mr;
+        // Rows the micro-kernel computes, padding included: the work it does for M rows.
+        const long rows = long((M + mr - 1) / mr) * mr;
+        if (best_rows < 0 || rows < best_rows) {
+            best = i;
+            best_rows = rows;
+        }
+    }
+    return best;
+}
+
 int gemm_kernel_count() { return kKernelCount; }
 const char* gemm_kernel_name(int index) { return gemm_kernel(index).name; }
 int gemm_kernel_mr(int index) { return gemm_kernel(index).mr; }

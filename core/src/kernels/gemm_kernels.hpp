@@ -15,6 +15,7 @@ struct GemmKernel {
     GemmMicrokernel run;  // nullptr: the scalar gemm_ref, always last in the list
     int mr, nr;
     const char* name;
+    bool preferred;  // a candidate for gemm(): the build's widest instruction set
 };
 
 #if defined(__wasm_simd128__)
@@ -27,7 +28,8 @@ void gemm_4x8_sse(int kc, const float* a, const float* b, float* c, int ldc, int
 void gemm_6x16_avx2(int kc, const float* a, const float* b, float* c, int ldc, int accumulate);
 #endif
 
-// Kernel `index` of the build's list (0 is the one gemm() uses); throws if out of range.
+// Kernel `index` of the build's list; throws if out of range.
 const GemmKernel& gemm_kernel(int index);
+
 
 }  // namespace aelab

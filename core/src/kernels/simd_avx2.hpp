@@ -20,6 +20,18 @@ struct Avx2 {
         s = _mm_add_ps(s, _mm_movehl_ps(s, s));
         return _mm_cvtss_f32(_mm_add_ss(s, _mm_shuffle_ps(s, s, 1)));
     }
+    // Lane masks (all bits set where true) and selection, for the pooling kernels.
+    static vec gt(vec a, vec b) { return _mm256_cmp_ps(a, b, _CMP_GT_OQ); }
+    static vec is_nan(vec a) { return _mm256_cmp_ps(a, a, _CMP_UNORD_Q); }
+    static vec mask_or(vec a, vec b) { return _mm256_or_ps(a, b); }
+    static vec select(vec mask, vec if_true, vec if_false) {
+        return _mm256_blendv_ps(if_false, if_true, mask);
+    }
+    // (x0..x7), (x8..x15) -> even (x0, x2, ..., x14), odd (x1, x3, ..., x15)
+    static void deinterleave(vec lo, vec hi, vec& even, vec& odd) {
+        even = _mm256_castpd_ps(_mm256_permute4x64_pd(_mm256_castps_pd(_mm256_shuffle_ps(lo, hi, 0x88)), 0xD8));
+        odd = _mm256_castpd_ps(_mm256_permute4x64_pd(_mm256_castps_pd(_mm256_shuffle_ps(lo, hi, 0xDD)), 0xD8));
+    }
 };
 
 }  // namespace aelab::simd

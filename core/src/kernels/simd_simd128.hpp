@@ -23,6 +23,18 @@ struct Simd128 {
         return (wasm_f32x4_extract_lane(v, 0) + wasm_f32x4_extract_lane(v, 1)) +
                (wasm_f32x4_extract_lane(v, 2) + wasm_f32x4_extract_lane(v, 3));
     }
+    // Lane masks (all bits set where true) and selection, for the pooling kernels.
+    static vec gt(vec a, vec b) { return wasm_f32x4_gt(a, b); }
+    static vec is_nan(vec a) { return wasm_f32x4_ne(a, a); }
+    static vec mask_or(vec a, vec b) { return wasm_v128_or(a, b); }
+    static vec select(vec mask, vec if_true, vec if_false) {
+        return wasm_v128_bitselect(if_true, if_false, mask);
+    }
+    // (x0..x3), (x4..x7) -> even (x0, x2, x4, x6), odd (x1, x3, x5, x7)
+    static void deinterleave(vec lo, vec hi, vec& even, vec& odd) {
+        even = wasm_i32x4_shuffle(lo, hi, 0, 2, 4, 6);
+        odd = wasm_i32x4_shuffle(lo, hi, 1, 3, 5, 7);
+    }
 };
 
 }  // namespace aelab::simd

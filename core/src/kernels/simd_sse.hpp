@@ -20,6 +20,18 @@ struct Sse {
         __m128 s = _mm_add_ps(v, hi);
         return _mm_cvtss_f32(_mm_add_ss(s, _mm_shuffle_ps(s, s, 1)));
     }
+    // Lane masks (all bits set where true) and selection, for the pooling kernels.
+    static vec gt(vec a, vec b) { return _mm_cmpgt_ps(a, b); }
+    static vec is_nan(vec a) { return _mm_cmpunord_ps(a, a); }
+    static vec mask_or(vec a, vec b) { return _mm_or_ps(a, b); }
+    static vec select(vec mask, vec if_true, vec if_false) {
+        return _mm_or_ps(_mm_and_ps(mask, if_true), _mm_andnot_ps(mask, if_false));
+    }
+    // (x0..x3), (x4..x7) -> even (x0, x2, x4, x6), odd (x1, x3, x5, x7)
+    static void deinterleave(vec lo, vec hi, vec& even, vec& odd) {
+        even = _mm_shuffle_ps(lo, hi, 0x88);
+        odd = _mm_shuffle_ps(lo, hi, 0xDD);
+    }
 };
 
 }  // namespace aelab::simd

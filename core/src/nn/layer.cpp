@@ -1,5 +1,6 @@
 // The layer base (shape checks, caching) and LayerConfig, the one-line text form of a layer
 // used as the architecture of model files; make_layer() reads it back.
+#include <algorithm>
 #include <cstdio>
 #include <cstdlib>
 #include <sstream>

@@ -158,7 +158,10 @@ std::string Sequential::summary(std::size_t first, std::size_t last, const Shape
                       layers_[i]->repr().c_str(), batch_shape_str(s).c_str(), n);
         out << line;
     }
-    out << "Total params: " << total << "\n";
+    if (first == 0 && last == size())
+        out << "Total params: " << total << "\n";
+    else
+        out << "Params in layers " << first << ".." << last - 1 << ": " << total << "\n";
     return out.str();
 }
 

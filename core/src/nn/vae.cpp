@@ -2,6 +2,7 @@
 // the reparameterisation between them, and the loss recon + beta * KL with its gradient.
 // Legend: N batch, L latent size, D pixels per example.
 #include <cmath>
+#include <cstdio>
 #include <string>
 
 #include "aelab/activation.hpp"
@@ -125,11 +126,13 @@ Tensor Vae::encode_mean(const Tensor& x) {
 Tensor Vae::decode(const Tensor& z) { return sigmoid(net_.forward(z, encoder_layers_, net_.size())); }
 
 std::string Vae::summary() const {
-    const std::string L = std::to_string(latent_);
+    char tail[160];
+    std::snprintf(tail, sizeof tail, "Loss: BCE-with-logits summed over pixels + %g * KL\nTotal params: %zu\n",
+                  double(beta_), net_.param_count());
     return "Encoder\n" + net_.summary(0, encoder_layers_, net_.sample_shape()) +
-           "Reparameterisation: [mu | logvar] (N, " + std::to_string(2 * latent_) + ") -> z = mu + exp(0.5 * logvar) * eps, (N, " +
-           L + ")\nDecoder\n" + net_.summary(encoder_layers_, net_.size(), {std::size_t(latent_)}) +
-           "Loss: BCE-with-logits summed over pixels + " + std::to_string(beta_) + " * KL\n";
+           "Reparameterisation: [mu | logvar] (N, " + std::to_string(2 * latent_) +
+           ") -> z = mu + exp(0.5 * logvar) * eps, (N, " + std::to_string(latent_) + ")\nDecoder\n" +
+           net_.summary(encoder_layers_, net_.size(), {std::size_t(latent_)}) + tail;
 }
 
 }  // namespace aelab

@@ -1,12 +1,20 @@
-// Convolution on GEMM: conv = im2col + GEMM, transposed conv = its adjoint (GEMM + col2im).
-// Backward passes are GEMMs too: conv's dX is col2im of W^T dY, its dW is dY col^T.
+// Convolution on GEMM, batched: each GEMM runs over the positions of a group of images (as
+// many as keep the blocks in L2), the weights packed once per block, im2col fused into the packing of B (the column matrix is
+// never written: each of its rows is a contiguous run of a phase plane, conv_geometry.hpp).
+//   conv forward        grid  = W (C_grid, K) * col(image)            grid_from_image
+//   conv dX             image += col2im(W^T (K, C_grid) * grid)       image_from_grid
+//   conv dW             W    += grid (C_grid, NT) * col(image)^T     weight_grad
+// Transposed conv is the adjoint: its forward is conv's dX, its dX is conv's forward, its dW
+// is conv's dW with the roles of input and output swapped.
 //
-// Legend (conv_geometry.hpp): per image n,
-//   K = C_img * kD * kH * kW  rows of col;   P = D_grid * H_grid * W_grid  grid positions
-//   weight (C_grid, K);  image side (C_img, image...);  grid side (C_grid, P)
+// Legend (conv_geometry.hpp): K = C_img * kD * kH * kW rows of col; T pitched positions per
+//   image, G images per group, NT = G * T the GEMM's columns (positions); planes (G, C_img,
+//   phases, plane) the group's split image side; pitched (G, C_grid, T) its grid side.
 #include <algorithm>
+#include <cstring>
 #include <vector>
 
+#include "../kernels/gemm_driver.hpp"
 #include "aelab/conv.hpp"
 #include "aelab/gemm.hpp"
 #include "conv_geometry.hpp"
@@ -14,93 +22,229 @@
 namespace aelab {
 namespace {
 
-// One col buffer per thread, reused: (K, P) floats.
-float* col_scratch(const ConvGeometry& g) {
-    thread_local std::vector<float> col;
-    col.resize(std::size_t(g.col_rows()) * g.grid_size());
-    return col.data();
+// An operand whose row k, for every image n, is a contiguous run of T positions:
+//   X[k, j] = base[row_offset[k] + (j / T) * image_stride + j % T],  j in [0, N*T)
+struct RunRows {
+    const float* base;
+    const long* row_offset;
+    long image_stride;
+    int T;
+};
+
+// Copies kc rows of NR floats, row k from src + row_offset[k], into a packed (kc, NR) panel.
+// NR is a constant so each row is a couple of vector moves, not a memcpy call.
+template <int NR>
+void copy_panel(float* dst, const float* src, const long* row_offset, int kc) {
+    for (int k = 0; k < kc; ++k) std::memcpy(dst + k * NR, src + row_offset[k], NR * sizeof(float));
 }
 
-void add_bias_sums(float* d_bias, const float* d_grid, int C, int P) {
-    for (int c = 0; c < C; ++c) {
-        float sum = 0.0f;
-        for (int p = 0; p < P; ++p) sum += d_grid[std::size_t(c) * P + p];
-        d_bias[c] += sum;
+// Packs X[p0:p0+kc, j0:j0+nc] as panels (kc, nr), zero-padding the last: the B packer when the
+// GEMM's columns are positions.
+void pack_runs(float* dst, const RunRows& x, int p0, int kc, int j0, int nc, int nr) {
+    const long* rows = x.row_offset + p0;
+    for (int jp = 0; jp < nc; jp += nr, dst += std::size_t(kc) * nr) {
+        const int cols = std::min(nr, nc - jp);
+        int n = (j0 + jp) / x.T, t = (j0 + jp) % x.T;
+        if (cols == nr && t + nr <= x.T) {  // the common case: one image, a full panel
+            const float* src = x.base + n * x.image_stride + t;
+            if (nr == 16) { copy_panel<16>(dst, src, rows, kc); continue; }
+            if (nr == 8) { copy_panel<8>(dst, src, rows, kc); continue; }
+        }
+        std::fill(dst, dst + std::size_t(kc) * nr, 0.0f);
+        for (int q = 0; q < cols; ++n, t = 0) {  // runs split where the panel crosses images
+            const int len = std::min(cols - q, x.T - t);
+            const float* src = x.base + n * x.image_stride + t;
+            for (int k = 0; k < kc; ++k)
+                std::copy(src + rows[k], src + rows[k] + len, dst + std::size_t(k) * nr + q);
+            q += len;
+        }
     }
+}
+
+// Packs X[r0:r0+count, p0:p0+kc]^T as panels (kc, width), zero-padding the last: the packer
+// when the GEMM's depth is positions (dW), for A (width MR) and B (width NR) alike.
+void pack_runs_transposed(float* dst, const RunRows& x, int r0, int count, int p0, int kc,
+                          int width) {
+    for (int rp = 0; rp < count; rp += width) {
+        const int rows = std::min(width, count - rp);
+        const long* offsets = x.row_offset + r0 + rp;
+        int n = p0 / x.T, t = p0 % x.T;
+        for (int k = 0; k < kc; ++k, dst += width) {
+            const float* src = x.base + n * x.image_stride + t;
+            for (int q = 0; q < rows; ++q) dst[q] = src[offsets[q]];
+            for (int q = rows; q < width; ++q) dst[q] = 0.0f;
+            if (++t == x.T) t = 0, ++n;
+        }
+    }
+}
+
+// Images per GEMM call: their T positions each make the GEMM's columns (or depth, for dW).
+// The C block (M, G*T) and the group's planes stay in L2 (~256 KB each) and are consumed
+// while still warm, and the scratch does not grow with the batch.
+int image_group(const ConvGeometry& g, const PhasePlanes& pp, int M) {
+    const long columns = std::max(1L, 64L * 1024 / M / pp.positions);
+    const long planes = std::max(1L, 64L * 1024 / pp.image_stride);
+    return int(std::min<long>(g.N, std::max(1L, std::min(columns, planes))));
+}
+
+// Scratch reused per thread; each role has its own buffer.
+float* scratch(std::vector<float>& v, std::size_t n) {
+    v.resize(n);
+    return v.data();
+}
+thread_local std::vector<float> t_planes, t_pitched, t_block;
+
+// The geometry of images [n0, n0 + count) of a batch.
+ConvGeometry image_range(ConvGeometry g, int count) {
+    g.N = count;
+    return g;
+}
+
+// grid (N, C_grid, grid...) = (accumulate ? grid : bias) + W (C_grid, K) * col(image)
+void grid_from_image(const ConvGeometry& g, float* grid, const float* image, const float* weight,
+                     const float* bias, bool accumulate) {
+    const PhasePlanes pp = phase_planes(g);
+    const int M = g.C_grid, K = g.col_rows(), T = pp.positions, G = image_group(g, pp, M);
+    const GemmKernel& kernel = gemm_kernel(gemm_kernel_for(M));
+    float* planes = scratch(t_planes, std::size_t(G) * pp.image_stride);  // (G, C_img, phases, plane)
+    float* block = scratch(t_block, std::size_t(M) * G * T);               // (M, G*T)
+    const RunRows col{planes, pp.tap_offset.data(), pp.image_stride, T};
+    const int Dg = g.grid[0], Hg = g.grid[1], Wg = g.grid[2], P = g.grid_size();
+    for (int n0 = 0; n0 < g.N; n0 += G) {
+        const int count = std::min(G, g.N - n0), NT = count * T;
+        split_phases(planes, image + std::size_t(n0) * g.C_img * g.image_size(),
+                     image_range(g, count), pp);
+        gemm_blocked(
+            kernel, M, NT, K,
+            [&](float* dst, int i0, int mc, int p0, int kc, int mr) {
+                pack_matrix_a(dst, weight, K, false, i0, mc, p0, kc, mr);
+            },
+            [&](float* dst, int p0, int kc, int j0, int nc, int nr) {
+                pack_runs(dst, col, p0, kc, j0, nc, nr);
+            },
+            block, NT, false);
+        // Drop the junk positions: each grid row is a run of W_grid values of the block.
+        for (int n = 0; n < count; ++n)
+            for (int m = 0; m < M; ++m) {
+                float* dst = grid + (std::size_t(n0 + n) * M + m) * P;  // (Dg, Hg, Wg)
+                const float* src = block + std::size_t(m) * NT + std::size_t(n) * T;
+                const float b = bias ? bias[m] : 0.0f;
+                for (int gd = 0; gd < Dg; ++gd)
+                    for (int gh = 0; gh < Hg; ++gh, dst += Wg) {
+                        const float* run = src + (gd * pp.ext[1] + gh) * pp.ext[2];
+                        if (accumulate)
+                            for (int i = 0; i < Wg; ++i) dst[i] += run[i];
+                        else
+                            for (int i = 0; i < Wg; ++i) dst[i] = run[i] + b;
+                    }
+            }
+    }
+}
+
+// image (N, C_img, image...) += col2im(W^T (K, C_grid) * grid (C_grid, NT))
+void image_from_grid(const ConvGeometry& g, float* image, const float* grid,
+                     const float* weight) {
+    const PhasePlanes pp = phase_planes(g);
+    const int M = g.col_rows(), K = g.C_grid, T = pp.positions, G = image_group(g, pp, M);
+    const GemmKernel& kernel = gemm_kernel(gemm_kernel_for(M));
+    float* planes = scratch(t_planes, std::size_t(G) * pp.image_stride);  // (G, C_img, phases, plane)
+    float* pitched = scratch(t_pitched, std::size_t(G) * K * T);           // (G, C_grid, T)
+    float* block = scratch(t_block, std::size_t(M) * G * T);               // (M, G*T)
+    std::vector<long> grid_rows(static_cast<std::size_t>(K));  // row c starts at c*T
+    for (int c = 0; c < K; ++c) grid_rows[c] = long(c) * T;
+    const RunRows x{pitched, grid_rows.data(), long(K) * T, T};
+    for (int n0 = 0; n0 < g.N; n0 += G) {
+        const int count = std::min(G, g.N - n0), NT = count * T;
+        const ConvGeometry group = image_range(g, count);
+        pitch_grid(pitched, grid + std::size_t(n0) * K * g.grid_size(), group, pp);
+        gemm_blocked(
+            kernel, M, NT, K,
+            [&](float* dst, int i0, int mc, int p0, int kc, int mr) {
+                pack_matrix_a(dst, weight, M, true, i0, mc, p0, kc, mr);
+            },
+            [&](float* dst, int p0, int kc, int j0, int nc, int nr) {
+                pack_runs(dst, x, p0, kc, j0, nc, nr);
+            },
+            block, NT, false);
+        // col2im into the planes: row r of the block is one run of plane positions per image.
+        // Junk positions add exact zeros (their grid values are zero); merge drops padding.
+        std::fill(planes, planes + std::size_t(count) * pp.image_stride, 0.0f);
+        for (int n = 0; n < count; ++n)
+            for (int r = 0; r < M; ++r) {
+                const float* src = block + std::size_t(r) * NT + std::size_t(n) * T;
+                float* dst = planes + n * pp.image_stride + pp.tap_offset[r];
+                for (int i = 0; i < T; ++i) dst[i] += src[i];
+            }
+        merge_phases_add(image + std::size_t(n0) * g.C_img * g.image_size(), planes, group, pp);
+    }
+}
+
+// d_weight (C_grid, K) += grid (C_grid, NT) * col(image)^T (NT, K)
+void weight_grad(const ConvGeometry& g, float* d_weight, const float* grid, const float* image) {
+    const PhasePlanes pp = phase_planes(g);
+    const int M = g.C_grid, N = g.col_rows(), T = pp.positions, G = image_group(g, pp, M);
+    const GemmKernel& kernel = gemm_kernel(gemm_kernel_for(M));
+    float* planes = scratch(t_planes, std::size_t(G) * pp.image_stride);  // (G, C_img, phases, plane)
+    float* pitched = scratch(t_pitched, std::size_t(G) * M * T);           // (G, C_grid, T)
+    std::vector<long> grid_rows(static_cast<std::size_t>(M));
+    for (int c = 0; c < M; ++c) grid_rows[c] = long(c) * T;
+    const RunRows dy{pitched, grid_rows.data(), long(M) * T, T};
+    const RunRows col{planes, pp.tap_offset.data(), pp.image_stride, T};
+    for (int n0 = 0; n0 < g.N; n0 += G) {
+        const int count = std::min(G, g.N - n0);
+        const ConvGeometry group = image_range(g, count);
+        pitch_grid(pitched, grid + std::size_t(n0) * M * g.grid_size(), group, pp);
+        split_phases(planes, image + std::size_t(n0) * g.C_img * g.image_size(), group, pp);
+        gemm_blocked(
+            kernel, M, N, count * T,
+            [&](float* dst, int i0, int mc, int p0, int kc, int mr) {
+                pack_runs_transposed(dst, dy, i0, mc, p0, kc, mr);
+            },
+            [&](float* dst, int p0, int kc, int j0, int nc, int nr) {
+                pack_runs_transposed(dst, col, j0, nc, p0, kc, nr);
+            },
+            d_weight, N, true);
+    }
+}
+
+void add_bias_sums(float* d_bias, const float* d_side, int N, int C, int size) {
+    for (int n = 0; n < N; ++n)
+        for (int c = 0; c < C; ++c) {
+            const float* x = d_side + (std::size_t(n) * C + c) * size;
+            float sum = 0.0f;
+            for (int i = 0; i < size; ++i) sum += x[i];
+            d_bias[c] += sum;
+        }
 }
 
 }  // namespace
 
 void conv_forward_gemm(const ConvGeometry& g, float* out, const float* in, const float* weight,
                        const float* bias) {
-    const int K = g.col_rows(), P = g.grid_size();
-    float* col = col_scratch(g);  // (K, P)
-    for (int n = 0; n < g.N; ++n) {
-        const float* x = in + std::size_t(n) * g.C_img * g.image_size();  // (C_in, image...)
-        float* y = out + std::size_t(n) * g.C_grid * P;                   // (C_out, P)
-        if (bias)
-            for (int c = 0; c < g.C_grid; ++c)
-                std::fill(y + std::size_t(c) * P, y + std::size_t(c + 1) * P, bias[c]);
-        im2col(col, x, g);
-        gemm(false, false, g.C_grid, P, K, weight, K, col, P, y, P, bias != nullptr);
-    }
+    grid_from_image(g, out, in, weight, bias, false);
 }
 
 void conv_backward_gemm(const ConvGeometry& g, float* d_in, float* d_weight, float* d_bias,
                         const float* d_out, const float* in, const float* weight) {
-    const int K = g.col_rows(), P = g.grid_size();
-    float* col = col_scratch(g);  // (K, P): im2col(x) for dW, then dcol for dX
-    for (int n = 0; n < g.N; ++n) {
-        const float* x = in + std::size_t(n) * g.C_img * g.image_size();  // (C_in, image...)
-        const float* dy = d_out + std::size_t(n) * g.C_grid * P;          // (C_out, P)
-        if (d_bias) add_bias_sums(d_bias, dy, g.C_grid, P);
-        if (d_weight) {
-            im2col(col, x, g);
-            // dW (C_out, K) += dY (C_out, P) col^T (P, K)
-            gemm(false, true, g.C_grid, K, P, dy, P, col, P, d_weight, K, true);
-        }
-        if (d_in) {
-            // dcol (K, P) = W^T (K, C_out) dY (C_out, P), folded back onto the input
-            gemm(true, false, K, P, g.C_grid, weight, K, dy, P, col, P, false);
-            col2im_add(d_in + std::size_t(n) * g.C_img * g.image_size(), col, g);
-        }
-    }
+    if (d_bias) add_bias_sums(d_bias, d_out, g.N, g.C_grid, g.grid_size());
+    if (d_weight) weight_grad(g, d_weight, d_out, in);
+    if (d_in) image_from_grid(g, d_in, d_out, weight);
 }
 
 void conv_transpose_forward_gemm(const ConvGeometry& g, float* out, const float* in,
                                  const float* weight, const float* bias) {
-    const int K = g.col_rows(), P = g.grid_size(), I = g.image_size();
-    float* col = col_scratch(g);  // (K, P)
-    for (int n = 0; n < g.N; ++n) {
-        const float* x = in + std::size_t(n) * g.C_grid * P;  // (C_in, P)
-        float* y = out + std::size_t(n) * g.C_img * I;        // (C_out, image...)
-        for (int c = 0; c < g.C_img; ++c)
-            std::fill(y + std::size_t(c) * I, y + std::size_t(c + 1) * I, bias ? bias[c] : 0.0f);
-        // col (K, P) = W^T (K, C_in) x (C_in, P): each input value weights a copy of the
-        // filter; col2im sums the copies where they overlap.
-        gemm(true, false, K, P, g.C_grid, weight, K, x, P, col, P, false);
-        col2im_add(y, col, g);
-    }
+    const int I = g.image_size();
+    for (long plane = 0; plane < long(g.N) * g.C_img; ++plane)
+        std::fill(out + plane * I, out + (plane + 1) * I, bias ? bias[plane % g.C_img] : 0.0f);
+    image_from_grid(g, out, in, weight);
 }
 
 void conv_transpose_backward_gemm(const ConvGeometry& g, float* d_in, float* d_weight,
                                   float* d_bias, const float* d_out, const float* in,
                                   const float* weight) {
-    const int K = g.col_rows(), P = g.grid_size(), I = g.image_size();
-    float* col = col_scratch(g);  // (K, P) = im2col(dY)
-    for (int n = 0; n < g.N; ++n) {
-        const float* x = in + std::size_t(n) * g.C_grid * P;     // (C_in, P)
-        const float* dy = d_out + std::size_t(n) * g.C_img * I;  // (C_out, image...)
-        if (d_bias) add_bias_sums(d_bias, dy, g.C_img, I);
-        if (!d_in && !d_weight) continue;
-        im2col(col, dy, g);
-        // dX (C_in, P) += W (C_in, K) col (K, P)
-        if (d_in)
-            gemm(false, false, g.C_grid, P, K, weight, K, col, P,
-                 d_in + std::size_t(n) * g.C_grid * P, P, true);
-        // dW (C_in, K) += x (C_in, P) col^T (P, K)
-        if (d_weight) gemm(false, true, g.C_grid, K, P, x, P, col, P, d_weight, K, true);
-    }
+    if (d_bias) add_bias_sums(d_bias, d_out, g.N, g.C_img, g.image_size());
+    if (d_in) grid_from_image(g, d_in, d_out, weight, nullptr, true);
+    if (d_weight) weight_grad(g, d_weight, in, d_out);
 }
 
 // ---- raw layer: geometry + engine ----------------------------------------------------------

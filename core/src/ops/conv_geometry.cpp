@@ -1,10 +1,11 @@
-// Convolution geometry: validation, output sizes, im2col and its adjoint col2im.
+// Convolution geometry: validation, output sizes, and the polyphase planes that turn every
+// convolution into a GEMM over contiguous rows (split into planes, and its adjoint, merge).
 // Legend: see conv_geometry.hpp (image / grid sides, axes (D, H, W)).
 #include "conv_geometry.hpp"
 
 #include <algorithm>
-#include <cstring>
 #include <string>
+#include <vector>
 
 #include "aelab/conv.hpp"
 #include "aelab/error.hpp"
@@ -152,43 +153,77 @@ ConvGeometry make_geometry(const char* op, int N, int C_in, int H, int W, int C_
 
 namespace {
 
-// Grid positions g in [0, n_grid) whose image coordinate g*stride + offset lies in
-// [0, n_image): the half-open range [lo, hi) (empty when lo >= hi).
-void valid_range(int offset, int stride, int n_image, int n_grid, int& lo, int& hi) {
-    lo = offset >= 0 ? 0 : (-offset + stride - 1) / stride;
-    const int last = n_image - 1 - offset;  // g*stride <= last
-    hi = last < 0 ? 0 : std::min(n_grid, last / stride + 1);
-    lo = std::min(lo, hi);
+// floor(a / b) and a - b*floor(a / b) for b > 0 (C++ division truncates toward zero).
+int floor_div(int a, int b) { return a >= 0 ? a / b : -((-a + b - 1) / b); }
+int floor_mod(int a, int b) { return a - b * floor_div(a, b); }
+
+// Plane coordinates y in [0, ext) whose image coordinate (y + lo)*S + phase lies in [0, n):
+// the half-open range [y_lo, y_hi) (empty when y_lo >= y_hi).
+void plane_range(int lo, int S, int phase, int n, int ext, int& y_lo, int& y_hi) {
+    // (y + lo)*S + phase >= 0  <=>  y >= ceil(-phase / S) - lo
+    y_lo = std::max(0, -floor_div(phase, S) - lo);
+    // (y + lo)*S + phase <= n - 1  <=>  y <= floor((n - 1 - phase) / S) - lo
+    y_hi = std::min(ext, floor_div(n - 1 - phase, S) - lo + 1);
+    y_lo = std::min(y_lo, std::max(y_hi, 0));
 }
 
-// Walks every (row of col, grid row (gd, gh)) pair and hands `visit` the start of the image
-// row, the offset of kw along it and the valid range of gw, so im2col and col2im share one
-// traversal and cannot disagree.
-template <class Visit>
-void for_each_col_row(const ConvGeometry& g, Visit visit) {
-    const int Dg = g.grid[0], Hg = g.grid[1], Wg = g.grid[2];
-    const int Di = g.image[0], Hi = g.image[1], Wi = g.image[2];
+}  // namespace
+
+PhasePlanes phase_planes(const ConvGeometry& g) {
+    PhasePlanes pp;
+    pp.phases = g.stride[0] * g.stride[1] * g.stride[2];
+    for (int a = 0; a < 3; ++a) {
+        // Tap k reads grid coordinate + floor((k*Dl - P) / S) of phase (k*Dl - P) mod S.
+        const int first = floor_div(-g.padding[a], g.stride[a]);
+        const int last = floor_div((g.kernel[a] - 1) * g.dilation[a] - g.padding[a], g.stride[a]);
+        pp.lo[a] = first;
+        pp.ext[a] = g.grid[a] + last - first;
+    }
+    pp.plane = long(pp.ext[0]) * pp.ext[1] * pp.ext[2];
+    pp.image_stride = long(g.C_img) * pp.phases * pp.plane;
+    pp.positions = ((g.grid[0] - 1) * pp.ext[1] + (g.grid[1] - 1)) * pp.ext[2] + g.grid[2];
+    pp.tap_offset.resize(std::size_t(g.col_rows()));
     int row = 0;
     for (int c = 0; c < g.C_img; ++c)
         for (int kd = 0; kd < g.kernel[0]; ++kd)
             for (int kh = 0; kh < g.kernel[1]; ++kh)
                 for (int kw = 0; kw < g.kernel[2]; ++kw, ++row) {
-                    const int off_d = kd * g.dilation[0] - g.padding[0];
-                    const int off_h = kh * g.dilation[1] - g.padding[1];
-                    const int off_w = kw * g.dilation[2] - g.padding[2];
-                    int w_lo, w_hi;
-                    valid_range(off_w, g.stride[2], Wi, Wg, w_lo, w_hi);
-                    for (int gd = 0; gd < Dg; ++gd) {
-                        const int id = gd * g.stride[0] + off_d;
-                        for (int gh = 0; gh < Hg; ++gh) {
-                            const int ih = gh * g.stride[1] + off_h;
-                            const int col_offset = (row * Dg + gd) * Hg * Wg + gh * Wg;
-                            const bool inside = id >= 0 && id < Di && ih >= 0 && ih < Hi;
-                            // image[c, id, ih, :] when inside; a row outside is all zeros
+                    const int k[3] = {kd, kh, kw};
+                    int phase = 0;
+                    long shift = 0;
+                    for (int a = 0; a < 3; ++a) {
+                        const int offset = k[a] * g.dilation[a] - g.padding[a];
+                        phase = phase * g.stride[a] + floor_mod(offset, g.stride[a]);
+                        shift = shift * pp.ext[a] + (floor_div(offset, g.stride[a]) - pp.lo[a]);
+                    }
+                    pp.tap_offset[row] = (long(c) * pp.phases + phase) * pp.plane + shift;
+                }
+    return pp;
+}
+
+namespace {
+
+// Walks every row (n, c, phase, y_d, y_h) of the planes with the matching image row, or
+// image_row < 0 when that row lies outside the image (all padding). split and merge share it.
+template <class Visit>
+void for_each_plane_row(const ConvGeometry& g, const PhasePlanes& pp, Visit visit) {
+    const int Di = g.image[0], Hi = g.image[1], Wi = g.image[2];
+    const int Sd = g.stride[0], Sh = g.stride[1], Sw = g.stride[2];
+    for (int n = 0; n < g.N; ++n)
+        for (int c = 0; c < g.C_img; ++c)
+            for (int pd = 0; pd < Sd; ++pd)
+                for (int ph = 0; ph < Sh; ++ph) {
+                    // The Sw phases along W of one (pd, ph) are consecutive planes.
+                    const long planes = (((long(n) * g.C_img + c) * Sd + pd) * Sh + ph) * Sw *
+                                        pp.plane;
+                    for (int yd = 0; yd < pp.ext[0]; ++yd) {
+                        const int xd = (yd + pp.lo[0]) * Sd + pd;
+                        for (int yh = 0; yh < pp.ext[1]; ++yh) {
+                            const int xh = (yh + pp.lo[1]) * Sh + ph;
+                            const bool inside = xd >= 0 && xd < Di && xh >= 0 && xh < Hi;
                             const long image_row =
-                                inside ? ((long(c) * Di + id) * Hi + ih) * Wi : 0;
-                            visit(col_offset, image_row, off_w, inside ? w_lo : 0,
-                                  inside ? w_hi : 0, Wg, g.stride[2]);
+                                inside ? (((long(n) * g.C_img + c) * Di + xd) * Hi + xh) * Wi : -1;
+                            visit(planes + (long(yd) * pp.ext[1] + yh) * pp.ext[2], image_row);
                         }
                     }
                 }
@@ -196,28 +231,90 @@ void for_each_col_row(const ConvGeometry& g, Visit visit) {
 
 }  // namespace
 
-void im2col(float* col, const float* image, const ConvGeometry& g) {
-    for_each_col_row(g,
-                     [&](int col_offset, long image_row, int off, int lo, int hi, int Wg, int s) {
-                         float* dst = col + col_offset;
-                         const float* src = image + image_row;
-                         for (int w = 0; w < lo; ++w) dst[w] = 0.0f;
-                         if (s == 1) {
-                             if (hi > lo)
-                                 std::memcpy(dst + lo, src + lo + off, sizeof(float) * (hi - lo));
-                         } else {
-                             for (int w = lo; w < hi; ++w) dst[w] = src[w * s + off];
-                         }
-                         for (int w = std::max(lo, hi); w < Wg; ++w) dst[w] = 0.0f;
-                     });
+void split_phases(float* planes, const float* image, const ConvGeometry& g, const PhasePlanes& pp) {
+    const int Sw = g.stride[2], ew = pp.ext[2], lo_w = pp.lo[2];
+    std::vector<int> lo(Sw), hi(Sw);  // per phase along W: plane columns inside the image
+    for (int pw = 0; pw < Sw; ++pw) plane_range(lo_w, Sw, pw, g.image[2], ew, lo[pw], hi[pw]);
+    for_each_plane_row(g, pp, [&](long plane_row, long image_row) {
+        if (image_row < 0) {
+            for (int pw = 0; pw < Sw; ++pw)
+                std::fill_n(planes + plane_row + pw * pp.plane, ew, 0.0f);
+            return;
+        }
+        const float* src = image + image_row;  // (W,)
+        if (Sw == 2) {
+            // The stride-2 layers: deinterleave even and odd columns in one pass (the compiler
+            // turns it into vector shuffles), padding handled at the two ends.
+            float* even = planes + plane_row;
+            float* odd = even + pp.plane;
+            const int both_lo = std::max(lo[0], lo[1]), both_hi = std::min(hi[0], hi[1]);
+            for (int y = 0; y < both_lo; ++y) {
+                even[y] = y >= lo[0] && y < hi[0] ? src[(y + lo_w) * 2] : 0.0f;
+                odd[y] = y >= lo[1] && y < hi[1] ? src[(y + lo_w) * 2 + 1] : 0.0f;
+            }
+            const float* pair = src + 2 * lo_w;
+            for (int y = both_lo; y < both_hi; ++y) {
+                even[y] = pair[2 * y];
+                odd[y] = pair[2 * y + 1];
+            }
+            for (int y = std::max(both_lo, both_hi); y < ew; ++y) {
+                even[y] = y >= lo[0] && y < hi[0] ? src[(y + lo_w) * 2] : 0.0f;
+                odd[y] = y >= lo[1] && y < hi[1] ? src[(y + lo_w) * 2 + 1] : 0.0f;
+            }
+            return;
+        }
+        for (int pw = 0; pw < Sw; ++pw) {
+            float* dst = planes + plane_row + pw * pp.plane;  // (ext_w,)
+            std::fill(dst, dst + lo[pw], 0.0f);
+            for (int y = lo[pw]; y < hi[pw]; ++y) dst[y] = src[(y + lo_w) * Sw + pw];
+            std::fill(dst + std::max(lo[pw], hi[pw]), dst + ew, 0.0f);
+        }
+    });
 }
 
-void col2im_add(float* image, const float* col, const ConvGeometry& g) {
-    for_each_col_row(g, [&](int col_offset, long image_row, int off, int lo, int hi, int, int s) {
-        const float* src = col + col_offset;
-        float* dst = image + image_row;
-        for (int w = lo; w < hi; ++w) dst[w * s + off] += src[w];
+void merge_phases_add(float* image, const float* planes, const ConvGeometry& g,
+                      const PhasePlanes& pp) {
+    const int Sw = g.stride[2], ew = pp.ext[2];
+    std::vector<int> lo(Sw), hi(Sw);  // per phase along W: plane columns inside the image
+    for (int pw = 0; pw < Sw; ++pw) plane_range(pp.lo[2], Sw, pw, g.image[2], ew, lo[pw], hi[pw]);
+    for_each_plane_row(g, pp, [&](long plane_row, long image_row) {
+        if (image_row < 0) return;
+        if (Sw == 2) {  // interleave the even and odd planes back in one pass, as in split
+            const float* even = planes + plane_row;
+            const float* odd = even + pp.plane;
+            float* dst = image + image_row;  // (W,): column 2*(y + lo_w) + phase
+            const int lo_w = pp.lo[2];
+            const int both_lo = std::max(lo[0], lo[1]), both_hi = std::min(hi[0], hi[1]);
+            for (int y = both_lo; y < both_hi; ++y) {
+                dst[2 * (y + lo_w)] += even[y];
+                dst[2 * (y + lo_w) + 1] += odd[y];
+            }
+            for (int pw = 0; pw < 2; ++pw)  // the ends, where one phase is outside the image
+                for (int y = lo[pw]; y < hi[pw]; ++y)
+                    if (y < both_lo || y >= both_hi)
+                        dst[2 * (y + lo_w) + pw] += planes[plane_row + pw * pp.plane + y];
+            return;
+        }
+        for (int pw = 0; pw < Sw; ++pw) {
+            const float* src = planes + plane_row + pw * pp.plane;  // (ext_w,)
+            float* dst = image + image_row;                         // (W,)
+            for (int y = lo[pw]; y < hi[pw]; ++y) dst[(y + pp.lo[2]) * Sw + pw] += src[y];
+        }
     });
+}
+
+void pitch_grid(float* pitched, const float* grid, const ConvGeometry& g, const PhasePlanes& pp) {
+    const int Dg = g.grid[0], Hg = g.grid[1], Wg = g.grid[2];
+    const int T = pp.positions, eh = pp.ext[1], ew = pp.ext[2];
+    for (long plane = 0; plane < long(g.N) * g.C_grid; ++plane) {
+        float* dst = pitched + plane * T;                     // (T,)
+        const float* src = grid + plane * g.grid_size();  // (Dg, Hg, Wg)
+        std::fill(dst, dst + T, 0.0f);
+        for (int gd = 0; gd < Dg; ++gd)
+            for (int gh = 0; gh < Hg; ++gh)
+                std::copy(src + (gd * Hg + gh) * Wg, src + (gd * Hg + gh + 1) * Wg,
+                          dst + (gd * eh + gh) * ew);
+    }
 }
 
 }  // namespace aelab

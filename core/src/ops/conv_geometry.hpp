@@ -1,5 +1,5 @@
 // Private to the core: the geometry shared by every convolution (1D, 2D, 3D, transposed), and
-// the im2col / col2im pair that turns it into GEMM.
+// the polyphase planes that turn it into GEMM (im2col fused into the GEMM's packing).
 //
 // Legend: a convolution slides a window over an *image* and produces one value per window
 // position on the *grid*. For conv, image = input and grid = output; for transposed conv
@@ -12,6 +12,7 @@
 //   image[c, gd*S - P + kd*Dl, gh*S - P + kh*Dl, gw*S - P + kw*Dl] (0 outside the image).
 #pragma once
 #include <array>
+#include <vector>
 
 #include "aelab/conv.hpp"
 
@@ -54,10 +55,33 @@ ConvGeometry make_geometry(const char* op, int N, int C_in, int L, int C_out, in
 ConvGeometry make_geometry(const char* op, int N, int C_in, int H, int W, int C_out, int kH, int kW,
                            const ConvTranspose2dParams& p);
 
-// col (col_rows, grid_size) = im2col(image (C_img, image...)).
-void im2col(float* col, const float* image, const ConvGeometry& g);
-// image (C_img, image...) += col2im(col (col_rows, grid_size)): the adjoint of im2col.
-void col2im_add(float* image, const float* col, const ConvGeometry& g);
+// Polyphase planes: im2col without the column matrix. Along an axis, tap k of grid position g
+// reads image coordinate g*S + o with o = k*Dl - P, which is (g + floor(o/S))*S + (o mod S):
+// phase o mod S of the image, at grid coordinate g shifted by floor(o/S). So the image is split
+// once into S_d*S_h*S_w phase planes, each zero-padded by the extreme shifts, and laid out with
+// the plane's row pitch ext_w. Then every row of the column matrix, for every grid position
+// in *pitched* order t = (gd*ext_h + gh)*ext_w + gw, is one contiguous run of a plane:
+//   col[r, t] = planes[n][tap_offset[r] + t]
+// Positions with gw >= W_grid (or gh >= H_grid) are junk the engines compute and drop; they
+// cost (ext_w - W_grid) / ext_w of the work (1/15 for 28x28 stride 2, 1/8 for 14x14).
+// Without stride, dilation or padding the planes are the image itself, copied.
+struct PhasePlanes {
+    std::array<int, 3> lo{0, 0, 0};   // per axis: the smallest shift floor((-P)/S)
+    std::array<int, 3> ext{1, 1, 1};  // per axis: plane extent = grid + largest - smallest shift
+    int phases = 1;                   // S_d * S_h * S_w planes per channel
+    long plane = 1;                   // floats per (n, c, phase) plane: ext_d * ext_h * ext_w
+    long image_stride = 1;            // floats per image: C_img * phases * plane
+    int positions = 1;                // T: pitched positions per image (last valid one + 1)
+    std::vector<long> tap_offset;     // (col_rows,): start of row r's run within an image
+};
+PhasePlanes phase_planes(const ConvGeometry& g);
+// planes (N, C_img, phases, plane) = the image side (N, C_img, image...) split into phases.
+void split_phases(float* planes, const float* image, const ConvGeometry& g, const PhasePlanes& pp);
+// image (N, C_img, image...) += planes (N, C_img, phases, plane): the adjoint of split_phases.
+void merge_phases_add(float* image, const float* planes, const ConvGeometry& g,
+                      const PhasePlanes& pp);
+// pitched (N, C_grid, T) = the grid side (N, C_grid, grid...) in pitched order, junk zeroed.
+void pitch_grid(float* pitched, const float* grid, const ConvGeometry& g, const PhasePlanes& pp);
 
 // The engines behind every conv op: fast (GEMM) and reference (direct loops), on one image
 // batch. Conv: in is the image side, out the grid side; transposed conv the other way round.

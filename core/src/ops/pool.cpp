@@ -3,12 +3,15 @@
 // Legend: N batch, C channels, (H, W) input plane, (Ho, Wo) output plane, k kernel, s stride,
 //   p padding, d dilation; tap kh of output row oh reads input row oh*s - p + kh*d.
 // The fast pools precompute, per output row and column, the taps that fall inside the input
-// (valid_taps) so the inner loops have no bounds checks; the *_ref twins test every tap.
+// (valid_taps) so the inner loops have no bounds checks; the *_ref twins test every tap. The
+// 2x2 stride-2 unpadded case (nearly every CNN's pool) goes to the SIMD row kernels of
+// core/src/kernels/pool_2x2s2.*.
 #include <algorithm>
 #include <cmath>
 #include <limits>
 #include <string>
 
+#include "../kernels/pool_2x2s2.hpp"
 #include "aelab/pool.hpp"
 
 namespace aelab {
@@ -77,6 +80,11 @@ PoolGeometry pool_geometry(const char* op, int N, int C, int H, int W, const int
     return g;
 }
 
+bool is_2x2_stride2(const PoolGeometry& g) {
+    return g.k[0] == 2 && g.k[1] == 2 && g.s[0] == 2 && g.s[1] == 2 && g.p[0] == 0 &&
+           g.p[1] == 0 && g.d[0] == 1 && g.d[1] == 1;
+}
+
 PoolGeometry max_geometry(const char* op, int N, int C, int H, int W, const MaxPool2dParams& p) {
     return pool_geometry(op, N, C, H, W, p.kernel.data(), p.stride.data(), p.padding.data(),
                          p.dilation.data());
@@ -91,6 +99,16 @@ PoolGeometry avg_geometry(const char* op, int N, int C, int H, int W, const AvgP
 void max_pool2d_forward(float* out, std::int64_t* indices, const float* in, int N, int C, int H,
                         int W, const MaxPool2dParams& p) {
     const PoolGeometry g = max_geometry("max_pool2d", N, C, H, W, p);
+    if (is_2x2_stride2(g)) {
+        for (long plane = 0; plane < long(N) * C; ++plane)
+            for (int oh = 0; oh < g.Ho; ++oh) {
+                const float* top = in + (plane * H + 2 * oh) * W;  // rows 2*oh, 2*oh + 1
+                const long o = (plane * g.Ho + oh) * g.Wo;
+                max_pool_2x2s2_row(top, top + W, g.Wo, W, std::int64_t(2 * oh) * W, out + o,
+                                   indices + o);
+            }
+        return;
+    }
     for (long plane = 0; plane < long(N) * C; ++plane) {
         const float* x = in + plane * H * W;  // (H, W)
         for (int oh = 0; oh < g.Ho; ++oh) {
@@ -161,6 +179,14 @@ void max_pool2d_backward(float* d_in, const float* d_out, const std::int64_t* in
 void avg_pool2d_forward(float* out, const float* in, int N, int C, int H, int W,
                         const AvgPool2dParams& p) {
     const PoolGeometry g = avg_geometry("avg_pool2d", N, C, H, W, p);
+    if (is_2x2_stride2(g)) {
+        for (long plane = 0; plane < long(N) * C; ++plane)
+            for (int oh = 0; oh < g.Ho; ++oh) {
+                const float* top = in + (plane * H + 2 * oh) * W;  // rows 2*oh, 2*oh + 1
+                avg_pool_2x2s2_row(top, top + W, g.Wo, out + (plane * g.Ho + oh) * g.Wo);
+            }
+        return;
+    }
     const float scale = 1.0f / float(g.k[0] * g.k[1]);  // count_include_pad
     for (long plane = 0; plane < long(N) * C; ++plane) {
         const float* x = in + plane * H * W;  // (H, W)
@@ -204,6 +230,24 @@ void avg_pool2d_backward(float* d_in, const float* d_out, int N, int C, int H, i
                          const AvgPool2dParams& p) {
     const PoolGeometry g = avg_geometry("avg_pool2d_backward", N, C, H, W, p);
     const float scale = 1.0f / float(g.k[0] * g.k[1]);
+    if (is_2x2_stride2(g)) {
+        // Each output's share goes to its 2x2 block: no bounds, no overlap (the compiler
+        // vectorises the paired stores).
+        for (long plane = 0; plane < long(N) * C; ++plane)
+            for (int oh = 0; oh < g.Ho; ++oh) {
+                float* top = d_in + (plane * H + 2 * oh) * W;  // rows 2*oh, 2*oh + 1
+                float* bottom = top + W;
+                const float* dy = d_out + (plane * g.Ho + oh) * g.Wo;
+                for (int ow = 0; ow < g.Wo; ++ow) {
+                    const float share = dy[ow] * scale;
+                    top[2 * ow] += share;
+                    top[2 * ow + 1] += share;
+                    bottom[2 * ow] += share;
+                    bottom[2 * ow + 1] += share;
+                }
+            }
+        return;
+    }
     for (long plane = 0; plane < long(N) * C; ++plane) {
         float* dx = d_in + plane * H * W;  // (H, W)
         for (int oh = 0; oh < g.Ho; ++oh) {

@@ -1,0 +1,133 @@
+#include "training.hpp"
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <cstdio>
+
+#include <imgui.h>
+
+#include "widgets.hpp"
+
+namespace aelab::lessons {
+
+TrainingRun::TrainingRun(int max_steps, int batch_size, int epoch_size)
+    : max_steps_(max_steps), batch_size_(std::max(1, batch_size)), epoch_size_(std::max(1, epoch_size)) {}
+
+void TrainingRun::start() {
+    if (state_ == State::idle || state_ == State::paused) state_ = State::running;
+}
+
+void TrainingRun::pause() {
+    if (state_ == State::running) state_ = State::paused;
+}
+
+void TrainingRun::reset() {
+    state_ = State::idle;
+    step_ = 0;
+    best_loss_ = 0;
+    losses_.clear();
+    message_.clear();
+    examples_per_second_ = 0;
+}
+
+bool TrainingRun::diverged_at(float loss) const {
+    if (!std::isfinite(loss)) return true;
+    return losses_.size() >= 5 && best_loss_ > 0 && loss > explode_factor * best_loss_;
+}
+
+int TrainingRun::advance(const StepFn& step_fn, double budget_ms) {
+    if (state_ != State::running) return 0;
+    using clock = std::chrono::steady_clock;
+    const auto t0 = clock::now();
+    int taken = 0;
+    double elapsed_ms = 0;
+    while (step_ < max_steps_) {
+        float loss;
+        try {
+            loss = step_fn();
+        } catch (const std::exception& e) {
+            state_ = State::diverged;
+            message_ = std::string("Training stopped: ") + e.what();
+            break;
+        }
+        ++taken;
+        if (diverged_at(loss)) {
+            char buf[200];
+            std::snprintf(buf, sizeof buf,
+                          "Training diverged at step %d: the loss became %s (best so far %.4g). The learning rate "
+                          "is probably too high. Lower it and press Reset.",
+                          step_ + 1, std::isfinite(loss) ? ui::fmt_num(loss).c_str() : (std::isnan(loss) ? "NaN" : "infinite"),
+                          best_loss_);
+            message_ = buf;
+            state_ = State::diverged;
+            break;
+        }
+        losses_.push_back(loss);
+        best_loss_ = losses_.size() == 1 ? loss : std::min(best_loss_, loss);
+        ++step_;
+        elapsed_ms = std::chrono::duration<double, std::milli>(clock::now() - t0).count();
+        if (elapsed_ms >= budget_ms) break;
+    }
+    if (taken > 0 && elapsed_ms > 0) {
+        const double rate = taken * batch_size_ / (elapsed_ms / 1000.0);
+        examples_per_second_ = examples_per_second_ == 0 ? rate : 0.9 * examples_per_second_ + 0.1 * rate;
+    }
+    if (state_ == State::running && step_ >= max_steps_) state_ = State::finished;
+    return taken;
+}
+
+bool training_panel(const char* id, TrainingRun& run, TrainingControls& c) {
+    ImGui::PushID(id);
+    bool rebuild = false;
+    using S = TrainingRun::State;
+    const S s = run.state();
+    if (s == S::running) {
+        if (ImGui::Button("Pause")) run.pause();
+    } else {
+        const bool can_start = s == S::idle || s == S::paused;
+        if (!can_start) ImGui::BeginDisabled();
+        if (ImGui::Button(s == S::paused ? "Resume" : "Train")) run.start();
+        if (!can_start) ImGui::EndDisabled();
+    }
+    ImGui::SameLine();
+    if (ImGui::Button("Reset")) {
+        run.reset();
+        rebuild = true;
+    }
+    ImGui::SameLine();
+    const bool locked = s == S::running;
+    if (locked) ImGui::BeginDisabled();
+    ImGui::SetNextItemWidth(90);
+    if (ImGui::InputInt("seed", &c.seed)) {
+        c.seed = std::max(0, c.seed);
+        run.reset();
+        rebuild = true;
+    }
+    ImGui::SameLine();
+    ImGui::SetNextItemWidth(160);
+    if (ImGui::SliderFloat("learning rate", &c.learning_rate, c.lr_min, c.lr_max, "%.5f", ImGuiSliderFlags_Logarithmic)) {
+        run.reset();
+        rebuild = true;
+    }
+    if (locked) ImGui::EndDisabled();
+    ui::help_marker("Changing the seed or the learning rate starts a new run (Reset). Pause first.");
+    ImGui::SameLine();
+    ImGui::SetNextItemWidth(100);
+    ImGui::SliderFloat("ms/frame", &c.budget_ms, 1.0f, 14.0f, "%.0f ms");
+    ui::help_marker("How much of each frame goes to training. More trains faster; the page stays responsive "
+                    "as long as this leaves time to draw (a frame is 16.7 ms at 60 fps).");
+
+    const char* state_names[] = {"ready", "training", "paused", "diverged", "finished"};
+    ImGui::Text("%s: step %d / %d, epoch %.2f, %.0f examples/s", state_names[static_cast<int>(s)], run.step(),
+                run.max_steps(), run.epoch(), run.examples_per_second());
+    if (!run.losses().empty()) {
+        ImGui::SameLine();
+        ImGui::Text(", loss %s", ui::fmt_num(run.losses().back()).c_str());
+    }
+    if (s == S::diverged) ui::error_panel("Training stopped", run.message());
+    ImGui::PopID();
+    return rebuild;
+}
+
+}  // namespace aelab::lessons

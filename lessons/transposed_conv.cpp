@@ -1,0 +1,1218 @@
+// Lesson "Transposed convolution" (id: transposed-conv)
+// What it teaches: a transposed convolution ("deconvolution", learnable upsampling) scatters one
+// weighted copy of the kernel per input value and sums the copies where they overlap; the stride
+// is how far the copy moves in the output per step in the input. The same result comes from
+// inserting zeros and running an ordinary convolution with the flipped kernel, and from the
+// transpose of the convolution's matrix. Uneven overlap makes checkerboard artifacts.
+//
+// Index of this file:
+//   [SECTION] Maths (tested in tests/lessons/test_transposed_conv.cpp)
+//   [SECTION] Page state in the URL
+//   [SECTION] PyTorch code
+//   [SECTION] Drawing helpers
+//   [SECTION] 1. Scatter view
+//   [SECTION] 2. Zero insertion + ordinary convolution
+//   [SECTION] 3. Matrix view
+//   [SECTION] 4. Checkerboard artifacts
+//   [SECTION] The lesson
+#include "transposed_conv.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <cstdlib>
+#include <sstream>
+
+#include <xtensor/xview.hpp>
+
+#include "aelab/dataset.hpp"
+#include "aelab/pool.hpp"
+#include "aelab/rng.hpp"
+#include "lesson.hpp"
+#include "platform.hpp"
+#include "widgets.hpp"
+
+namespace aelab::lessons {
+namespace transposed_conv {
+
+//-----------------------------------------------------------------------------
+// [SECTION] Maths
+//-----------------------------------------------------------------------------
+
+ConvTranspose2dParams torch_params(const Geometry& g) {
+    ConvTranspose2dParams p;
+    p.stride = {g.S, g.S};
+    p.padding = {g.P, g.P};
+    p.output_padding = {g.OP, g.OP};
+    p.dilation = {g.D, g.D};
+    return p;
+}
+
+int out_rows(const Geometry& g) { return conv_transpose_output_size(g.H, g.K, g.S, g.P, g.OP, g.D); }
+int out_cols(const Geometry& g) { return conv_transpose_output_size(g.W, g.K, g.S, g.P, g.OP, g.D); }
+int full_rows(const Geometry& g) { return (g.H - 1) * g.S + g.D * (g.K - 1) + 1; }
+int full_cols(const Geometry& g) { return (g.W - 1) * g.S + g.D * (g.K - 1) + 1; }
+
+std::string invalid_reason(const Geometry& g) {
+    try {
+        transposed(zeros({1, 1, std::size_t(std::max(g.H, 1)), std::size_t(std::max(g.W, 1))}),
+                   zeros({1, 1, std::size_t(std::max(g.K, 1)), std::size_t(std::max(g.K, 1))}), g);
+        if (g.H < 1 || g.W < 1 || g.K < 1) return "input and kernel sizes must be >= 1";
+        return "";
+    } catch (const Error& e) {
+        return e.what();
+    }
+}
+
+std::string invalid_explanation(const Geometry& g) {
+    if (invalid_reason(g).empty()) return "";
+    if (g.OP >= std::max(g.S, g.D))
+        return "output_padding may only be 0 .. max(stride, dilation) - 1. It exists because a convolution with "
+               "stride S maps S different input sizes to the same output size; output_padding picks one of them "
+               "by adding rows/columns at the bottom/right. It cannot add more than that.";
+    return "The padding crops 2P = " + std::to_string(2 * g.P) + " rows/columns from a full result of " +
+           std::to_string(full_rows(g)) + " x " + std::to_string(full_cols(g)) +
+           ", which leaves nothing. Lower the padding or enlarge the input, kernel or stride.";
+}
+
+std::string output_size_formula(const Geometry& g, bool rows) {
+    const int in = rows ? g.H : g.W;
+    char buf[256];
+    std::snprintf(buf, sizeof buf,
+                  "%s = (%s - 1)*S - 2P + D(K - 1) + OP + 1 = (%d - 1)*%d - 2*%d + %d*(%d - 1) + %d + 1 = %d",
+                  rows ? "H_out" : "W_out", rows ? "H" : "W", in, g.S, g.P, g.D, g.K, g.OP,
+                  conv_transpose_output_size(in, g.K, g.S, g.P, g.OP, g.D));
+    return buf;
+}
+
+const std::vector<Preset>& presets() {
+    static const std::vector<float> x2 = {1, 2, 3, 4};
+    static const std::vector<float> w3 = {1, 2, 3, 4, 5, 6, 7, 8, 9};
+    static const std::vector<Preset> p = {
+        {"Course: 2x2 -> 4x4 (3x3, stride 2, padding 1, output_padding 1)",
+         "The course's example. Each input value scales a copy of the 3x3 kernel; the copies sit 2 cells apart "
+         "(the stride) and overlap in one row and one column. Padding 1 cuts one row/column off each side of the "
+         "5x5 full result; output_padding 1 gives the bottom/right one back, so the output is exactly 2x the input.",
+         {2, 2, 3, 2, 1, 1, 1}, x2, w3},
+        {"Stride 1: 2x2 -> 4x4 (3x3, stride 1)",
+         "Stride 1: one step in the input moves the copy one cell in the output, so the copies overlap heavily. "
+         "No padding: nothing is cropped.",
+         {2, 2, 3, 1, 0, 0, 1}, x2, w3},
+        {"Stride 2, no padding: 2x2 -> 5x5 (the full result)",
+         "The uncropped result: the copies move 2 cells per input step and share one row and one column.",
+         {2, 2, 3, 2, 0, 0, 1}, x2, w3},
+        {"Stride 2, padding 1, no output_padding: 2x2 -> 3x3",
+         "Without output_padding PyTorch returns 3x3, not 4x4: padding crops from both sides. A stride-2 "
+         "convolution maps both 3x3 and 4x4 to 2x2, so the transposed one needs output_padding to know which.",
+         {2, 2, 3, 2, 1, 0, 1}, x2, w3},
+        {"Kernel 4, stride 2, padding 1: 3x3 -> 6x6 (even overlap)",
+         "The usual upsampling layer of DCGAN-style decoders. K = 4 is a multiple of S = 2, so inside the output "
+         "every cell is covered by exactly 2 x 2 = 4 copies (see the overlap map).",
+         {3, 3, 4, 2, 1, 0, 1}, {1, 0, 2, 0, 3, 0, 1, 0, 1}, std::vector<float>(16, 1.0f)},
+        {"Stride 1, padding 1: 3x3 -> 3x3 (same size)",
+         "With stride 1 a transposed convolution is an ordinary convolution with the flipped kernel; padding "
+         "(K - 1)/2 keeps the size.",
+         {3, 3, 3, 1, 1, 0, 1}, {1, 2, 3, 4, 5, 6, 7, 8, 9}, w3},
+        {"Stride 3, kernel 2: gaps between the copies",
+         "The kernel is smaller than the stride: the copies never touch and rows/columns of zeros stay between them.",
+         {2, 2, 2, 3, 0, 0, 1}, x2, {1, 2, 3, 4}},
+        {"Dilation 2: 2x2 -> 6x6 (3x3, stride 1)",
+         "Dilation spreads the kernel's taps D cells apart, so each copy covers D(K - 1) + 1 = 5 cells per side.",
+         {2, 2, 3, 1, 0, 0, 2}, x2, w3},
+    };
+    return p;
+}
+
+std::vector<float> resized(const std::vector<float>& old, int old_rows, int old_cols, int rows, int cols, bool kernel) {
+    // Values still counting 1, 2, 3, ... keep counting at the new size; edited values are kept.
+    bool counting = true;
+    for (std::size_t k = 0; k < old.size(); ++k) counting &= old[k] == float(k + 1);
+    std::vector<float> v(std::size_t(rows) * cols);
+    for (int r = 0; r < rows; ++r)
+        for (int c = 0; c < cols; ++c) {
+            const float fresh = counting ? float(r * cols + c + 1) : kernel ? 1.0f : 0.0f;
+            const bool kept = !counting && r < old_rows && c < old_cols && std::size_t(r * old_cols + c) < old.size();
+            v[std::size_t(r) * cols + c] = kept ? old[std::size_t(r) * old_cols + c] : fresh;
+        }
+    return v;
+}
+
+Tensor plane(const std::vector<float>& values, int rows, int cols) {
+    return from_values({1, 1, std::size_t(rows), std::size_t(cols)}, values);
+}
+
+Tensor transposed(const Tensor& x, const Tensor& w, const Geometry& g) {
+    return conv_transpose2d(x, w, nullptr, torch_params(g));
+}
+
+// --- 1. Scatter view ------------------------------------------------------------------------------
+
+Canvas canvas_size(const Geometry& g) {
+    const int extra = std::max(0, g.OP - g.P);  // output padding reaching past the full result
+    return {full_rows(g) + extra, full_cols(g) + extra};
+}
+
+namespace {
+Geometry uncropped(Geometry g) {
+    g.P = 0;
+    g.OP = 0;
+    return g;
+}
+// A (rows, cols) canvas holding the (1, 1, full_rows, full_cols) full result at its top-left.
+Tensor on_canvas(const Tensor& full, const Geometry& g) {
+    Canvas cv = canvas_size(g);
+    Tensor c = zeros({std::size_t(cv.rows), std::size_t(cv.cols)});
+    xt::view(c, xt::range(0, full_rows(g)), xt::range(0, full_cols(g))) = xt::view(full, 0, 0);
+    return c;
+}
+std::string slice(int start, int span, int step) {
+    std::string s = std::to_string(start) + ":" + std::to_string(start + span);
+    if (step > 1) s += ":" + std::to_string(step);
+    return s;
+}
+}  // namespace
+
+Tensor full_on_canvas(const Tensor& x, const Tensor& w, const Geometry& g) {
+    return on_canvas(transposed(x, w, uncropped(g)), g);
+}
+
+Tensor crop_to_output(const Tensor& canvas, const Geometry& g) {
+    return xt::view(canvas, xt::range(g.P, g.P + out_rows(g)), xt::range(g.P, g.P + out_cols(g)));
+}
+
+std::vector<ScatterStep> scatter_steps(const Tensor& x, const Tensor& w, const Geometry& g) {
+    std::vector<ScatterStep> steps;
+    if (!invalid_reason(g).empty()) return steps;
+    const int span = g.D * (g.K - 1) + 1, Ho = out_rows(g), Wo = out_cols(g);
+    Tensor masked = Tensor(x.shape(), 0.0f);  // x[0..k] so far
+    for (int i = 0; i < g.H; ++i)
+        for (int j = 0; j < g.W; ++j) {
+            ScatterStep s;
+            s.i = i, s.j = j;
+            s.value = x(0, 0, i, j);
+            s.row0 = i * g.S, s.col0 = j * g.S;
+            s.span = span;
+            Tensor one = Tensor(x.shape(), 0.0f);
+            one(0, 0, i, j) = s.value;
+            masked(0, 0, i, j) = s.value;
+            s.copy = full_on_canvas(one, w, g);
+            s.running = full_on_canvas(masked, w, g);
+            int in_rows = 0, in_cols = 0;  // taps inside [P, P + H_out)
+            for (int a = 0; a < g.K; ++a) {
+                const int r = s.row0 + a * g.D, c = s.col0 + a * g.D;
+                in_rows += r >= g.P && r < g.P + Ho;
+                in_cols += c >= g.P && c < g.P + Wo;
+            }
+            s.landed = in_rows * in_cols;
+            const std::string v = ui::fmt_num(s.value);
+            s.text = "x[" + std::to_string(i) + "," + std::to_string(j) + "] = " + v + " adds " + v + " * w to y_full[" +
+                     slice(s.row0, span, g.D) + ", " + slice(s.col0, span, g.D) + "]\n";
+            const std::string window =
+                "y = y_full[" + slice(g.P, Ho, 1) + ", " + slice(g.P, Wo, 1) + "]";
+            const int taps = g.K * g.K;
+            if (s.landed == taps)
+                s.text += "All " + std::to_string(taps) + " of its values land in the output " + window + ".";
+            else
+                s.text += std::to_string(s.landed) + " of its " + std::to_string(taps) + " values land in the output " +
+                          window + "; the padding crops the rest.";
+            steps.push_back(std::move(s));
+        }
+    return steps;
+}
+
+Tensor overlap_count(const Geometry& g) {
+    Tensor ones_x = zeros({1, 1, std::size_t(g.H), std::size_t(g.W)}) + 1.0f;
+    Tensor ones_w = zeros({1, 1, std::size_t(g.K), std::size_t(g.K)}) + 1.0f;
+    return full_on_canvas(ones_x, ones_w, g);
+}
+
+std::vector<Term> gather_terms(const Tensor& x, const Tensor& w, const Geometry& g, int r, int c) {
+    std::vector<Term> terms;
+    const int R = r + g.P, C = c + g.P;  // on the canvas
+    for (int i = 0; i < g.H; ++i)
+        for (int a = 0; a < g.K; ++a) {
+            if (i * g.S + a * g.D != R) continue;
+            for (int j = 0; j < g.W; ++j)
+                for (int b = 0; b < g.K; ++b)
+                    if (j * g.S + b * g.D == C) terms.push_back({i, j, a, b, x(0, 0, i, j), w(0, 0, a, b)});
+        }
+    std::sort(terms.begin(), terms.end(), [](const Term& p, const Term& q) {
+        return std::make_pair(p.i, p.j) < std::make_pair(q.i, q.j);
+    });
+    return terms;
+}
+
+std::string gather_text(const std::vector<Term>& terms, int r, int c, float value) {
+    std::string head = "y[" + std::to_string(r) + "," + std::to_string(c) + "] = ";
+    if (terms.empty()) return head + ui::fmt_num(value) + "  (no copy of the kernel reaches this cell)";
+    std::string names, products;
+    for (std::size_t t = 0; t < terms.size(); ++t) {
+        const Term& e = terms[t];
+        const char* sep = t ? " + " : "";
+        names += sep + ("x[" + std::to_string(e.i) + "," + std::to_string(e.j) + "]*w[" + std::to_string(e.a) + "," +
+                        std::to_string(e.b) + "]");
+        products += sep + ui::fmt_num(e.x) + "*" + ui::fmt_num(e.w);
+    }
+    return head + names + "\n       = " + products + " = " + ui::fmt_num(value);
+}
+
+// --- 2. Zero insertion ------------------------------------------------------------------------------
+
+ZeroInsertion by_zero_insertion(const Tensor& x, const Tensor& w, const ConvTranspose2dParams& p) {
+    check_rank("by_zero_insertion", "x", x, 4, "N, C_in, H, W");
+    check_rank("by_zero_insertion", "w", w, 4, "C_in, C_out, kH, kW");
+    const std::size_t N = x.shape()[0], C_in = x.shape()[1], C_out = w.shape()[1];
+    const int H = int(x.shape()[2]), W = int(x.shape()[3]);
+    const int kH = int(w.shape()[2]), kW = int(w.shape()[3]);
+    ZeroInsertion z;
+    // S - 1 zeros between neighbours: the core's bed-of-nails upsampling without its last S - 1
+    // rows/columns.
+    const int Hz = (H - 1) * p.stride[0] + 1, Wz = (W - 1) * p.stride[1] + 1;
+    Tensor nails = upsample_bed_of_nails2d(x, p.stride[0], p.stride[1]);
+    z.dilated = xt::view(nails, xt::all(), xt::all(), xt::range(0, Hz), xt::range(0, Wz));
+    z.pad_top = p.dilation[0] * (kH - 1) - p.padding[0];
+    z.pad_left = p.dilation[1] * (kW - 1) - p.padding[1];
+    const int Hp = Hz + 2 * z.pad_top + p.output_padding[0], Wp = Wz + 2 * z.pad_left + p.output_padding[1];
+    if (Hp < 1 || Wp < 1) throw Error("by_zero_insertion: the padded input would be empty");
+    z.padded = zeros({N, C_in, std::size_t(Hp), std::size_t(Wp)});
+    for (std::size_t n = 0; n < N; ++n)
+        for (std::size_t c = 0; c < C_in; ++c)
+            for (int r = 0; r < Hp; ++r)
+                for (int q = 0; q < Wp; ++q) {
+                    const int sr = r - z.pad_top, sq = q - z.pad_left;
+                    if (sr >= 0 && sr < Hz && sq >= 0 && sq < Wz) z.padded(n, c, r, q) = z.dilated(n, c, sr, sq);
+                }
+    z.flipped = zeros({C_out, C_in, std::size_t(kH), std::size_t(kW)});
+    for (std::size_t o = 0; o < C_out; ++o)
+        for (std::size_t i = 0; i < C_in; ++i)
+            for (int a = 0; a < kH; ++a)
+                for (int b = 0; b < kW; ++b) z.flipped(o, i, a, b) = w(i, o, kH - 1 - a, kW - 1 - b);
+    Conv2dParams cp;
+    cp.dilation = p.dilation;
+    z.y = conv2d(z.padded, z.flipped, nullptr, cp);
+    return z;
+}
+
+std::vector<Product> window_products(const ZeroInsertion& z, int dilation, int r, int c) {
+    std::vector<Product> v;
+    const int K = int(z.flipped.shape()[2]);
+    for (int a = 0; a < K; ++a)
+        for (int b = 0; b < K; ++b) {
+            const int pr = r + a * dilation, pc = c + b * dilation;
+            v.push_back({pr, pc, a, b, z.padded(0, 0, pr, pc), z.flipped(0, 0, a, b)});
+        }
+    return v;
+}
+
+std::string window_text(const std::vector<Product>& products, int r, int c, float value) {
+    std::string s = "y[" + std::to_string(r) + "," + std::to_string(c) + "] = ";
+    int nonzero = 0;
+    // Kernels larger than 3x3: one line per kernel row, so the sum stays readable.
+    const std::size_t K = std::size_t(std::lround(std::sqrt(double(products.size()))));
+    const std::string indent(s.size() - 2, ' ');
+    for (std::size_t t = 0; t < products.size(); ++t) {
+        if (t) s += K > 3 && t % K == 0 ? "\n" + indent + "+ " : " + ";
+        s += ui::fmt_num(products[t].v) + "*" + ui::fmt_num(products[t].k);
+        nonzero += products[t].v != 0.0f;
+    }
+    s += " = " + ui::fmt_num(value);
+    s += "\n(" + std::to_string(products.size() - nonzero) + " of the " + std::to_string(products.size()) +
+         " products multiply an inserted or padded zero)";
+    return s;
+}
+
+// --- 3. Matrix view ---------------------------------------------------------------------------------
+
+Tensor conv_matrix(const Tensor& w, const Geometry& g) {
+    const std::string why = invalid_reason(g);
+    if (!why.empty()) throw Error(why);
+    const int Ho = out_rows(g), Wo = out_cols(g), n = Ho * Wo;
+    Tensor basis = zeros({std::size_t(n), 1, std::size_t(Ho), std::size_t(Wo)});  // (n, 1, H_out, W_out)
+    for (int k = 0; k < n; ++k) basis(k, 0, k / Wo, k % Wo) = 1.0f;
+    Conv2dParams cp;
+    cp.stride = {g.S, g.S};
+    cp.padding = {g.P, g.P};
+    cp.dilation = {g.D, g.D};
+    Tensor images = conv2d(basis, w, nullptr, cp);  // (n, 1, h, w): column k of C, as an image
+    if (int(images.shape()[2]) != g.H || int(images.shape()[3]) != g.W)
+        throw Error("The convolution with stride " + std::to_string(g.S) + " maps a " + std::to_string(Ho) + " x " +
+                    std::to_string(Wo) + " image to " + shape_str(xt::view(images, 0, 0).shape()) + ", not to the " +
+                    std::to_string(g.H) + " x " + std::to_string(g.W) +
+                    " input: with output_padding >= stride the transposed convolution is not the transpose of a "
+                    "convolution of the same stride. Lower output_padding.");
+    Tensor C = zeros({std::size_t(g.H * g.W), std::size_t(n)});  // (H*W, H_out*W_out)
+    for (int k = 0; k < n; ++k)
+        for (int m = 0; m < g.H * g.W; ++m) C(m, k) = images(k, 0, m / g.W, m % g.W);
+    return C;
+}
+
+Tensor apply_transpose(const Tensor& C, const Tensor& x, const Geometry& g) {
+    const int Ho = out_rows(g), Wo = out_cols(g);
+    Tensor y = zeros({1, 1, std::size_t(Ho), std::size_t(Wo)});
+    for (int k = 0; k < Ho * Wo; ++k) {
+        float s = 0.0f;
+        for (int m = 0; m < g.H * g.W; ++m) s += C(m, k) * x.data()[m];
+        y.data()[k] = s;
+    }
+    return y;
+}
+
+Tensor apply_matrix(const Tensor& C, const Tensor& z, const Geometry& g) {
+    const int n = out_rows(g) * out_cols(g);
+    Tensor x = zeros({1, 1, std::size_t(g.H), std::size_t(g.W)});
+    for (int m = 0; m < g.H * g.W; ++m) {
+        float s = 0.0f;
+        for (int k = 0; k < n; ++k) s += C(m, k) * z.data()[k];
+        x.data()[m] = s;
+    }
+    return x;
+}
+
+float dot(const Tensor& a, const Tensor& b) {
+    if (a.size() != b.size()) throw Error("dot: sizes differ: " + shape_str(a.shape()) + " and " + shape_str(b.shape()));
+    double s = 0.0;
+    for (std::size_t i = 0; i < a.size(); ++i) s += double(a.data()[i]) * b.data()[i];
+    return float(s);
+}
+
+// --- 4. Checkerboard artifacts -------------------------------------------------------------------------
+
+const char* upsampler_name(Upsampler u) {
+    switch (u) {
+        case Upsampler::k3s2: return "transposed conv, kernel 3, stride 2";
+        case Upsampler::k4s2: return "transposed conv, kernel 4, stride 2";
+        case Upsampler::resize_conv: return "nearest resize x2, then 3x3 conv";
+    }
+    return "";
+}
+
+float uniform_weight(Upsampler u) {
+    switch (u) {
+        case Upsampler::k3s2: return 4.0f / 9.0f;
+        case Upsampler::k4s2: return 4.0f / 16.0f;
+        case Upsampler::resize_conv: return 1.0f / 9.0f;
+    }
+    return 0.0f;
+}
+
+namespace {
+Tensor upsample_with(const Tensor& img, Upsampler u, float weight) {
+    switch (u) {
+        case Upsampler::k3s2:
+            return conv_transpose2d(img, zeros({1, 1, 3, 3}) + weight, nullptr, torch_params({0, 0, 3, 2, 1, 1, 1}));
+        case Upsampler::k4s2:
+            return conv_transpose2d(img, zeros({1, 1, 4, 4}) + weight, nullptr, torch_params({0, 0, 4, 2, 1, 0, 1}));
+        case Upsampler::resize_conv: {
+            Conv2dParams cp;
+            cp.padding = {1, 1};
+            return conv2d(upsample_nearest2d(img, 2, 2), zeros({1, 1, 3, 3}) + weight, nullptr, cp);
+        }
+    }
+    return {};
+}
+}  // namespace
+
+Tensor upsample_x2(const Tensor& img, Upsampler u) { return upsample_with(img, u, uniform_weight(u)); }
+
+Tensor overlap_x2(int H, int W, Upsampler u) {
+    return upsample_with(zeros({1, 1, std::size_t(H), std::size_t(W)}) + 1.0f, u, 1.0f);
+}
+
+std::string upsampler_call(Upsampler u) {
+    switch (u) {
+        case Upsampler::k3s2: return "F.conv_transpose2d(img, torch.full((1, 1, 3, 3), 4 / 9), stride=2, padding=1, output_padding=1)";
+        case Upsampler::k4s2: return "F.conv_transpose2d(img, torch.full((1, 1, 4, 4), 1 / 4), stride=2, padding=1)";
+        case Upsampler::resize_conv:
+            return "F.conv2d(F.interpolate(img, scale_factor=2, mode=\"nearest\"), torch.full((1, 1, 3, 3), 1 / 9), padding=1)";
+    }
+    return "";
+}
+
+//-----------------------------------------------------------------------------
+// [SECTION] Page state in the URL
+//-----------------------------------------------------------------------------
+
+namespace {
+std::string join(const std::vector<float>& v) {
+    std::string s;
+    for (std::size_t i = 0; i < v.size(); ++i) {
+        char buf[32];
+        std::snprintf(buf, sizeof buf, "%g", v[i]);
+        s += (i ? "," : "") + std::string(buf);
+    }
+    return s;
+}
+// Comma-separated numbers; empty when malformed, not finite or not `count` of them.
+std::vector<float> parse_list(const std::string& text, std::size_t count) {
+    std::vector<float> v;
+    std::stringstream ss(text);
+    std::string item;
+    while (std::getline(ss, item, ',')) {
+        char* end = nullptr;
+        float f = std::strtof(item.c_str(), &end);
+        if (item.empty() || *end || !std::isfinite(f) || std::fabs(f) > 1000.0f) return {};
+        v.push_back(f);
+    }
+    if (v.size() != count) return {};
+    return v;
+}
+}  // namespace
+
+State preset_state(int preset) {
+    const auto& all = presets();
+    const Preset& p = all[std::size_t(std::clamp(preset, 0, int(all.size()) - 1))];
+    State s;
+    s.preset = preset;
+    s.g = p.g;
+    s.x = p.x;
+    s.w = p.w;
+    return s;
+}
+
+State default_state() { return preset_state(0); }
+
+State state_from_params() {
+    using platform::param_int;
+    const int preset = param_int("preset", 0, -1, int(presets().size()) - 1);
+    State s = preset_state(std::max(preset, 0));
+    s.preset = preset;
+    const Geometry base = s.g;
+    Geometry& g = s.g;
+    g.H = param_int("h", g.H, 1, kMaxInput);
+    g.W = param_int("w", g.W, 1, kMaxInput);
+    g.K = param_int("k", g.K, kMinKernel, kMaxKernel);
+    g.S = param_int("s", g.S, 1, kMaxStride);
+    g.P = param_int("p", g.P, 0, kMaxPadding);
+    g.OP = param_int("op", g.OP, 0, kMaxOutputPadding);
+    g.D = param_int("d", g.D, 1, kMaxDilation);
+    std::vector<float> x = parse_list(platform::param("x"), std::size_t(g.H * g.W));
+    s.x = x.empty() ? resized(s.x, base.H, base.W, g.H, g.W, false) : x;
+    std::vector<float> w = parse_list(platform::param("kw"), std::size_t(g.K * g.K));
+    s.w = w.empty() ? resized(s.w, base.K, base.K, g.K, g.K, true) : w;
+    s.step = param_int("step", 0, 0, kMaxInput * kMaxInput - 1);
+    s.out_step = param_int("ostep", 0, 0, 10000);
+    s.row = param_int("row", 0, 0, kMaxInput * kMaxInput - 1);
+    s.source = param_int("src", 0, 0, 1);
+    s.image = param_int("img", 0, 0, 1000000);
+    s.open = param_int("open", 1, 0, 15);
+    return s;
+}
+
+void write_params(const State& s) {
+    using platform::set_param;
+    set_param("preset", s.preset);
+    set_param("h", s.g.H);
+    set_param("w", s.g.W);
+    set_param("k", s.g.K);
+    set_param("s", s.g.S);
+    set_param("p", s.g.P);
+    set_param("op", s.g.OP);
+    set_param("d", s.g.D);
+    set_param("x", join(s.x));
+    set_param("kw", join(s.w));
+    set_param("step", s.step);
+    set_param("ostep", s.out_step);
+    set_param("row", s.row);
+    set_param("src", s.source);
+    set_param("img", s.image);
+    set_param("open", s.open);
+}
+
+//-----------------------------------------------------------------------------
+// [SECTION] PyTorch code
+//-----------------------------------------------------------------------------
+
+namespace {
+std::string py_num(float v) {
+    char buf[32];
+    if (v == std::floor(v) && std::fabs(v) < 1e7f)
+        std::snprintf(buf, sizeof buf, "%.0f.", double(v));
+    else
+        std::snprintf(buf, sizeof buf, "%.9g", double(v));
+    return buf;
+}
+// `prefix` is the row-major index of the element's first `axis` coordinates.
+void literal(std::string& out, const Tensor& t, std::size_t axis, std::size_t prefix) {
+    out += "[";
+    const std::size_t n = t.shape()[axis];
+    for (std::size_t i = 0; i < n; ++i) {
+        if (i) out += ", ";
+        if (axis + 1 == t.dimension())
+            out += py_num(t.data()[prefix * n + i]);
+        else
+            literal(out, t, axis + 1, prefix * n + i);
+    }
+    out += "]";
+}
+}  // namespace
+
+std::string tensor_literal(const Tensor& t) {
+    std::string s = "torch.tensor(";
+    literal(s, t, 0, 0);
+    return s + ")";
+}
+
+std::string pytorch_code(const Tensor& x, const Tensor& w, const Geometry& g) {
+    std::ostringstream o;
+    o << "import torch\nimport torch.nn.functional as F\n\n"
+      << "x = " << tensor_literal(x) << "  # (N, C_in, H, W) = " << shape_str(x.shape()) << "\n"
+      << "w = " << tensor_literal(w) << "  # (C_in, C_out, K, K) = " << shape_str(w.shape()) << "\n"
+      << "S, P, OP, D, K = " << g.S << ", " << g.P << ", " << g.OP << ", " << g.D << ", " << g.K << "\n"
+      << "y = F.conv_transpose2d(x, w, stride=S, padding=P, output_padding=OP, dilation=D)\n";
+    if (invalid_reason(g).empty())
+        o << "print(y.shape)  # torch.Size([1, 1, " << out_rows(g) << ", " << out_cols(g) << "])\n";
+    else
+        o << "# PyTorch rejects these settings too (see the message on the page).\n";
+    o << "print(y)\n\n"
+      << "# The same by zero insertion + an ordinary convolution with the flipped kernel:\n"
+      << "z = torch.zeros(1, 1, (x.shape[2] - 1) * S + 1, (x.shape[3] - 1) * S + 1)\n"
+      << "z[:, :, ::S, ::S] = x                      # S - 1 zeros between the values\n"
+      << "q = D * (K - 1) - P                        # negative: F.pad crops\n"
+      << "z = F.pad(z, (q, q + OP, q, q + OP))\n"
+      << "y2 = F.conv2d(z, w.flip(2, 3).transpose(0, 1), dilation=D)\n"
+      << "print((y - y2).abs().max())  # tensor(0.)\n";
+    return o.str();
+}
+
+std::string pytorch_matrix_code(const Geometry& g) {
+    std::ostringstream o;
+    o << "# x, w, y, S, P, D as in the first section\n"
+      << "Ho, Wo = y.shape[2], y.shape[3]                     # " << out_rows(g) << ", " << out_cols(g) << "\n"
+      << "E = torch.eye(Ho * Wo).reshape(Ho * Wo, 1, Ho, Wo)   # unit basis images\n"
+      << "C = F.conv2d(E, w, stride=S, padding=P, dilation=D).reshape(Ho * Wo, -1).T  # (H*W, Ho*Wo)\n"
+      << "print(C)\n"
+      << "print((C.T @ x.flatten()).reshape(Ho, Wo) - y[0, 0])  # zeros: y = C^T x\n"
+      << "z = torch.randn(Ho * Wo)\n"
+      << "print(torch.dot(C @ z, x.flatten()), torch.dot(z, C.T @ x.flatten()))  # equal\n";
+    return o.str();
+}
+
+std::string pytorch_checkerboard_code() {
+    std::ostringstream o;
+    o << "import torch\nimport torch.nn.functional as F\n\n"
+      << "img = torch.ones(1, 1, 8, 8)  # or a Fashion-MNIST image as (1, 1, 28, 28) in [0, 1]\n";
+    const char* names[] = {"a", "b", "c"};
+    for (int u = 0; u < kUpsamplerCount; ++u)
+        o << names[u] << " = " << upsampler_call(Upsampler(u)) << "\n";
+    o << "print(a[0, 0, 4:8, 4:8])  # 4/9, 8/9, 16/9: the checkerboard\n"
+      << "print(b[0, 0, 4:8, 4:8])  # all 1\n"
+      << "print(c[0, 0, 4:8, 4:8])  # all 1\n";
+    return o.str();
+}
+
+}  // namespace transposed_conv
+
+namespace {
+using namespace transposed_conv;
+
+//-----------------------------------------------------------------------------
+// [SECTION] Drawing helpers
+//-----------------------------------------------------------------------------
+
+const ImU32 kCurrent = IM_COL32(255, 140, 0, 255);   // the element / copy of this step
+const ImU32 kDone = IM_COL32(80, 200, 120, 255);     // elements already scattered
+const ImU32 kWindow = IM_COL32(0, 200, 255, 255);    // the output window inside the full canvas
+const ImU32 kRegion = IM_COL32(120, 140, 255, 255);  // the zero-inserted input inside its padding
+
+// A small plane as numbers, a large one as a heatmap (same marks, as outlines).
+ui::Hover show_plane(const char* id, const float* data, int rows, int cols, const std::vector<ui::CellMark>& marks = {},
+                     const std::vector<ui::Highlight>& highlights = {}, bool diverging = true) {
+    if (rows <= 12 && cols <= 12) {
+        ui::GridStyle gs;
+        gs.format = "%g";
+        gs.cmap = diverging ? ui::Colormap::diverging : ui::Colormap::gray;
+        gs.min_cell_width = 24.0f;
+        return ui::number_grid(id, data, rows, cols, gs, marks, highlights);
+    }
+    ui::HeatmapStyle hs;
+    hs.cmap = diverging ? ui::Colormap::diverging : ui::Colormap::gray;
+    hs.auto_range = true;
+    hs.zoom = std::clamp(240.0f / float(std::max(rows, cols)), 6.0f, 16.0f);
+    std::vector<ui::Highlight> all = highlights;
+    for (const auto& m : marks) all.push_back({m.row, m.col, m.row + 1, m.col + 1, m.color});
+    return ui::heatmap(id, data, rows, cols, hs, all);
+}
+
+void titled(const char* title, const char* tip = nullptr) {
+    ImGui::TextUnformatted(title);
+    if (tip) ui::help_marker(tip);
+}
+
+float max_abs_diff(const Tensor& a, const Tensor& b) {
+    if (a.size() != b.size()) return INFINITY;
+    float m = 0.0f;
+    for (std::size_t i = 0; i < a.size(); ++i) m = std::max(m, std::fabs(a.data()[i] - b.data()[i]));
+    return m;
+}
+
+void equal_line(const char* what, float diff) {
+    if (diff == 0.0f)
+        ImGui::TextColored(ImVec4(0.5f, 0.9f, 0.5f, 1.0f), "%s: max |difference| = 0, the same numbers.", what);
+    else
+        ImGui::TextColored(ImVec4(1.0f, 0.7f, 0.3f, 1.0f), "%s: max |difference| = %g (float rounding).", what, diff);
+}
+
+float matrix_cell_height(bool numbers) { return ImGui::GetTextLineHeight() + (numbers ? 6.0f : 1.0f); }
+
+// The matrix C with labelled rows (x[i,j]) and columns (flat index k of y); zeros dimmed.
+// Returns the row clicked, or -1.
+int draw_matrix(const Tensor& C, const Geometry& g, int selected_row) {
+    const int rows = g.H * g.W, Wo = out_cols(g), cols = int(C.shape()[1]);
+    const bool numbers = cols <= kMatrixNumberCols;
+    const float cw = numbers ? std::max(ImGui::CalcTextSize("-00").x + 6.0f, 22.0f) : 9.0f;
+    const float ch = matrix_cell_height(numbers);
+    const float label_w = ImGui::CalcTextSize("x[0,0]  ").x, head_h = ImGui::GetTextLineHeight() + 4.0f;
+    float vmax = 0.0f;
+    for (float v : C) vmax = std::max(vmax, std::fabs(v));
+    if (vmax == 0.0f) vmax = 1.0f;
+    const ImVec2 o = ImGui::GetCursorScreenPos();
+    ImGui::InvisibleButton("matrix", ImVec2(label_w + cols * cw, head_h + rows * ch));
+    ImDrawList* dl = ImGui::GetWindowDrawList();
+    const ImU32 text = ImGui::GetColorU32(ImGuiCol_Text), faint = ImGui::GetColorU32(ImGuiCol_TextDisabled);
+    for (int k = 0; k < cols; ++k) {
+        if (!numbers && k % Wo) continue;  // one label per output row when cells are tiny
+        const std::string s = std::to_string(k);
+        dl->AddText(ImVec2(o.x + label_w + k * cw + (numbers ? (cw - ImGui::CalcTextSize(s.c_str()).x) * 0.5f : 0), o.y),
+                    faint, s.c_str());
+    }
+    for (int m = 0; m < rows; ++m) {
+        const std::string label = "x[" + std::to_string(m / g.W) + "," + std::to_string(m % g.W) + "]";
+        const float y0 = o.y + head_h + m * ch;
+        dl->AddText(ImVec2(o.x, y0 + (ch - ImGui::GetTextLineHeight()) * 0.5f), m == selected_row ? kCurrent : text,
+                    label.c_str());
+        for (int k = 0; k < cols; ++k) {
+            const float v = C(m, k);
+            const ImVec2 a(o.x + label_w + k * cw, y0), b(a.x + cw, a.y + ch);
+            if (b.x < dl->GetClipRectMin().x || a.x > dl->GetClipRectMax().x) continue;  // scrolled out of view
+            if (v == 0.0f) {
+                dl->AddRectFilled(a, b, IM_COL32(40, 40, 46, 255));
+            } else {
+                const ImU32 bg = ui::colormap(ui::Colormap::diverging, v, -vmax, vmax);
+                dl->AddRectFilled(a, b, bg);
+                if (numbers) {
+                    const std::string s = ui::fmt_num(v);
+                    const ImVec2 ts = ImGui::CalcTextSize(s.c_str());
+                    dl->AddText(ImVec2(a.x + (cw - ts.x) * 0.5f, a.y + (ch - ts.y) * 0.5f), IM_COL32(0, 0, 0, 255), s.c_str());
+                }
+            }
+            dl->AddRect(a, b, IM_COL32(70, 70, 76, 255));
+        }
+    }
+    if (selected_row >= 0 && selected_row < rows) {
+        const float y0 = o.y + head_h + selected_row * ch;
+        dl->AddRect(ImVec2(o.x + label_w - 1, y0 - 1), ImVec2(o.x + label_w + cols * cw + 1, y0 + ch + 1), kCurrent, 0, 0, 2.5f);
+    }
+    int clicked = -1;
+    if (ImGui::IsItemHovered()) {
+        const ImVec2 mp = ImGui::GetIO().MousePos;
+        const int k = int((mp.x - o.x - label_w) / cw), m = int((mp.y - o.y - head_h) / ch);
+        if (k >= 0 && k < cols && m >= 0 && m < rows) {
+            ImGui::SetTooltip("C[%d, %d] = %s\nrow %d: x[%d,%d] (input of the transposed conv, output of the conv)\n"
+                              "column %d: y[%d,%d] (output of the transposed conv, input of the conv)",
+                              m, k, ui::fmt_num(C(m, k)).c_str(), m, m / g.W, m % g.W, k, k / Wo, k % Wo);
+            if (ImGui::IsMouseClicked(ImGuiMouseButton_Left)) clicked = m;
+        }
+    }
+    return clicked;
+}
+
+class TransposedConvLesson final : public Lesson {
+public:
+    TransposedConvLesson() : st_(state_from_params()) {
+        recompute();
+        scatter_.step = st_.step;
+        gather_.step = st_.out_step;
+        row_.step = st_.row;
+        clamp_steppers();
+    }
+    void draw() override;
+
+private:
+    State st_;
+
+    // Everything derived from (geometry, x, w), recomputed only when they change.
+    Tensor x_, w_, y_;
+    std::string error_;  // the core's message when the geometry is invalid
+    std::vector<ScatterStep> steps_;
+    Tensor overlap_;
+    float scatter_diff_ = 0.0f;
+    ZeroInsertion zi_;
+    float zi_diff_ = 0.0f;
+    Tensor C_, Ctx_;
+    std::string matrix_error_;
+    float matrix_diff_ = 0.0f, adj_left_ = 0.0f, adj_right_ = 0.0f;
+    std::string torch_code_, torch_matrix_code_;
+
+    void recompute() {
+        const Geometry& g = st_.g;
+        x_ = plane(st_.x, g.H, g.W);
+        w_ = plane(st_.w, g.K, g.K);
+        error_ = invalid_reason(g);
+        torch_code_ = pytorch_code(x_, w_, g);
+        torch_matrix_code_ = pytorch_matrix_code(g);
+        steps_.clear();
+        matrix_error_.clear();
+        if (!error_.empty()) return;
+        y_ = transposed(x_, w_, g);
+        steps_ = scatter_steps(x_, w_, g);
+        overlap_ = overlap_count(g);
+        scatter_diff_ = max_abs_diff(crop_to_output(steps_.back().running, g), xt::view(y_, 0, 0));
+        zi_ = by_zero_insertion(x_, w_, torch_params(g));
+        zi_diff_ = max_abs_diff(zi_.y, y_);
+        try {
+            C_ = conv_matrix(w_, g);
+            Ctx_ = apply_transpose(C_, x_, g);
+            matrix_diff_ = max_abs_diff(Ctx_, y_);
+            Rng rng(7);
+            Tensor z = Tensor(y_.shape(), 0.0f);
+            for (float& v : z) v = float(int(rng.below(7)) - 3);  // small integers: exact sums
+            adj_left_ = dot(apply_matrix(C_, z, g), x_);
+            adj_right_ = dot(z, Ctx_);
+        } catch (const Error& e) {
+            matrix_error_ = e.what();
+        }
+    }
+
+    void clamp_steppers() {
+        scatter_.reset(int(std::max<std::size_t>(1, steps_.size())));
+        gather_.reset(error_.empty() ? out_rows(st_.g) * out_cols(st_.g) : 1);
+        row_.reset(st_.g.H * st_.g.W);
+    }
+
+    void changed() {
+        recompute();
+        clamp_steppers();
+    }
+
+    //-------------------------------------------------------------------------
+    // [SECTION] 1. Scatter view
+    //-------------------------------------------------------------------------
+    ui::Stepper scatter_;
+    bool editing_ = false;
+    int sel_r_ = 0, sel_c_ = 0;  // the output cell whose sum is written out
+
+    void draw_controls() {
+        const auto& all = presets();
+        ImGui::SetNextItemWidth(480);
+        const char* current = st_.preset >= 0 ? all[std::size_t(st_.preset)].name : "custom (edited)";
+        if (ImGui::BeginCombo("preset", current)) {
+            for (int i = 0; i < int(all.size()); ++i)
+                if (ImGui::Selectable(all[std::size_t(i)].name, i == st_.preset)) {
+                    const int open = st_.open;
+                    st_ = preset_state(i);
+                    st_.open = open;
+                    scatter_.step = gather_.step = row_.step = 0;
+                    changed();
+                }
+            ImGui::EndCombo();
+        }
+        if (st_.preset >= 0) {
+            ImGui::PushStyleColor(ImGuiCol_Text, ImGui::GetColorU32(ImGuiCol_TextDisabled));
+            ImGui::TextWrapped("%s", all[std::size_t(st_.preset)].note);
+            ImGui::PopStyleColor();
+        }
+        Geometry g = st_.g;
+        auto slider = [](const char* label, int* v, int lo, int hi, const char* tip) {
+            ImGui::SetNextItemWidth(90);
+            bool c = ImGui::SliderInt(label, v, lo, hi);
+            ui::help_marker(tip);
+            ImGui::SameLine(0, 18);
+            return c;
+        };
+        bool c = false;
+        c |= slider("H", &g.H, 1, kMaxInput, "Input rows.");
+        c |= slider("W", &g.W, 1, kMaxInput, "Input columns.");
+        c |= slider("K", &g.K, kMinKernel, kMaxKernel, "Kernel size (K x K).");
+        c |= slider("stride S", &g.S, 1, kMaxStride,
+                    "How far the kernel copy moves in the output when you move one step in the input.");
+        ImGui::NewLine();
+        c |= slider("padding P", &g.P, 0, kMaxPadding,
+                    "Crops P rows/columns from every side of the full result (the opposite of a convolution's "
+                    "padding, which adds them).");
+        c |= slider("output_padding OP", &g.OP, 0, kMaxOutputPadding,
+                    "Adds OP rows/columns at the bottom/right, to pick the output size when several are possible. "
+                    "Must be smaller than the stride or the dilation.");
+        c |= slider("dilation D", &g.D, 1, kMaxDilation, "Spaces the kernel taps D cells apart.");
+        ImGui::NewLine();
+        if (c) {
+            st_.x = resized(st_.x, st_.g.H, st_.g.W, g.H, g.W, false);
+            st_.w = resized(st_.w, st_.g.K, st_.g.K, g.K, g.K, true);
+            st_.g = g;
+            st_.preset = -1;
+            changed();
+        }
+        ui::code_block("formula", output_size_formula(st_.g, true) + "\n" + output_size_formula(st_.g, false));
+    }
+
+    void draw_scatter() {
+        ImGui::TextWrapped(
+            "A transposed convolution runs the other way round from a convolution: instead of each output reading "
+            "a window of the input, each INPUT value x[i,j] writes a copy of the kernel, scaled by x[i,j], into "
+            "the output, with its top-left corner at (i*S, j*S). Where copies overlap they are added. One step in "
+            "the input moves the copy S steps in the output: the stride is the ratio between the two, which is "
+            "why stride 2 doubles the size. Padding P then crops P rows/columns from each side of this full result, "
+            "and output_padding adds OP back at the bottom/right.");
+        draw_controls();
+        if (!error_.empty()) {
+            ui::error_panel("No output for these settings", error_ + "\n\n" + invalid_explanation(st_.g));
+            return;
+        }
+        ui::step_controller("scatter", scatter_);
+        const Geometry& g = st_.g;
+        const ScatterStep& s = steps_[std::size_t(scatter_.step)];
+        const Canvas cv = canvas_size(g);
+        const int Ho = out_rows(g), Wo = out_cols(g);
+        const ui::Highlight window{g.P, g.P, g.P + Ho, g.P + Wo, kWindow};
+        std::vector<ui::CellMark> copy_cells, landed_cells;
+        for (int a = 0; a < g.K; ++a)
+            for (int b = 0; b < g.K; ++b) {
+                const int r = s.row0 + a * g.D, c = s.col0 + b * g.D;
+                copy_cells.push_back({r, c, kCurrent});
+                if (r >= g.P && r < g.P + Ho && c >= g.P && c < g.P + Wo) landed_cells.push_back({r - g.P, c - g.P, kCurrent});
+            }
+
+        ImGui::BeginGroup();
+        titled("x (input)", "Orange: the element scattered in this step; green: already scattered.");
+        std::vector<ui::CellMark> in_marks;
+        for (int k = 0; k <= scatter_.step; ++k)
+            in_marks.push_back({k / g.W, k % g.W, k == scatter_.step ? kCurrent : kDone});
+        if (editing_) {
+            if (ui::edit_grid("x-edit", st_.x.data(), g.H, g.W)) st_.preset = -1, changed();
+        } else {
+            show_plane("x", x_.data(), g.H, g.W, in_marks);
+        }
+        ImGui::Spacing();
+        titled("w (kernel)");
+        if (editing_) {
+            if (ui::edit_grid("w-edit", st_.w.data(), g.K, g.K)) st_.preset = -1, changed();
+        } else {
+            show_plane("w", w_.data(), g.K, g.K);
+        }
+        ImGui::Checkbox("edit numbers", &editing_);
+        ImGui::EndGroup();
+
+        ImGui::SameLine(0, 24);
+        ImGui::BeginGroup();
+        const std::string copy_title = "this copy: " + ui::fmt_num(s.value) + " * w";
+        titled(copy_title.c_str(), "x[i,j] * w placed with its corner at (i*S, j*S) on the full, uncropped output. "
+                                   "Blue frame: the part the padding keeps (the output y).");
+        show_plane("copy", s.copy.data(), cv.rows, cv.cols, copy_cells, {window});
+        ImGui::EndGroup();
+
+        ImGui::SameLine(0, 24);
+        ImGui::BeginGroup();
+        const std::string run_title = "running sum, " + std::to_string(scatter_.step + 1) + " of " +
+                                      std::to_string(scatter_.count) + " copies";
+        titled(run_title.c_str(), "The sum of the copies so far on the full output (y_full). Blue frame: the output "
+                                  "window y = y_full[P : P + H_out, P : P + W_out].");
+        show_plane("running", s.running.data(), cv.rows, cv.cols, copy_cells, {window});
+        ImGui::EndGroup();
+
+        ImGui::SameLine(0, 24);
+        ImGui::BeginGroup();
+        titled("y = conv_transpose2d(x, w)", "The core's output. Hover a cell to see which copies add up to it.");
+        std::vector<ui::CellMark> y_marks = landed_cells;
+        y_marks.push_back({sel_r_, sel_c_, kDone});
+        ui::Hover h = show_plane("y", y_.data(), Ho, Wo, y_marks);
+        if (h.active) sel_r_ = h.row, sel_c_ = h.col;
+        sel_r_ = std::min(sel_r_, Ho - 1), sel_c_ = std::min(sel_c_, Wo - 1);
+        ImGui::Text("shape %s", shape_str(y_.shape()).c_str());
+        ImGui::EndGroup();
+
+        ui::code_block("step-text", s.text);
+        if (scatter_.at_end())
+            equal_line("Running sum after the last copy, cropped to the output window, vs conv_transpose2d", scatter_diff_);
+        else
+            ImGui::TextDisabled("Step to the end (End key) to compare the running sum with the core's output.");
+
+        ImGui::Spacing();
+        ImGui::BeginGroup();
+        titled("copies landing on each cell", "How many kernel taps reach each cell of the full output "
+                                              "(x all ones, w all ones). Uneven counts are the source of checkerboard "
+                                              "artifacts (section 4).");
+        show_plane("overlap", overlap_.data(), cv.rows, cv.cols, {}, {window}, false);
+        ImGui::EndGroup();
+        ImGui::SameLine(0, 24);
+        ImGui::BeginGroup();
+        ImGui::TextWrapped("The same sum read from the output side (hover y to choose the cell, marked green): each "
+                           "copy that covers y[r,c] contributes x[i,j] times the kernel tap that lands there.");
+        auto terms = gather_terms(x_, w_, g, sel_r_, sel_c_);
+        ui::code_block("gather", gather_text(terms, sel_r_, sel_c_, y_(0, 0, sel_r_, sel_c_)));
+        ui::export_buttons("export", {{"x.npy", &x_}, {"w.npy", &w_}, {"y.npy", &y_}});
+        ImGui::EndGroup();
+        ui::pytorch_panel("torch", torch_code_);
+    }
+
+    //-------------------------------------------------------------------------
+    // [SECTION] 2. Zero insertion + ordinary convolution
+    //-------------------------------------------------------------------------
+    ui::Stepper gather_;
+
+    void draw_zero_insertion() {
+        const Geometry& g = st_.g;
+        char intro[900];
+        std::snprintf(intro, sizeof intro,
+                      "The same numbers come from an ordinary convolution (stride 1). Insert S - 1 = %d zero%s between "
+                      "neighbouring input values (a \"bed of nails\"), pad by D(K - 1) - P = %d on each side (and "
+                      "OP = %d more at the bottom/right), then convolve with the kernel flipped in both axes. Each "
+                      "output cell then reads exactly the copies that the scatter view drops on it. With several "
+                      "channels the kernel's in/out channel axes are also swapped: (C_in, C_out, K, K) becomes "
+                      "(C_out, C_in, K, K). It wastes work on zeros, which is why libraries scatter instead.",
+                      g.S - 1, g.S == 2 ? "" : "s", g.D * (g.K - 1) - g.P, g.OP);
+        ImGui::TextWrapped("%s", intro);
+        if (!error_.empty()) {
+            ui::error_panel("No output for these settings", error_);
+            return;
+        }
+        ui::step_controller("zero-insertion", gather_);
+        const int Ho = out_rows(g), Wo = out_cols(g);
+        const int r = gather_.step / Wo, c = gather_.step % Wo;
+        const int Hz = int(zi_.dilated.shape()[2]), Wz = int(zi_.dilated.shape()[3]);
+        const int Hp = int(zi_.padded.shape()[2]), Wp = int(zi_.padded.shape()[3]);
+        auto products = window_products(zi_, g.D, r, c);
+
+        ImGui::BeginGroup();
+        titled("x with zeros inserted", "upsample_bed_of_nails2d from the core, without its trailing zeros: "
+                                        "(H - 1)*S + 1 rows.");
+        show_plane("dilated", zi_.dilated.data(), Hz, Wz);
+        ImGui::EndGroup();
+        ImGui::SameLine(0, 24);
+        ImGui::BeginGroup();
+        const int q = zi_.pad_top;
+        std::string pad_title = q >= 0 ? "padded by " + std::to_string(q) : "cropped by " + std::to_string(-q);
+        if (g.OP) pad_title += " (+" + std::to_string(g.OP) + " bottom/right)";
+        titled(pad_title.c_str(), "Orange: the window that gives the current output cell. Purple frame: the "
+                                  "zero-inserted input inside the padding.");
+        std::vector<ui::CellMark> taps;
+        for (const auto& p : products) taps.push_back({p.pr, p.pc, kCurrent});
+        std::vector<ui::Highlight> hl;
+        if (q >= 0) hl.push_back({q, q, q + Hz, q + Wz, kRegion});
+        const int span = g.D * (g.K - 1) + 1;
+        hl.push_back({r, c, r + span, c + span, kCurrent});
+        show_plane("padded", zi_.padded.data(), Hp, Wp, taps, hl);
+        ImGui::EndGroup();
+        ImGui::SameLine(0, 24);
+        ImGui::BeginGroup();
+        titled("w flipped", "w[K-1-a, K-1-b]: flipped top-bottom and left-right.");
+        show_plane("flipped", zi_.flipped.data(), g.K, g.K);
+        ImGui::Spacing();
+        titled("w");
+        show_plane("w2", w_.data(), g.K, g.K);
+        ImGui::EndGroup();
+        ImGui::SameLine(0, 24);
+        ImGui::BeginGroup();
+        titled("conv2d(padded, flipped)");
+        show_plane("zi-y", zi_.y.data(), Ho, Wo, {{r, c, kCurrent}});
+        ImGui::EndGroup();
+        ImGui::SameLine(0, 24);
+        ImGui::BeginGroup();
+        titled("conv_transpose2d(x, w)");
+        show_plane("direct-y", y_.data(), Ho, Wo, {{r, c, kCurrent}});
+        ImGui::EndGroup();
+
+        ui::code_block("window", window_text(products, r, c, zi_.y(0, 0, r, c)));
+        equal_line("Zero insertion + conv2d vs conv_transpose2d", zi_diff_);
+    }
+
+    //-------------------------------------------------------------------------
+    // [SECTION] 3. Matrix view
+    //-------------------------------------------------------------------------
+    ui::Stepper row_;
+
+    void draw_matrix_view() {
+        const Geometry& g = st_.g;
+        ImGui::TextWrapped(
+            "A convolution is linear, so it is a matrix. Take the convolution with the same kernel, stride, padding "
+            "and dilation that maps an H_out x W_out image z to an H x W image: flattening both, it is a sparse "
+            "matrix C of shape (H*W, H_out*W_out), built here column by column by running the core's conv2d on unit "
+            "images. The transposed convolution is multiplication by C^T: that is where its name comes from, and "
+            "why it is the convolution's backward pass (the gradient with respect to the input). Row k of C is the "
+            "kernel copy that x[k] scatters.");
+        if (!error_.empty() || !matrix_error_.empty()) {
+            ui::error_panel("No matrix for these settings", !error_.empty() ? error_ : matrix_error_);
+            return;
+        }
+        const int Ho = out_rows(g), Wo = out_cols(g);
+        ImGui::Text("C: shape (%d, %d) = (H*W, H_out*W_out); columns are y's cells in row-major order "
+                    "(k = r*W_out + c). Click a row.",
+                    g.H * g.W, Ho * Wo);
+        ui::step_controller("rows", row_);
+        const float cell_h = matrix_cell_height(Ho * Wo <= kMatrixNumberCols);
+        const float matrix_h = ImGui::GetTextLineHeight() + 4.0f + g.H * g.W * cell_h;
+        ImGui::BeginChild("matrix-scroll", ImVec2(0, matrix_h + ImGui::GetStyle().ScrollbarSize + 6.0f), false,
+                          ImGuiWindowFlags_HorizontalScrollbar);
+        const int clicked = draw_matrix(C_, g, row_.step);
+        if (clicked >= 0) row_.step = clicked, row_.playing = false;
+        ImGui::EndChild();
+
+        const int m = row_.step;
+        Tensor row = xt::view(C_, m);  // (H_out*W_out)
+        ImGui::BeginGroup();
+        const std::string row_title = "row " + std::to_string(m) + " (x[" + std::to_string(m / g.W) + "," +
+                                      std::to_string(m % g.W) + "]) as H_out x W_out";
+        titled(row_title.c_str(), "The kernel copy x[i,j] scatters, with weight 1: the same picture as step "
+                                  "i*W + j of the scatter view, divided by x[i,j] and cropped.");
+        show_plane("row", row.data(), Ho, Wo);
+        ImGui::EndGroup();
+        ImGui::SameLine(0, 24);
+        ImGui::BeginGroup();
+        titled("C^T x", "The matrix product, computed here from C.");
+        show_plane("ctx", Ctx_.data(), Ho, Wo);
+        ImGui::EndGroup();
+        ImGui::SameLine(0, 24);
+        ImGui::BeginGroup();
+        titled("conv_transpose2d(x, w)");
+        show_plane("y3", y_.data(), Ho, Wo);
+        ImGui::EndGroup();
+        equal_line("C^T x vs conv_transpose2d", matrix_diff_);
+        ImGui::Text("Adjoint check with a small integer image z: <C z, x> = %s, <z, C^T x> = %s",
+                    ui::fmt_num(adj_left_).c_str(), ui::fmt_num(adj_right_).c_str());
+        ui::help_marker("For every z and x, <C z, x> = <z, C^T x>: the transposed convolution is the adjoint of the "
+                        "convolution. z here is a fixed random image of small integers.");
+        ui::export_buttons("export-c", {{"C.npy", &C_}});
+        ui::pytorch_panel("torch-matrix", torch_matrix_code_);
+    }
+
+    //-------------------------------------------------------------------------
+    // [SECTION] 4. Checkerboard artifacts
+    //-------------------------------------------------------------------------
+    int cached_source_ = -1, cached_image_ = -1;
+    Tensor cb_input_;                  // (1, 1, H, W)
+    Tensor cb_out_[kUpsamplerCount];   // (1, 1, 2H, 2W)
+    Tensor cb_taps_[kUpsamplerCount];  // taps per output cell
+    std::vector<float> cb_profile_[kUpsamplerCount];
+
+    void draw_checkerboard() {
+        ImGui::TextWrapped(
+            "Odena, Dumoulin and Olah (2016, \"Deconvolution and Checkerboard Artifacts\", Distill) traced the "
+            "checkerboard patterns in images made by decoders and GANs to uneven overlap: with kernel 3 and stride "
+            "2, output cells are covered by 1, 2 or 4 kernel copies in a regular pattern, so even a uniform kernel on "
+            "a constant image gives a checkerboard. With kernel 4 (a multiple of the stride) every interior cell gets "
+            "the same number of copies. Resizing first (nearest neighbour x2) and then convolving with stride 1 "
+            "avoids the problem by construction. Each method below doubles the size with a uniform kernel whose "
+            "weights keep the average brightness.");
+        ImGui::RadioButton("constant image (all ones, 8 x 8)", &st_.source, 0);
+        ImGui::SameLine();
+        ImGui::RadioButton("Fashion-MNIST test image", &st_.source, 1);
+        if (st_.source == 1) {
+            if (!ui::dataset_ready()) return;
+            const Dataset& d = *platform::fashion_mnist().dataset;
+            const int n = int(d.size(Split::test));
+            st_.image = std::clamp(st_.image, 0, n - 1);
+            ImGui::SameLine();
+            ImGui::SetNextItemWidth(200);
+            ImGui::SliderInt("index", &st_.image, 0, n - 1);
+            ImGui::SameLine();
+            ImGui::Text("%s", d.class_names[d.test_labels[std::size_t(st_.image)]].c_str());
+        }
+        if (cached_source_ != st_.source || (st_.source == 1 && cached_image_ != st_.image)) {
+            if (st_.source == 0) {
+                cb_input_ = zeros({1, 1, 8, 8}) + 1.0f;
+            } else {
+                const Dataset& d = *platform::fashion_mnist().dataset;
+                Tensor img = d.image(Split::test, std::size_t(st_.image));  // (1, 28, 28)
+                img.reshape(Shape{1, 1, img.shape()[1], img.shape()[2]});
+                cb_input_ = img;
+            }
+            const int H = int(cb_input_.shape()[2]), W = int(cb_input_.shape()[3]);
+            for (int u = 0; u < kUpsamplerCount; ++u) {
+                cb_out_[u] = upsample_x2(cb_input_, Upsampler(u));
+                cb_taps_[u] = overlap_x2(H, W, Upsampler(u));
+                Tensor mid = xt::view(cb_out_[u], 0, 0, H + 1);  // a middle row of the 2H x 2W output
+                cb_profile_[u].assign(mid.begin(), mid.end());
+            }
+            cached_source_ = st_.source;
+            cached_image_ = st_.image;
+        }
+        const int H = int(cb_input_.shape()[2]), W = int(cb_input_.shape()[3]);
+        float vmax = 0.0f;
+        for (const auto& t : cb_out_) vmax = std::max(vmax, float(xt::amax(t)()));
+        const float zoom = H <= 8 ? 12.0f : 4.0f;
+        if (st_.source == 1) {
+            ImGui::BeginGroup();
+            titled("input");
+            ui::HeatmapStyle hs;
+            hs.zoom = 2 * zoom;
+            ui::heatmap("cb-in", cb_input_.data(), H, W, hs);
+            ImGui::EndGroup();
+            ImGui::SameLine(0, 24);
+        }
+        for (int u = 0; u < kUpsamplerCount; ++u) {
+            if (u) ImGui::SameLine(0, 24);
+            ImGui::BeginGroup();
+            ImGui::TextUnformatted(upsampler_name(Upsampler(u)));
+            ui::HeatmapStyle hs;
+            hs.zoom = zoom;
+            hs.vmax = vmax;
+            ui::heatmap(upsampler_name(Upsampler(u)), cb_out_[u].data(), 2 * H, 2 * W, hs);
+            // Interior: two cells from the border, where the padding no longer matters.
+            Tensor inner = xt::view(cb_out_[u], 0, 0, xt::range(2, 2 * H - 2), xt::range(2, 2 * W - 2));
+            Tensor taps = xt::view(cb_taps_[u], 0, 0, xt::range(2, 2 * H - 2), xt::range(2, 2 * W - 2));
+            ImGui::Text("weights: all %s", ui::fmt_num(uniform_weight(Upsampler(u))).c_str());
+            ImGui::Text("kernel taps per cell: %s to %s", ui::fmt_num(xt::amin(taps)()).c_str(),
+                        ui::fmt_num(xt::amax(taps)()).c_str());
+            if (st_.source == 0)
+                ImGui::Text("interior values: %s to %s", ui::fmt_num(xt::amin(inner)()).c_str(),
+                            ui::fmt_num(xt::amax(inner)()).c_str());
+            ImGui::EndGroup();
+        }
+        const ImU32 colors[kUpsamplerCount] = {IM_COL32(255, 140, 0, 255), IM_COL32(0, 200, 255, 255),
+                                               IM_COL32(120, 220, 120, 255)};
+        std::vector<ui::Series> series;
+        for (int u = 0; u < kUpsamplerCount; ++u)
+            series.push_back({upsampler_name(Upsampler(u)), cb_profile_[u].data(), int(cb_profile_[u].size()), colors[u]});
+        if (st_.source == 0)
+            ImGui::TextDisabled("The frames along the borders come from the padding (fewer copies reach the edge), "
+                                "not from the overlap pattern.");
+        ImGui::Text("Output row %d, across the image:", H + 1);
+        ui::PlotStyle ps;
+        ps.size = ImVec2(std::min(ImGui::GetContentRegionAvail().x, 720.0f), 150);
+        ps.x_label = "column";
+        ui::line_plot("profile", series, ps);
+        ImGui::TextWrapped(
+            "A trained network can in principle learn weights that cancel the uneven overlap, but in practice it "
+            "rarely does, and stacking layers compounds the pattern. Choosing a kernel size divisible by the stride "
+            "helps; resize-then-convolve removes it (at the cost of a fixed, not learned, upsampling step).");
+        ui::export_buttons("export-cb", {{"input.npy", &cb_input_},
+                                         {"k3s2.npy", &cb_out_[0]},
+                                         {"k4s2.npy", &cb_out_[1]},
+                                         {"resize_conv.npy", &cb_out_[2]}});
+        ui::pytorch_panel("torch-cb", pytorch_checkerboard_code());
+    }
+};
+
+//-----------------------------------------------------------------------------
+// [SECTION] The lesson
+//-----------------------------------------------------------------------------
+void TransposedConvLesson::draw() {
+    ImGui::TextWrapped("Transposed convolution (\"deconvolution\", learnable upsampling) is how decoders grow a small "
+                       "feature map back into an image. This page builds it three ways and shows where its artifacts "
+                       "come from.");
+    const char* titles[4] = {"1. Scatter: one kernel copy per input value", "2. The same result: zero insertion + ordinary convolution",
+                             "3. The same result: the transpose of the convolution's matrix", "4. Checkerboard artifacts"};
+    int open = 0;
+    for (int s = 0; s < 4; ++s) {
+        ImGui::SetNextItemOpen((st_.open >> s) & 1, ImGuiCond_Once);
+        if (!ImGui::CollapsingHeader(titles[s])) continue;
+        open |= 1 << s;
+        ImGui::PushID(s);
+        switch (s) {
+            case 0: draw_scatter(); break;
+            case 1: draw_zero_insertion(); break;
+            case 2: draw_matrix_view(); break;
+            case 3: draw_checkerboard(); break;
+        }
+        ImGui::PopID();
+    }
+    st_.open = open;
+    st_.step = scatter_.step;
+    st_.out_step = gather_.step;
+    st_.row = row_.step;
+    write_params(st_);
+}
+
+}  // namespace
+
+std::unique_ptr<Lesson> make_transposed_conv_lesson() { return std::make_unique<TransposedConvLesson>(); }
+
+}  // namespace aelab::lessons
