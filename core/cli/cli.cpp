@@ -37,7 +37,11 @@ Args::Args(const std::vector<std::string>& args, std::size_t first) {
     }
 }
 
-bool Args::has(const std::string& key) const { return values_.count(key) > 0; }
+bool Args::has(const std::string& key) const {
+    if (!values_.count(key)) return false;
+    used_.insert(key);  // asking about an option is reading it
+    return true;
+}
 
 std::string Args::get(const std::string& key) const {
     auto it = values_.find(key);

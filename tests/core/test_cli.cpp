@@ -128,3 +128,12 @@ TEST_CASE("cli: bad input gives a clear error and a non-zero exit") {
     CHECK(r.code == 1);
     CHECK(r.err.find("linear") != std::string::npos);
 }
+
+TEST_CASE("cli bench: options read only through has() are not rejected as unused") {
+    Result r = run({"bench", "--json", "--only", "g", "--repeats", "2", "--warmup", "0"});
+    REQUIRE_MESSAGE(r.code == 0, r.err);
+    const std::string last = r.out.substr(r.out.rfind('{'));
+    CHECK(last.rfind("{\"peak_gflops\": ", 0) == 0);
+    CHECK(last.find("\"name\": \"g\"") != std::string::npos);
+    CHECK(last.find("\"name\": \"h\"") != std::string::npos);
+}
