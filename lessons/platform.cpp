@@ -207,7 +207,7 @@ void retry_dataset() {
     if (s.asset.state == AssetState::loading) return;
     s.asset = DatasetAsset{};
     s.data.reset();
-    files().erase("\x01dataset");
+    files().erase("\x01" "dataset");
 }
 
 AssetState fashion_mnist_state() { return dataset_slot().asset.state; }
@@ -215,7 +215,7 @@ AssetState fashion_mnist_state() { return dataset_slot().asset.state; }
 const DatasetAsset& fashion_mnist() {
     DatasetSlot& s = dataset_slot();
     if (s.asset.state == AssetState::ready || s.asset.state == AssetState::failed) return s.asset;
-    FileAsset& f = files()["\x01dataset"];  // a key no data file name can have
+    FileAsset& f = files()["\x01" "dataset"];  // a key no data file name can have
     if (f.state == AssetState::idle) start_load(f, dataset_location());
     s.asset.state = AssetState::loading;
     if (f.state == AssetState::failed) {
