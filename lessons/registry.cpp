@@ -9,7 +9,7 @@ const std::vector<LessonInfo>& registry() {
         {"pooling", "Pooling & unpooling", "Max and average pooling; three ways back up", &make_pooling_lesson},
         {"transposed-conv", "Transposed convolution", "Learnable upsampling, scatter and matrix views", &make_transposed_conv_lesson},
         {"pca-linear-ae", "PCA as a linear autoencoder", "A linear autoencoder finds the PCA subspace", &make_pca_linear_ae_lesson},
-        {"denoising", "Denoising autoencoders", "Learning to undo noise on Fashion-MNIST", nullptr},
+        {"denoising", "Denoising autoencoders", "Learning to undo noise on Fashion-MNIST", &make_denoising_lesson},
         {"vae", "VAE sampling", "A 2-D latent space you can walk through", nullptr},
     };
     return lessons;
