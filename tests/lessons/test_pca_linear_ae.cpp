@@ -210,7 +210,9 @@ TEST_CASE("pca-linear-ae lesson: draws every mode headless without throwing") {
     // Section 1 for all images and one class, the slider extremes; a diverged run drawn. A new
     // ImGui context each time (one at a time): a context remembers which sections were open.
     const std::pair<const char*, const char*> views[] = {{"-1", "0"}, {"3", "100"}};
-    for (const auto& [cls, kr] : views) {
+    for (const auto& view : views) {
+        const char* cls = view.first;  // not a structured binding: clang 14 cannot capture those
+        const char* kr = view.second;
         CAPTURE(cls);
         CAPTURE(kr);
         test::HeadlessImGui fresh;
