@@ -76,7 +76,7 @@ std::vector<long> Args::get_ints(const std::string& key, std::size_t axes, long 
         if (part.empty() || *end) throw UsageError("--" + key + " expects integers, got '" + v + "'");
         out.push_back(x);
     }
-    if (out.size() == 1) out.assign(axes, out[0]);
+    if (out.size() == 1) out = std::vector<long>(axes, out[0]);  // not assign(n, out[0]): that aliases
     if (out.size() != axes)
         throw UsageError("--" + key + " expects 1 or " + std::to_string(axes) + " integers, got '" + v + "'");
     return out;
