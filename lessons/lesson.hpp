@@ -33,8 +33,11 @@ const LessonInfo* find_lesson(std::string_view id);
 
 // Factories, one per lesson file.
 std::unique_ptr<Lesson> make_tensors_lesson();
+std::unique_ptr<Lesson> make_convolution_lesson();
 std::unique_ptr<Lesson> make_pooling_lesson();
 std::unique_ptr<Lesson> make_transposed_conv_lesson();
+std::unique_ptr<Lesson> make_pca_linear_ae_lesson();
+std::unique_ptr<Lesson> make_denoising_lesson();
 std::unique_ptr<Lesson> make_vae_lesson();
 
 }  // namespace aelab::lessons

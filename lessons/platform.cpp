@@ -23,6 +23,10 @@ std::map<std::string, std::string>& params_map() {
 }  // namespace
 
 #ifdef __EMSCRIPTEN__
+// In a page: URL, downloads and data over HTTP. Under node (the wasm test suite, with
+// NODERAWFS) there is no page: parameters stay in memory and files are files, as natively.
+EM_JS(int, aelab_js_in_browser, (), { return typeof window !== "undefined" && typeof document !== "undefined"; });
+
 EM_JS(void, aelab_js_replace_url_param, (const char* key, const char* value), {
     var url = new URL(window.location.href);
     url.searchParams.set(UTF8ToString(key), UTF8ToString(value));
@@ -60,7 +64,7 @@ void set_param(const std::string& key, const std::string& value) {
     if (it != params_map().end() && it->second == value) return;  // lessons call this every frame
     params_map()[key] = value;
 #ifdef __EMSCRIPTEN__
-    aelab_js_replace_url_param(key.c_str(), value.c_str());
+    if (aelab_js_in_browser()) aelab_js_replace_url_param(key.c_str(), value.c_str());
 #endif
 }
 
@@ -74,7 +78,7 @@ void keep_only_params(const std::vector<std::string>& keys) {
 #ifdef __EMSCRIPTEN__
     std::string query;
     for (const auto& kv : kept) query += (query.empty() ? "" : "&") + kv.first + "=" + kv.second;
-    aelab_js_replace_query(query.c_str());
+    if (aelab_js_in_browser()) aelab_js_replace_query(query.c_str());
 #endif
 }
 
@@ -107,24 +111,20 @@ void set_param(const std::string& key, float value) {
 std::string save_file(const std::string& name, const std::vector<std::uint8_t>& bytes) {
     if (name.empty() || name.find('/') != std::string::npos) throw Error("save_file: bad file name '" + name + "'");
 #ifdef __EMSCRIPTEN__
-    aelab_js_download(name.c_str(), bytes.data(), static_cast<int>(bytes.size()));
-    return "downloaded as " + name;
-#else
+    if (aelab_js_in_browser()) {
+        aelab_js_download(name.c_str(), bytes.data(), static_cast<int>(bytes.size()));
+        return "downloaded as " + name;
+    }
+#endif
     std::ofstream f(name, std::ios::binary);
     if (!f) throw Error(name + ": cannot write file");
     f.write(reinterpret_cast<const char*>(bytes.data()), static_cast<std::streamsize>(bytes.size()));
     if (!f) throw Error(name + ": write failed");
     return "saved to " + name;
-#endif
 }
 
 // --- Data files: fetched in a page, read from disk natively and under node -------------------
 namespace {
-#ifdef __EMSCRIPTEN__
-// In a page the files come over HTTP; under node (the wasm test suite, with NODERAWFS) they
-// are files like natively.
-EM_JS(int, aelab_js_in_browser, (), { return typeof window !== "undefined" && typeof document !== "undefined"; });
-#endif
 
 std::map<std::string, FileAsset>& files() {
     static std::map<std::string, FileAsset> f;
@@ -207,7 +207,7 @@ void retry_dataset() {
     if (s.asset.state == AssetState::loading) return;
     s.asset = DatasetAsset{};
     s.data.reset();
-    files().erase("\x01dataset");
+    files().erase("\x01" "dataset");
 }
 
 AssetState fashion_mnist_state() { return dataset_slot().asset.state; }
@@ -215,7 +215,7 @@ AssetState fashion_mnist_state() { return dataset_slot().asset.state; }
 const DatasetAsset& fashion_mnist() {
     DatasetSlot& s = dataset_slot();
     if (s.asset.state == AssetState::ready || s.asset.state == AssetState::failed) return s.asset;
-    FileAsset& f = files()["\x01dataset"];  // a key no data file name can have
+    FileAsset& f = files()["\x01" "dataset"];  // a key no data file name can have
     if (f.state == AssetState::idle) start_load(f, dataset_location());
     s.asset.state = AssetState::loading;
     if (f.state == AssetState::failed) {

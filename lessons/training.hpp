@@ -57,7 +57,7 @@ private:
 // Controls shared by the training lessons: Train / Pause / Reset, progress (step, epoch,
 // examples per second), the message of a diverged run, seed and learning-rate inputs and a
 // steps-per-frame time budget. Returns true when the lesson must rebuild its model (Reset, or
-// seed / learning rate / anything in `changed` edited while not running).
+// the seed or learning rate edited while not running).
 struct TrainingControls {
     int seed = 1;
     float learning_rate = 1e-3f;

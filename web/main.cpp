@@ -13,6 +13,7 @@
 #include <imgui_impl_opengl3.h>
 #include <imgui_impl_sdl.h>
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
@@ -52,6 +53,7 @@ struct App {
     std::map<std::string, std::unique_ptr<aelab::lessons::Lesson>> lessons;  // created on first open
     float font_pixel_ratio = 0;  // the device pixel ratio the font atlas was built for
     float ui_scale = 1;          // desktop: sizes scaled for high-DPI monitors
+    std::vector<SDL_Event> deferred_events;  // key releases held back to the next frame
 };
 
 // --- Textures for the widgets ------------------------------------------------------------------
@@ -331,8 +333,20 @@ void save_screenshot(SDL_Window* window, const std::string& path) {
 
 void frame(void* arg) {
     App& app = *static_cast<App*>(arg);
+    // ImGui 1.86 reads key state once per frame, so a key pressed and released between two
+    // frames (a quick tap, or a slow frame) would be lost: hold such releases for one frame.
+    std::vector<SDL_Event> deferred;
+    deferred.swap(app.deferred_events);
+    for (auto& d : deferred) ImGui_ImplSDL2_ProcessEvent(&d);
+    std::vector<SDL_Scancode> pressed_now;
     SDL_Event e;
     while (SDL_PollEvent(&e)) {
+        if (e.type == SDL_KEYDOWN) pressed_now.push_back(e.key.keysym.scancode);
+        if (e.type == SDL_KEYUP &&
+            std::find(pressed_now.begin(), pressed_now.end(), e.key.keysym.scancode) != pressed_now.end()) {
+            app.deferred_events.push_back(e);
+            continue;
+        }
         ImGui_ImplSDL2_ProcessEvent(&e);
         if (e.type == SDL_QUIT) app.quit = true;
         if (e.type == SDL_WINDOWEVENT && e.window.event == SDL_WINDOWEVENT_CLOSE &&

@@ -18,6 +18,8 @@
 #include "aelab/pca.hpp"
 #include "aelab/tensor.hpp"
 #include "commands.hpp"
+#include "train_linear_ae.hpp"
+#include "train_denoising_ae.hpp"
 #include "train_vae.hpp"
 
 namespace aelab::cli {
@@ -37,7 +39,11 @@ Args::Args(const std::vector<std::string>& args, std::size_t first) {
     }
 }
 
-bool Args::has(const std::string& key) const { return values_.count(key) > 0; }
+bool Args::has(const std::string& key) const {
+    if (!values_.count(key)) return false;
+    used_.insert(key);  // asking about an option is reading it
+    return true;
+}
 
 std::string Args::get(const std::string& key) const {
     auto it = values_.find(key);
@@ -71,7 +77,7 @@ std::vector<long> Args::get_ints(const std::string& key, std::size_t axes, long 
         if (part.empty() || *end) throw UsageError("--" + key + " expects integers, got '" + v + "'");
         out.push_back(x);
     }
-    if (out.size() == 1) out.assign(axes, out[0]);
+    if (out.size() == 1) out = std::vector<long>(axes, out[0]);  // not assign(n, out[0]): that aliases
     if (out.size() != axes)
         throw UsageError("--" + key + " expects 1 or " + std::to_string(axes) + " integers, got '" + v + "'");
     return out;
@@ -282,6 +288,8 @@ int run_cli(const std::vector<std::string>& args, std::ostream& out, std::ostrea
         if (cmd == "op") return run_op(args, out);
         if (cmd == "pca") return run_pca(args, out);
         if (cmd == "bench") return run_bench(Args(args, 1), out);
+        if (cmd == "train" && args.size() > 1 && args[1] == "linear-ae") return train_linear_ae(Args(args, 2), out);
+        if (cmd == "train" && args.size() > 1 && args[1] == "denoising-ae") return train_denoising_ae(Args(args, 2), out);
         if (cmd == "train" && args.size() > 1 && args[1] == "vae") return train_vae(Args(args, 2), out);
         if (cmd == "version") {
             out << "aelab-cli " << AELAB_VERSION << "\n";

@@ -18,6 +18,11 @@ const CHROMIUM_ARGS = [
   "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run",
 ];
 
+// Lessons with a step controller whose state is the URL's `step`, and lessons that train.
+// The URL key of each stepped lesson's first step controller (the one the arrow keys drive).
+const STEPPED = { convolution: "st1", pooling: "step", "transposed-conv": "step" };
+const TRAINED = ["pca-linear-ae", "denoising", "vae"];
+
 let failures = 0;
 function expect(cond, what) {
   if (!cond) throw new Error(what);
@@ -84,6 +89,54 @@ try {
         await page.screenshot({ path: path.join(shots, `${name}.png`) });
       });
     }
+  }
+
+  // Stepped lessons keep their state in the URL (step=...) and step by keyboard.
+  for (const id of lessons.filter((l) => l in STEPPED)) {
+    const key = STEPPED[id];
+    await withPage(browser, `${id}-url-state-and-keys`, {}, async (page) => {
+      await page.goto(`${base}?lesson=${id}&${key}=1`);
+      await settle(page, 30, `Module.aelabState.data !== "loading"`);
+      await moreFrames(page, 5);
+      const stepOf = () => Number(new URL(page.url()).searchParams.get(key));
+      expect(stepOf() === 1, `the link's ${key}=1 became ${page.url()}`);
+      await page.mouse.click(640, 36);  // the lesson title: focuses the lesson, clicks nothing
+      const press = async (key) => { await page.keyboard.press(key); await moreFrames(page, 3); };
+      await press("ArrowRight");
+      expect(stepOf() === 2, `a right arrow from step 1 gave ${page.url()}`);
+      await press("ArrowLeft");
+      await press("ArrowLeft");
+      expect(stepOf() === 0, `two left arrows from step 2 gave ${page.url()}`);
+      await press("End");
+      const last = stepOf();
+      expect(last >= 2, `End gave step ${last}`);
+      await press("ArrowRight");
+      expect(stepOf() === last, `a right arrow at the end moved to ${stepOf()}`);
+      await page.screenshot({ path: path.join(shots, `${id}-last-step.png`) });
+      await press("Home");
+      expect(stepOf() === 0, `Home gave ${page.url()}`);
+      // Reloading the link reopens the same view.
+      await page.goto(`${base}?lesson=${id}&${key}=${last}`);
+      await settle(page, 20);
+      await moreFrames(page, 3);
+      expect(stepOf() === last, `reload at step ${last} gave ${page.url()}`);
+    });
+  }
+
+  // Training lessons: train=1 starts training; the loss must fall within a few seconds.
+  for (const id of lessons.filter((l) => TRAINED.includes(l))) {
+    await withPage(browser, `${id}-trains`, {}, async (page) => {
+      await page.goto(`${base}?lesson=${id}&train=1`);
+      await settle(page, 10, `Module.aelabState.data !== "loading"`);
+      const t0 = Date.now();
+      await page.waitForFunction(
+        `(() => { const s = Module.aelabState.status; return s && Number(s.step) >= 30 &&
+                  Number(s.loss) < Number(s.first_loss); })()`, null, { timeout: 120000, polling: 250 });
+      const s = await page.evaluate(() => Module.aelabState);
+      console.log(`     ${id}: step ${s.status.step}, loss ${s.status.first_loss} -> ${s.status.loss} ` +
+                  `after ${((Date.now() - t0) / 1000).toFixed(1)} s, ${JSON.stringify(s.status)}`);
+      await page.screenshot({ path: path.join(shots, `${id}-training.png`) });
+    });
   }
 
   await withPage(browser, "unknown-lesson", {}, async (page) => {
