@@ -38,5 +38,6 @@ std::unique_ptr<Lesson> make_pooling_lesson();
 std::unique_ptr<Lesson> make_transposed_conv_lesson();
 std::unique_ptr<Lesson> make_pca_linear_ae_lesson();
 std::unique_ptr<Lesson> make_denoising_lesson();
+std::unique_ptr<Lesson> make_vae_lesson();
 
 }  // namespace aelab::lessons

@@ -10,7 +10,7 @@ const std::vector<LessonInfo>& registry() {
         {"transposed-conv", "Transposed convolution", "Learnable upsampling, scatter and matrix views", &make_transposed_conv_lesson},
         {"pca-linear-ae", "PCA as a linear autoencoder", "A linear autoencoder finds the PCA subspace", &make_pca_linear_ae_lesson},
         {"denoising", "Denoising autoencoders", "Learning to undo noise on Fashion-MNIST", &make_denoising_lesson},
-        {"vae", "VAE sampling", "A 2-D latent space you can walk through", nullptr},
+        {"vae", "VAE sampling", "A 2-D latent space you can walk through", &make_vae_lesson},
     };
     return lessons;
 }

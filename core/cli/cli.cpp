@@ -20,6 +20,7 @@
 #include "commands.hpp"
 #include "train_linear_ae.hpp"
 #include "train_denoising_ae.hpp"
+#include "train_vae.hpp"
 
 namespace aelab::cli {
 
@@ -289,6 +290,7 @@ int run_cli(const std::vector<std::string>& args, std::ostream& out, std::ostrea
         if (cmd == "bench") return run_bench(Args(args, 1), out);
         if (cmd == "train" && args.size() > 1 && args[1] == "linear-ae") return train_linear_ae(Args(args, 2), out);
         if (cmd == "train" && args.size() > 1 && args[1] == "denoising-ae") return train_denoising_ae(Args(args, 2), out);
+        if (cmd == "train" && args.size() > 1 && args[1] == "vae") return train_vae(Args(args, 2), out);
         if (cmd == "version") {
             out << "aelab-cli " << AELAB_VERSION << "\n";
             return 0;

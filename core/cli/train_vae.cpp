@@ -1,0 +1,129 @@
+// aelab-cli train vae (see train_vae.hpp): the lesson's recipe, step by step with progress
+// lines, then the ELBO on the 1000 held-out test images and, with --save, the model file the
+// lesson loads (assets/models/vae-2d.aelabm is made with `aelab-cli train vae --save ...`).
+#include "train_vae.hpp"
+
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <string>
+
+#include "aelab/dataset.hpp"
+#include "aelab/model_io.hpp"
+#include "aelab/recipe_vae.hpp"
+
+#ifndef __EMSCRIPTEN__
+#include <unistd.h>
+#endif
+
+namespace aelab::cli {
+namespace {
+
+// --data, else $AELAB_DATA_DIR/fashion-mnist.aelab, else data/fashion-mnist.aelab beside the
+// executable (natively), else in the current directory.
+std::string dataset_path(const Args& a) {
+    if (a.has("data")) return a.get("data");
+    if (const char* dir = std::getenv("AELAB_DATA_DIR")) return std::string(dir) + "/fashion-mnist.aelab";
+#ifndef __EMSCRIPTEN__
+    char exe[4096];
+    const ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
+    if (n > 0) {
+        const std::string path(exe, std::size_t(n));
+        const std::string beside = path.substr(0, path.find_last_of('/') + 1) + "data/fashion-mnist.aelab";
+        if (std::FILE* f = std::fopen(beside.c_str(), "rb")) {
+            std::fclose(f);
+            return beside;
+        }
+    }
+#endif
+    return "data/fashion-mnist.aelab";
+}
+
+std::string json_string(const std::string& s) {
+    std::string j = "\"";
+    for (char c : s) {
+        if (c == '"' || c == '\\') j += '\\';
+        j += c;
+    }
+    return j + "\"";
+}
+
+}  // namespace
+
+int train_vae(const Args& a, std::ostream& out) {
+    VaeRecipeOptions o;
+    const long steps = a.get_int("steps", o.steps);
+    const long seed = a.get_int("seed", long(o.seed));
+    if (steps < 0 || steps > 10000000) throw UsageError("train vae: --steps must be in [0, 10000000]");
+    if (seed < 0) throw UsageError("train vae: --seed must be >= 0");
+    o.steps = int(steps);
+    o.seed = std::uint64_t(seed);
+    if (a.has("beta")) {
+        const std::string b = a.get("beta");
+        char* end = nullptr;
+        o.beta = std::strtof(b.c_str(), &end);
+        if (b.empty() || *end || !(o.beta >= 0.0f && o.beta <= 100.0f))
+            throw UsageError("train vae: --beta expects a number in [0, 100], got '" + b + "'");
+    }
+    const std::string save = a.get("save", "");
+    const bool json = a.get("json", "") == "1";  // get() marks the flag as used; has() does not
+    const std::string data_path = dataset_path(a);
+    a.check_all_used("train vae");
+
+    const Dataset data = load_dataset(data_path);
+    VaeRecipe recipe(data, o);
+    char line[256];
+    std::snprintf(line, sizeof line,
+                  "train vae: %s, %zu train / %zu test images; hidden %d, latent %d, beta %g, Adam lr %g, batch %d, "
+                  "%d steps, seed %d\n",
+                  data_path.c_str(), data.size(Split::train), data.size(Split::test), o.hidden, o.latent,
+                  double(o.beta), double(o.learning_rate), o.batch_size, o.steps, int(seed));
+    out << line << std::flush;
+
+    using clock = std::chrono::steady_clock;
+    const auto t0 = clock::now();
+    const int every = std::max(1, o.steps / 12);
+    double recon_sum = 0, kl_sum = 0;
+    int in_window = 0;
+    for (int s = 1; s <= o.steps; ++s) {
+        recipe.train_step();
+        recon_sum += recipe.last_loss().recon;
+        kl_sum += recipe.last_loss().kl;
+        ++in_window;
+        if (s % every == 0 || s == o.steps) {
+            const double secs = std::chrono::duration<double>(clock::now() - t0).count();
+            std::snprintf(line, sizeof line, "step %6d/%d  train recon %8.2f  KL %6.2f  (mean of the last %d)  %.1f s\n",
+                          s, o.steps, recon_sum / in_window, kl_sum / in_window, in_window, secs);
+            out << line << std::flush;
+            recon_sum = kl_sum = 0;
+            in_window = 0;
+        }
+    }
+    const double seconds = std::chrono::duration<double>(clock::now() - t0).count();
+    const VaeElbo e = recipe.evaluate();
+    std::snprintf(line, sizeof line,
+                  "test ELBO %.2f nats per image (= -(recon %.2f + KL %.2f)) on %zu test images, %.1f s of training\n",
+                  e.elbo, e.recon, e.kl, e.images, seconds);
+    out << line;
+    if (!save.empty()) {
+        save_model_file(recipe.vae(), save);
+        out << "saved the model to " << save << "\n";
+    }
+    if (json) {
+        std::snprintf(line, sizeof line,
+                      "{\"command\": \"train vae\", \"steps\": %d, \"seed\": %ld, \"beta\": %g, \"hidden\": %d, "
+                      "\"latent\": %d, \"batch_size\": %d, \"learning_rate\": %g, \"test_images\": %zu, ",
+                      o.steps, seed, double(o.beta), o.hidden, o.latent, o.batch_size, double(o.learning_rate), e.images);
+        std::string j = line;
+        std::snprintf(line, sizeof line,
+                      "\"elbo\": %.4f, \"recon\": %.4f, \"kl\": %.4f, \"train_loss\": %.4f, \"seconds\": %.2f, ",
+                      e.elbo, e.recon, e.kl, double(recipe.last_loss().total), seconds);
+        j += line;
+        j += "\"saved\": " + (save.empty() ? std::string("null") : json_string(save)) + "}";
+        out << j << "\n";
+    }
+    return 0;
+}
+
+}  // namespace aelab::cli

@@ -1,0 +1,131 @@
+// The "VAE sampling" lesson's maths and state, separate from its drawing so tests can check
+// every number the page shows. The model, its training and its test ELBO come from the core's
+// recipe (aelab/recipe_vae.hpp), the same one `aelab-cli train vae` runs.
+//
+// Legend: x a test image (1, 1, 28, 28); mu, logvar, sigma, eps, z (1, 2) for one image or
+//   (N, 2) for many; the latent plane is (z1, z2), z1 across and z2 up.
+#pragma once
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "aelab/dataset.hpp"
+#include "aelab/models.hpp"
+#include "aelab/recipe_vae.hpp"
+#include "aelab/tensor.hpp"
+#include "training.hpp"
+
+namespace aelab::lessons::vae {
+
+// --- The pretrained model -------------------------------------------------------------------------
+// Served from data/models/ (copied there from assets/models/ by the build).
+constexpr const char* kPretrainedFile = "models/vae-2d.aelabm";
+// The model a file holds, checked for what this page needs: a VAE over (1, 28, 28) images
+// with a 2-D latent. Throws aelab::Error naming `source` and the defect.
+Vae load_pretrained(const std::vector<std::uint8_t>& bytes, const std::string& source);
+
+// --- 1. The reparameterisation trick, one image ------------------------------------------------------
+// eps (1, 2) for the page's n-th "draw new eps": Rng(kEpsSeed + n).
+constexpr std::uint64_t kEpsSeed = 5000;
+Tensor draw_eps(int draw);
+struct ReparamStep {
+    float mu[2], logvar[2], sigma[2], eps[2], z[2];  // sigma = exp(logvar / 2), z = mu + sigma * eps
+    Tensor x;           // (28, 28) the test image
+    Tensor recon;       // (28, 28) decoder(z): one sample of the reconstruction
+    Tensor mean_recon;  // (28, 28) decoder(mu): the reconstruction without noise
+};
+ReparamStep reparameterize(VaeRecipe& recipe, int image, int draw);
+// "z_1 = mu_1 + sigma_1 * eps_1 = 0.512 + 0.231 * (-1.2) = 0.235" for latent dimension j (0 or 1),
+// and "sigma_1 = exp(logvar_1 / 2) = exp(-2.93 / 2) = 0.231".
+std::string z_text(const ReparamStep& s, int j);
+std::string sigma_text(const ReparamStep& s, int j);
+
+// --- 2. The latent plane -------------------------------------------------------------------------------
+constexpr int kGridSide = 12;         // decoded images per side of the grid
+constexpr float kGridExtent = 3.0f;   // the grid covers [-3, 3]^2: 3 prior standard deviations
+constexpr float kPlaneExtent = 4.0f;  // the scatter plot covers [-4, 4]^2
+constexpr int kScatterImages = 1000;  // test images whose means are plotted (all of them)
+// The decoded grid as one (kGridSide * 28, kGridSide * 28) image.
+Tensor grid_image(VaeRecipe& recipe);
+// One decoded image (28, 28) for a point of the plane.
+Tensor decode_point(VaeRecipe& recipe, float z1, float z2);
+// Test-image means (count, 2) and their labels.
+struct LatentScatter {
+    Tensor means;  // (count, 2)
+    std::vector<int> labels;
+};
+LatentScatter latent_scatter(VaeRecipe& recipe, int count);
+// The index of the point nearest (z1, z2) within `radius`, or -1.
+int nearest_point(const LatentScatter& s, float z1, float z2, float radius);
+
+// --- 3. Samples from the prior ---------------------------------------------------------------------------
+constexpr int kPriorSamples = 16;
+constexpr std::uint64_t kPriorSeed = 9000;
+// z (16, 2) ~ N(0, I) for the page's n-th "draw 16 samples": Rng(kPriorSeed + n).
+Tensor prior_latents(int draw);
+
+// --- 4. Interpolation ----------------------------------------------------------------------------------------
+constexpr int kInterpSteps = 10;  // images on the line, endpoints included
+
+// --- Live training ("train it yourself") ---------------------------------------------------------------------------
+// The recipe, the time-sliced run and the curves the page plots: per step the batch's recon,
+// KL and ELBO = -(recon + KL); every kEvalEvery steps the ELBO on the first kEvalImages test
+// images (a cheap estimate; the CLI reports all 1000).
+constexpr int kEvalEvery = 250;
+constexpr int kEvalImages = 500;
+class LiveTraining {
+public:
+    LiveTraining(const Dataset& data, const VaeRecipeOptions& o);
+    // A new model from o (seed, learning rate, beta), step 0, no history.
+    void reset(const VaeRecipeOptions& o);
+    // TrainingRun::advance with the recipe's train_step, recording the curves.
+    int advance(double budget_ms);
+
+    TrainingRun& run() { return run_; }
+    VaeRecipe& recipe() { return *recipe_; }
+    const std::vector<float>& recon() const { return recon_; }
+    const std::vector<float>& kl() const { return kl_; }
+    const std::vector<float>& elbo() const { return elbo_; }
+    const std::vector<float>& test_elbo() const { return test_elbo_; }  // at steps 0, kEvalEvery, ...
+    // Changes whenever the weights change (the page refreshes its pictures from it).
+    int version() const { return version_; }
+
+private:
+    const Dataset& data_;
+    std::unique_ptr<VaeRecipe> recipe_;
+    TrainingRun run_;
+    std::vector<float> recon_, kl_, elbo_, test_elbo_;
+    int version_ = 0;
+};
+
+// --- PyTorch ---------------------------------------------------------------------------------------------
+// The model, its loss and training for the options, a loader for .aelabm files, and the
+// page's pictures (interpolating between test images ia and ib).
+std::string pytorch_code(const VaeRecipeOptions& o, int ia, int ib);
+
+// --- Page state (all of it in the URL) ---------------------------------------------------------------------
+// Keys: mode (0 pretrained, 1 train it yourself), train (1: start training once the data is
+// ready), seed, lr, beta, img (test image of section 1), eps (its eps draw), z1, z2 (the point
+// decoded in section 2), prior (the prior-sample draw), ia, ib (interpolation endpoints),
+// open (bit mask of the open sections 0-4).
+enum class Mode { pretrained = 0, train = 1 };
+struct State {
+    Mode mode = Mode::pretrained;
+    bool train = false;
+    int seed = 1;
+    float lr = 1e-3f;
+    float beta = 1.0f;
+    int image = 0, eps_draw = 0;
+    float z1 = 0.0f, z2 = 0.0f;
+    int prior_draw = 0;
+    int ia = 0, ib = 1;
+    int open = 31;
+};
+constexpr float kMaxLearningRate = 5.0f, kMaxBeta = 8.0f;
+State state_from_params();  // invalid or missing values fall back to the defaults
+void write_params(const State& s);
+// The recipe options for the "train it yourself" run.
+VaeRecipeOptions recipe_options(const State& s);
+
+}  // namespace aelab::lessons::vae

@@ -1,0 +1,280 @@
+// Tests for lessons/vae.cpp: the numbers the "VAE sampling" page shows (the reparameterisation
+// written out, the latent grid, the scatter of test means), the pretrained model check, live
+// training (train=1, divergence and reset), the URL state and headless drawing in every mode.
+#include <doctest/doctest.h>
+
+#include <cmath>
+#include <string>
+
+#include "aelab/layers.hpp"
+#include "aelab/model_io.hpp"
+#include "aelab/rng.hpp"
+#include "headless.hpp"
+#include "lesson.hpp"
+#include "platform.hpp"
+#include "vae.hpp"
+#include "widgets.hpp"
+
+using namespace aelab;
+using namespace aelab::lessons::vae;
+
+namespace {
+
+const Dataset& fashion() {
+    static const Dataset d = load_dataset(AELAB_TEST_DATASET);
+    return d;
+}
+
+std::vector<std::uint8_t> pretrained_bytes() {
+    const std::string ds = AELAB_TEST_DATASET;
+    return read_file(ds.substr(0, ds.find_last_of('/')) + "/" + kPretrainedFile);
+}
+
+// A recipe around the pretrained model: the pictures the page shows first.
+VaeRecipe pretrained_recipe() {
+    const auto bytes = pretrained_bytes();
+    return VaeRecipe(fashion(), load_pretrained(bytes, "vae-2d.aelabm"));
+}
+
+int status_int(const char* key) {
+    auto it = platform::status().find(key);
+    return it == platform::status().end() || it->second.empty() ? -1 : std::stoi(it->second);
+}
+
+}  // namespace
+
+TEST_CASE("vae lesson: the pretrained model is checked for what the page needs") {
+    const auto bytes = pretrained_bytes();
+    const Vae v = load_pretrained(bytes, "vae-2d.aelabm");
+    CHECK(v.latent() == 2);
+    CHECK(v.net().param_count() == 101652);
+
+    std::vector<std::uint8_t> corrupt = bytes;
+    corrupt[1000] ^= 0x01;
+    CHECK_THROWS_WITH_AS(load_pretrained(corrupt, "vae-2d.aelabm"), doctest::Contains("vae-2d.aelabm: checksum mismatch"),
+                         Error);
+    CHECK_THROWS_WITH_AS(load_pretrained({}, "vae-2d.aelabm"), doctest::Contains("not an aelab model file"), Error);
+    // Valid files the page cannot show: a 3-D latent, another architecture, a Sequential.
+    VaeOptions o3;
+    o3.latent = 3;
+    CHECK_THROWS_WITH_AS(load_pretrained(save_model(Vae(o3)), "x"), doctest::Contains("3-D latent"), Error);
+    Sequential deep({1, 28, 28});
+    deep.add<Flatten>();
+    deep.add<Linear>(784, 16);
+    deep.add<Tanh>();
+    deep.add<Linear>(16, 4);
+    deep.add<Linear>(2, 784);
+    deep.add<Unflatten>(Shape{1, 28, 28});
+    CHECK_THROWS_WITH_AS(load_pretrained(save_model(Vae(std::move(deep), 4, 2, 1.0f)), "x"),
+                         doctest::Contains("not the lesson's architecture"), Error);
+    CHECK_THROWS_WITH_AS(load_pretrained(save_model(linear_autoencoder()), "x"), doctest::Contains("not a Vae"), Error);
+    // Another hidden width is still the lesson's model.
+    VaeOptions narrow;
+    narrow.hidden = 16;
+    CHECK_NOTHROW(load_pretrained(save_model(Vae(narrow)), "x"));
+}
+
+TEST_CASE("vae lesson: the reparameterisation step for the shown image, by hand") {
+    VaeRecipe r = pretrained_recipe();
+    for (int draw : {0, 1, 7}) {
+        CAPTURE(draw);
+        const ReparamStep s = reparameterize(r, 12, draw);
+        Rng rng(kEpsSeed + std::uint64_t(draw));
+        const Tensor mu = r.encode_means(Split::test, 12, 1);
+        for (int j = 0; j < 2; ++j) {
+            const float eps = rng.normal();
+            CHECK(s.eps[j] == eps);
+            CHECK(s.mu[j] == mu(0, j));
+            CHECK(s.sigma[j] == std::exp(s.logvar[j] / 2));
+            CHECK(s.z[j] == doctest::Approx(s.mu[j] + std::exp(s.logvar[j] / 2) * eps).epsilon(1e-6));
+            CHECK(s.sigma[j] > 0.0f);
+            CHECK(s.sigma[j] < 1.0f);  // a trained encoder is surer than the prior
+        }
+        // The two images: decoder(z) and decoder(mu).
+        const Tensor dz = r.decode(from_values({1, 2}, {s.z[0], s.z[1]}));
+        const Tensor dmu = r.decode(mu);
+        REQUIRE(s.recon.shape() == Shape{28, 28});
+        for (std::size_t i = 0; i < 784; ++i) {
+            REQUIRE(s.recon.data()[i] == doctest::Approx(dz.data()[i]));
+            REQUIRE(s.mean_recon.data()[i] == dmu.data()[i]);
+        }
+        Tensor x = fashion().image(Split::test, 12);
+        x.reshape({28, 28});
+        CHECK(s.x == x);
+    }
+    // The written-out lines, with the numbers as the page prints them.
+    ReparamStep s{};
+    s.mu[0] = 0.5f, s.logvar[0] = -2.0f, s.sigma[0] = std::exp(-1.0f), s.eps[0] = -1.5f;
+    s.z[0] = 0.5f + std::exp(-1.0f) * -1.5f;
+    CHECK(sigma_text(s, 0) == "sigma_1 = exp(logvar_1 / 2) = exp(-2 / 2) = 0.368");
+    CHECK(z_text(s, 0) == "z_1 = mu_1 + sigma_1 * eps_1 = 0.5 + 0.368 * (-1.5) = -0.052");
+}
+
+TEST_CASE("vae lesson: the latent plane's pictures") {
+    VaeRecipe r = pretrained_recipe();
+    const Tensor grid = grid_image(r);
+    REQUIRE(grid.shape() == Shape{std::size_t(kGridSide) * 28, std::size_t(kGridSide) * 28});
+    // Tile (row 0, column 0) is the decoder's image of (-3, 3).
+    const Tensor corner = decode_point(r, -kGridExtent, kGridExtent);
+    REQUIRE(corner.shape() == Shape{28, 28});
+    for (int i = 0; i < 28; ++i)
+        for (int j = 0; j < 28; ++j) REQUIRE(grid(i, j) == doctest::Approx(corner(i, j)));
+
+    const LatentScatter s = latent_scatter(r, kScatterImages);
+    REQUIRE(s.means.shape() == Shape{1000, 2});
+    REQUIRE(s.labels.size() == 1000);
+    CHECK(s.labels[0] == fashion().test_labels[0]);
+    // Most codes lie within the prior's 3-sigma disc: the KL term at work.
+    int inside = 0;
+    for (int i = 0; i < 1000; ++i) inside += std::hypot(s.means(i, 0), s.means(i, 1)) < 3.0f;
+    CHECK(inside > 950);
+    CHECK(nearest_point(s, s.means(7, 0), s.means(7, 1), 1e-6f) == 7);
+    CHECK(nearest_point(s, 100.0f, 100.0f, 0.5f) == -1);
+
+    const Tensor z = prior_latents(3);
+    REQUIRE(z.shape() == Shape{std::size_t(kPriorSamples), 2});
+    Rng rng(kPriorSeed + 3);
+    CHECK(z(0, 0) == rng.normal());
+}
+
+TEST_CASE("vae lesson: the PyTorch code follows the settings") {
+    State st;
+    st.beta = 2.5f;
+    st.lr = 0.003f;
+    st.seed = 7;
+    const std::string code = pytorch_code(recipe_options(st), 10, 20);
+    CHECK(code.find("def __init__(self, hidden=64, latent=2)") != std::string::npos);
+    CHECK(code.find("z = mu + torch.exp(0.5 * logvar) * eps") != std::string::npos);
+    CHECK(code.find("torch.manual_seed(7)") != std::string::npos);
+    CHECK(code.find("model, beta, B = VAE(), 2.5, 64") != std::string::npos);
+    CHECK(code.find("lr=0.003") != std::string::npos);
+    CHECK(code.find("for step in range(6000)") != std::string::npos);
+    CHECK(code.find("test_x[[10, 20]]") != std::string::npos);
+    CHECK(code.find("reduction='sum') / x.shape[0]") != std::string::npos);  // per image, as the page
+}
+
+TEST_CASE("vae lesson: URL state round trip") {
+    platform::set_params({{"mode", "1"}, {"seed", "7"}, {"lr", "0.003"}, {"beta", "2.5"}, {"img", "42"},
+                          {"eps", "3"}, {"z1", "-1.5"}, {"z2", "0.25"}, {"prior", "4"}, {"ia", "10"}, {"ib", "20"}, {"open", "6"}});
+    State s = state_from_params();
+    CHECK(s.mode == Mode::train);
+    CHECK_FALSE(s.train);
+    CHECK(s.seed == 7);
+    CHECK(s.lr == doctest::Approx(0.003f));
+    CHECK(s.beta == 2.5f);
+    CHECK(s.image == 42);
+    CHECK(s.eps_draw == 3);
+    CHECK(s.z1 == -1.5f);
+    CHECK(s.z2 == 0.25f);
+    CHECK(s.prior_draw == 4);
+    CHECK(s.ia == 10);
+    CHECK(s.ib == 20);
+    CHECK(s.open == 6);
+    const VaeRecipeOptions o = recipe_options(s);
+    CHECK(o.seed == 7);
+    CHECK(o.beta == 2.5f);
+    CHECK(o.learning_rate == doctest::Approx(0.003f));
+
+    // The page built from these parameters writes the same state back.
+    {
+        platform::set_dataset_path(AELAB_TEST_DATASET);
+        test::HeadlessImGui gui;
+        auto lesson = lessons::find_lesson("vae")->make();
+        for (int i = 0; i < 3; ++i) gui.frame([&] { lesson->draw(); });
+        CHECK(platform::param("mode") == "1");
+        CHECK(platform::param("train") == "0");
+        CHECK(platform::param("seed") == "7");
+        CHECK(platform::param("lr") == "0.003");
+        CHECK(platform::param("beta") == "2.5");
+        CHECK(platform::param("img") == "42");
+        CHECK(platform::param("eps") == "3");
+        CHECK(platform::param("z1") == "-1.5");
+        CHECK(platform::param("z2") == "0.25");
+        CHECK(platform::param("prior") == "4");
+        CHECK(platform::param("ia") == "10");
+        CHECK(platform::param("ib") == "20");
+        CHECK(platform::param("open") == "6");
+        CHECK(status_int("step") == 0);  // not started without train=1
+    }
+    write_params(State{});
+    CHECK(state_from_params().mode == Mode::pretrained);
+
+    // Hand-edited links fall back to the defaults.
+    platform::set_params({{"mode", "5"}, {"lr", "100"}, {"beta", "-1"}, {"img", "5000"}, {"z1", "nan"}, {"ia", "x"}});
+    s = state_from_params();
+    CHECK(s.mode == Mode::pretrained);
+    CHECK(s.lr == 1e-3f);
+    CHECK(s.beta == 1.0f);
+    CHECK(s.image == 0);
+    CHECK(s.z1 == 0.0f);
+    CHECK(s.ia == 0);
+    platform::set_params({});
+}
+
+TEST_CASE("vae lesson: train=1 starts training as soon as the data is ready, and the loss falls") {
+    platform::set_dataset_path(AELAB_TEST_DATASET);
+    platform::set_params({{"train", "1"}});
+    platform::clear_status();
+    test::HeadlessImGui gui;
+    auto lesson = lessons::find_lesson("vae")->make();
+    for (int i = 0; i < 300 && status_int("step") < 100; ++i) gui.frame([&] { lesson->draw(); });
+    CHECK(status_int("step") >= 100);
+    CHECK(platform::param("mode") == "1");
+    CHECK(platform::param("train") == "1");  // still running: a copied link starts it again
+    const float first = std::stof(platform::status().at("first_loss")), last = std::stof(platform::status().at("loss"));
+    INFO("first loss ", first, ", latest ", last);
+    CHECK(first > 500.0f);
+    CHECK(last < 0.8f * first);
+    platform::set_params({});
+}
+
+TEST_CASE("vae lesson: live training records its curves; a huge learning rate diverges and Reset recovers") {
+    State st;
+    st.lr = kMaxLearningRate;
+    LiveTraining lt(fashion(), recipe_options(st));
+    REQUIRE(lt.test_elbo().size() == 1);
+    CHECK(lt.test_elbo()[0] < -500.0f);
+    lt.run().start();
+    for (int i = 0; i < 20 && lt.run().state() == lessons::TrainingRun::State::running; ++i) lt.advance(1e9);
+    CHECK(lt.run().state() == lessons::TrainingRun::State::diverged);
+    CHECK(lt.run().message().find("diverged") != std::string::npos);
+    CHECK(lt.recon().size() == std::size_t(lt.run().step()));  // the bad step is not plotted
+
+    st.lr = 1e-3f;
+    lt.reset(recipe_options(st));
+    CHECK(lt.run().state() == lessons::TrainingRun::State::idle);
+    CHECK(lt.run().step() == 0);
+    CHECK(lt.recon().empty());
+    lt.run().set_max_steps(kEvalEvery);
+    lt.run().start();
+    while (lt.run().running()) lt.advance(1e9);
+    CHECK(lt.run().state() == lessons::TrainingRun::State::finished);
+    REQUIRE(lt.recon().size() == std::size_t(kEvalEvery));
+    REQUIRE(lt.test_elbo().size() == 2);
+    CHECK(lt.test_elbo()[1] > lt.test_elbo()[0] + 150.0f);
+    for (int i = 0; i < kEvalEvery; ++i) REQUIRE(lt.elbo()[std::size_t(i)] == -(lt.recon()[std::size_t(i)] + lt.kl()[std::size_t(i)]));
+    CHECK(lt.run().losses().back() == doctest::Approx(lt.recon().back() + lt.kl().back()));
+}
+
+TEST_CASE("vae lesson: draws headless in every mode and with odd parameters") {
+    platform::set_dataset_path(AELAB_TEST_DATASET);
+    test::HeadlessImGui gui;
+    const std::vector<std::map<std::string, std::string>> cases = {
+        {},
+        {{"mode", "1"}},
+        {{"mode", "1"}, {"beta", "0"}, {"seed", "3"}},
+        {{"train", "1"}, {"beta", "8"}},
+        {{"train", "1"}, {"lr", "5"}},  // diverges: the message in place of the run
+        {{"z1", "4"}, {"z2", "-4"}, {"ia", "999"}, {"ib", "999"}, {"img", "999"}, {"eps", "1000000"}},
+    };
+    for (const auto& params : cases) {
+        std::string what;
+        for (const auto& kv : params) what += kv.first + "=" + kv.second + " ";
+        CAPTURE(what);
+        platform::set_params(params);
+        auto lesson = lessons::find_lesson("vae")->make();
+        for (int i = 0; i < 6; ++i) CHECK_NOTHROW(gui.frame([&] { lesson->draw(); }));
+        CHECK(platform::status().at("pretrained") == "loaded");
+    }
+    platform::set_params({});
+}
