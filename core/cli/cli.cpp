@@ -100,6 +100,9 @@ const char* const kUsage =
     "            max_unpool2d upsample_nearest bed_of_nails linear\n"
     "      S, P, OP, D, K: one integer, or a comma list with one per spatial axis\n"
     "  aelab-cli pca --input X.npy -k K --out components.npy [--explained ev.npy]\n"
+    "  aelab-cli train linear-ae|denoising-ae|vae [--steps N] [--seed S] [--json] [--data FILE]\n"
+    "            (vae: [--save FILE] [--beta B]; denoising-ae: [--noise KIND] [--level L];\n"
+    "             linear-ae: [--latent K] [--tied 0|1])\n"
     "  aelab-cli bench [--json] [--only b,c,...] [--repeats N] [--warmup N]\n"
     "  aelab-cli version\n";
 
@@ -288,9 +291,13 @@ int run_cli(const std::vector<std::string>& args, std::ostream& out, std::ostrea
         if (cmd == "op") return run_op(args, out);
         if (cmd == "pca") return run_pca(args, out);
         if (cmd == "bench") return run_bench(Args(args, 1), out);
-        if (cmd == "train" && args.size() > 1 && args[1] == "linear-ae") return train_linear_ae(Args(args, 2), out);
-        if (cmd == "train" && args.size() > 1 && args[1] == "denoising-ae") return train_denoising_ae(Args(args, 2), out);
-        if (cmd == "train" && args.size() > 1 && args[1] == "vae") return train_vae(Args(args, 2), out);
+        if (cmd == "train") {
+            const std::string model = args.size() > 1 ? args[1] : "";
+            if (model == "linear-ae") return train_linear_ae(Args(args, 2), out);
+            if (model == "denoising-ae") return train_denoising_ae(Args(args, 2), out);
+            if (model == "vae") return train_vae(Args(args, 2), out);
+            throw UsageError("train: unknown model '" + model + "' (linear-ae, denoising-ae or vae)");
+        }
         if (cmd == "version") {
             out << "aelab-cli " << AELAB_VERSION << "\n";
             return 0;

@@ -139,3 +139,10 @@ TEST_CASE("cli bench: options read only through has() are not rejected as unused
     CHECK(last.find("\"name\": \"g\"") != std::string::npos);
     CHECK(last.find("\"name\": \"h\"") != std::string::npos);
 }
+
+TEST_CASE("cli train: an unknown or missing model is a usage error") {
+    Result r = run({"train", "gan"});
+    CHECK(r.code == 2);
+    CHECK(r.err.find("unknown model 'gan'") != std::string::npos);
+    CHECK(run({"train"}).code == 2);
+}
