@@ -16,7 +16,6 @@
 #include <algorithm>
 #include <array>
 #include <vector>
-#include <cstdlib>
 
 #include "../kernels/gemm_kernels.hpp"
 #if defined(__wasm_simd128__)
@@ -276,7 +275,6 @@ void run_passes(const IgemmKernel& kernel, const Problem& pr, const std::vector<
 bool conv_indirect_applies(int C_dst) {
     const IgemmKernel& kernel = igemm_kernel(0);
     // Channel padding up to NR is wasted work: at most half the tile.
-    if (getenv("AELAB_NO_IGEMM")) return false;
     return kernel.run && 2 * C_dst >= kernel.nr;
 }
 
