@@ -3,6 +3,8 @@
 // transposed conv, and torch's output sizes.
 #include <doctest/doctest.h>
 
+#include <cmath>
+#include <limits>
 #include <vector>
 
 #include "aelab/conv.hpp"
@@ -117,6 +119,38 @@ TEST_CASE("conv2d: GEMM path at the register-tile edges (C_out and output positi
                 check_conv2d(rng, 2, 3, 3, W, C_out, 3, 3, {{1, 1}, {1, 1}, {1, 1}});
     // K = C_in * kH * kW beyond one KC block (256), odd channel counts.
     check_conv2d(rng, 1, 31, 6, 7, 9, 3, 3, {{1, 2}, {1, 0}, {1, 1}});
+}
+
+TEST_CASE("conv engines on indirect GEMM at the igemm tile edges (channels and positions)") {
+    aelab::Rng rng(27);
+    const int mr = aelab::igemm_kernel_mr(), nr = aelab::igemm_kernel_nr();
+    // The written side's channels are the igemm tile's columns: the indirect engine takes
+    // C >= nr / 2. Positions (N * H_out * W_out) below, at and above multiples of mr.
+    for (int C : {nr / 2, nr - 1, nr, nr + 1, 2 * nr + 3})
+        for (int W : {1, mr - 1, mr + 1, 2 * mr + 1}) {
+            if (C < 1 || W < 1) continue;
+            check_conv2d(rng, 2, 3, 5, W, C, 3, 3, {{1, 1}, {1, 1}, {1, 1}});
+            check_conv2d(rng, 1, 5, 7, W + 2, C, 3, 2, {{2, 3}, {1, 0}, {2, 1}});
+            check_conv_transpose2d(rng, 2, C, 3, W, C, 3, 3, {{2, 2}, {1, 1}, {1, 1}, {1, 1}});
+            check_conv_transpose2d(rng, 1, 3, 2, W, C, 4, 3, {{3, 2}, {2, 0}, {1, 1}, {2, 1}});
+        }
+}
+
+TEST_CASE("conv with an inf weight matches the scalar twin: padding is never 0 * inf") {
+    const int N = 1, C_in = 2, H = 5, W = 5, C_out = 16, k = 3;
+    aelab::Rng rng(28);
+    auto x = random_vector(rng, std::size_t(N) * C_in * H * W);   // (N, C_in, H, W)
+    auto w = random_vector(rng, std::size_t(C_out) * C_in * k * k);  // (C_out, C_in, k, k)
+    w[0] = std::numeric_limits<float>::infinity();  // tap (0, 0): padding at the top-left
+    const aelab::Conv2dParams p{{1, 1}, {1, 1}, {1, 1}};
+    std::vector<float> y(std::size_t(N) * C_out * H * W), y_ref(y.size());
+    aelab::conv2d_forward(y.data(), x.data(), w.data(), nullptr, N, C_in, H, W, C_out, k, k, p);
+    aelab::conv2d_forward_ref(y_ref.data(), x.data(), w.data(), nullptr, N, C_in, H, W, C_out, k,
+                              k, p);
+    for (std::size_t i = 0; i < y.size(); ++i) {
+        CHECK(std::isnan(y[i]) == std::isnan(y_ref[i]));
+        if (std::isfinite(y_ref[i])) CHECK(std::fabs(y[i] - y_ref[i]) < 1e-4f);
+    }
 }
 
 TEST_CASE("conv_transpose2d: GEMM + col2im path matches the scatter reference") {

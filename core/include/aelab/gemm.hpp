@@ -32,4 +32,20 @@ int gemm_kernel_for(int M);
 void gemm_with_kernel(int index, bool trans_a, bool trans_b, int M, int N, int K, const float* A,
                       int lda, const float* B, int ldb, float* C, int ldc, bool accumulate);
 
+// Indirect GEMM micro-kernels, the engine of the convolutions: one register tile
+//   C (mr, nr) = A (mr, k) * b (k, nr),  A[i, p] = rows[i][offsets[p]],  b packed row-major
+// with c row-major (leading dimension ldc), written. The rows of A are output positions read
+// straight from an image through one pointer each, so im2col is never materialised.
+// igemm_ref is the scalar twin for any tile size; the build's list (best first, igemm_ref
+// last, mr = nr = 1) is chosen in gemm_dispatch.cpp like the GEMM kernels.
+void igemm_ref(int mr, int nr, int k, const float* const* rows, const long* offsets,
+               const float* b, float* c, int ldc);
+int igemm_kernel_count();
+const char* igemm_kernel_name(int index = 0);
+int igemm_kernel_mr(int index = 0);
+int igemm_kernel_nr(int index = 0);
+// One tile through kernel `index` of that list (tests and benchmarks).
+void igemm_tile_with_kernel(int index, int k, const float* const* rows, const long* offsets,
+                            const float* b, float* c, int ldc);
+
 }  // namespace aelab

@@ -28,6 +28,21 @@ const GemmKernel kKernels[] = {
     {nullptr, 1, 1, "gemm_ref", false},
 };
 constexpr int kKernelCount = int(sizeof(kKernels) / sizeof(kKernels[0]));
+
+// The convolutions' indirect kernels (conv_indirect.cpp uses the first), best first.
+const IgemmKernel kIgemmKernels[] = {
+#if defined(__AVX2__) && defined(__FMA__)
+    {igemm_6x16_avx2, 6, 16, "igemm_6x16_avx2"},
+#endif
+#if defined(__wasm_simd128__)
+    {igemm_4x8_simd128, 4, 8, "igemm_4x8_simd128"},
+#endif
+#if defined(__SSE__) || defined(__x86_64__)
+    {igemm_4x8_sse, 4, 8, "igemm_4x8_sse"},
+#endif
+    {nullptr, 1, 1, "igemm_ref"},
+};
+constexpr int kIgemmKernelCount = int(sizeof(kIgemmKernels) / sizeof(kIgemmKernels[0]));
 }  // namespace
 
 const GemmKernel& gemm_kernel(int index) {
@@ -51,6 +66,27 @@ int gemm_kernel_for(int M) {
         }
     }
     return best;
+}
+
+const IgemmKernel& igemm_kernel(int index) {
+    if (index < 0 || index >= kIgemmKernelCount)
+        throw Error("igemm_kernel: index must be in [0, " + std::to_string(kIgemmKernelCount) +
+                    "), got " + std::to_string(index));
+    return kIgemmKernels[index];
+}
+
+int igemm_kernel_count() { return kIgemmKernelCount; }
+const char* igemm_kernel_name(int index) { return igemm_kernel(index).name; }
+int igemm_kernel_mr(int index) { return igemm_kernel(index).mr; }
+int igemm_kernel_nr(int index) { return igemm_kernel(index).nr; }
+
+void igemm_tile_with_kernel(int index, int k, const float* const* rows, const long* offsets,
+                            const float* b, float* c, int ldc) {
+    const IgemmKernel& kernel = igemm_kernel(index);
+    if (kernel.run)
+        kernel.run(k, rows, offsets, b, c, ldc);
+    else
+        igemm_ref(kernel.mr, kernel.nr, k, rows, offsets, b, c, ldc);
 }
 
 int gemm_kernel_count() { return kKernelCount; }

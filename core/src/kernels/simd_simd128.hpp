@@ -35,6 +35,17 @@ struct Simd128 {
         even = wasm_i32x4_shuffle(lo, hi, 0, 2, 4, 6);
         odd = wasm_i32x4_shuffle(lo, hi, 1, 3, 5, 7);
     }
+    // Rows (r0..r3) of a 4x4 block -> its columns, in place.
+    static void transpose4(vec& r0, vec& r1, vec& r2, vec& r3) {
+        const vec t0 = wasm_i32x4_shuffle(r0, r1, 0, 4, 1, 5);  // a0 b0 a1 b1
+        const vec t1 = wasm_i32x4_shuffle(r2, r3, 0, 4, 1, 5);  // c0 d0 c1 d1
+        const vec t2 = wasm_i32x4_shuffle(r0, r1, 2, 6, 3, 7);  // a2 b2 a3 b3
+        const vec t3 = wasm_i32x4_shuffle(r2, r3, 2, 6, 3, 7);  // c2 d2 c3 d3
+        r0 = wasm_i32x4_shuffle(t0, t1, 0, 1, 4, 5);
+        r1 = wasm_i32x4_shuffle(t0, t1, 2, 3, 6, 7);
+        r2 = wasm_i32x4_shuffle(t2, t3, 0, 1, 4, 5);
+        r3 = wasm_i32x4_shuffle(t2, t3, 2, 3, 6, 7);
+    }
 };
 
 }  // namespace aelab::simd

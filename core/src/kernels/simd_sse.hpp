@@ -32,6 +32,8 @@ struct Sse {
         even = _mm_shuffle_ps(lo, hi, 0x88);
         odd = _mm_shuffle_ps(lo, hi, 0xDD);
     }
+    // Rows (r0..r3) of a 4x4 block -> its columns, in place.
+    static void transpose4(vec& r0, vec& r1, vec& r2, vec& r3) { _MM_TRANSPOSE4_PS(r0, r1, r2, r3); }
 };
 
 }  // namespace aelab::simd

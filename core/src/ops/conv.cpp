@@ -217,34 +217,77 @@ void add_bias_sums(float* d_bias, const float* d_side, int N, int C, int size) {
         }
 }
 
+
+// The engines read padding (and the pitched rows' junk) as zeros multiplied by weights: exact
+// for finite weights, but 0 * inf is NaN where the scalar twins skip the padding taps. Weights
+// with an inf or NaN therefore go through the twins.
+bool all_finite(const float* x, std::size_t n) {
+    float s = 0.0f;
+    for (std::size_t i = 0; i < n; ++i) s += x[i] - x[i];  // NaN as soon as one is inf or NaN
+    return s == 0.0f;
+}
+
+std::size_t weight_count(const ConvGeometry& g) { return std::size_t(g.C_grid) * g.col_rows(); }
+
+// grid = (accumulate ? grid : bias) + conv(image), through the engine that fits C_grid.
+void grid_from_image_any(const ConvGeometry& g, float* grid, const float* image,
+                         const float* weight, const float* bias, bool accumulate) {
+    if (conv_indirect_applies(g.C_grid))
+        conv_indirect_grid_from_image(g, grid, image, weight, bias, accumulate);
+    else
+        grid_from_image(g, grid, image, weight, bias, accumulate);
+}
+
+// image = (accumulate ? image : bias) + conv_transpose(grid), likewise for C_img.
+void image_from_grid_any(const ConvGeometry& g, float* image, const float* grid,
+                         const float* weight, const float* bias, bool accumulate) {
+    if (conv_indirect_applies(g.C_img)) {
+        conv_indirect_image_from_grid(g, image, grid, weight, bias, accumulate);
+        return;
+    }
+    if (!accumulate) {
+        const int I = g.image_size();
+        for (long plane = 0; plane < long(g.N) * g.C_img; ++plane)
+            std::fill(image + plane * I, image + (plane + 1) * I,
+                      bias ? bias[plane % g.C_img] : 0.0f);
+    }
+    image_from_grid(g, image, grid, weight);
+}
+
 }  // namespace
 
 void conv_forward_gemm(const ConvGeometry& g, float* out, const float* in, const float* weight,
                        const float* bias) {
-    grid_from_image(g, out, in, weight, bias, false);
+    if (!all_finite(weight, weight_count(g))) return conv_forward_direct(g, out, in, weight, bias);
+    grid_from_image_any(g, out, in, weight, bias, false);
 }
 
 void conv_backward_gemm(const ConvGeometry& g, float* d_in, float* d_weight, float* d_bias,
                         const float* d_out, const float* in, const float* weight) {
     if (d_bias) add_bias_sums(d_bias, d_out, g.N, g.C_grid, g.grid_size());
     if (d_weight) weight_grad(g, d_weight, d_out, in);
-    if (d_in) image_from_grid(g, d_in, d_out, weight);
+    if (!d_in) return;
+    if (!all_finite(weight, weight_count(g)))
+        return conv_backward_direct(g, d_in, nullptr, nullptr, d_out, in, weight);
+    image_from_grid_any(g, d_in, d_out, weight, nullptr, true);
 }
 
 void conv_transpose_forward_gemm(const ConvGeometry& g, float* out, const float* in,
                                  const float* weight, const float* bias) {
-    const int I = g.image_size();
-    for (long plane = 0; plane < long(g.N) * g.C_img; ++plane)
-        std::fill(out + plane * I, out + (plane + 1) * I, bias ? bias[plane % g.C_img] : 0.0f);
-    image_from_grid(g, out, in, weight);
+    if (!all_finite(weight, weight_count(g)))
+        return conv_transpose_forward_direct(g, out, in, weight, bias);
+    image_from_grid_any(g, out, in, weight, bias, false);
 }
 
 void conv_transpose_backward_gemm(const ConvGeometry& g, float* d_in, float* d_weight,
                                   float* d_bias, const float* d_out, const float* in,
                                   const float* weight) {
     if (d_bias) add_bias_sums(d_bias, d_out, g.N, g.C_img, g.image_size());
-    if (d_in) grid_from_image(g, d_in, d_out, weight, nullptr, true);
     if (d_weight) weight_grad(g, d_weight, in, d_out);
+    if (!d_in) return;
+    if (!all_finite(weight, weight_count(g)))
+        return conv_transpose_backward_direct(g, d_in, nullptr, nullptr, d_out, in, weight);
+    grid_from_image_any(g, d_in, d_out, weight, nullptr, true);
 }
 
 // ---- raw layer: geometry + engine ----------------------------------------------------------

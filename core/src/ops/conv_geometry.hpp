@@ -94,6 +94,13 @@ void conv_transpose_forward_gemm(const ConvGeometry& g, float* out, const float*
 void conv_transpose_backward_gemm(const ConvGeometry& g, float* d_in, float* d_weight,
                                   float* d_bias, const float* d_out, const float* in,
                                   const float* weight);
+// Indirect-GEMM engines (conv_indirect.cpp), for when the written side has enough channels to
+// fill the igemm tile (conv_indirect_applies). grid / image = (accumulate ? itself : bias) + ...
+bool conv_indirect_applies(int C_dst);
+void conv_indirect_grid_from_image(const ConvGeometry& g, float* grid, const float* image,
+                                   const float* weight, const float* bias, bool accumulate);
+void conv_indirect_image_from_grid(const ConvGeometry& g, float* image, const float* grid,
+                                   const float* weight, const float* bias, bool accumulate);
 void conv_forward_direct(const ConvGeometry& g, float* out, const float* in, const float* weight,
                          const float* bias);
 void conv_backward_direct(const ConvGeometry& g, float* d_in, float* d_weight, float* d_bias,

@@ -1,0 +1,51 @@
+// The indirect GEMM (igemm) micro-kernel, written once against a SIMD vocabulary (simd_*.hpp)
+// and instantiated per instruction set in igemm_<MR>x<NR>_<isa>.cpp. It is the engine of the
+// convolutions (conv_indirect.cpp): the rows of A are output positions read straight from the
+// (zero-padded) source image through pointers, so the column matrix is never packed.
+//
+// Legend: MR rows (output positions) x NR columns (output channels) is the register tile of C;
+//   NR = NV vectors of V::lanes floats.
+//   k        depth: taps x source channels
+//   rows     MR pointers, one per position of the tile: A[i, p] = rows[i][offsets[p]]
+//   offsets  (k,): where tap p of every position lies relative to that position's pointer
+//   b        packed B panel, (k, NR): for each p, the NR weights of tap p
+//   c        the tile in C, row-major with leading dimension ldc; written, never read
+// The tile is always full: the engine pads B with zero columns and the last rows with copies of
+// a valid pointer, and drops those results.
+#pragma once
+
+namespace aelab::simd {
+
+template <class V, int MR, int NV>
+inline void igemm_microkernel(int k, const float* const* rows, const long* offsets,
+                              const float* b, float* c, int ldc) {
+    using vec = typename V::vec;
+    constexpr int NR = NV * V::lanes;
+    vec acc[MR][NV];
+    const float* r[MR];
+#pragma GCC unroll 16
+    for (int i = 0; i < MR; ++i) {
+        r[i] = rows[i];
+#pragma GCC unroll 16
+        for (int j = 0; j < NV; ++j) acc[i][j] = V::zero();
+    }
+    for (int p = 0; p < k; ++p) {
+        const long o = offsets[p];
+        vec bv[NV];
+#pragma GCC unroll 16
+        for (int j = 0; j < NV; ++j) bv[j] = V::load(b + j * V::lanes);
+#pragma GCC unroll 16
+        for (int i = 0; i < MR; ++i) {
+            vec ai = V::broadcast_load(r[i] + o);
+#pragma GCC unroll 16
+            for (int j = 0; j < NV; ++j) acc[i][j] = V::fma(ai, bv[j], acc[i][j]);
+        }
+        b += NR;
+    }
+#pragma GCC unroll 16
+    for (int i = 0; i < MR; ++i)
+#pragma GCC unroll 16
+        for (int j = 0; j < NV; ++j) V::store(c + i * ldc + j * V::lanes, acc[i][j]);
+}
+
+}  // namespace aelab::simd
