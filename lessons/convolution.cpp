@@ -546,33 +546,6 @@ std::string with_commas(std::size_t n) {
     return s;
 }
 
-std::string list_text(const std::vector<float>& v) {
-    std::string s;
-    for (std::size_t i = 0; i < v.size(); ++i) {
-        char buf[32];
-        std::snprintf(buf, sizeof buf, "%g", v[i]);
-        s += (i ? "," : "") + std::string(buf);
-    }
-    return s;
-}
-
-bool parse_list(const std::string& text, std::size_t count, std::vector<float>& out) {
-    std::vector<float> v;
-    std::size_t pos = 0;
-    while (pos <= text.size() && !text.empty()) {
-        std::size_t comma = text.find(',', pos);
-        std::string item = text.substr(pos, comma == std::string::npos ? std::string::npos : comma - pos);
-        char* end = nullptr;
-        float x = std::strtof(item.c_str(), &end);
-        if (item.empty() || *end || !std::isfinite(x) || std::fabs(x) > 1000.0f) return false;
-        v.push_back(x);
-        if (comma == std::string::npos) break;
-        pos = comma + 1;
-    }
-    if (v.size() != count) return false;
-    out = v;
-    return true;
-}
 
 namespace {
 std::array<int, 2> read_pair(const std::string& k0, const std::string& k1, std::array<int, 2> fallback, int lo, int hi) {
@@ -590,11 +563,11 @@ State state_from_params() {
     a.padding = param_int("p1", 0, 0, 3);
     a.dilation = param_int("d1", 1, 1, 3);
     a.flip = param_int("flip", 0, 0, 1) == 1;
-    parse_list(platform::param("x1"), a.x.size(), a.x);
+    if (auto v = platform::param_floats("x1", a.x.size()); !v.empty()) a.x = v;
     const int k1 = param_int("k1", 3, 1, 5);
     std::vector<float> w(std::size_t(k1), 1.0f);
     if (k1 == 3) w = a.w;
-    parse_list(platform::param("w1"), std::size_t(k1), w);
+    if (auto v = platform::param_floats("w1", std::size_t(k1)); !v.empty()) w = v;
     a.w = w;
     a.step = param_int("st1", 0, 0, 1000);
 
@@ -608,7 +581,7 @@ State state_from_params() {
         Tensor k = tiled_course_kernel(kr, kc);
         b.kernel.assign(k.begin(), k.end());
     }
-    parse_list(platform::param("k2"), b.kernel.size(), b.kernel);
+    if (auto v = platform::param_floats("k2", b.kernel.size()); !v.empty()) b.kernel = v;
     b.stride = read_pair("sh", "sw", b.stride, 1, 3);
     b.padding = read_pair("ph", "pw", b.padding, 0, 3);
     b.dilation = read_pair("dh", "dw", b.dilation, 1, 3);
@@ -619,12 +592,16 @@ State state_from_params() {
     c.filters = param_int("nf", 2, 1, kMaxFilters);
     c.filter = param_int("f", 0, 0, c.filters - 1);
     c.step = param_int("st3", 0, 0, 1000);
+    // Three whole numbers in [lo, hi], or empty.
+    auto int_triple = [](const char* key, float lo, float hi) {
+        std::vector<float> v = platform::param_floats(key, 3);
+        bool ok = std::all_of(v.begin(), v.end(), [&](float x) { return x >= lo && x <= hi && x == std::round(x); });
+        return ok ? v : std::vector<float>{};
+    };
     std::vector<float> v;
-    if (parse_list(platform::param("vol"), 3, v) && std::all_of(v.begin(), v.end(), [](float x) { return x >= 1 && x <= 6 && x == std::round(x); }))
-        c.volume = {int(v[0]), int(v[1]), int(v[2])};
-    if (parse_list(platform::param("vk"), 3, v) && std::all_of(v.begin(), v.end(), [](float x) { return x >= 1 && x <= 6 && x == std::round(x); }))
-        c.kernel = {int(v[0]), int(v[1]), int(v[2])};
-    if (parse_list(platform::param("va"), 3, v) && std::all_of(v.begin(), v.end(), [](float x) { return x >= 0 && x <= 5 && x == std::round(x); }))
+    if (!(v = int_triple("vol", 1, 6)).empty()) c.volume = {int(v[0]), int(v[1]), int(v[2])};
+    if (!(v = int_triple("vk", 1, 6)).empty()) c.kernel = {int(v[0]), int(v[1]), int(v[2])};
+    if (!(v = int_triple("va", 0, 5)).empty())
         c.at = {int(v[0]), int(v[1]), int(v[2])};
 
     State4& d = s.four;
@@ -636,7 +613,7 @@ State state_from_params() {
     d.same_padding = param_int("same", 0, 0, 1) == 1;
     d.custom_size = param_int("cs", 3, 3, 5) == 5 ? 5 : 3;
     if (d.custom_size == 5) d.custom.assign(25, 0.0f), d.custom[12] = 1.0f;
-    parse_list(platform::param("k4"), d.custom.size(), d.custom);
+    if (auto v = platform::param_floats("k4", d.custom.size()); !v.empty()) d.custom = v;
     d.probe_row = param_int("pr", d.probe_row, 0, 63);
     d.probe_col = param_int("pc", d.probe_col, 0, 63);
     d.filters_n = param_int("n", d.filters_n, 1, 256);
@@ -646,9 +623,9 @@ State state_from_params() {
 void write_params(const State& s) {
     using platform::set_param;
     set_param("open", s.open);
-    set_param("x1", list_text(s.one.x));
+    set_param("x1", platform::floats_text(s.one.x));
     set_param("k1", int(s.one.w.size()));
-    set_param("w1", list_text(s.one.w));
+    set_param("w1", platform::floats_text(s.one.w));
     set_param("s1", s.one.stride);
     set_param("p1", s.one.padding);
     set_param("d1", s.one.dilation);
@@ -660,7 +637,7 @@ void write_params(const State& s) {
     set_param("iw", s.two.cols);
     set_param("kh", s.two.krows);
     set_param("kw", s.two.kcols);
-    set_param("k2", list_text(s.two.kernel));
+    set_param("k2", platform::floats_text(s.two.kernel));
     set_param("sh", s.two.stride[0]);
     set_param("sw", s.two.stride[1]);
     set_param("ph", s.two.padding[0]);
@@ -675,9 +652,9 @@ void write_params(const State& s) {
     set_param("st3", s.three.step);
     const auto& vo = s.three.volume;
     const auto& vk = s.three.kernel;
-    set_param("vol", list_text({float(vo[0]), float(vo[1]), float(vo[2])}));
-    set_param("vk", list_text({float(vk[0]), float(vk[1]), float(vk[2])}));
-    set_param("va", list_text({float(s.three.at[0]), float(s.three.at[1]), float(s.three.at[2])}));
+    set_param("vol", platform::floats_text({float(vo[0]), float(vo[1]), float(vo[2])}));
+    set_param("vk", platform::floats_text({float(vk[0]), float(vk[1]), float(vk[2])}));
+    set_param("va", platform::floats_text({float(s.three.at[0]), float(s.three.at[1]), float(s.three.at[2])}));
 
     set_param("src", s.four.source);
     set_param("img", s.four.image);
@@ -686,7 +663,7 @@ void write_params(const State& s) {
     set_param("sig", s.four.sigma);
     set_param("same", s.four.same_padding ? 1 : 0);
     set_param("cs", s.four.custom_size);
-    set_param("k4", list_text(s.four.custom));
+    set_param("k4", platform::floats_text(s.four.custom));
     set_param("pr", s.four.probe_row);
     set_param("pc", s.four.probe_col);
     set_param("n", s.four.filters_n);
@@ -791,7 +768,7 @@ private:
 
     void update_1d() {
         State1d& s = state_.one;
-        std::string key = list_text(s.x) + "|" + list_text(s.w) + "|" + std::to_string(s.stride) + std::to_string(s.padding) +
+        std::string key = platform::floats_text(s.x) + "|" + platform::floats_text(s.w) + "|" + std::to_string(s.stride) + std::to_string(s.padding) +
                           std::to_string(s.dilation) + std::to_string(s.flip);
         if (key == one_.key) return;
         one_.key = key;
@@ -905,7 +882,7 @@ private:
     void update_2d() {
         State2d& s = state_.two;
         std::string key = std::to_string(s.rows) + "x" + std::to_string(s.cols) + "|" + std::to_string(s.krows) + "x" +
-                          std::to_string(s.kcols) + "|" + list_text(s.kernel) + "|" + pair_text(s.stride) +
+                          std::to_string(s.kcols) + "|" + platform::floats_text(s.kernel) + "|" + pair_text(s.stride) +
                           pair_text(s.padding) + pair_text(s.dilation);
         if (key == two_.key) return;
         two_.key = key;
@@ -1261,7 +1238,7 @@ private:
         if (s.source == 0 && !dataset) return;
         std::string key = std::to_string(s.source) + "|" + std::to_string(s.image) + "|" + std::to_string(s.filter) + "|" +
                           std::to_string(s.angle) + "|" + std::to_string(s.sigma) + "|" + std::to_string(s.same_padding) +
-                          "|" + list_text(s.custom);
+                          "|" + platform::floats_text(s.custom);
         if (key == four_.key) return;
         four_.key = key;
         if (s.source == 0) {

@@ -200,7 +200,5 @@ void write_params(const State& s);
 // "451,584": a count as the course writes it.
 std::string with_commas(std::size_t n);
 // "1,4,3,-1" and back; parse fails (returns false) on a wrong count or a bad number.
-std::string list_text(const std::vector<float>& v);
-bool parse_list(const std::string& text, std::size_t count, std::vector<float>& out);
 
 }  // namespace aelab::lessons::convolution

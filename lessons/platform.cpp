@@ -1,5 +1,6 @@
 #include "platform.hpp"
 
+#include <cmath>
 #include <cstdio>
 #include <cstdlib>
 #include <fstream>
@@ -101,6 +102,37 @@ float param_float(const std::string& key, float fallback, float lo, float hi) {
 }
 
 void set_param(const std::string& key, int value) { set_param(key, std::to_string(value)); }
+
+std::string floats_text(const std::vector<float>& values) {
+    std::string s;
+    for (std::size_t i = 0; i < values.size(); ++i) {
+        char buf[32];
+        std::snprintf(buf, sizeof buf, "%g", values[i]);
+        s += (i ? "," : "") + std::string(buf);
+    }
+    return s;
+}
+
+std::vector<float> parse_floats(const std::string& text, std::size_t count) {
+    std::vector<float> v;
+    std::size_t pos = 0;
+    while (!text.empty()) {
+        const std::size_t comma = text.find(',', pos);
+        const std::string item = text.substr(pos, comma == std::string::npos ? std::string::npos : comma - pos);
+        char* end = nullptr;
+        const float x = std::strtof(item.c_str(), &end);
+        if (item.empty() || *end || !std::isfinite(x) || std::fabs(x) > 1000.0f) return {};
+        v.push_back(x);
+        if (comma == std::string::npos) break;
+        pos = comma + 1;
+    }
+    if (v.size() != count) return {};
+    return v;
+}
+
+std::vector<float> param_floats(const std::string& key, std::size_t count) { return parse_floats(param(key), count); }
+
+void set_param(const std::string& key, const std::vector<float>& values) { set_param(key, floats_text(values)); }
 
 void set_param(const std::string& key, float value) {
     char buf[32];

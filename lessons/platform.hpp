@@ -23,6 +23,12 @@ void set_param(const std::string& key, float value);
 // Typed reads; a missing, malformed or out-of-range value gives the fallback.
 int param_int(const std::string& key, int fallback, int lo, int hi);
 float param_float(const std::string& key, float fallback, float lo, float hi);
+// Lists of numbers ("1,4,-2.5"): the text written to the URL, and the values read back:
+// exactly `count` finite numbers of magnitude at most 1000, else an empty vector.
+std::string floats_text(const std::vector<float>& values);
+std::vector<float> parse_floats(const std::string& text, std::size_t count);
+std::vector<float> param_floats(const std::string& key, std::size_t count);
+void set_param(const std::string& key, const std::vector<float>& values);
 // Drops every parameter but these (the host calls it when another lesson opens, so one
 // lesson's state does not leak into the next one's link).
 void keep_only_params(const std::vector<std::string>& keys);

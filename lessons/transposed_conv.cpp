@@ -433,29 +433,6 @@ std::string upsampler_call(Upsampler u) {
 //-----------------------------------------------------------------------------
 
 namespace {
-std::string join(const std::vector<float>& v) {
-    std::string s;
-    for (std::size_t i = 0; i < v.size(); ++i) {
-        char buf[32];
-        std::snprintf(buf, sizeof buf, "%g", v[i]);
-        s += (i ? "," : "") + std::string(buf);
-    }
-    return s;
-}
-// Comma-separated numbers; empty when malformed, not finite or not `count` of them.
-std::vector<float> parse_list(const std::string& text, std::size_t count) {
-    std::vector<float> v;
-    std::stringstream ss(text);
-    std::string item;
-    while (std::getline(ss, item, ',')) {
-        char* end = nullptr;
-        float f = std::strtof(item.c_str(), &end);
-        if (item.empty() || *end || !std::isfinite(f) || std::fabs(f) > 1000.0f) return {};
-        v.push_back(f);
-    }
-    if (v.size() != count) return {};
-    return v;
-}
 }  // namespace
 
 State preset_state(int preset) {
@@ -485,9 +462,9 @@ State state_from_params() {
     g.P = param_int("p", g.P, 0, kMaxPadding);
     g.OP = param_int("op", g.OP, 0, kMaxOutputPadding);
     g.D = param_int("d", g.D, 1, kMaxDilation);
-    std::vector<float> x = parse_list(platform::param("x"), std::size_t(g.H * g.W));
+    std::vector<float> x = platform::param_floats("x", std::size_t(g.H * g.W));
     s.x = x.empty() ? resized(s.x, base.H, base.W, g.H, g.W, false) : x;
-    std::vector<float> w = parse_list(platform::param("kw"), std::size_t(g.K * g.K));
+    std::vector<float> w = platform::param_floats("kw", std::size_t(g.K * g.K));
     s.w = w.empty() ? resized(s.w, base.K, base.K, g.K, g.K, true) : w;
     s.step = param_int("step", 0, 0, kMaxInput * kMaxInput - 1);
     s.out_step = param_int("ostep", 0, 0, 10000);
@@ -508,8 +485,8 @@ void write_params(const State& s) {
     set_param("p", s.g.P);
     set_param("op", s.g.OP);
     set_param("d", s.g.D);
-    set_param("x", join(s.x));
-    set_param("kw", join(s.w));
+    set_param("x", s.x);
+    set_param("kw", s.w);
     set_param("step", s.step);
     set_param("ostep", s.out_step);
     set_param("row", s.row);

@@ -94,3 +94,19 @@ TEST_CASE("platform: typed page parameters fall back on bad values") {
     CHECK(platform::param("f") == "0.25");
     platform::set_params({});
 }
+
+TEST_CASE("platform: lists of numbers in the URL") {
+    CHECK(platform::parse_floats("1,4,-2.5", 3) == std::vector<float>{1, 4, -2.5f});
+    CHECK(platform::parse_floats("1,4", 3).empty());
+    CHECK(platform::parse_floats("1,x,3", 3).empty());
+    CHECK(platform::parse_floats("1,,3", 3).empty());
+    CHECK(platform::parse_floats("1,nan,3", 3).empty());
+    CHECK(platform::parse_floats("1,2000,3", 3).empty());
+    CHECK(platform::parse_floats("", 1).empty());
+    CHECK(platform::parse_floats("", 0).empty());
+    CHECK(platform::floats_text({1, -0.5f, 12}) == "1,-0.5,12");
+    platform::set_params({});
+    platform::set_param("k", std::vector<float>{0.25f, 3});
+    CHECK(platform::param_floats("k", 2) == std::vector<float>{0.25f, 3});
+    platform::set_params({});
+}
