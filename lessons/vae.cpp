@@ -357,6 +357,8 @@ bool latent_plane(const char* id, const LatentScatter& s, float size, float& z1,
     };
     ImDrawList* dl = ImGui::GetWindowDrawList();
     dl->AddRectFilled(o, ImVec2(o.x + size, o.y + size), IM_COL32(250, 250, 250, 255));
+    // An untrained model's means can lie far outside the plane: keep them inside its square.
+    dl->PushClipRect(o, ImVec2(o.x + size, o.y + size), true);
     const ImVec2 c = to_screen(0, 0);
     const float unit = size / (2 * E);
     dl->AddLine(ImVec2(o.x, c.y), ImVec2(o.x + size, c.y), IM_COL32(200, 200, 200, 255));
@@ -371,6 +373,7 @@ bool latent_plane(const char* id, const LatentScatter& s, float size, float& z1,
     dl->AddCircle(p, 7.0f, IM_COL32(0, 0, 0, 255), 16, 2.0f);
     dl->AddLine(ImVec2(p.x - 11, p.y), ImVec2(p.x + 11, p.y), IM_COL32(0, 0, 0, 255), 1.5f);
     dl->AddLine(ImVec2(p.x, p.y - 11), ImVec2(p.x, p.y + 11), IM_COL32(0, 0, 0, 255), 1.5f);
+    dl->PopClipRect();
     dl->AddRect(o, ImVec2(o.x + size, o.y + size), ImGui::GetColorU32(ImGuiCol_Border));
     char buf[32];
     std::snprintf(buf, sizeof buf, "z1 %g .. %g", double(-E), double(E));
