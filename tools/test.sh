@@ -3,7 +3,8 @@
 #   native build  (build/native): doctest suite + desktop smoke test under Xvfb
 #   web build     (build/wasm -> site in build/web): doctest suite as wasm under node +
 #                 browser tests in headless Chromium
-#   asan build    (build/asan): the doctest suite under AddressSanitizer + UBSan
+#   asan build    (build/asan): the core and CLI doctest suite under AddressSanitizer + UBSan
+#                 (the lessons' tests run in the native and wasm builds)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export NODE_PATH=/usr/share/nodejs  # Debian's emscripten needs Debian's acorn
@@ -28,7 +29,7 @@ ctest --preset web
 step "asan build"
 cmake --preset asan >/dev/null
 cmake --build --preset asan --target aelab_tests
-step "asan tests: doctest"
+step "asan tests: core + CLI doctest"
 ctest --preset asan -R aelab_tests
 
 step "all tests passed"
