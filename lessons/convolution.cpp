@@ -623,9 +623,9 @@ State state_from_params() {
 void write_params(const State& s) {
     using platform::set_param;
     set_param("open", s.open);
-    set_param("x1", platform::floats_text(s.one.x));
+    set_param("x1", s.one.x);
     set_param("k1", int(s.one.w.size()));
-    set_param("w1", platform::floats_text(s.one.w));
+    set_param("w1", s.one.w);
     set_param("s1", s.one.stride);
     set_param("p1", s.one.padding);
     set_param("d1", s.one.dilation);
@@ -637,7 +637,7 @@ void write_params(const State& s) {
     set_param("iw", s.two.cols);
     set_param("kh", s.two.krows);
     set_param("kw", s.two.kcols);
-    set_param("k2", platform::floats_text(s.two.kernel));
+    set_param("k2", s.two.kernel);
     set_param("sh", s.two.stride[0]);
     set_param("sw", s.two.stride[1]);
     set_param("ph", s.two.padding[0]);
@@ -663,7 +663,7 @@ void write_params(const State& s) {
     set_param("sig", s.four.sigma);
     set_param("same", s.four.same_padding ? 1 : 0);
     set_param("cs", s.four.custom_size);
-    set_param("k4", platform::floats_text(s.four.custom));
+    set_param("k4", s.four.custom);
     set_param("pr", s.four.probe_row);
     set_param("pc", s.four.probe_col);
     set_param("n", s.four.filters_n);
