@@ -69,7 +69,8 @@ int run_bench(const Args& a, std::ostream& out) {
           << r.gemm_kernel << "\", \"cases\": [";
         for (std::size_t i = 0; i < r.cases.size(); ++i)
             j << (i ? ", " : "") << "{\"name\": \"" << id_of(r.cases[i].name) << "\", \"ms\": " << r.cases[i].ms
-              << ", \"gflops\": " << r.cases[i].gflops << "}";
+              << ", \"gflops\": " << r.cases[i].gflops << ", \"min_ms\": " << r.cases[i].min_ms
+              << "}";
         j << "]}";
         out << j.str() << "\n";
         return 0;

@@ -130,14 +130,15 @@ TEST_CASE("cli: bad input gives a clear error and a non-zero exit") {
 }
 
 TEST_CASE("cli bench: options read only through has() are not rejected as unused") {
-    Result r = run({"bench", "--json", "--only", "g", "--repeats", "2", "--warmup", "0"});
+    Result r = run({"bench", "--json", "--only", "g,h", "--repeats", "2", "--warmup", "0"});
     REQUIRE_MESSAGE(r.code == 0, r.err);
     std::string out = r.out;
     while (!out.empty() && out.back() == '\n') out.pop_back();
     const std::string last = out.substr(out.rfind('\n') + 1);  // the JSON is the last line
     CHECK(last.rfind("{\"peak_gflops\": ", 0) == 0);
     CHECK(last.find("\"name\": \"g\"") != std::string::npos);
-    CHECK(last.find("\"name\": \"h\"") != std::string::npos);
+    CHECK(last.find("\"name\": \"h\"") != std::string::npos);  // --only selects h too
+    CHECK(last.find("\"name\": \"b\"") == std::string::npos);
 }
 
 TEST_CASE("cli train: an unknown or missing model is a usage error") {

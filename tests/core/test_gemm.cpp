@@ -129,3 +129,42 @@ TEST_CASE("igemm: every indirect micro-kernel matches igemm_ref over its tile") 
         }
     }
 }
+
+TEST_CASE("gemm_nt: every NT micro-kernel matches gemm_nt_ref for every tile up to its size") {
+    aelab::Rng rng(13);
+    // Rows of runs inside one buffer per operand, images a step apart (as conv dW reads them).
+    for (int kernel = 0; kernel < aelab::gemm_nt_kernel_count(); ++kernel) {
+        const int MR = aelab::gemm_nt_kernel_mr(kernel), NR = aelab::gemm_nt_kernel_nr(kernel);
+        for (int mr = 1; mr <= MR; ++mr)
+            for (int nr = 1; nr <= NR; ++nr)
+                // Depths below, at and above the vector widths (4, 8) and their multiples.
+                for (int depth : {0, 1, 3, 4, 5, 8, 9, 16, 17, 49})
+                    for (int count : {1, 3}) {
+                        const long a_row = depth + 2, a_step = mr * a_row + 1;
+                        const long b_step = 5L * depth + 7;
+                        auto a = random_vector(rng, std::size_t(count) * a_step + 4);
+                        auto b = random_vector(rng, std::size_t(count) * b_step + 4);
+                        std::vector<long> b_rows(static_cast<std::size_t>(nr));
+                        for (auto& r : b_rows) r = long(rng.below(unsigned(4 * depth + 8)));
+                        const int ldc = nr + 2;
+                        auto c = random_vector(rng, std::size_t(mr) * ldc), c_ref = c;
+                        aelab::gemm_nt_tile_with_kernel(kernel, mr, nr, depth, count, a.data(),
+                                                        a_row, a_step, b.data(), b_rows.data(),
+                                                        b_step, c.data(), ldc);
+                        aelab::gemm_nt_ref(mr, nr, depth, count, a.data(), a_row, a_step,
+                                           b.data(), b_rows.data(), b_step, c_ref.data(), ldc);
+                        INFO("kernel=", aelab::gemm_nt_kernel_name(kernel), " tile=", mr, "x",
+                             nr, " depth=", depth, " count=", count);
+                        for (std::size_t i = 0; i < c.size(); ++i)
+                            CHECK(std::fabs(c[i] - c_ref[i]) <= 1e-5f * (1.0f + std::fabs(c_ref[i])));
+                    }
+    }
+    // A tile larger than the kernel's is refused with the sizes, not run out of bounds.
+    if (aelab::gemm_nt_kernel_count() > 1) {
+        float c = 0.0f;
+        const long rows[8] = {};
+        CHECK_THROWS_AS(aelab::gemm_nt_tile_with_kernel(0, aelab::gemm_nt_kernel_mr(0) + 1, 1, 0, 1,
+                                                        &c, 0, 0, &c, rows, 0, &c, 1),
+                        aelab::Error);
+    }
+}

@@ -30,6 +30,7 @@ struct BenchCase {
     std::string name;  // "<id> <description>", e.g. "b conv2d 32x16x28x28 -> 32, 3x3 s2 p1"
     double ms;         // median time of one run
     double gflops;     // 2 * multiply-adds / ms / 1e6; 0 when the case has no multiply-adds
+    double min_ms = 0; // fastest run: steadier than the median on a shared, noisy machine
 };
 
 struct BenchReport {
@@ -57,6 +58,11 @@ BenchReport run_benchmarks(const BenchOptions& options = {});
 
 // The median of `repeats` timed calls of run() after `warmup` untimed ones, in ms.
 double median_ms(const std::function<void()>& run, int warmup, int repeats);
+// The same timing, returning the median and the fastest run.
+struct Timing {
+    double median_ms, min_ms;
+};
+Timing time_runs(const std::function<void()>& run, int warmup, int repeats);
 
 // GFLOP/s of the SIMD multiply-add peak loop (median of a few runs).
 double simd_peak_gflops();

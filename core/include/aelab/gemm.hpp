@@ -44,6 +44,22 @@ int igemm_kernel_count();
 const char* igemm_kernel_name(int index = 0);
 int igemm_kernel_mr(int index = 0);
 int igemm_kernel_nr(int index = 0);
+// NT GEMM micro-kernels, the engine of the convolution weight gradients: one tile
+//   c[i * ldc + j] += sum over n < count, t < depth of A_n[i][t] * B_n[j][t]
+// with A_n[i] = a + n * a_step + i * a_row and B_n[j] = b + n * b_step + b_rows[j]: dot products
+// of rows that are contiguous in the depth (runs of positions), so nothing is packed. Tiles up to
+// the kernel's mr x nr. gemm_nt_ref is the scalar twin; the build's list is best first with
+// gemm_nt_ref last (mr = nr = 1, but it takes any tile).
+void gemm_nt_ref(int mr, int nr, int depth, int count, const float* a, long a_row, long a_step,
+                 const float* b, const long* b_rows, long b_step, float* c, int ldc);
+int gemm_nt_kernel_count();
+const char* gemm_nt_kernel_name(int index = 0);
+int gemm_nt_kernel_mr(int index = 0);
+int gemm_nt_kernel_nr(int index = 0);
+// One tile of at most that kernel's mr x nr through kernel `index` (tests and benchmarks).
+void gemm_nt_tile_with_kernel(int index, int mr, int nr, int depth, int count, const float* a,
+                              long a_row, long a_step, const float* b, const long* b_rows,
+                              long b_step, float* c, int ldc);
 // One tile through kernel `index` of that list (tests and benchmarks).
 void igemm_tile_with_kernel(int index, int k, const float* const* rows, const long* offsets,
                             const float* b, float* c, int ldc);

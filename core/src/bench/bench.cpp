@@ -156,7 +156,7 @@ std::vector<Case> builtin_cases() {
 
 }  // namespace
 
-double median_ms(const std::function<void()>& run, int warmup, int repeats) {
+Timing time_runs(const std::function<void()>& run, int warmup, int repeats) {
     if (warmup < 0 || repeats < 1)
         throw Error("median_ms: need warmup >= 0 and repeats >= 1, got " + std::to_string(warmup) +
                     " and " + std::to_string(repeats));
@@ -170,7 +170,11 @@ double median_ms(const std::function<void()>& run, int warmup, int repeats) {
     }
     std::sort(times.begin(), times.end());
     const std::size_t mid = times.size() / 2;
-    return times.size() % 2 ? times[mid] : 0.5 * (times[mid - 1] + times[mid]);
+    return {times.size() % 2 ? times[mid] : 0.5 * (times[mid - 1] + times[mid]), times[0]};
+}
+
+double median_ms(const std::function<void()>& run, int warmup, int repeats) {
+    return time_runs(run, warmup, repeats).median_ms;
 }
 
 BenchReport run_benchmarks(const BenchOptions& options) {
@@ -178,26 +182,36 @@ BenchReport run_benchmarks(const BenchOptions& options) {
         throw Error("run_benchmarks: need warmup >= 0 and repeats >= 1, got " +
                     std::to_string(options.warmup) + " and " + std::to_string(options.repeats));
     std::vector<Case> cases = builtin_cases();
+    // An extra case's id is the first word of its name ("h conv-AE ..." -> "h").
+    auto extra_id = [](const std::string& name) { return name.substr(0, name.find(' ')); };
+    auto selected = [&](const std::string& id) {
+        return options.only.empty() ||
+               std::find(options.only.begin(), options.only.end(), id) != options.only.end();
+    };
+    std::string known;
+    for (const auto& c : cases) known += (known.empty() ? "" : ", ") + c.id;
+    for (const auto& extra : options.extra_cases) known += ", " + extra_id(extra.first);
     for (const auto& id : options.only)
-        if (std::none_of(cases.begin(), cases.end(), [&](const Case& c) { return c.id == id; }))
-            throw Error("run_benchmarks: unknown case id '" + id +
-                        "' (known: b, c, d, e, f1, g, b_bwd, d_bwd)");
+        if (std::none_of(cases.begin(), cases.end(), [&](const Case& c) { return c.id == id; }) &&
+            std::none_of(options.extra_cases.begin(), options.extra_cases.end(),
+                         [&](const auto& e) { return extra_id(e.first) == id; }))
+            throw Error("run_benchmarks: unknown case id '" + id + "' (known: " + known + ")");
     BenchReport report;
     report.peak_gflops = simd_peak_gflops();
     report.simd = simd_name();
     report.gemm_kernel = gemm_kernel_name(gemm_kernel_for(256));
     for (const auto& c : cases) {
-        if (!options.only.empty() &&
-            std::find(options.only.begin(), options.only.end(), c.id) == options.only.end())
-            continue;
-        const double ms = median_ms(c.run, options.warmup, options.repeats);
-        report.cases.push_back({c.id + " " + c.description, ms, 2.0 * c.macs / (ms * 1e6)});
+        if (!selected(c.id)) continue;
+        const Timing t = time_runs(c.run, options.warmup, options.repeats);
+        report.cases.push_back(
+            {c.id + " " + c.description, t.median_ms, 2.0 * c.macs / (t.median_ms * 1e6), t.min_ms});
     }
     for (const auto& extra : options.extra_cases) {
+        if (!selected(extra_id(extra.first))) continue;
         double flops = 0.0;
-        const double ms =
-            median_ms([&] { flops = extra.second(); }, options.warmup, options.repeats);
-        report.cases.push_back({extra.first, ms, flops / (ms * 1e6)});
+        const Timing t =
+            time_runs([&] { flops = extra.second(); }, options.warmup, options.repeats);
+        report.cases.push_back({extra.first, t.median_ms, flops / (t.median_ms * 1e6), t.min_ms});
     }
     return report;
 }

@@ -43,6 +43,21 @@ const IgemmKernel kIgemmKernels[] = {
     {nullptr, 1, 1, "igemm_ref"},
 };
 constexpr int kIgemmKernelCount = int(sizeof(kIgemmKernels) / sizeof(kIgemmKernels[0]));
+
+// The convolution weight gradients' NT kernels (conv.cpp uses the first), best first.
+const GemmNtKernel kGemmNtKernels[] = {
+#if defined(__AVX2__) && defined(__FMA__)
+    {gemm_nt_3x4_avx2, 3, 4, "gemm_nt_3x4_avx2"},
+#endif
+#if defined(__wasm_simd128__)
+    {gemm_nt_4x2_simd128, 4, 2, "gemm_nt_4x2_simd128"},
+#endif
+#if defined(__SSE__) || defined(__x86_64__)
+    {gemm_nt_4x2_sse, 4, 2, "gemm_nt_4x2_sse"},
+#endif
+    {nullptr, 1, 1, "gemm_nt_ref"},
+};
+constexpr int kGemmNtKernelCount = int(sizeof(kGemmNtKernels) / sizeof(kGemmNtKernels[0]));
 }  // namespace
 
 const GemmKernel& gemm_kernel(int index) {
@@ -87,6 +102,39 @@ void igemm_tile_with_kernel(int index, int k, const float* const* rows, const lo
         kernel.run(k, rows, offsets, b, c, ldc);
     else
         igemm_ref(kernel.mr, kernel.nr, k, rows, offsets, b, c, ldc);
+}
+
+const GemmNtKernel& gemm_nt_kernel(int index) {
+    if (index < 0 || index >= kGemmNtKernelCount)
+        throw Error("gemm_nt_kernel: index must be in [0, " + std::to_string(kGemmNtKernelCount) +
+                    "), got " + std::to_string(index));
+    return kGemmNtKernels[index];
+}
+
+void gemm_nt_run(const GemmNtKernel& kernel, int mr, int nr, int depth, int count, const float* a,
+                 long a_row, long a_step, const float* b, const long* b_rows, long b_step,
+                 float* c, int ldc) {
+    if (!kernel.table) {
+        gemm_nt_ref(mr, nr, depth, count, a, a_row, a_step, b, b_rows, b_step, c, ldc);
+        return;
+    }
+    if (mr < 1 || mr > kernel.mr || nr < 1 || nr > kernel.nr)
+        throw Error(std::string("gemm_nt: ") + kernel.name + " takes tiles up to " +
+                    std::to_string(kernel.mr) + "x" + std::to_string(kernel.nr) + ", got " +
+                    std::to_string(mr) + "x" + std::to_string(nr));
+    kernel.table[(mr - 1) * kernel.nr + (nr - 1)](depth, count, a, a_row, a_step, b, b_rows,
+                                                 b_step, c, ldc);
+}
+
+int gemm_nt_kernel_count() { return kGemmNtKernelCount; }
+const char* gemm_nt_kernel_name(int index) { return gemm_nt_kernel(index).name; }
+int gemm_nt_kernel_mr(int index) { return gemm_nt_kernel(index).mr; }
+int gemm_nt_kernel_nr(int index) { return gemm_nt_kernel(index).nr; }
+void gemm_nt_tile_with_kernel(int index, int mr, int nr, int depth, int count, const float* a,
+                              long a_row, long a_step, const float* b, const long* b_rows,
+                              long b_step, float* c, int ldc) {
+    gemm_nt_run(gemm_nt_kernel(index), mr, nr, depth, count, a, a_row, a_step, b, b_rows, b_step,
+                c, ldc);
 }
 
 int gemm_kernel_count() { return kKernelCount; }

@@ -58,5 +58,33 @@ void igemm_6x16_avx2(int k, const float* const* rows, const long* offsets, const
 // Indirect kernel `index` of the build's list, best first; throws if out of range.
 const IgemmKernel& igemm_kernel(int index);
 
+// NT GEMM tiles (gemm_nt_microkernel.hpp): c (mr, nr) += dot products of rows contiguous in
+// the depth, summed over images. A table holds every tile up to MR x NR, [mr - 1][nr - 1].
+using GemmNtMicrokernel = void (*)(int depth, int count, const float* a, long a_row, long a_step,
+                                   const float* b, const long* b_rows, long b_step, float* c,
+                                   int ldc);
+// Depths that are a multiple of this run without a scalar tail on every build (AVX2: 8 lanes).
+constexpr int kGemmNtDepthStep = 8;
+struct GemmNtKernel {
+    const GemmNtMicrokernel* table;  // nullptr: the scalar gemm_nt_ref, always last in the list
+    int mr, nr;
+    const char* name;
+};
+#if defined(__wasm_simd128__)
+extern const GemmNtMicrokernel gemm_nt_4x2_simd128[4 * 2];
+#endif
+#if defined(__SSE__) || defined(__x86_64__)
+extern const GemmNtMicrokernel gemm_nt_4x2_sse[4 * 2];
+#endif
+#if defined(__AVX2__) && defined(__FMA__)
+extern const GemmNtMicrokernel gemm_nt_3x4_avx2[3 * 4];
+#endif
+// NT kernel `index` of the build's list, best first; throws if out of range.
+const GemmNtKernel& gemm_nt_kernel(int index);
+// One tile of at most the kernel's mr x nr through kernel `index` (the scalar twin for the last).
+void gemm_nt_run(const GemmNtKernel& kernel, int mr, int nr, int depth, int count, const float* a,
+                 long a_row, long a_step, const float* b, const long* b_rows, long b_step,
+                 float* c, int ldc);
+
 
 }  // namespace aelab

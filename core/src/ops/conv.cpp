@@ -3,7 +3,7 @@
 // never written: each of its rows is a contiguous run of a phase plane, conv_geometry.hpp).
 //   conv forward        grid  = W (C_grid, K) * col(image)            grid_from_image
 //   conv dX             image += col2im(W^T (K, C_grid) * grid)       image_from_grid
-//   conv dW             W    += grid (C_grid, NT) * col(image)^T     weight_grad
+//   conv dW             W    += grid (C_grid, NT) * col(image)^T     weight_grad (NT tiles)
 // Transposed conv is the adjoint: its forward is conv's dX, its dX is conv's forward, its dW
 // is conv's dW with the roles of input and output swapped.
 //
@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "../kernels/gemm_driver.hpp"
+#include "../kernels/gemm_kernels.hpp"
 #include "aelab/conv.hpp"
 #include "aelab/gemm.hpp"
 #include "conv_geometry.hpp"
@@ -57,23 +58,6 @@ void pack_runs(float* dst, const RunRows& x, int p0, int kc, int j0, int nc, int
             for (int k = 0; k < kc; ++k)
                 std::copy(src + rows[k], src + rows[k] + len, dst + std::size_t(k) * nr + q);
             q += len;
-        }
-    }
-}
-
-// Packs X[r0:r0+count, p0:p0+kc]^T as panels (kc, width), zero-padding the last: the packer
-// when the GEMM's depth is positions (dW), for A (width MR) and B (width NR) alike.
-void pack_runs_transposed(float* dst, const RunRows& x, int r0, int count, int p0, int kc,
-                          int width) {
-    for (int rp = 0; rp < count; rp += width) {
-        const int rows = std::min(width, count - rp);
-        const long* offsets = x.row_offset + r0 + rp;
-        int n = p0 / x.T, t = p0 % x.T;
-        for (int k = 0; k < kc; ++k, dst += width) {
-            const float* src = x.base + n * x.image_stride + t;
-            for (int q = 0; q < rows; ++q) dst[q] = src[offsets[q]];
-            for (int q = rows; q < width; ++q) dst[q] = 0.0f;
-            if (++t == x.T) t = 0, ++n;
         }
     }
 }
@@ -179,31 +163,36 @@ void image_from_grid(const ConvGeometry& g, float* image, const float* grid,
     }
 }
 
-// d_weight (C_grid, K) += grid (C_grid, NT) * col(image)^T (NT, K)
+// d_weight (C_grid, K) += grid (C_grid, NT) * col(image)^T (NT, K): every entry a dot product
+// of a pitched gradient row with a column row, both runs of T positions per image, on the NT
+// GEMM tiles (gemm_nt_microkernel.hpp): no packing, no gathers. The gradient rows are padded
+// with zeros to a whole number of vectors (Tv), so the column rows are read Tv long too, into
+// the next row or the planes' slack: finite values times zero (for a finite image; an inf or NaN
+// anywhere in the image makes the result non-finite either way).
 void weight_grad(const ConvGeometry& g, float* d_weight, const float* grid, const float* image) {
     const PhasePlanes pp = phase_planes(g);
-    const int M = g.C_grid, N = g.col_rows(), T = pp.positions, G = image_group(g, pp, M);
-    const GemmKernel& kernel = gemm_kernel(gemm_kernel_for(M));
-    float* planes = scratch(t_planes, std::size_t(G) * pp.image_stride);  // (G, C_img, phases, plane)
-    float* pitched = scratch(t_pitched, std::size_t(G) * M * T);           // (G, C_grid, T)
-    std::vector<long> grid_rows(static_cast<std::size_t>(M));
-    for (int c = 0; c < M; ++c) grid_rows[c] = long(c) * T;
-    const RunRows dy{pitched, grid_rows.data(), long(M) * T, T};
-    const RunRows col{planes, pp.tap_offset.data(), pp.image_stride, T};
+    const int M = g.C_grid, K = g.col_rows(), T = pp.positions, G = image_group(g, pp, M);
+    const GemmNtKernel& kernel = gemm_nt_kernel(0);
+    const int Tv = (T + kGemmNtDepthStep - 1) / kGemmNtDepthStep * kGemmNtDepthStep;
+    // (G, C_img, phases, plane) + slack for the last row's read past T
+    float* planes = scratch(t_planes, std::size_t(G) * pp.image_stride + kGemmNtDepthStep);
+    float* pitched = scratch(t_pitched, std::size_t(G) * M * Tv);  // (G, C_grid, Tv)
     for (int n0 = 0; n0 < g.N; n0 += G) {
         const int count = std::min(G, g.N - n0);
         const ConvGeometry group = image_range(g, count);
-        pitch_grid(pitched, grid + std::size_t(n0) * M * g.grid_size(), group, pp);
+        pitch_grid(pitched, grid + std::size_t(n0) * M * g.grid_size(), group, pp, Tv);
         split_phases(planes, image + std::size_t(n0) * g.C_img * g.image_size(), group, pp);
-        gemm_blocked(
-            kernel, M, N, count * T,
-            [&](float* dst, int i0, int mc, int p0, int kc, int mr) {
-                pack_runs_transposed(dst, dy, i0, mc, p0, kc, mr);
-            },
-            [&](float* dst, int p0, int kc, int j0, int nc, int nr) {
-                pack_runs_transposed(dst, col, j0, nc, p0, kc, nr);
-            },
-            d_weight, N, true);
+        float* slack = planes + std::size_t(count) * pp.image_stride;  // not stale scratch
+        std::fill(slack, slack + kGemmNtDepthStep, 0.0f);
+        // Column tiles outer: a tile's NR column rows stay in L1 while the gradient rows stream.
+        for (int k0 = 0; k0 < K; k0 += kernel.nr) {
+            const int nr = std::min(kernel.nr, K - k0);
+            for (int m0 = 0; m0 < M; m0 += kernel.mr)
+                gemm_nt_run(kernel, std::min(kernel.mr, M - m0), nr, Tv, count,
+                            pitched + std::size_t(m0) * Tv, Tv, long(M) * Tv, planes,
+                            pp.tap_offset.data() + k0, pp.image_stride,
+                            d_weight + std::size_t(m0) * K + k0, K);
+        }
     }
 }
 

@@ -303,13 +303,15 @@ void merge_phases_add(float* image, const float* planes, const ConvGeometry& g,
     });
 }
 
-void pitch_grid(float* pitched, const float* grid, const ConvGeometry& g, const PhasePlanes& pp) {
+void pitch_grid(float* pitched, const float* grid, const ConvGeometry& g, const PhasePlanes& pp,
+                int row) {
     const int Dg = g.grid[0], Hg = g.grid[1], Wg = g.grid[2];
-    const int T = pp.positions, eh = pp.ext[1], ew = pp.ext[2];
+    const int eh = pp.ext[1], ew = pp.ext[2];
+    if (row < pp.positions) row = pp.positions;
     for (long plane = 0; plane < long(g.N) * g.C_grid; ++plane) {
-        float* dst = pitched + plane * T;                     // (T,)
+        float* dst = pitched + plane * row;                 // (row,): T positions, then zeros
         const float* src = grid + plane * g.grid_size();  // (Dg, Hg, Wg)
-        std::fill(dst, dst + T, 0.0f);
+        std::fill(dst, dst + row, 0.0f);
         for (int gd = 0; gd < Dg; ++gd)
             for (int gh = 0; gh < Hg; ++gh)
                 std::copy(src + (gd * Hg + gh) * Wg, src + (gd * Hg + gh + 1) * Wg,

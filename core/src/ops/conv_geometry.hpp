@@ -80,8 +80,10 @@ void split_phases(float* planes, const float* image, const ConvGeometry& g, cons
 // image (N, C_img, image...) += planes (N, C_img, phases, plane): the adjoint of split_phases.
 void merge_phases_add(float* image, const float* planes, const ConvGeometry& g,
                       const PhasePlanes& pp);
-// pitched (N, C_grid, T) = the grid side (N, C_grid, grid...) in pitched order, junk zeroed.
-void pitch_grid(float* pitched, const float* grid, const ConvGeometry& g, const PhasePlanes& pp);
+// pitched (N, C_grid, row) = the grid side (N, C_grid, grid...) in pitched order, junk and the
+// positions from T to row (a row of at least T) zeroed.
+void pitch_grid(float* pitched, const float* grid, const ConvGeometry& g, const PhasePlanes& pp,
+                int row = 0);
 
 // The engines behind every conv op: fast (GEMM) and reference (direct loops), on one image
 // batch. Conv: in is the image side, out the grid side; transposed conv the other way round.
