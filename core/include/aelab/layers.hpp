@@ -90,11 +90,19 @@ public:
     virtual Shape output_shape(const Shape& input) const = 0;
     virtual Tensor forward(const Tensor& x) = 0;
     virtual Tensor backward(const Tensor& d_out) = 0;
+    // forward() on an input the caller gives away: kept for backward without a copy
+    // (Sequential passes its intermediate activations this way).
+    Tensor forward_owned(Tensor&& x) {
+        has_forward_ = false;  // a forward that throws leaves no stale input for backward
+        input_ = std::move(x);
+        return forward(input_);
+    }
 
 protected:
     // Throws aelab::Error "<repr>: <message>".
     [[noreturn]] void fail(const std::string& message) const;
-    // Keeps x for backward and returns output_shape(x's shape) (validating it).
+    // Keeps x for backward (a copy, unless x is the kept input itself) and returns
+    // output_shape(x's shape) (validating it).
     Shape begin_forward(const Tensor& x);
     // Checks that forward ran and that d_out has the shape forward returned.
     void check_backward(const Tensor& d_out) const;

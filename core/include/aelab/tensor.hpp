@@ -18,6 +18,9 @@ using Tensor = xt::xarray<float, xt::layout_type::row_major>;
 using Shape = std::vector<std::size_t>;
 
 inline Tensor zeros(const Shape& shape) { return Tensor(shape, 0.0f); }
+// A tensor whose values are left unset: only for outputs an op writes in full (it saves the
+// zero fill, a pass over memory, in every layer of every training step).
+inline Tensor uninitialized(const Shape& shape) { return Tensor(shape); }
 
 // A tensor of the given shape holding `values` in row-major order (sizes must agree).
 Tensor from_values(const Shape& shape, std::initializer_list<float> values);

@@ -129,7 +129,7 @@ void Layer::fail(const std::string& message) const { throw Error(repr() + ": " +
 Shape Layer::begin_forward(const Tensor& x) {
     if (!params_ && param_count() > 0) fail("no parameter buffer bound (add the layer to a model)");
     Shape out = output_shape(Shape(x.shape().begin(), x.shape().end()));
-    input_ = x;
+    if (&x != &input_) input_ = x;
     output_shape_ = out;
     has_forward_ = true;
     return out;

@@ -80,7 +80,7 @@ Shape Conv2d::output_shape(const Shape& in) const {
 }
 
 Tensor Conv2d::forward(const Tensor& x) {
-    Tensor y = zeros(begin_forward(x));  // (N, C_out, H_out, W_out)
+    Tensor y = uninitialized(begin_forward(x));  // (N, C_out, H_out, W_out)
     const float* w = params_;            // (C_out, C_in, kH, kW)
     const float* b = bias_ ? params_ + param_specs()[0].size() : nullptr;  // (C_out)
     conv2d_forward(y.data(), x.data(), w, b, dim(x, 0), in_, dim(x, 2), dim(x, 3), out_, kernel_[0],
@@ -160,7 +160,7 @@ Shape ConvTranspose2d::output_shape(const Shape& in) const {
 }
 
 Tensor ConvTranspose2d::forward(const Tensor& x) {
-    Tensor y = zeros(begin_forward(x));  // (N, C_out, H_out, W_out)
+    Tensor y = uninitialized(begin_forward(x));  // (N, C_out, H_out, W_out)
     const float* w = params_;            // (C_in, C_out, kH, kW)
     const float* b = bias_ ? params_ + param_specs()[0].size() : nullptr;  // (C_out)
     conv_transpose2d_forward(y.data(), x.data(), w, b, dim(x, 0), in_, dim(x, 2), dim(x, 3), out_,

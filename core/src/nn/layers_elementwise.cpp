@@ -21,7 +21,7 @@ std::size_t product(const Shape& s, std::size_t from) {
 
 // Each activation: y = f(x) with x cached; backward adds d_out * f'(x) into a zero d_x.
 Tensor ReLU::forward(const Tensor& x) {
-    Tensor y = zeros(begin_forward(x));
+    Tensor y = uninitialized(begin_forward(x));
     relu_forward(y.data(), x.data(), x.size());
     return y;
 }
@@ -32,7 +32,7 @@ Tensor ReLU::backward(const Tensor& d_out) {
 }
 
 Tensor LeakyReLU::forward(const Tensor& x) {
-    Tensor y = zeros(begin_forward(x));
+    Tensor y = uninitialized(begin_forward(x));
     leaky_relu_forward(y.data(), x.data(), x.size(), slope_);
     return y;
 }
@@ -43,7 +43,7 @@ Tensor LeakyReLU::backward(const Tensor& d_out) {
 }
 
 Tensor Sigmoid::forward(const Tensor& x) {
-    Tensor y = zeros(begin_forward(x));
+    Tensor y = uninitialized(begin_forward(x));
     sigmoid_forward(y.data(), x.data(), x.size());
     return y;
 }
@@ -54,7 +54,7 @@ Tensor Sigmoid::backward(const Tensor& d_out) {
 }
 
 Tensor Tanh::forward(const Tensor& x) {
-    Tensor y = zeros(begin_forward(x));
+    Tensor y = uninitialized(begin_forward(x));
     tanh_forward(y.data(), x.data(), x.size());
     return y;
 }
@@ -65,7 +65,7 @@ Tensor Tanh::backward(const Tensor& d_out) {
 }
 
 Tensor Softplus::forward(const Tensor& x) {
-    Tensor y = zeros(begin_forward(x));
+    Tensor y = uninitialized(begin_forward(x));
     softplus_forward(y.data(), x.data(), x.size());
     return y;
 }

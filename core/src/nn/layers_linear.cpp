@@ -49,7 +49,7 @@ Shape Linear::output_shape(const Shape& in) const {
 }
 
 Tensor Linear::forward(const Tensor& x) {
-    Tensor y = zeros(begin_forward(x));  // (N, O)
+    Tensor y = uninitialized(begin_forward(x));  // (N, O)
     const float* b = bias_ ? params_ + std::size_t(out_) * in_ : nullptr;  // (O)
     linear_forward(y.data(), x.data(), params_, b, int(x.shape()[0]), in_, out_);
     return y;

@@ -110,16 +110,19 @@ auto at_layer(std::size_t i, const Layer& l, F&& f) -> decltype(f()) {
 
 Tensor Sequential::forward(const Tensor& x, std::size_t first, std::size_t last) {
     check_range(first, last);
-    Tensor h = x;
-    for (std::size_t i = first; i < last; ++i)
-        h = at_layer(i, *layers_[i], [&] { return layers_[i]->forward(h); });
+    if (first == last) return x;
+    // The first layer copies x; each later one keeps the activation it is handed (no copy).
+    Tensor h = at_layer(first, *layers_[first], [&] { return layers_[first]->forward(x); });
+    for (std::size_t i = first + 1; i < last; ++i)
+        h = at_layer(i, *layers_[i], [&] { return layers_[i]->forward_owned(std::move(h)); });
     return h;
 }
 
 Tensor Sequential::backward(const Tensor& d_out, std::size_t first, std::size_t last) {
     check_range(first, last);
-    Tensor d = d_out;
-    for (std::size_t i = last; i-- > first;)
+    if (first == last) return d_out;
+    Tensor d = at_layer(last - 1, *layers_[last - 1], [&] { return layers_[last - 1]->backward(d_out); });
+    for (std::size_t i = last - 1; i-- > first;)
         d = at_layer(i, *layers_[i], [&] { return layers_[i]->backward(d); });
     return d;
 }

@@ -256,10 +256,12 @@ void run_passes(const IgemmKernel& kernel, const Problem& pr, const std::vector<
                 }
                 const int m_pad = (m + MR - 1) / MR * MR;
                 for (int i = m; i < m_pad; ++i) rows[i] = rows[m - 1];
-                for (int i = 0; i < m_pad; i += MR)
-                    for (int jp = 0; jp < Npad; jp += NR)
-                        kernel.run(K, rows + i, pass_offsets, pass_packed + std::size_t(jp) * K,
-                                   block + std::size_t(i) * Npad + jp, Npad);
+                for (int jp = 0; jp < Npad; jp += NR) {
+                    const float* b = pass_packed + std::size_t(jp) * K;
+                    for (int i = 0; i < m_pad; i += MR)
+                        kernel.run(K, rows + i, pass_offsets, b, block + std::size_t(i) * Npad + jp,
+                                   Npad);
+                }
                 write_block(out, dst_size, block, Npad, out_index, m, pr.C_dst, bias, accumulate);
             }
             pass_offsets += K;
