@@ -190,3 +190,31 @@ TEST_CASE("model: the VAE's forward, step by step") {
     CHECK_THROWS_WITH_AS(aelab::Vae(std::move(bad), 1, 1, 1.0f), doctest::Contains("encoder must output (N, 2)"),
                          aelab::Error);
 }
+
+TEST_CASE("backward_params: the parameter gradients of backward, without the input gradient") {
+    // The conv autoencoder (Conv2d first) and the linear one from its Linear (after Flatten):
+    // the first layer of the range skips d_x, the others run backward.
+    for (int which = 0; which < 2; ++which) {
+        aelab::LinearAutoencoderOptions lo;
+        lo.latent = 5;
+        lo.sample_shape = {12};
+        aelab::Sequential m =
+            which == 0 ? aelab::conv_autoencoder(3) : aelab::linear_autoencoder(lo, 3);
+        const std::size_t first = which == 0 ? 0 : 1;
+        aelab::Rng rng(21);
+        const Tensor x = random_tensor(rng, which == 0 ? Shape{3, 1, 28, 28} : Shape{3, 12});
+        const Tensor y = m.forward(x);
+        const Tensor d_out = random_tensor(rng, Shape(y.shape().begin(), y.shape().end()));
+        m.zero_grad();
+        const Tensor d_x = m.backward(d_out, first, m.size());
+        CHECK(max_abs(d_x) > 0.0f);
+        const std::vector<float> full(m.grads(), m.grads() + m.param_count());
+        m.zero_grad();
+        m.backward_params(d_out, first, m.size());
+        INFO("model ", which);
+        for (std::size_t i = 0; i < full.size(); ++i) REQUIRE(m.grads()[i] == full[i]);
+        // A wrong shape still names the layer.
+        CHECK_THROWS_AS(m.backward_params(random_tensor(rng, {2, 2}), first, m.size()),
+                        aelab::Error);
+    }
+}

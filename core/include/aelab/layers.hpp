@@ -90,6 +90,9 @@ public:
     virtual Shape output_shape(const Shape& input) const = 0;
     virtual Tensor forward(const Tensor& x) = 0;
     virtual Tensor backward(const Tensor& d_out) = 0;
+    // backward() for the parameter gradients only, when nothing needs the input gradient (the
+    // first layer of a model being trained). Layers with an expensive input gradient skip it.
+    virtual void backward_params(const Tensor& d_out) { backward(d_out); }
     // forward() on an input the caller gives away: kept for backward without a copy
     // (Sequential passes its intermediate activations this way).
     Tensor forward_owned(Tensor&& x) {
@@ -132,8 +135,10 @@ public:
     Shape output_shape(const Shape& input) const override;
     Tensor forward(const Tensor& x) override;
     Tensor backward(const Tensor& d_out) override;
+    void backward_params(const Tensor& d_out) override;
 
 private:
+    void backward_into(float* d_x, const Tensor& d_out);  // d_x may be null
     int in_, out_;
     std::array<int, 2> kernel_;
     Conv2dParams p_;
@@ -156,8 +161,10 @@ public:
     Shape output_shape(const Shape& input) const override;
     Tensor forward(const Tensor& x) override;
     Tensor backward(const Tensor& d_out) override;
+    void backward_params(const Tensor& d_out) override;
 
 private:
+    void backward_into(float* d_x, const Tensor& d_out);  // d_x may be null
     int in_, out_;
     std::array<int, 2> kernel_;
     ConvTranspose2dParams p_;
@@ -176,6 +183,7 @@ public:
     Shape output_shape(const Shape& input) const override;
     Tensor forward(const Tensor& x) override;
     Tensor backward(const Tensor& d_out) override;
+    void backward_params(const Tensor& d_out) override;
 
     int in_features() const { return in_; }
     int out_features() const { return out_; }
@@ -184,6 +192,7 @@ public:
     float* weight_grad() const { return grads_; }
 
 private:
+    void backward_into(float* d_x, const Tensor& d_out);  // d_x may be null
     int in_, out_;
     bool bias_;
 };

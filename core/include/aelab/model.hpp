@@ -77,6 +77,10 @@ public:
     // Layers [first, last) only (a VAE runs its encoder and decoder halves separately).
     Tensor forward(const Tensor& x, std::size_t first, std::size_t last);
     Tensor backward(const Tensor& d_out, std::size_t first, std::size_t last);
+    // The same for the parameter gradients only: the first layer skips its input gradient
+    // (what a training step needs; backward() also returns d_x).
+    void backward_params(const Tensor& d_out) { backward_params(d_out, 0, size()); }
+    void backward_params(const Tensor& d_out, std::size_t first, std::size_t last);
 
     // Shape after layers [first, last) for an input of `input` shape (batch axis included).
     Shape output_shape(const Shape& input, std::size_t first, std::size_t last) const;

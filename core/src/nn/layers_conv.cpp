@@ -90,11 +90,18 @@ Tensor Conv2d::forward(const Tensor& x) {
 
 Tensor Conv2d::backward(const Tensor& d_out) {
     Tensor d_x = begin_backward(d_out);  // (N, C_in, H, W)
-    const std::size_t w_size = param_specs()[0].size();
-    conv2d_backward(d_x.data(), grads_, bias_ ? grads_ + w_size : nullptr, d_out.data(),
-                    input_.data(), params_, dim(input_, 0), in_, dim(input_, 2), dim(input_, 3),
-                    out_, kernel_[0], kernel_[1], p_);
+    backward_into(d_x.data(), d_out);
     return d_x;
+}
+void Conv2d::backward_params(const Tensor& d_out) {
+    check_backward(d_out);
+    backward_into(nullptr, d_out);
+}
+void Conv2d::backward_into(float* d_x, const Tensor& d_out) {
+    const std::size_t w_size = param_specs()[0].size();
+    conv2d_backward(d_x, grads_, bias_ ? grads_ + w_size : nullptr, d_out.data(), input_.data(),
+                    params_, dim(input_, 0), in_, dim(input_, 2), dim(input_, 3), out_,
+                    kernel_[0], kernel_[1], p_);
 }
 
 // ---- ConvTranspose2d -----------------------------------------------------------------------
@@ -170,11 +177,18 @@ Tensor ConvTranspose2d::forward(const Tensor& x) {
 
 Tensor ConvTranspose2d::backward(const Tensor& d_out) {
     Tensor d_x = begin_backward(d_out);  // (N, C_in, H, W)
+    backward_into(d_x.data(), d_out);
+    return d_x;
+}
+void ConvTranspose2d::backward_params(const Tensor& d_out) {
+    check_backward(d_out);
+    backward_into(nullptr, d_out);
+}
+void ConvTranspose2d::backward_into(float* d_x, const Tensor& d_out) {
     const std::size_t w_size = param_specs()[0].size();
-    conv_transpose2d_backward(d_x.data(), grads_, bias_ ? grads_ + w_size : nullptr, d_out.data(),
+    conv_transpose2d_backward(d_x, grads_, bias_ ? grads_ + w_size : nullptr, d_out.data(),
                               input_.data(), params_, dim(input_, 0), in_, dim(input_, 2),
                               dim(input_, 3), out_, kernel_[0], kernel_[1], p_);
-    return d_x;
 }
 
 }  // namespace aelab

@@ -57,9 +57,16 @@ Tensor Linear::forward(const Tensor& x) {
 
 Tensor Linear::backward(const Tensor& d_out) {
     Tensor d_x = begin_backward(d_out);  // (N, I)
-    linear_backward(d_x.data(), grads_, bias_ ? grads_ + std::size_t(out_) * in_ : nullptr,
-                    d_out.data(), input_.data(), params_, int(input_.shape()[0]), in_, out_);
+    backward_into(d_x.data(), d_out);
     return d_x;
+}
+void Linear::backward_params(const Tensor& d_out) {
+    check_backward(d_out);
+    backward_into(nullptr, d_out);
+}
+void Linear::backward_into(float* d_x, const Tensor& d_out) {
+    linear_backward(d_x, grads_, bias_ ? grads_ + std::size_t(out_) * in_ : nullptr, d_out.data(),
+                    input_.data(), params_, int(input_.shape()[0]), in_, out_);
 }
 
 // ---- TiedLinear ----------------------------------------------------------------------------

@@ -127,6 +127,16 @@ Tensor Sequential::backward(const Tensor& d_out, std::size_t first, std::size_t 
     return d;
 }
 
+void Sequential::backward_params(const Tensor& d_out, std::size_t first, std::size_t last) {
+    check_range(first, last);
+    if (first == last) return;
+    const Tensor d = first + 1 < last ? backward(d_out, first + 1, last) : d_out;
+    at_layer(first, *layers_[first], [&] {
+        layers_[first]->backward_params(d);
+        return 0;
+    });
+}
+
 Tensor Sequential::forward(const Tensor& x) { return forward(x, 0, size()); }
 Tensor Sequential::backward(const Tensor& d_out) { return backward(d_out, 0, size()); }
 

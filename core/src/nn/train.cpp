@@ -62,7 +62,7 @@ float AutoencoderTrainer::train_step(const Tensor& batch) {
     const float loss = mse_loss(output_, batch);
     Tensor d_out = zeros(Shape(output_.shape().begin(), output_.shape().end()));
     mse_loss_backward(output_, batch, d_out);
-    model_.backward(d_out);
+    model_.backward_params(d_out);
     opt_.step(model_);
     return loss;
 }

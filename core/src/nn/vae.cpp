@@ -111,7 +111,7 @@ void Vae::backward(const Tensor& x) {
             d_h.data()[n * 2 * L + L + j] =
                 d_logvar.data()[i] + dz * 0.5f * std::exp(0.5f * out_.logvar.data()[i]) * out_.eps.data()[i];
         }
-    net_.backward(d_h, 0, encoder_layers_);
+    net_.backward_params(d_h, 0, encoder_layers_);
 }
 
 Tensor Vae::encode_mean(const Tensor& x) {
