@@ -7,14 +7,54 @@
 #include "aelab/gemm.hpp"
 #include "gemm_driver.hpp"
 #include "gemm_kernels.hpp"
+#if defined(__wasm_simd128__)
+#include "simd_simd128.hpp"
+#define AELAB_SIMD4 Simd128
+#elif defined(__SSE__) || defined(__x86_64__)
+#include "simd_sse.hpp"
+#define AELAB_SIMD4 Sse
+#endif
 
 namespace aelab {
+
+#if defined(AELAB_SIMD4)
+// One full panel of 4 rows of a row-major A: 4x4 blocks transposed in registers, so each k
+// takes one vector store instead of 4 strided scalar loads and stores.
+void pack_rows4(float* dst, const float* A, int lda, int i, int p0, int kc) {
+    using V = simd::AELAB_SIMD4;
+    const float* r0 = A + std::size_t(i) * lda + p0;
+    const float *r1 = r0 + lda, *r2 = r1 + lda, *r3 = r2 + lda;
+    int k = 0;
+    for (; k + 4 <= kc; k += 4, dst += 16) {
+        typename V::vec v0 = V::load(r0 + k), v1 = V::load(r1 + k), v2 = V::load(r2 + k),
+                        v3 = V::load(r3 + k);
+        V::transpose4(v0, v1, v2, v3);  // v_j: column k + j of the 4 rows
+        V::store(dst, v0);
+        V::store(dst + 4, v1);
+        V::store(dst + 8, v2);
+        V::store(dst + 12, v3);
+    }
+    for (; k < kc; ++k, dst += 4) {
+        dst[0] = r0[k];
+        dst[1] = r1[k];
+        dst[2] = r2[k];
+        dst[3] = r3[k];
+    }
+}
+#endif
 
 // Packs op(A)[i0:i0+mc, p0:p0+kc] as panels of mr rows, (kc, mr) each, zero-padding the last.
 void pack_matrix_a(float* dst, const float* A, int lda, bool trans, int i0, int mc, int p0,
                    int kc, int mr) {
     for (int ip = 0; ip < mc; ip += mr) {
         const int rows = std::min(mr, mc - ip);
+#if defined(AELAB_SIMD4)
+        if (!trans && mr == 4 && rows == 4) {
+            pack_rows4(dst, A, lda, i0 + ip, p0, kc);
+            dst += std::size_t(kc) * 4;
+            continue;
+        }
+#endif
         for (int k = 0; k < kc; ++k) {
             const int p = p0 + k;
             for (int r = 0; r < rows; ++r) {
@@ -38,7 +78,12 @@ void pack_matrix_b(float* dst, const float* B, int ldb, bool trans, int p0, int 
                 for (int c = 0; c < cols; ++c) dst[c] = B[(j0 + jp + c) * ldb + p];
             } else {
                 const float* row = B + p * ldb + j0 + jp;
-                for (int c = 0; c < cols; ++c) dst[c] = row[c];
+                int c = 0;
+#if defined(AELAB_SIMD4)
+                using V = simd::AELAB_SIMD4;
+                for (; c + 4 <= cols; c += 4) V::store(dst + c, V::load(row + c));
+#endif
+                for (; c < cols; ++c) dst[c] = row[c];
             }
             for (int c = cols; c < nr; ++c) dst[c] = 0.0f;
             dst += nr;

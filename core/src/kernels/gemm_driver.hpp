@@ -78,8 +78,10 @@ void gemm_blocked(const GemmKernel& kernel, int M, int N, int K, PackA&& pack_a,
 
     for (int jc = 0; jc < N; jc += kGemmNC) {
         const int nc = std::min(kGemmNC, N - jc);
-        for (int pc = 0; pc < K; pc += kGemmKC) {
-            const int kc = std::min(kGemmKC, K - pc);
+        // K in equal blocks of at most KC: no short last block paying a C pass for little depth.
+        const int k_blocks = (K + kGemmKC - 1) / kGemmKC, k_step = (K + k_blocks - 1) / k_blocks;
+        for (int pc = 0; pc < K; pc += k_step) {
+            const int kc = std::min(k_step, K - pc);
             const int acc = (pc > 0 || accumulate) ? 1 : 0;
             if (one_a_block) {
                 pack_a(packed_a.data(), 0, M, pc, kc, mr);
