@@ -12,7 +12,7 @@ namespace aelab {
 namespace {
 #if defined(__AVX2__) && defined(__FMA__)
 constexpr bool kSseIsBest = false;
-#else
+#elif defined(__SSE__) || defined(__x86_64__)
 constexpr bool kSseIsBest = true;
 #endif
 const GemmKernel kKernels[] = {
@@ -32,13 +32,13 @@ constexpr int kKernelCount = int(sizeof(kKernels) / sizeof(kKernels[0]));
 // The convolutions' indirect kernels (conv_indirect.cpp uses the first), best first.
 const IgemmKernel kIgemmKernels[] = {
 #if defined(__AVX2__) && defined(__FMA__)
-    {igemm_6x16_avx2, 6, 16, "igemm_6x16_avx2"},
+    {igemm_6x16_avx2, 6, 16, "igemm_6x16_avx2", igemm_6x16_avx2_row1, igemm_6x16_avx2_row2},
 #endif
 #if defined(__wasm_simd128__)
-    {igemm_4x8_simd128, 4, 8, "igemm_4x8_simd128"},
+    {igemm_4x8_simd128, 4, 8, "igemm_4x8_simd128", igemm_4x8_simd128_row1, igemm_4x8_simd128_row2},
 #endif
 #if defined(__SSE__) || defined(__x86_64__)
-    {igemm_4x8_sse, 4, 8, "igemm_4x8_sse"},
+    {igemm_4x8_sse, 4, 8, "igemm_4x8_sse", igemm_4x8_sse_row1, igemm_4x8_sse_row2},
 #endif
     {nullptr, 1, 1, "igemm_ref"},
 };
@@ -94,6 +94,15 @@ int igemm_kernel_count() { return kIgemmKernelCount; }
 const char* igemm_kernel_name(int index) { return igemm_kernel(index).name; }
 int igemm_kernel_mr(int index) { return igemm_kernel(index).mr; }
 int igemm_kernel_nr(int index) { return igemm_kernel(index).nr; }
+
+bool igemm_row_tile_with_kernel(int index, int step, int k, const float* row0,
+                                const long* offsets, const float* b, float* c, int ldc) {
+    const IgemmKernel& kernel = igemm_kernel(index);
+    const IgemmRowMicrokernel run = step == 1 ? kernel.row1 : step == 2 ? kernel.row2 : nullptr;
+    if (!run) return false;
+    run(k, row0, offsets, b, c, ldc);
+    return true;
+}
 
 void igemm_tile_with_kernel(int index, int k, const float* const* rows, const long* offsets,
                             const float* b, float* c, int ldc) {

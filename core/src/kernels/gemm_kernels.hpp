@@ -36,23 +36,39 @@ const GemmKernel& gemm_kernel(int index);
 using IgemmMicrokernel = void (*)(int k, const float* const* rows, const long* offsets,
                                   const float* b, float* c, int ldc);
 
+// The same tile when rows[i] = row0 + i * S (igemm_microkernel_row), S = 1 or 2.
+using IgemmRowMicrokernel = void (*)(int k, const float* row0, const long* offsets,
+                                     const float* b, float* c, int ldc);
 struct IgemmKernel {
     IgemmMicrokernel run;  // nullptr: the scalar igemm_ref, always last in the list
     int mr, nr;
     const char* name;
+    IgemmRowMicrokernel row1 = nullptr, row2 = nullptr;  // row tiles of step 1 and 2, if any
 };
 
 #if defined(__wasm_simd128__)
 void igemm_4x8_simd128(int k, const float* const* rows, const long* offsets, const float* b,
                        float* c, int ldc);
+void igemm_4x8_simd128_row1(int k, const float* row0, const long* offsets, const float* b,
+                           float* c, int ldc);
+void igemm_4x8_simd128_row2(int k, const float* row0, const long* offsets, const float* b,
+                           float* c, int ldc);
 #endif
 #if defined(__SSE__) || defined(__x86_64__)
 void igemm_4x8_sse(int k, const float* const* rows, const long* offsets, const float* b, float* c,
                    int ldc);
+void igemm_4x8_sse_row1(int k, const float* row0, const long* offsets, const float* b,
+                       float* c, int ldc);
+void igemm_4x8_sse_row2(int k, const float* row0, const long* offsets, const float* b,
+                       float* c, int ldc);
 #endif
 #if defined(__AVX2__) && defined(__FMA__)
 void igemm_6x16_avx2(int k, const float* const* rows, const long* offsets, const float* b,
                      float* c, int ldc);
+void igemm_6x16_avx2_row1(int k, const float* row0, const long* offsets, const float* b,
+                         float* c, int ldc);
+void igemm_6x16_avx2_row2(int k, const float* row0, const long* offsets, const float* b,
+                         float* c, int ldc);
 #endif
 
 // Indirect kernel `index` of the build's list, best first; throws if out of range.

@@ -48,4 +48,37 @@ inline void igemm_microkernel(int k, const float* const* rows, const long* offse
         for (int j = 0; j < NV; ++j) V::store(c + i * ldc + j * V::lanes, acc[i][j]);
 }
 
+// The same tile when its MR positions are consecutive outputs of one row, so their pointers
+// are row0 + i * S (S the source step between them, 1 or 2): one address per depth step and
+// the rows at constant displacements, where the general kernel adds an offset to each of MR
+// pointers. Under V8 that is ~8% faster (the kernel is bound by instruction count).
+template <class V, int MR, int NV, int S>
+inline void igemm_microkernel_row(int k, const float* row0, const long* offsets, const float* b,
+                                  float* c, int ldc) {
+    using vec = typename V::vec;
+    constexpr int NR = NV * V::lanes;
+    vec acc[MR][NV];
+#pragma GCC unroll 16
+    for (int i = 0; i < MR; ++i)
+#pragma GCC unroll 16
+        for (int j = 0; j < NV; ++j) acc[i][j] = V::zero();
+    for (int p = 0; p < k; ++p) {
+        const float* r = row0 + offsets[p];
+        vec bv[NV];
+#pragma GCC unroll 16
+        for (int j = 0; j < NV; ++j) bv[j] = V::load(b + j * V::lanes);
+#pragma GCC unroll 16
+        for (int i = 0; i < MR; ++i) {
+            vec ai = V::broadcast_load(r + i * S);
+#pragma GCC unroll 16
+            for (int j = 0; j < NV; ++j) acc[i][j] = V::fma(ai, bv[j], acc[i][j]);
+        }
+        b += NR;
+    }
+#pragma GCC unroll 16
+    for (int i = 0; i < MR; ++i)
+#pragma GCC unroll 16
+        for (int j = 0; j < NV; ++j) V::store(c + i * ldc + j * V::lanes, acc[i][j]);
+}
+
 }  // namespace aelab::simd

@@ -57,6 +57,7 @@ int images_per_group(long floats_per_image, int N) {
 thread_local std::vector<float> t_padded, t_block, t_packed;
 thread_local std::vector<const float*> t_rows;
 thread_local std::vector<long> t_out_index, t_offsets;
+thread_local std::vector<char> t_row_tile;
 
 template <class T>
 T* scratch(std::vector<T>& v, std::size_t n) {
@@ -223,6 +224,7 @@ void run_passes(const IgemmKernel& kernel, const Problem& pr, const std::vector<
     const int chunk = std::max(MR, (4096 / Npad) / MR * MR);
     const float** rows = scratch(t_rows, std::size_t(chunk));
     long* out_index = scratch(t_out_index, std::size_t(chunk));
+    char* row_tile = scratch(t_row_tile, std::size_t(chunk / MR + 1));  // per tile: in one row
     float* block = scratch(t_block, std::size_t(chunk) * Npad);  // (chunk, Npad)
 
     for (int n0 = 0; n0 < pr.N; n0 += G) {
@@ -235,6 +237,10 @@ void run_passes(const IgemmKernel& kernel, const Problem& pr, const std::vector<
             const int taps = int(ps.tap.size()), K = pr.C_src * taps;
             const long per_image = long(ps.count[0]) * ps.count[1] * ps.count[2];
             const long total = per_image * count;
+            // Consecutive positions of a row are `step` floats apart in the source.
+            const int step = ps.src_step[2];
+            const IgemmRowMicrokernel row_run =
+                step == 1 ? kernel.row1 : step == 2 ? kernel.row2 : nullptr;
             // Walk positions (n, qd, qh, qw) in chunks.
             int n = 0;
             std::array<int, 3> q{0, 0, 0};
@@ -265,11 +271,22 @@ void run_passes(const IgemmKernel& kernel, const Problem& pr, const std::vector<
                 }
                 const int m_pad = (m + MR - 1) / MR * MR;
                 for (int i = m; i < m_pad; ++i) rows[i] = rows[m - 1];
+                // Tiles inside one output row (pointers step apart) take the row kernel.
+                for (int i = 0; i < m_pad; i += MR) {
+                    bool in_row = row_run != nullptr;
+                    for (int j = 1; j < MR && in_row; ++j)
+                        in_row = rows[i + j] == rows[i] + j * step;
+                    row_tile[i / MR] = in_row;
+                }
                 for (int jp = 0; jp < Npad; jp += NR) {
                     const float* b = pass_packed + std::size_t(jp) * K;
-                    for (int i = 0; i < m_pad; i += MR)
-                        kernel.run(K, rows + i, pass_offsets, b, block + std::size_t(i) * Npad + jp,
-                                   Npad);
+                    for (int i = 0; i < m_pad; i += MR) {
+                        float* c = block + std::size_t(i) * Npad + jp;
+                        if (row_tile[i / MR])
+                            row_run(K, rows[i], pass_offsets, b, c, Npad);
+                        else
+                            kernel.run(K, rows + i, pass_offsets, b, c, Npad);
+                    }
                 }
                 write_block(out, dst_size, block, Npad, out_index, m, pr.C_dst, bias, accumulate);
             }
