@@ -35,6 +35,11 @@ struct Simd128 {
         even = wasm_i32x4_shuffle(lo, hi, 0, 2, 4, 6);
         odd = wasm_i32x4_shuffle(lo, hi, 1, 3, 5, 7);
     }
+    // (a0, b0, a1, b1) and (a2, b2, a3, b3)
+    static vec zip_lo(vec a, vec b) { return wasm_i32x4_shuffle(a, b, 0, 4, 1, 5); }
+    static vec zip_hi(vec a, vec b) { return wasm_i32x4_shuffle(a, b, 2, 6, 3, 7); }
+    // All bits set in lanes 0 and 2: the even lanes.
+    static vec even_lanes() { return wasm_i32x4_make(-1, 0, -1, 0); }
     // Rows (r0..r3) of a 4x4 block -> its columns, in place.
     static void transpose4(vec& r0, vec& r1, vec& r2, vec& r3) {
         const vec t0 = wasm_i32x4_shuffle(r0, r1, 0, 4, 1, 5);  // a0 b0 a1 b1

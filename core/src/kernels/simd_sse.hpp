@@ -34,6 +34,11 @@ struct Sse {
     }
     // Rows (r0..r3) of a 4x4 block -> its columns, in place.
     static void transpose4(vec& r0, vec& r1, vec& r2, vec& r3) { _MM_TRANSPOSE4_PS(r0, r1, r2, r3); }
+    // (a0, b0, a1, b1) and (a2, b2, a3, b3)
+    static vec zip_lo(vec a, vec b) { return _mm_unpacklo_ps(a, b); }
+    static vec zip_hi(vec a, vec b) { return _mm_unpackhi_ps(a, b); }
+    // All bits set in lanes 0 and 2: the even lanes.
+    static vec even_lanes() { return _mm_castsi128_ps(_mm_set_epi32(0, -1, 0, -1)); }
 };
 
 }  // namespace aelab::simd

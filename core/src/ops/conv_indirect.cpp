@@ -83,16 +83,21 @@ void write_block_scalar(float* out, long dst_size, const float* block, int Npad,
 #if defined(AELAB_SIMD4)
 // The same, 4 positions x 4 channels at a time: a 4x4 transpose in registers, then one vector
 // per channel when the 4 positions are consecutive in the output (conv: along a row).
-__attribute__((noinline)) void write_block(float* out, long dst_size, const float* block,
-                                           int Npad, const long* out_index, int m, int C_dst,
-                                           const float* bias, bool accumulate) {
+__attribute__((noinline)) void write_block(float* out, long dst_size, long out_size,
+                                           const float* block, int Npad, const long* out_index,
+                                           int m, int C_dst, const float* bias, bool accumulate) {
     using V = simd::AELAB_SIMD4;
     using vec = V::vec;
     const int c4 = C_dst / 4 * 4;
+    const vec even = V::even_lanes(), zero = V::zero();
     int i = 0;
     for (; i + 4 <= m; i += 4) {
-        // Indices increase with i, so a span of 3 means 4 consecutive outputs.
-        const bool consecutive = out_index[i + 3] - out_index[i] == 3;
+        // Indices increase with i, so a span of 3 means 4 consecutive outputs, and a span of 6
+        // (steps of 2) every other output of a row: a stride-2 transposed conv's output phase.
+        const long span = out_index[i + 3] - out_index[i];
+        const bool consecutive = span == 3;
+        const bool every_other = span == 6 && out_index[i + 1] - out_index[i] == 2 &&
+                                 out_index[i + 2] - out_index[i] == 4;
         const float* r = block + std::size_t(i) * Npad;
         for (int c = 0; c < c4; c += 4) {
             vec v[4] = {V::load(r + c), V::load(r + Npad + c), V::load(r + 2 * Npad + c),
@@ -104,6 +109,18 @@ __attribute__((noinline)) void write_block(float* out, long dst_size, const floa
                     float* p = o + out_index[i];
                     V::store(p, V::add(v[k], accumulate ? V::load(p)
                                                         : V::broadcast(bias ? bias[c + k] : 0.0f)));
+                    continue;
+                }
+                if (every_other && (c + k) * dst_size + out_index[i] + 8 <= out_size) {
+                    // The 8 outputs from the first: ours in the even lanes, the others' kept.
+                    float* p = o + out_index[i];
+                    const vec lo = V::load(p), hi = V::load(p + 4);
+                    vec new_lo = V::zip_lo(v[k], zero), new_hi = V::zip_hi(v[k], zero);
+                    const vec base = accumulate ? zero : V::broadcast(bias ? bias[c + k] : 0.0f);
+                    new_lo = V::add(new_lo, accumulate ? lo : base);
+                    new_hi = V::add(new_hi, accumulate ? hi : base);
+                    V::store(p, V::select(even, new_lo, lo));
+                    V::store(p + 4, V::select(even, new_hi, hi));
                     continue;
                 }
                 alignas(16) float lane[4];
@@ -120,8 +137,8 @@ __attribute__((noinline)) void write_block(float* out, long dst_size, const floa
     write_block_scalar(out, dst_size, block, Npad, out_index, i, m, 0, C_dst, bias, accumulate);
 }
 #else
-void write_block(float* out, long dst_size, const float* block, int Npad, const long* out_index,
-                 int m, int C_dst, const float* bias, bool accumulate) {
+void write_block(float* out, long dst_size, long, const float* block, int Npad,
+                 const long* out_index, int m, int C_dst, const float* bias, bool accumulate) {
     write_block_scalar(out, dst_size, block, Npad, out_index, 0, m, 0, C_dst, bias, accumulate);
 }
 #endif
@@ -189,6 +206,7 @@ void run_passes(const IgemmKernel& kernel, const Problem& pr, const std::vector<
     const long plane = pitch_d * ext[0], image = plane * pr.C_src;
     const long src_size = long(pr.src[0]) * pr.src[1] * pr.src[2];
     const long dst_size = long(pr.dst[0]) * pr.dst[1] * pr.dst[2];
+    const long out_size = dst_size * pr.C_dst * pr.N;  // floats of the whole output
 
     // Per pass: tap offsets (K,) and weights packed as panels (Npad / NR, K, NR).
     std::size_t offsets_total = 0, packed_total = 0;
@@ -288,7 +306,8 @@ void run_passes(const IgemmKernel& kernel, const Problem& pr, const std::vector<
                             kernel.run(K, rows + i, pass_offsets, b, c, Npad);
                     }
                 }
-                write_block(out, dst_size, block, Npad, out_index, m, pr.C_dst, bias, accumulate);
+                write_block(out, dst_size, out_size, block, Npad, out_index, m, pr.C_dst, bias,
+                            accumulate);
             }
             pass_offsets += K;
             pass_packed += std::size_t(K) * Npad;
