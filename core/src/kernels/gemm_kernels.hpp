@@ -57,18 +57,10 @@ void igemm_4x8_simd128_row2(int k, const float* row0, const long* offsets, const
 #if defined(__SSE__) || defined(__x86_64__)
 void igemm_4x8_sse(int k, const float* const* rows, const long* offsets, const float* b, float* c,
                    int ldc);
-void igemm_4x8_sse_row1(int k, const float* row0, const long* offsets, const float* b,
-                       float* c, int ldc);
-void igemm_4x8_sse_row2(int k, const float* row0, const long* offsets, const float* b,
-                       float* c, int ldc);
 #endif
 #if defined(__AVX2__) && defined(__FMA__)
 void igemm_6x16_avx2(int k, const float* const* rows, const long* offsets, const float* b,
                      float* c, int ldc);
-void igemm_6x16_avx2_row1(int k, const float* row0, const long* offsets, const float* b,
-                         float* c, int ldc);
-void igemm_6x16_avx2_row2(int k, const float* row0, const long* offsets, const float* b,
-                         float* c, int ldc);
 #endif
 
 // Indirect kernel `index` of the build's list, best first; throws if out of range.
@@ -87,13 +79,13 @@ struct GemmNtKernel {
     const char* name;
 };
 #if defined(__wasm_simd128__)
-extern const GemmNtMicrokernel gemm_nt_4x2_simd128[4 * 2];
+extern const GemmNtMicrokernel* const gemm_nt_4x2_simd128;  // [4 * 2]
 #endif
 #if defined(__SSE__) || defined(__x86_64__)
-extern const GemmNtMicrokernel gemm_nt_4x2_sse[4 * 2];
+extern const GemmNtMicrokernel* const gemm_nt_4x2_sse;  // [4 * 2]
 #endif
 #if defined(__AVX2__) && defined(__FMA__)
-extern const GemmNtMicrokernel gemm_nt_3x4_avx2[3 * 4];
+extern const GemmNtMicrokernel* const gemm_nt_3x4_avx2;  // [3 * 4]
 #endif
 // NT kernel `index` of the build's list, best first; throws if out of range.
 const GemmNtKernel& gemm_nt_kernel(int index);

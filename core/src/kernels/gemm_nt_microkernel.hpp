@@ -10,6 +10,10 @@
 //   c[i * ldc + j] += sum over n, t < depth of A[i][t] * B[j][t]
 // Vectors run along the depth; MR * NR accumulators are summed across their lanes once per tile.
 #pragma once
+#include <array>
+#include <utility>
+
+#include "gemm_kernels.hpp"
 
 namespace aelab::simd {
 
@@ -68,5 +72,24 @@ inline void gemm_nt_microkernel(int depth, int count, const float* a, long a_row
     if (body < depth)
         gemm_nt_tail<MR, NR>(body, depth, count, a, a_row, a_step, b, b_rows, b_step, c, ldc);
 }
+
+// Every tile up to MR x NR of instruction set V as a table [mr - 1][nr - 1] (edge tiles stay in
+// SIMD), each entry its own out-of-line function, which V8 tiers up on its own.
+template <class V, int MR, int NR>
+struct GemmNtTiles {
+    template <int I>
+    __attribute__((noinline)) static void tile(int depth, int count, const float* a, long a_row,
+                                               long a_step, const float* b, const long* b_rows,
+                                               long b_step, float* c, int ldc) {
+        gemm_nt_microkernel<V, I / NR + 1, I % NR + 1>(depth, count, a, a_row, a_step, b, b_rows,
+                                                       b_step, c, ldc);
+    }
+    template <int... I>
+    static constexpr std::array<GemmNtMicrokernel, MR * NR> make(std::integer_sequence<int, I...>) {
+        return {{&tile<I>...}};
+    }
+    static constexpr std::array<GemmNtMicrokernel, MR * NR> table =
+        make(std::make_integer_sequence<int, MR * NR>{});
+};
 
 }  // namespace aelab::simd

@@ -13,15 +13,5 @@ __attribute__((noinline)) void igemm_6x16_avx2(int k, const float* const* rows,
     simd::igemm_microkernel<simd::Avx2, 6, 2>(k, rows, offsets, b, c, ldc);
 }
 
-// Tiles of consecutive positions in one row, source step 1 and 2 (igemm_microkernel_row).
-__attribute__((noinline)) void igemm_6x16_avx2_row1(int k, const float* row0, const long* offsets,
-                                                     const float* b, float* c, int ldc) {
-    simd::igemm_microkernel_row<simd::Avx2, 6, 2, 1>(k, row0, offsets, b, c, ldc);
-}
-__attribute__((noinline)) void igemm_6x16_avx2_row2(int k, const float* row0, const long* offsets,
-                                                     const float* b, float* c, int ldc) {
-    simd::igemm_microkernel_row<simd::Avx2, 6, 2, 2>(k, row0, offsets, b, c, ldc);
-}
-
 }  // namespace aelab
 #endif

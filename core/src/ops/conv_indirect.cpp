@@ -103,6 +103,7 @@ __attribute__((noinline)) void write_block(float* out, long dst_size, long out_s
             vec v[4] = {V::load(r + c), V::load(r + Npad + c), V::load(r + 2 * Npad + c),
                         V::load(r + 3 * Npad + c)};
             V::transpose4(v[0], v[1], v[2], v[3]);  // v[k]: channel c + k, positions i..i+3
+#pragma GCC unroll 4
             for (int k = 0; k < 4; ++k) {
                 float* o = out + (c + k) * dst_size;
                 if (consecutive) {
