@@ -26,7 +26,7 @@
 
 namespace aelab {
 
-constexpr int kGemmMC = 96;  // multiple of every MR (4, 6)
+constexpr int kGemmMC = 264;  // multiple of every MR (4, 6); M <= 264 packs A once per K block
 constexpr int kGemmKC = 256;
 constexpr int kGemmNC = 1024;  // multiple of every NR (8, 16)
 constexpr int kGemmMaxTile = 6 * 16;
