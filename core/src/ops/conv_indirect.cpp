@@ -54,7 +54,7 @@ int images_per_group(long floats_per_image, int N) {
     return int(std::min<long>(N, std::max(1L, 32L * 1024 / floats_per_image)));
 }
 
-thread_local std::vector<float> t_padded, t_block, t_packed;
+thread_local std::vector<float> t_block, t_packed;
 thread_local std::vector<const float*> t_rows;
 thread_local std::vector<long> t_out_index, t_offsets;
 thread_local std::vector<char> t_row_tile;
@@ -152,39 +152,75 @@ void write_block(float* out, long dst_size, long, const float* block, int Npad,
 #define AELAB_NO_MEMCPY_CALLS
 #endif
 
-// dst[0:n] = src[0:n] for the short rows of images, inline rather than a memcpy call per row.
+// dst[0:n] = src[0:n] for the short rows of images, inline rather than a memcpy call per row;
+// the last vector may overlap the one before (same values), so there is no scalar tail.
 AELAB_NO_MEMCPY_CALLS inline void copy_row(float* __restrict dst, const float* __restrict src,
                                            int n) {
     int x = 0;
 #if defined(AELAB_SIMD4)
     using V = simd::AELAB_SIMD4;
-    for (; x + 4 <= n; x += 4) V::store(dst + x, V::load(src + x));
+    if (n >= 4) {
+        for (; x + 4 <= n; x += 4) V::store(dst + x, V::load(src + x));
+        if (x < n) V::store(dst + n - 4, V::load(src + n - 4));
+        return;
+    }
 #endif
     for (; x < n; ++x) dst[x] = src[x];
 }
 
-// padded (planes, ext...) = the planes (planes, src...) with zeros around: coordinate x of
-// the source lands at x + lo per axis.
+// Padded copies of the sources, one zero-filled buffer per layout (source extents, padding,
+// padded extents), kept across calls: only the interiors are ever written, so the borders stay
+// zero and each call copies the interiors alone (zeroing them was ~a quarter of the padding
+// pass, itself 10-20% of a strided conv natively). A training step cycles through a handful of
+// layouts; the least recently used goes when there are more, and big buffers are not kept.
+struct PadBuffer {
+    std::array<int, 3> src_ext, lo, ext;
+    std::vector<float> data;
+    unsigned long used;
+};
+thread_local std::vector<PadBuffer> t_pad_buffers;
+thread_local unsigned long t_pad_clock = 0;
+thread_local std::vector<float> t_pad_oversize;
+constexpr std::size_t kPadBuffers = 8, kPadKeepFloats = std::size_t(1) << 20;
+
+// A buffer of at least `floats` for this layout whose borders are zero.
+float* padded_scratch(const std::array<int, 3>& src_ext, const std::array<int, 3>& lo,
+                      const std::array<int, 3>& ext, std::size_t floats) {
+    if (floats > kPadKeepFloats) {  // zeroed every call instead of kept
+        t_pad_oversize.assign(floats, 0.0f);
+        return t_pad_oversize.data();
+    }
+    ++t_pad_clock;
+    for (PadBuffer& b : t_pad_buffers)
+        if (b.src_ext == src_ext && b.lo == lo && b.ext == ext) {
+            if (b.data.size() < floats) b.data.resize(floats, 0.0f);
+            b.used = t_pad_clock;
+            return b.data.data();
+        }
+    if (t_pad_buffers.size() < kPadBuffers) {
+        t_pad_buffers.push_back({src_ext, lo, ext, std::vector<float>(floats, 0.0f), t_pad_clock});
+        return t_pad_buffers.back().data.data();
+    }
+    PadBuffer& oldest = *std::min_element(
+        t_pad_buffers.begin(), t_pad_buffers.end(),
+        [](const PadBuffer& a, const PadBuffer& b) { return a.used < b.used; });
+    oldest = {src_ext, lo, ext, std::vector<float>(floats, 0.0f), t_pad_clock};
+    return oldest.data.data();
+}
+
+// The interiors of padded (planes, ext...) = the planes (planes, src...): coordinate x of the
+// source lands at x + lo per axis; the borders are left as they are (zero, padded_scratch).
 AELAB_NO_MEMCPY_CALLS __attribute__((noinline)) void pad_images(
     float* __restrict padded, const float* __restrict src, long planes,
     const std::array<int, 3>& src_ext, const std::array<int, 3>& lo,
     const std::array<int, 3>& ext) {
-    const int Ws = src_ext[2], lo_w = lo[2], hi_w = ext[2] - lo[2] - Ws;
+    const long plane = long(ext[0]) * ext[1] * ext[2];
+    const int Ws = src_ext[2];
     for (long pl = 0; pl < planes; ++pl) {
         const float* s = src + pl * src_ext[0] * src_ext[1] * Ws;
-        float* row = padded + pl * ext[0] * ext[1] * ext[2];
-        for (int yd = 0; yd < ext[0]; ++yd)
-            for (int yh = 0; yh < ext[1]; ++yh, row += ext[2]) {
-                const int xd = yd - lo[0], xh = yh - lo[1];
-                if (xd < 0 || xd >= src_ext[0] || xh < 0 || xh >= src_ext[1]) {
-                    for (int x = 0; x < ext[2]; ++x) row[x] = 0.0f;
-                    continue;
-                }
-                const float* in = s + (long(xd) * src_ext[1] + xh) * Ws;
-                for (int x = 0; x < lo_w; ++x) row[x] = 0.0f;
-                copy_row(row + lo_w, in, Ws);
-                for (int x = 0; x < hi_w; ++x) row[lo_w + Ws + x] = 0.0f;
-            }
+        float* p = padded + pl * plane + (long(lo[0]) * ext[1] + lo[1]) * ext[2] + lo[2];
+        for (int d = 0; d < src_ext[0]; ++d, p += long(ext[1]) * ext[2])
+            for (int h = 0; h < src_ext[1]; ++h, s += Ws) copy_row(p + long(h) * ext[2], s, Ws);
     }
 }
 
@@ -237,7 +273,7 @@ void run_passes(const IgemmKernel& kernel, const Problem& pr, const std::vector<
     }
 
     const int G = images_per_group(image, pr.N);
-    float* padded = scratch(t_padded, std::size_t(G) * image);  // (G, C_src, ext...)
+    float* padded = padded_scratch(pr.src, lo, ext, std::size_t(G) * image);  // (G, C_src, ext...)
     // Positions per chunk: the block (chunk, Npad) of results stays in L1 (16 KB) for the
     // transposing write-out, which reads it with a stride of Npad.
     const int chunk = std::max(MR, (4096 / Npad) / MR * MR);
