@@ -261,59 +261,81 @@ private:
     IndexTensor indices_;  // the pool's indices at this layer's last forward
 };
 
-// Element-wise activations: any shape, output shaped like the input.
-class ReLU : public Layer {
+// Element-wise activations: any shape, output shaped like the input. The base runs forward
+// (y = f(x), x kept) and backward (d_x = d_out * f'(x)) over the raw ops of activation.hpp that
+// each activation names.
+class ElementwiseLayer : public Layer {
 public:
-    std::string type() const override { return "ReLU"; }
-    std::string repr() const override { return "ReLU()"; }
-    LayerConfig config() const override { return LayerConfig("ReLU"); }
+    std::string type() const override { return name_; }
+    std::string repr() const override { return name_ + "()"; }
+    LayerConfig config() const override { return LayerConfig(name_); }
     Shape output_shape(const Shape& input) const override { return input; }
     Tensor forward(const Tensor& x) override;
     Tensor backward(const Tensor& d_out) override;
-};
 
-class LeakyReLU : public Layer {
-public:
-    explicit LeakyReLU(float negative_slope = 0.01f) : slope_(negative_slope) {}
-    std::string type() const override { return "LeakyReLU"; }
-    std::string repr() const override;
-    LayerConfig config() const override;
-    Shape output_shape(const Shape& input) const override { return input; }
-    Tensor forward(const Tensor& x) override;
-    Tensor backward(const Tensor& d_out) override;
+protected:
+    explicit ElementwiseLayer(std::string name) : name_(std::move(name)) {}
+    virtual void apply(float* y, const float* x, std::size_t n) const = 0;
+    // Adds d_out * f'(x) into d_x.
+    virtual void apply_backward(float* d_x, const float* d_out, const float* x,
+                                std::size_t n) const = 0;
 
 private:
+    std::string name_;
+};
+
+class ReLU final : public ElementwiseLayer {
+public:
+    ReLU() : ElementwiseLayer("ReLU") {}
+
+private:
+    void apply(float* y, const float* x, std::size_t n) const override;
+    void apply_backward(float* d_x, const float* d_out, const float* x,
+                        std::size_t n) const override;
+};
+
+class LeakyReLU final : public ElementwiseLayer {
+public:
+    explicit LeakyReLU(float negative_slope = 0.01f)
+        : ElementwiseLayer("LeakyReLU"), slope_(negative_slope) {}
+    std::string repr() const override;
+    LayerConfig config() const override;
+
+private:
+    void apply(float* y, const float* x, std::size_t n) const override;
+    void apply_backward(float* d_x, const float* d_out, const float* x,
+                        std::size_t n) const override;
     float slope_;
 };
 
-class Sigmoid : public Layer {
+class Sigmoid final : public ElementwiseLayer {
 public:
-    std::string type() const override { return "Sigmoid"; }
-    std::string repr() const override { return "Sigmoid()"; }
-    LayerConfig config() const override { return LayerConfig("Sigmoid"); }
-    Shape output_shape(const Shape& input) const override { return input; }
-    Tensor forward(const Tensor& x) override;
-    Tensor backward(const Tensor& d_out) override;
+    Sigmoid() : ElementwiseLayer("Sigmoid") {}
+
+private:
+    void apply(float* y, const float* x, std::size_t n) const override;
+    void apply_backward(float* d_x, const float* d_out, const float* x,
+                        std::size_t n) const override;
 };
 
-class Tanh : public Layer {
+class Tanh final : public ElementwiseLayer {
 public:
-    std::string type() const override { return "Tanh"; }
-    std::string repr() const override { return "Tanh()"; }
-    LayerConfig config() const override { return LayerConfig("Tanh"); }
-    Shape output_shape(const Shape& input) const override { return input; }
-    Tensor forward(const Tensor& x) override;
-    Tensor backward(const Tensor& d_out) override;
+    Tanh() : ElementwiseLayer("Tanh") {}
+
+private:
+    void apply(float* y, const float* x, std::size_t n) const override;
+    void apply_backward(float* d_x, const float* d_out, const float* x,
+                        std::size_t n) const override;
 };
 
-class Softplus : public Layer {
+class Softplus final : public ElementwiseLayer {
 public:
-    std::string type() const override { return "Softplus"; }
-    std::string repr() const override { return "Softplus()"; }
-    LayerConfig config() const override { return LayerConfig("Softplus"); }
-    Shape output_shape(const Shape& input) const override { return input; }
-    Tensor forward(const Tensor& x) override;
-    Tensor backward(const Tensor& d_out) override;
+    Softplus() : ElementwiseLayer("Softplus") {}
+
+private:
+    void apply(float* y, const float* x, std::size_t n) const override;
+    void apply_backward(float* d_x, const float* d_out, const float* x,
+                        std::size_t n) const override;
 };
 
 // (N, d1, d2, ...) -> (N, d1*d2*...), as torch.nn.Flatten().

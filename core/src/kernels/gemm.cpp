@@ -7,13 +7,7 @@
 #include "aelab/gemm.hpp"
 #include "gemm_driver.hpp"
 #include "gemm_kernels.hpp"
-#if defined(__wasm_simd128__)
-#include "simd_simd128.hpp"
-#define AELAB_SIMD4 Simd128
-#elif defined(__SSE__) || defined(__x86_64__)
-#include "simd_sse.hpp"
-#define AELAB_SIMD4 Sse
-#endif
+#include "simd4.hpp"
 
 namespace aelab {
 

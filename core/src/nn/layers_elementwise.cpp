@@ -20,59 +20,41 @@ std::size_t product(const Shape& s, std::size_t from) {
 }  // namespace
 
 // Each activation: y = f(x) with x cached; backward adds d_out * f'(x) into a zero d_x.
-Tensor ReLU::forward(const Tensor& x) {
+Tensor ElementwiseLayer::forward(const Tensor& x) {
     Tensor y = uninitialized(begin_forward(x));
-    relu_forward(y.data(), x.data(), x.size());
+    apply(y.data(), x.data(), x.size());
     return y;
 }
-Tensor ReLU::backward(const Tensor& d_out) {
+Tensor ElementwiseLayer::backward(const Tensor& d_out) {
     Tensor d_x = begin_backward(d_out);
-    relu_backward(d_x.data(), d_out.data(), input_.data(), input_.size());
+    apply_backward(d_x.data(), d_out.data(), input_.data(), input_.size());
     return d_x;
 }
 
-Tensor LeakyReLU::forward(const Tensor& x) {
-    Tensor y = uninitialized(begin_forward(x));
-    leaky_relu_forward(y.data(), x.data(), x.size(), slope_);
-    return y;
+void ReLU::apply(float* y, const float* x, std::size_t n) const { relu_forward(y, x, n); }
+void ReLU::apply_backward(float* d_x, const float* d_out, const float* x, std::size_t n) const {
+    relu_backward(d_x, d_out, x, n);
 }
-Tensor LeakyReLU::backward(const Tensor& d_out) {
-    Tensor d_x = begin_backward(d_out);
-    leaky_relu_backward(d_x.data(), d_out.data(), input_.data(), input_.size(), slope_);
-    return d_x;
+void LeakyReLU::apply(float* y, const float* x, std::size_t n) const {
+    leaky_relu_forward(y, x, n, slope_);
 }
-
-Tensor Sigmoid::forward(const Tensor& x) {
-    Tensor y = uninitialized(begin_forward(x));
-    sigmoid_forward(y.data(), x.data(), x.size());
-    return y;
+void LeakyReLU::apply_backward(float* d_x, const float* d_out, const float* x,
+                               std::size_t n) const {
+    leaky_relu_backward(d_x, d_out, x, n, slope_);
 }
-Tensor Sigmoid::backward(const Tensor& d_out) {
-    Tensor d_x = begin_backward(d_out);
-    sigmoid_backward(d_x.data(), d_out.data(), input_.data(), input_.size());
-    return d_x;
+void Sigmoid::apply(float* y, const float* x, std::size_t n) const { sigmoid_forward(y, x, n); }
+void Sigmoid::apply_backward(float* d_x, const float* d_out, const float* x,
+                             std::size_t n) const {
+    sigmoid_backward(d_x, d_out, x, n);
 }
-
-Tensor Tanh::forward(const Tensor& x) {
-    Tensor y = uninitialized(begin_forward(x));
-    tanh_forward(y.data(), x.data(), x.size());
-    return y;
+void Tanh::apply(float* y, const float* x, std::size_t n) const { tanh_forward(y, x, n); }
+void Tanh::apply_backward(float* d_x, const float* d_out, const float* x, std::size_t n) const {
+    tanh_backward(d_x, d_out, x, n);
 }
-Tensor Tanh::backward(const Tensor& d_out) {
-    Tensor d_x = begin_backward(d_out);
-    tanh_backward(d_x.data(), d_out.data(), input_.data(), input_.size());
-    return d_x;
-}
-
-Tensor Softplus::forward(const Tensor& x) {
-    Tensor y = uninitialized(begin_forward(x));
-    softplus_forward(y.data(), x.data(), x.size());
-    return y;
-}
-Tensor Softplus::backward(const Tensor& d_out) {
-    Tensor d_x = begin_backward(d_out);
-    softplus_backward(d_x.data(), d_out.data(), input_.data(), input_.size());
-    return d_x;
+void Softplus::apply(float* y, const float* x, std::size_t n) const { softplus_forward(y, x, n); }
+void Softplus::apply_backward(float* d_x, const float* d_out, const float* x,
+                              std::size_t n) const {
+    softplus_backward(d_x, d_out, x, n);
 }
 
 std::string LeakyReLU::repr() const {

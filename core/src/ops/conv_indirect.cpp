@@ -18,13 +18,7 @@
 #include <vector>
 
 #include "../kernels/gemm_kernels.hpp"
-#if defined(__wasm_simd128__)
-#include "../kernels/simd_simd128.hpp"
-#define AELAB_SIMD4 Simd128
-#elif defined(__SSE__) || defined(__x86_64__)
-#include "../kernels/simd_sse.hpp"
-#define AELAB_SIMD4 Sse
-#endif
+#include "../kernels/simd4.hpp"
 #include "aelab/gemm.hpp"
 #include "conv_geometry.hpp"
 
