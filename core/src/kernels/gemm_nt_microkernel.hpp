@@ -13,28 +13,10 @@
 #include <array>
 #include <utility>
 
+#include "aelab/gemm.hpp"
 #include "gemm_kernels.hpp"
 
 namespace aelab::simd {
-
-// c[i * ldc + j] += the dot products over positions [from, depth) of every image: the depth's
-// last few positions, past the whole vectors. Out of line, so the vector loop keeps its
-// accumulators in registers (GCC spills them when this loop shares the function).
-template <int MR, int NR>
-__attribute__((noinline)) void gemm_nt_tail(int from, int depth, int count, const float* a,
-                                            long a_row, long a_step, const float* b,
-                                            const long* b_rows, long b_step, float* c, int ldc) {
-    for (int i = 0; i < MR; ++i)
-        for (int j = 0; j < NR; ++j) {
-            float sum = 0.0f;
-            for (int n = 0; n < count; ++n) {
-                const float* x = a + n * a_step + i * a_row;
-                const float* y = b + n * b_step + b_rows[j];
-                for (int t = from; t < depth; ++t) sum += x[t] * y[t];
-            }
-            c[i * ldc + j] += sum;
-        }
-}
 
 template <class V, int MR, int NR>
 inline void gemm_nt_microkernel(int depth, int count, const float* a, long a_row, long a_step,
@@ -69,8 +51,11 @@ inline void gemm_nt_microkernel(int depth, int count, const float* a, long a_row
     for (int i = 0; i < MR; ++i)
 #pragma GCC unroll 16
         for (int j = 0; j < NR; ++j) c[i * ldc + j] += V::hsum(acc[i][j]);
+    // The last positions past the whole vectors, by the scalar twin (a separate call keeps the
+    // vector loop's accumulators in registers; GCC spills them when a tail loop shares it).
     if (body < depth)
-        gemm_nt_tail<MR, NR>(body, depth, count, a, a_row, a_step, b, b_rows, b_step, c, ldc);
+        gemm_nt_ref(MR, NR, depth - body, count, a + body, a_row, a_step, b + body, b_rows, b_step,
+                    c, ldc);
 }
 
 // Every tile up to MR x NR of instruction set V as a table [mr - 1][nr - 1] (edge tiles stay in
