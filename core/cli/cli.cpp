@@ -8,8 +8,13 @@
 #include <cmath>
 #include <optional>
 #include <cstdlib>
+#include <fstream>
 #include <map>
 #include <sstream>
+
+#if defined(__linux__) && !defined(__EMSCRIPTEN__)
+#include <unistd.h>
+#endif
 
 #include <xtensor/xview.hpp>
 
@@ -23,6 +28,29 @@
 #include "train_vae.hpp"
 
 namespace aelab::cli {
+
+std::string find_dataset(const std::string& data_option, const std::string& command) {
+    if (!data_option.empty()) return data_option;
+    const std::string name = "fashion-mnist.aelab";
+    std::vector<std::string> tried;
+    if (const char* dir = std::getenv("AELAB_DATA_DIR"); dir && *dir)
+        tried.push_back(std::string(dir) + "/" + name);
+#if defined(__linux__) && !defined(__EMSCRIPTEN__)
+    char exe[4096];
+    const ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
+    if (n > 0) {
+        const std::string path(exe, std::size_t(n));
+        tried.push_back(path.substr(0, path.find_last_of('/')) + "/data/" + name);
+    }
+#endif
+    tried.push_back("data/" + name);
+    for (const auto& p : tried)
+        if (std::ifstream(p, std::ios::binary).good()) return p;
+    std::string list;
+    for (const auto& p : tried) list += "\n  " + p;
+    throw Error(command + ": no dataset found; tried:" + list +
+                "\nPass --data FILE (build/native/data/" + name + " after a build).");
+}
 
 Args::Args(const std::vector<std::string>& args, std::size_t first) {
     for (std::size_t i = first; i < args.size(); ++i) {

@@ -32,6 +32,11 @@ private:
     mutable std::set<std::string> used_;
 };
 
+// The Fashion-MNIST file a training command reads: data_option (its --data, "" if none), else
+// $AELAB_DATA_DIR/, else data/ beside the executable (natively), else data/ in the current
+// directory (where the wasm build run by node looks). Throws naming `command` and every place
+// tried when none is readable.
+std::string find_dataset(const std::string& data_option, const std::string& command);
 
 int run_bench(const Args& args, std::ostream& out);
 

@@ -13,43 +13,11 @@
 #include <string>
 #include <vector>
 
-#if defined(__linux__) && !defined(__EMSCRIPTEN__)
-#include <unistd.h>
-#endif
-
 #include "aelab/dataset.hpp"
 #include "aelab/recipe_denoising.hpp"
 
 namespace aelab::cli {
 namespace {
-
-constexpr const char* kDatasetName = "fashion-mnist.aelab";
-
-bool readable(const std::string& path) { return std::ifstream(path, std::ios::binary).good(); }
-
-// --data, else $AELAB_DATA_DIR, else data/ beside the executable, else data/ in the current
-// directory (where a wasm build run by node looks).
-std::string dataset_path(const std::string& data_option) {
-    if (!data_option.empty()) return data_option;
-    std::vector<std::string> tried;
-    if (const char* dir = std::getenv("AELAB_DATA_DIR"); dir && *dir) tried.push_back(std::string(dir) + "/" + kDatasetName);
-#if defined(__linux__) && !defined(__EMSCRIPTEN__)
-    char exe[4096];
-    const ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
-    if (n > 0) {
-        std::string dir(exe, std::size_t(n));
-        dir = dir.substr(0, dir.find_last_of('/'));
-        tried.push_back(dir + "/data/" + kDatasetName);
-    }
-#endif
-    tried.push_back(std::string("data/") + kDatasetName);
-    for (const auto& p : tried)
-        if (readable(p)) return p;
-    std::string list;
-    for (const auto& p : tried) list += "\n  " + p;
-    throw Error("train denoising-ae: no dataset found; tried:" + list + "\nPass --data FILE (build/native/data/" +
-                kDatasetName + " after a build).");
-}
 
 Corruption corruption_from(const std::string& name) {
     if (name == "gaussian") return Corruption::gaussian;
@@ -88,7 +56,7 @@ int train_denoising_ae(const Args& a, std::ostream& out) {
         o.level = 0.5f;  // p for masking and salt-and-pepper
     }
 
-    const std::string data = dataset_path(data_option);
+    const std::string data = find_dataset(data_option, "train denoising-ae");
     const Dataset dataset = load_dataset(data);
     DenoisingRecipe recipe(dataset, o);
     out << "train denoising-ae: MLP 784-" << o.model.hidden << "-" << o.model.code << "-" << o.model.hidden

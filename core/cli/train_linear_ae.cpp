@@ -19,36 +19,11 @@
 #include <string>
 #include <vector>
 
-#ifndef __EMSCRIPTEN__
-#include <unistd.h>
-#endif
-
 #include "aelab/dataset.hpp"
 #include "aelab/recipe_linear_ae.hpp"
 
 namespace aelab::cli {
 namespace {
-
-// --data, else $AELAB_DATA_DIR/fashion-mnist.aelab, else data/fashion-mnist.aelab beside the
-// executable, else in the current directory.
-std::string dataset_path(const Args& a) {
-    if (a.has("data")) return a.get("data");
-    const std::string name = "fashion-mnist.aelab";
-    if (const char* dir = std::getenv("AELAB_DATA_DIR")) return std::string(dir) + "/" + name;
-    std::vector<std::string> candidates;
-#ifndef __EMSCRIPTEN__
-    char exe[4096];
-    const ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
-    if (n > 0) {
-        const std::string path(exe, std::size_t(n));
-        candidates.push_back(path.substr(0, path.find_last_of('/')) + "/data/" + name);
-    }
-#endif
-    candidates.push_back("data/" + name);
-    for (const auto& c : candidates)
-        if (std::ifstream(c).good()) return c;
-    return candidates.back();  // load_dataset names it in its error
-}
 
 std::string json_number(double v) {
     if (!std::isfinite(v)) return "null";
@@ -69,13 +44,14 @@ int train_linear_ae(const Args& a, std::ostream& out) {
     c.latent = int(a.get_int("latent", c.latent));
     c.tied = a.get_int("tied", 0) != 0;
     const bool json = !a.get("json", "").empty();  // get, not has: marks the flag as used
-    const std::string path = dataset_path(a);
+    const std::string data_option = a.get("data", "");
     a.check_all_used("train linear-ae");
     if (steps < 1 || steps > 10000000) throw UsageError("--steps must be in [1, 10000000]");
     if (seed < 0) throw UsageError("--seed must be >= 0");
     c.steps = int(steps);
     c.seed = std::uint64_t(seed);
 
+    const std::string path = find_dataset(data_option, "train linear-ae");
     const Dataset d = load_dataset(path);
     auto t0 = std::chrono::steady_clock::now();
     auto data = prepare_linear_ae_data(d);

@@ -13,32 +13,8 @@
 #include "aelab/model_io.hpp"
 #include "aelab/recipe_vae.hpp"
 
-#ifndef __EMSCRIPTEN__
-#include <unistd.h>
-#endif
-
 namespace aelab::cli {
 namespace {
-
-// --data, else $AELAB_DATA_DIR/fashion-mnist.aelab, else data/fashion-mnist.aelab beside the
-// executable (natively), else in the current directory.
-std::string dataset_path(const Args& a) {
-    if (a.has("data")) return a.get("data");
-    if (const char* dir = std::getenv("AELAB_DATA_DIR")) return std::string(dir) + "/fashion-mnist.aelab";
-#ifndef __EMSCRIPTEN__
-    char exe[4096];
-    const ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
-    if (n > 0) {
-        const std::string path(exe, std::size_t(n));
-        const std::string beside = path.substr(0, path.find_last_of('/') + 1) + "data/fashion-mnist.aelab";
-        if (std::FILE* f = std::fopen(beside.c_str(), "rb")) {
-            std::fclose(f);
-            return beside;
-        }
-    }
-#endif
-    return "data/fashion-mnist.aelab";
-}
 
 std::string json_string(const std::string& s) {
     std::string j = "\"";
@@ -68,9 +44,10 @@ int train_vae(const Args& a, std::ostream& out) {
     }
     const std::string save = a.get("save", "");
     const bool json = a.get("json", "") == "1";  // get() marks the flag as used; has() does not
-    const std::string data_path = dataset_path(a);
+    const std::string data_option = a.get("data", "");
     a.check_all_used("train vae");
 
+    const std::string data_path = find_dataset(data_option, "train vae");
     const Dataset data = load_dataset(data_path);
     VaeRecipe recipe(data, o);
     char line[256];
