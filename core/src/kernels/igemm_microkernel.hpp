@@ -13,6 +13,7 @@
 // The tile is always full: the engine pads B with zero columns and the last rows with copies of
 // a valid pointer, and drops those results.
 #pragma once
+#include "gemm_microkernel.hpp"  // pin_tile
 
 namespace aelab::simd {
 
@@ -44,8 +45,9 @@ inline void igemm_tile(int k, const Rows& rows, const long* offsets, const float
     for (int i = 0; i < MR; ++i)
 #pragma GCC unroll 16
         for (int j = 0; j < NV; ++j) acc[i][j] = V::zero();
-    for (int p = 0; p < k; ++p) {
-        const long o = offsets[p];
+    constexpr int U = V::depth_unroll;
+    auto step = [&] {  // one depth step: acc += tap p of the MR positions (x) its NR weights
+        const long o = *offsets++;
         vec bv[NV];
 #pragma GCC unroll 16
         for (int j = 0; j < NV; ++j) bv[j] = V::load(b + j * V::lanes);
@@ -56,6 +58,15 @@ inline void igemm_tile(int k, const Rows& rows, const long* offsets, const float
             for (int j = 0; j < NV; ++j) acc[i][j] = V::fma(ai, bv[j], acc[i][j]);
         }
         b += NR;
+    };
+    int p = 0;
+    for (; p < k % U; ++p) step();  // the odd steps first (see gemm_microkernel)
+    for (; p < k; p += U) {
+#pragma GCC unroll 8
+        for (int u = 0; u < U; ++u) {
+            step();
+            pin_tile<V>(acc);
+        }
     }
 #pragma GCC unroll 16
     for (int i = 0; i < MR; ++i)
