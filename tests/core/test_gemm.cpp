@@ -130,41 +130,47 @@ TEST_CASE("igemm: every indirect micro-kernel matches igemm_ref over its tile") 
     }
 }
 
-TEST_CASE("igemm: the row-tile kernels match igemm_ref on rows step apart") {
+TEST_CASE("igemm: the run-tile kernels match igemm_ref on one or two runs of rows step apart") {
     aelab::Rng rng(14);
-    auto src = random_vector(rng, 96);
+    auto src = random_vector(rng, 160);
     int tested = 0;
     for (int kernel = 0; kernel < aelab::igemm_kernel_count(); ++kernel) {
         const int mr = aelab::igemm_kernel_mr(kernel), nr = aelab::igemm_kernel_nr(kernel);
         for (int step : {1, 2, 3})
-            for (int k : {0, 1, 5, 16, 37}) {
-                const float* row0 = src.data() + rng.below(16);
-                std::vector<const float*> rows(static_cast<std::size_t>(mr));
-                for (int i = 0; i < mr; ++i) rows[i] = row0 + i * step;
-                std::vector<long> offsets(static_cast<std::size_t>(k));
-                for (auto& o : offsets) o = long(rng.below(64));
-                auto b = random_vector(rng, std::size_t(k) * nr);  // (k, nr)
-                const int ldc = nr + 1;
-                auto c = random_vector(rng, std::size_t(mr) * ldc), c_ref = c;
-                const bool ran = aelab::igemm_row_tile_with_kernel(
-                    kernel, step, k, row0, offsets.data(), b.data(), c.data(), ldc);
-                INFO("kernel=", aelab::igemm_kernel_name(kernel), " step=", step, " k=", k);
-                if (!ran) {  // no variant (step 3, or native kernels): nothing written
-                    CHECK(c == c_ref);
-                    continue;
+            for (int split = 1; split <= mr; ++split)
+                for (int k : {0, 1, 5, 16, 37}) {
+                    // Two runs anywhere in the source (the second may even lie before the first).
+                    const float* run0 = src.data() + rng.below(64);
+                    const float* run1 = src.data() + rng.below(64);
+                    std::vector<const float*> rows(static_cast<std::size_t>(mr));
+                    for (int i = 0; i < mr; ++i)
+                        rows[i] = i < split ? run0 + i * step : run1 + (i - split) * step;
+                    std::vector<long> offsets(static_cast<std::size_t>(k));
+                    for (auto& o : offsets) o = long(rng.below(64));
+                    auto b = random_vector(rng, std::size_t(k) * nr);  // (k, nr)
+                    const int ldc = nr + 1;
+                    auto c = random_vector(rng, std::size_t(mr) * ldc), c_ref = c;
+                    const bool ran = aelab::igemm_runs_tile_with_kernel(
+                        kernel, step, split, k, run0, run1, offsets.data(), b.data(), c.data(),
+                        ldc);
+                    INFO("kernel=", aelab::igemm_kernel_name(kernel), " step=", step,
+                         " split=", split, " k=", k);
+                    if (!ran) {  // no variant (step 3, or native kernels): nothing written
+                        CHECK(c == c_ref);
+                        continue;
+                    }
+                    CHECK(step != 3);
+                    ++tested;
+                    aelab::igemm_ref(mr, nr, k, rows.data(), offsets.data(), b.data(),
+                                     c_ref.data(), ldc);
+                    for (std::size_t i = 0; i < c.size(); ++i)
+                        CHECK(std::fabs(c[i] - c_ref[i]) <= 1e-5f * (1.0f + std::fabs(c_ref[i])));
                 }
-                CHECK(step != 3);
-                ++tested;
-                aelab::igemm_ref(mr, nr, k, rows.data(), offsets.data(), b.data(), c_ref.data(),
-                                 ldc);
-                for (std::size_t i = 0; i < c.size(); ++i)
-                    CHECK(std::fabs(c[i] - c_ref[i]) <= 1e-5f * (1.0f + std::fabs(c_ref[i])));
-            }
     }
 #if defined(__wasm_simd128__)
-    CHECK(tested == 2 * 5);  // the SIMD128 kernel has both steps
+    CHECK(tested == 2 * 4 * 5);  // the SIMD128 kernel has both steps and every split
 #endif
-    CHECK(tested % 10 == 0);
+    CHECK(tested % 40 == 0);
 }
 
 TEST_CASE("gemm_nt: every NT micro-kernel matches gemm_nt_ref for every tile up to its size") {

@@ -60,11 +60,13 @@ int gemm_nt_kernel_nr(int index = 0);
 void gemm_nt_tile_with_kernel(int index, int mr, int nr, int depth, int count, const float* a,
                               long a_row, long a_step, const float* b, const long* b_rows,
                               long b_step, float* c, int ldc);
-// The row-tile variant of kernel `index`: the same tile with rows[i] = row0 + i * step, for
-// step 1 or 2 (consecutive outputs of one row, as the convolutions form most tiles). Returns
-// false, computing nothing, when the kernel has no variant for that step.
-bool igemm_row_tile_with_kernel(int index, int step, int k, const float* row0,
-                                const long* offsets, const float* b, float* c, int ldc);
+// The run-tile variant of kernel `index`: the same tile with rows[i] = run0 + i * step for
+// i < split and run1 + (i - split) * step after (split = mr: one run), for step 1 or 2 -
+// consecutive outputs of a row, as the convolutions form most tiles, or of two rows. Returns
+// false, computing nothing, when the kernel has no variant for that step and split.
+bool igemm_runs_tile_with_kernel(int index, int step, int split, int k, const float* run0,
+                                 const float* run1, const long* offsets, const float* b, float* c,
+                                 int ldc);
 // One tile through kernel `index` of that list (tests and benchmarks).
 void igemm_tile_with_kernel(int index, int k, const float* const* rows, const long* offsets,
                             const float* b, float* c, int ldc);

@@ -30,13 +30,13 @@ const GemmKernel kKernels[] = {
 constexpr int kKernelCount = int(sizeof(kKernels) / sizeof(kKernels[0]));
 
 // The convolutions' indirect kernels (conv_indirect.cpp uses the first), best first. Only
-// wasm has row-tile variants: x86 addresses r[i] + o in the load itself, wasm needs an add.
+// wasm has run-tile variants: x86 addresses r[i] + o in the load itself, wasm needs an add.
 const IgemmKernel kIgemmKernels[] = {
 #if defined(__AVX2__) && defined(__FMA__)
     {igemm_6x16_avx2, 6, 16, "igemm_6x16_avx2"},
 #endif
 #if defined(__wasm_simd128__)
-    {igemm_4x8_simd128, 4, 8, "igemm_4x8_simd128", igemm_4x8_simd128_row1, igemm_4x8_simd128_row2},
+    {igemm_4x8_simd128, 4, 8, "igemm_4x8_simd128", igemm_4x8_simd128_runs_table},
 #endif
 #if defined(__SSE__) || defined(__x86_64__)
     {igemm_4x8_sse, 4, 8, "igemm_4x8_sse"},
@@ -96,12 +96,12 @@ const char* igemm_kernel_name(int index) { return igemm_kernel(index).name; }
 int igemm_kernel_mr(int index) { return igemm_kernel(index).mr; }
 int igemm_kernel_nr(int index) { return igemm_kernel(index).nr; }
 
-bool igemm_row_tile_with_kernel(int index, int step, int k, const float* row0,
-                                const long* offsets, const float* b, float* c, int ldc) {
-    const IgemmKernel& kernel = igemm_kernel(index);
-    const IgemmRowMicrokernel run = step == 1 ? kernel.row1 : step == 2 ? kernel.row2 : nullptr;
+bool igemm_runs_tile_with_kernel(int index, int step, int split, int k, const float* run0,
+                                 const float* run1, const long* offsets, const float* b, float* c,
+                                 int ldc) {
+    const IgemmRunsMicrokernel run = igemm_kernel(index).runs_for(step, split);
     if (!run) return false;
-    run(k, row0, offsets, b, c, ldc);
+    run(k, run0, run1, offsets, b, c, ldc);
     return true;
 }
 

@@ -36,23 +36,26 @@ const GemmKernel& gemm_kernel(int index);
 using IgemmMicrokernel = void (*)(int k, const float* const* rows, const long* offsets,
                                   const float* b, float* c, int ldc);
 
-// The same tile when rows[i] = row0 + i * S (igemm_microkernel_row), S = 1 or 2.
-using IgemmRowMicrokernel = void (*)(int k, const float* row0, const long* offsets,
-                                     const float* b, float* c, int ldc);
+// The same tile when its rows are one or two runs of consecutive positions S source floats
+// apart (igemm_microkernel_runs): rows[i] = run0 + i * S for i < J, run1 + (i - J) * S after.
+using IgemmRunsMicrokernel = void (*)(int k, const float* run0, const float* run1,
+                                      const long* offsets, const float* b, float* c, int ldc);
 struct IgemmKernel {
     IgemmMicrokernel run;  // nullptr: the scalar igemm_ref, always last in the list
     int mr, nr;
     const char* name;
-    IgemmRowMicrokernel row1 = nullptr, row2 = nullptr;  // row tiles of step 1 and 2, if any
+    // Run tiles, if any: [(S - 1) * mr + J - 1] for source steps S = 1, 2 and splits J = 1..mr.
+    const IgemmRunsMicrokernel* runs = nullptr;
+    IgemmRunsMicrokernel runs_for(int S, int J) const {
+        return runs && (S == 1 || S == 2) && J >= 1 && J <= mr ? runs[(S - 1) * mr + J - 1]
+                                                               : nullptr;
+    }
 };
 
 #if defined(__wasm_simd128__)
 void igemm_4x8_simd128(int k, const float* const* rows, const long* offsets, const float* b,
                        float* c, int ldc);
-void igemm_4x8_simd128_row1(int k, const float* row0, const long* offsets, const float* b,
-                           float* c, int ldc);
-void igemm_4x8_simd128_row2(int k, const float* row0, const long* offsets, const float* b,
-                           float* c, int ldc);
+extern const IgemmRunsMicrokernel igemm_4x8_simd128_runs_table[2 * 4];
 #endif
 #if defined(__SSE__) || defined(__x86_64__)
 void igemm_4x8_sse(int k, const float* const* rows, const long* offsets, const float* b, float* c,

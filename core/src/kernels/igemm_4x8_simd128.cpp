@@ -14,15 +14,19 @@ __attribute__((noinline)) void igemm_4x8_simd128(int k, const float* const* rows
     simd::igemm_microkernel<simd::Simd128, 4, 2>(k, rows, offsets, b, c, ldc);
 }
 
-// Tiles of consecutive positions in one row, source step 1 and 2 (igemm_microkernel_row).
-__attribute__((noinline)) void igemm_4x8_simd128_row1(int k, const float* row0, const long* offsets,
-                                                       const float* b, float* c, int ldc) {
-    simd::igemm_microkernel_row<simd::Simd128, 4, 2, 1>(k, row0, offsets, b, c, ldc);
+// Tiles of one or two runs of consecutive positions (igemm_microkernel_runs), per source step
+// S and split J.
+template <int S, int J>
+__attribute__((noinline)) void igemm_4x8_simd128_runs(int k, const float* run0, const float* run1,
+                                                      const long* offsets, const float* b,
+                                                      float* c, int ldc) {
+    simd::igemm_microkernel_runs<simd::Simd128, 4, 2, S, J>(k, run0, run1, offsets, b, c, ldc);
 }
-__attribute__((noinline)) void igemm_4x8_simd128_row2(int k, const float* row0, const long* offsets,
-                                                       const float* b, float* c, int ldc) {
-    simd::igemm_microkernel_row<simd::Simd128, 4, 2, 2>(k, row0, offsets, b, c, ldc);
-}
+extern const IgemmRunsMicrokernel igemm_4x8_simd128_runs_table[2 * 4] = {
+    igemm_4x8_simd128_runs<1, 1>, igemm_4x8_simd128_runs<1, 2>, igemm_4x8_simd128_runs<1, 3>,
+    igemm_4x8_simd128_runs<1, 4>, igemm_4x8_simd128_runs<2, 1>, igemm_4x8_simd128_runs<2, 2>,
+    igemm_4x8_simd128_runs<2, 3>, igemm_4x8_simd128_runs<2, 4>,
+};
 
 }  // namespace aelab
 #endif

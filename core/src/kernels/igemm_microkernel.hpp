@@ -29,10 +29,12 @@ struct RowPointers {
     }
     const float* at(int i, long o) const { return r[i] + o; }
 };
-template <int S>
-struct RowStep {
-    const float* r0;
-    const float* at(int i, long o) const { return r0 + o + i * S; }
+// Two runs of consecutive outputs, S source floats apart: rows i < J at r0 + i * S, rows
+// i >= J at r1 + (i - J) * S (J = MR: one run, r1 unused).
+template <int S, int J>
+struct Runs {
+    const float *r0, *r1;
+    const float* at(int i, long o) const { return i < J ? r0 + o + i * S : r1 + o + (i - J) * S; }
 };
 
 template <class V, int MR, int NV, class Rows>
@@ -80,14 +82,15 @@ inline void igemm_microkernel(int k, const float* const* rows, const long* offse
     igemm_tile<V, MR, NV>(k, RowPointers<MR>(rows), offsets, b, c, ldc);
 }
 
-// The same tile when its MR positions are consecutive outputs of one row, so their pointers
-// are row0 + i * S (S the source step between them, 1 or 2): one address per depth step and
-// the rows at constant displacements, where the general kernel adds an offset to each of MR
-// pointers. Under V8 that is ~7% faster (the kernel is bound by instruction count).
-template <class V, int MR, int NV, int S>
-inline void igemm_microkernel_row(int k, const float* row0, const long* offsets, const float* b,
-                                  float* c, int ldc) {
-    igemm_tile<V, MR, NV>(k, RowStep<S>{row0}, offsets, b, c, ldc);
+// The same tile when its MR positions are one or two runs of consecutive outputs (runs of one
+// row; a tile that wraps to the next row is two runs), source step S between them: one or two
+// addresses per depth step with the rows at constant displacements, where the general kernel
+// adds an offset to each of MR pointers. Under V8 that is ~7% faster (the kernel is bound by
+// instruction count).
+template <class V, int MR, int NV, int S, int J>
+inline void igemm_microkernel_runs(int k, const float* run0, const float* run1,
+                                   const long* offsets, const float* b, float* c, int ldc) {
+    igemm_tile<V, MR, NV>(k, Runs<S, J>{run0, run1}, offsets, b, c, ldc);
 }
 
 }  // namespace aelab::simd

@@ -51,7 +51,7 @@ int images_per_group(long floats_per_image, int N) {
 thread_local std::vector<float> t_block, t_packed;
 thread_local std::vector<const float*> t_rows;
 thread_local std::vector<long> t_out_index, t_offsets;
-thread_local std::vector<char> t_row_tile;
+thread_local std::vector<char> t_run_split;
 
 template <class T>
 T* scratch(std::vector<T>& v, std::size_t n) {
@@ -273,7 +273,7 @@ void run_passes(const IgemmKernel& kernel, const Problem& pr, const std::vector<
     const int chunk = std::max(MR, (4096 / Npad) / MR * MR);
     const float** rows = scratch(t_rows, std::size_t(chunk));
     long* out_index = scratch(t_out_index, std::size_t(chunk));
-    char* row_tile = scratch(t_row_tile, std::size_t(chunk / MR + 1));  // per tile: in one row
+    char* run_split = scratch(t_run_split, std::size_t(chunk / MR + 1));  // per tile
     float* block = scratch(t_block, std::size_t(chunk) * Npad);  // (chunk, Npad)
 
     for (int n0 = 0; n0 < pr.N; n0 += G) {
@@ -288,8 +288,7 @@ void run_passes(const IgemmKernel& kernel, const Problem& pr, const std::vector<
             const long total = per_image * count;
             // Consecutive positions of a row are `step` floats apart in the source.
             const int step = ps.src_step[2];
-            const IgemmRowMicrokernel row_run =
-                step == 1 ? kernel.row1 : step == 2 ? kernel.row2 : nullptr;
+            const bool has_runs = kernel.runs_for(step, MR) != nullptr;
             // Walk positions (n, qd, qh, qw) in chunks.
             int n = 0;
             std::array<int, 3> q{0, 0, 0};
@@ -320,19 +319,23 @@ void run_passes(const IgemmKernel& kernel, const Problem& pr, const std::vector<
                 }
                 const int m_pad = (m + MR - 1) / MR * MR;
                 for (int i = m; i < m_pad; ++i) rows[i] = rows[m - 1];
-                // Tiles inside one output row (pointers step apart) take the row kernel.
+                // Tiles of one run of consecutive positions (pointers step apart), or of two
+                // (the tile wraps to the next row), take a run kernel: per tile the split J
+                // (the first position of the second run; MR for one run), 0 for any other.
                 for (int i = 0; i < m_pad; i += MR) {
-                    bool in_row = row_run != nullptr;
-                    for (int j = 1; j < MR && in_row; ++j)
-                        in_row = rows[i + j] == rows[i] + j * step;
-                    row_tile[i / MR] = in_row;
+                    int J = 1;
+                    while (J < MR && rows[i + J] == rows[i] + J * step) ++J;
+                    for (int j = J + 1; j < MR && has_runs; ++j)
+                        if (rows[i + j] != rows[i + J] + (j - J) * step) J = 0;
+                    run_split[i / MR] = has_runs && kernel.runs_for(step, J) ? char(J) : 0;
                 }
                 for (int jp = 0; jp < Npad; jp += NR) {
                     const float* b = pass_packed + std::size_t(jp) * K;
                     for (int i = 0; i < m_pad; i += MR) {
                         float* c = block + std::size_t(i) * Npad + jp;
-                        if (row_tile[i / MR])
-                            row_run(K, rows[i], pass_offsets, b, c, Npad);
+                        if (const int J = run_split[i / MR])
+                            kernel.runs_for(step, J)(K, rows[i], rows[i + (J % MR)],
+                                                     pass_offsets, b, c, Npad);
                         else
                             kernel.run(K, rows + i, pass_offsets, b, c, Npad);
                     }
