@@ -61,11 +61,33 @@ void pack_matrix_a(float* dst, const float* A, int lda, bool trans, int i0, int 
     }
 }
 
+#if defined(AELAB_SIMD4)
+// One full panel of NR columns of a row-major B: NR / 4 vector copies per row, no tails.
+template <int NR>
+void pack_cols(float* dst, const float* row, int ldb, int kc) {
+    using V = simd::AELAB_SIMD4;
+    for (int k = 0; k < kc; ++k, row += ldb, dst += NR)
+#pragma GCC unroll 4
+        for (int c = 0; c < NR; c += 4) V::store(dst + c, V::load(row + c));
+}
+#endif
+
 // Packs op(B)[p0:p0+kc, j0:j0+nc] as panels of nr columns, (kc, nr) each, zero-padding the last.
 void pack_matrix_b(float* dst, const float* B, int ldb, bool trans, int p0, int kc, int j0,
                    int nc, int nr) {
     for (int jp = 0; jp < nc; jp += nr) {
         const int cols = std::min(nr, nc - jp);
+#if defined(AELAB_SIMD4)
+        if (!trans && cols == nr && (nr == 8 || nr == 16)) {
+            const float* row = B + std::size_t(p0) * ldb + j0 + jp;
+            if (nr == 8)
+                pack_cols<8>(dst, row, ldb, kc);
+            else
+                pack_cols<16>(dst, row, ldb, kc);
+            dst += std::size_t(kc) * nr;
+            continue;
+        }
+#endif
         for (int k = 0; k < kc; ++k) {
             const int p = p0 + k;
             if (trans) {

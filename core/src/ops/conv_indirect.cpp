@@ -334,7 +334,7 @@ void run_passes(const IgemmKernel& kernel, const Problem& pr, const std::vector<
                     for (int i = 0; i < m_pad; i += MR) {
                         float* c = block + std::size_t(i) * Npad + jp;
                         if (const int J = run_split[i / MR])
-                            kernel.runs_for(step, J)(K, rows[i], rows[i + (J % MR)],
+                            kernel.runs_for(step, J)(K, rows[i], rows[J < MR ? i + J : i],
                                                      pass_offsets, b, c, Npad);
                         else
                             kernel.run(K, rows + i, pass_offsets, b, c, Npad);
