@@ -9,6 +9,7 @@
 // The tile is always full: the driver zero-pads packed panels and routes edge tiles through a
 // scratch tile, so this loop has no tails.
 #pragma once
+#include <cstddef>
 
 namespace aelab::simd {
 
@@ -50,10 +51,12 @@ inline void gemm_microkernel(int kc, const float* a, const float* b, float* c, i
         b += NR;
     };
     // The kc % U odd steps first: a remainder loop after the main loop makes V8 hoist every
-    // load of the unrolled body and spill (measured 30% slower).
-    int k = 0;
-    for (; k < kc % U; ++k) step();
-    for (; k < kc; k += U) {
+    // load of the unrolled body and spill (measured 30% slower). Then U per iteration until B
+    // runs out: the B pointer is the loop's induction variable (no counter to update).
+    const float* const end = b + std::size_t(kc) * NR;
+    const float* const odd_end = b + std::size_t(kc % U) * NR;
+    while (b != odd_end) step();
+    while (b != end) {
 #pragma GCC unroll 8
         for (int u = 0; u < U; ++u) {
             step();

@@ -61,9 +61,12 @@ inline void igemm_tile(int k, const Rows& rows, const long* offsets, const float
         }
         b += NR;
     };
-    int p = 0;
-    for (; p < k % U; ++p) step();  // the odd steps first (see gemm_microkernel)
-    for (; p < k; p += U) {
+    // The odd steps first (see gemm_microkernel), then U per iteration until the offsets run
+    // out: the offsets pointer is the loop's only induction variable (no counter to update).
+    const long* const end = offsets + k;
+    const long* const odd_end = offsets + k % U;
+    while (offsets != odd_end) step();
+    while (offsets != end) {
 #pragma GCC unroll 8
         for (int u = 0; u < U; ++u) {
             step();
