@@ -329,13 +329,14 @@ void run_passes(const IgemmKernel& kernel, const Problem& pr, const std::vector<
                         if (rows[i + j] != rows[i + J] + (j - J) * step) J = 0;
                     run_split[i / MR] = has_runs && kernel.runs_for(step, J) ? char(J) : 0;
                 }
-                for (int jp = 0; jp < Npad; jp += NR) {
-                    const float* b = pass_packed + std::size_t(jp) * K;
-                    for (int i = 0; i < m_pad; i += MR) {
+                for (int i = 0; i < m_pad; i += MR) {
+                    const int J = run_split[i / MR];
+                    const IgemmRunsMicrokernel runs = J ? kernel.runs_for(step, J) : nullptr;
+                    for (int jp = 0; jp < Npad; jp += NR) {
+                        const float* b = pass_packed + std::size_t(jp) * K;
                         float* c = block + std::size_t(i) * Npad + jp;
-                        if (const int J = run_split[i / MR])
-                            kernel.runs_for(step, J)(K, rows[i], rows[J < MR ? i + J : i],
-                                                     pass_offsets, b, c, Npad);
+                        if (runs)
+                            runs(K, rows[i], rows[J < MR ? i + J : i], pass_offsets, b, c, Npad);
                         else
                             kernel.run(K, rows + i, pass_offsets, b, c, Npad);
                     }
