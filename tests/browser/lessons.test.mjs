@@ -209,6 +209,22 @@ try {
     expect(s.lesson === "tensors" && s.embed, `iframe shows '${s.lesson}', embed=${s.embed}`);
     await page.screenshot({ path: path.join(shots, "embedded-in-course-page.png") });
   });
+
+  // The benchmark page runs aelab-cli's bench in the tab, cross-origin isolated (microsecond
+  // clock), and reports JSON with the cases asked for.
+  await withPage(browser, "bench-page", {}, async (page) => {
+    await page.goto(`${base}bench.html?args=${encodeURIComponent("--only g,f1 --repeats 3 --json")}`);
+    await page.waitForFunction(() => window.aelabBench && window.aelabBench.done, null, { timeout: 120000 });
+    const r = await page.evaluate(() => ({ ...window.aelabBench, isolated: window.crossOriginIsolated }));
+    expect(r.rc === 0, `bench exit status ${r.rc}: ${r.output}`);
+    expect(r.isolated, "bench.html is not cross-origin isolated (COOP/COEP headers missing)");
+    const json = JSON.parse(r.output.trim().split("\n").pop());
+    expect(json.simd === "wasm-simd128" && json.peak_gflops > 0, `bench JSON: ${r.output}`);
+    expect(json.cases.map((c) => c.name).join(",") === "f1,g", `cases ${json.cases.map((c) => c.name)}`);
+    expect(json.cases.every((c) => c.ms > 0 && c.min_ms > 0 && c.min_ms <= c.ms), `timings: ${r.output}`);
+    expect(/^gemm_4x8_simd128(_x2)?$/.test(json.gemm_kernel), `gemm kernel ${json.gemm_kernel}`);
+    await page.screenshot({ path: path.join(shots, "bench-page.png") });
+  });
 } finally {
   await browser.close();
   server.close();

@@ -89,6 +89,22 @@ TEST_CASE("gemm: the build's best kernel comes first, gemm_ref last") {
     CHECK_THROWS_AS(aelab::gemm_kernel_name(n), aelab::Error);
 }
 
+TEST_CASE("gemm: the dispatch uses the loop shape timed for this engine") {
+    const int steps = aelab::simd128_loop_steps();
+    const std::string gemm = aelab::gemm_kernel_name(aelab::gemm_kernel_for(256));
+    const std::string igemm = aelab::igemm_kernel_best_name();
+#if defined(__wasm_simd128__)
+    CHECK((steps == 1 || steps == 2));
+    CHECK(gemm == (steps == 2 ? "gemm_4x8_simd128_x2" : "gemm_4x8_simd128"));
+    CHECK(igemm == (steps == 2 ? "igemm_4x8_simd128_x2" : "igemm_4x8_simd128"));
+#else
+    CHECK(steps == 1);
+    CHECK(gemm.find("_x2") == std::string::npos);
+    CHECK(igemm == aelab::igemm_kernel_name(0));
+#endif
+    CHECK(aelab::simd128_loop_steps() == steps);  // timed once, then fixed
+}
+
 TEST_CASE("gemm: the dispatch picks the tile height that pads M the least") {
     for (int M : {1, 4, 6, 8, 12, 16, 32, 64, 96, 256, 784}) {
         const int chosen = aelab::gemm_kernel_for(M);
@@ -168,7 +184,7 @@ TEST_CASE("igemm: the run-tile kernels match igemm_ref on one or two runs of row
                 }
     }
 #if defined(__wasm_simd128__)
-    CHECK(tested == 2 * 4 * 5);  // the SIMD128 kernel has both steps and every split
+    CHECK(tested == 2 * 2 * 4 * 5);  // both SIMD128 loop shapes: both steps, every split
 #endif
     CHECK(tested % 40 == 0);
 }

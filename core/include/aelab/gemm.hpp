@@ -41,6 +41,12 @@ void gemm_with_kernel(int index, bool trans_a, bool trans_b, int M, int N, int K
 void igemm_ref(int mr, int nr, int k, const float* const* rows, const long* offsets,
                const float* b, float* c, int ldc);
 int igemm_kernel_count();
+// The name of the indirect kernel the convolutions use (igemm_kernel_best()).
+const char* igemm_kernel_best_name();
+// Depth steps per loop iteration of this engine's faster WebAssembly SIMD128 tiles, 1 or 2
+// (kernels/gemm_microkernel.hpp): timed once on first use, since V8 versions disagree; the
+// results are identical either way. 1 on native builds.
+int simd128_loop_steps();
 const char* igemm_kernel_name(int index = 0);
 int igemm_kernel_mr(int index = 0);
 int igemm_kernel_nr(int index = 0);

@@ -1,6 +1,7 @@
-// GEMM micro-kernel for WebAssembly SIMD128: 4x8 tile = 8 accumulators + 2 B vectors + 1
-// broadcast, well inside V8's 16 SIMD registers. Kept out of line (never inlined into the
-// driver) so V8 tiers it up on its own.
+// GEMM micro-kernels for WebAssembly SIMD128: 4x8 tile = 8 accumulators + 2 B vectors + 1
+// broadcast, well inside V8's 16 SIMD registers; U = 1 or 2 depth steps per loop iteration
+// (gemm_microkernel.hpp; the engine's faster is timed in gemm_dispatch.cpp). Kept out of line
+// (never inlined into the driver) so V8 tiers them up on their own.
 #if defined(__wasm_simd128__)
 #include "gemm_kernels.hpp"
 #include "gemm_microkernel.hpp"
@@ -10,7 +11,11 @@ namespace aelab {
 
 __attribute__((noinline)) void gemm_4x8_simd128(int kc, const float* a, const float* b, float* c,
                                                 int ldc, int accumulate) {
-    simd::gemm_microkernel<simd::Simd128, 4, 2>(kc, a, b, c, ldc, accumulate);
+    simd::gemm_microkernel<simd::Simd128, 4, 2, 1>(kc, a, b, c, ldc, accumulate);
+}
+__attribute__((noinline)) void gemm_4x8_simd128_x2(int kc, const float* a, const float* b,
+                                                   float* c, int ldc, int accumulate) {
+    simd::gemm_microkernel<simd::Simd128, 4, 2, 2>(kc, a, b, c, ldc, accumulate);
 }
 
 }  // namespace aelab

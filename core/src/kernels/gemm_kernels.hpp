@@ -4,6 +4,7 @@
 #include <string>
 
 #include "aelab/error.hpp"
+#include "aelab/gemm.hpp"  // simd128_loop_steps
 
 namespace aelab {
 
@@ -16,10 +17,13 @@ struct GemmKernel {
     int mr, nr;
     const char* name;
     bool preferred;  // a candidate for gemm(): the build's widest instruction set
+    int steps = 1;   // depth steps per loop iteration (gemm_microkernel.hpp)
 };
 
 #if defined(__wasm_simd128__)
 void gemm_4x8_simd128(int kc, const float* a, const float* b, float* c, int ldc, int accumulate);
+void gemm_4x8_simd128_x2(int kc, const float* a, const float* b, float* c, int ldc,
+                         int accumulate);
 #endif
 #if defined(__SSE__) || defined(__x86_64__)
 void gemm_4x8_sse(int kc, const float* a, const float* b, float* c, int ldc, int accumulate);
@@ -46,6 +50,7 @@ struct IgemmKernel {
     const char* name;
     // Run tiles, if any: [(S - 1) * mr + J - 1] for source steps S = 1, 2 and splits J = 1..mr.
     const IgemmRunsMicrokernel* runs = nullptr;
+    int steps = 1;  // depth steps per loop iteration (gemm_microkernel.hpp)
     IgemmRunsMicrokernel runs_for(int S, int J) const {
         return runs && (S == 1 || S == 2) && J >= 1 && J <= mr ? runs[(S - 1) * mr + J - 1]
                                                                : nullptr;
@@ -53,9 +58,13 @@ struct IgemmKernel {
 };
 
 #if defined(__wasm_simd128__)
+// One and two depth steps per loop iteration (gemm_microkernel.hpp), each with its run tiles.
 void igemm_4x8_simd128(int k, const float* const* rows, const long* offsets, const float* b,
                        float* c, int ldc);
+void igemm_4x8_simd128_x2(int k, const float* const* rows, const long* offsets, const float* b,
+                          float* c, int ldc);
 extern const IgemmRunsMicrokernel igemm_4x8_simd128_runs_table[2 * 4];
+extern const IgemmRunsMicrokernel igemm_4x8_simd128_x2_runs_table[2 * 4];
 #endif
 #if defined(__SSE__) || defined(__x86_64__)
 void igemm_4x8_sse(int k, const float* const* rows, const long* offsets, const float* b, float* c,
@@ -68,6 +77,9 @@ void igemm_6x16_avx2(int k, const float* const* rows, const long* offsets, const
 
 // Indirect kernel `index` of the build's list, best first; throws if out of range.
 const IgemmKernel& igemm_kernel(int index);
+// The indirect kernel the convolutions use: the first whose loop shape is this engine's.
+const IgemmKernel& igemm_kernel_best();
+
 
 // NT GEMM tiles (gemm_nt_microkernel.hpp): c (mr, nr) += dot products of rows contiguous in
 // the depth, summed over images. A table holds every tile up to MR x NR, [mr - 1][nr - 1].

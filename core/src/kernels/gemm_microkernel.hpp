@@ -13,22 +13,29 @@
 
 namespace aelab::simd {
 
-// Marks the end of a depth step when the kernel loop runs V::depth_unroll steps per iteration:
-// every accumulator is materialized and no later load moves above (simd_simd128.hpp).
-template <class V, int MR, int NV>
+// U, the depth steps per loop iteration, is 1 but for the WebAssembly tiles: V8 pays ~7
+// instructions of loop overhead per iteration (interrupt check, index zero-extensions, pointer
+// updates) on top of a 4x8 step's 22, and in node 20 (V8 11) two steps per iteration are 13%
+// faster; Chromium 156's V8 compiles U = 1 better (U = 2 is 30-50% slower there), so both are
+// built and the faster is timed once per engine (gemm_dispatch.cpp). Both compute the same sums
+// in the same order.
+
+// Ends a depth step of a tile with U > 1: every accumulator materialized, no later load moved
+// above (V::pin8, simd_simd128.hpp).
+template <class V, int U, int MR, int NV>
 inline void pin_tile(typename V::vec (&acc)[MR][NV]) {
-    if constexpr (V::depth_unroll > 1) {
+    if constexpr (U > 1) {
         static_assert(MR * NV == 8, "V::pin8 pins a tile of 8 accumulators");
         typename V::vec* v = &acc[0][0];
         V::pin8(v[0], v[1], v[2], v[3], v[4], v[5], v[6], v[7]);
     }
 }
 
-template <class V, int MR, int NV>
+template <class V, int MR, int NV, int U = 1>
 inline void gemm_microkernel(int kc, const float* a, const float* b, float* c, int ldc,
                              int accumulate) {
     using vec = typename V::vec;
-    constexpr int NR = NV * V::lanes, U = V::depth_unroll;
+    constexpr int NR = NV * V::lanes;
     // MR * NV accumulators: must fit the register file with NV + 1 to spare. Every loop over
     // the tile is unrolled early (the pragmas) so the compiler turns the arrays into registers;
     // otherwise GCC keeps a stack copy of acc and stores it on every k step.
@@ -60,7 +67,7 @@ inline void gemm_microkernel(int kc, const float* a, const float* b, float* c, i
 #pragma GCC unroll 8
         for (int u = 0; u < U; ++u) {
             step();
-            pin_tile<V>(acc);
+            pin_tile<V, U>(acc);
         }
     }
 #pragma GCC unroll 16

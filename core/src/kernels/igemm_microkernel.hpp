@@ -37,7 +37,8 @@ struct Runs {
     const float* at(int i, long o) const { return i < J ? r0 + o + i * S : r1 + o + (i - J) * S; }
 };
 
-template <class V, int MR, int NV, class Rows>
+// U: depth steps per loop iteration (see gemm_microkernel.hpp).
+template <class V, int MR, int NV, int U, class Rows>
 inline void igemm_tile(int k, const Rows& rows, const long* offsets, const float* b, float* c,
                        int ldc) {
     using vec = typename V::vec;
@@ -47,7 +48,6 @@ inline void igemm_tile(int k, const Rows& rows, const long* offsets, const float
     for (int i = 0; i < MR; ++i)
 #pragma GCC unroll 16
         for (int j = 0; j < NV; ++j) acc[i][j] = V::zero();
-    constexpr int U = V::depth_unroll;
     auto step = [&] {  // one depth step: acc += tap p of the MR positions (x) its NR weights
         const long o = *offsets++;
         vec bv[NV];
@@ -70,7 +70,7 @@ inline void igemm_tile(int k, const Rows& rows, const long* offsets, const float
 #pragma GCC unroll 8
         for (int u = 0; u < U; ++u) {
             step();
-            pin_tile<V>(acc);
+            pin_tile<V, U>(acc);
         }
     }
 #pragma GCC unroll 16
@@ -79,10 +79,10 @@ inline void igemm_tile(int k, const Rows& rows, const long* offsets, const float
         for (int j = 0; j < NV; ++j) V::store(c + i * ldc + j * V::lanes, acc[i][j]);
 }
 
-template <class V, int MR, int NV>
+template <class V, int MR, int NV, int U = 1>
 inline void igemm_microkernel(int k, const float* const* rows, const long* offsets,
                               const float* b, float* c, int ldc) {
-    igemm_tile<V, MR, NV>(k, RowPointers<MR>(rows), offsets, b, c, ldc);
+    igemm_tile<V, MR, NV, U>(k, RowPointers<MR>(rows), offsets, b, c, ldc);
 }
 
 // The same tile when its MR positions are one or two runs of consecutive outputs (runs of one
@@ -90,10 +90,10 @@ inline void igemm_microkernel(int k, const float* const* rows, const long* offse
 // addresses per depth step with the rows at constant displacements, where the general kernel
 // adds an offset to each of MR pointers. Under V8 that is ~7% faster (the kernel is bound by
 // instruction count).
-template <class V, int MR, int NV, int S, int J>
+template <class V, int MR, int NV, int S, int J, int U = 1>
 inline void igemm_microkernel_runs(int k, const float* run0, const float* run1,
                                    const long* offsets, const float* b, float* c, int ldc) {
-    igemm_tile<V, MR, NV>(k, Runs<S, J>{run0, run1}, offsets, b, c, ldc);
+    igemm_tile<V, MR, NV, U>(k, Runs<S, J>{run0, run1}, offsets, b, c, ldc);
 }
 
 }  // namespace aelab::simd

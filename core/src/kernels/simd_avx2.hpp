@@ -7,9 +7,6 @@ namespace aelab::simd {
 struct Avx2 {
     using vec = __m256;
     static constexpr int lanes = 8;
-    // Depth steps per kernel loop iteration (see simd_simd128.hpp); GCC and clang schedule
-    // native loops well on their own.
-    static constexpr int depth_unroll = 1;
     static vec zero() { return _mm256_setzero_ps(); }
     static vec load(const float* p) { return _mm256_loadu_ps(p); }
     static void store(float* p, vec v) { _mm256_storeu_ps(p, v); }

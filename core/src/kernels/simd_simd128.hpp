@@ -8,15 +8,11 @@ namespace aelab::simd {
 struct Simd128 {
     using vec = v128_t;
     static constexpr int lanes = 4;
-    // Depth steps per kernel loop iteration. V8 pays ~7 instructions of loop overhead per
-    // iteration (interrupt check, index zero-extensions, pointer and counter updates) on top of
-    // a 4x8 step's 22; two steps per iteration measured +13% for the GEMM tile. pin8() keeps the
-    // steps apart: without it clang hoists both steps' loads and groups the arithmetic by
-    // accumulator, and V8 then spills (measured 20-30% slower).
-    static constexpr int depth_unroll = 2;
-    // An empty asm that "changes" the 8 accumulators of a tile and clobbers memory: it emits
-    // nothing, but no later load moves above it and each accumulator stays in its own wasm
-    // local across steps (pinned one by one, clang rotates them through locals and V8 spills).
+    // Ends a depth step in tiles that run two steps per loop iteration (gemm_microkernel.hpp):
+    // an empty asm that "changes" the tile's 8 accumulators and clobbers memory. It emits
+    // nothing, but no later load moves above it and each accumulator keeps its own wasm local;
+    // without it clang hoists both steps' loads and groups the arithmetic by accumulator, and
+    // V8 spills (20-30% slower).
     static void pin8(vec& a, vec& b, vec& c, vec& d, vec& e, vec& f, vec& g, vec& h) {
         __asm__ volatile("" : "+r"(a), "+r"(b), "+r"(c), "+r"(d), "+r"(e), "+r"(f), "+r"(g), "+r"(h)
                          :

@@ -7,9 +7,6 @@ namespace aelab::simd {
 struct Sse {
     using vec = __m128;
     static constexpr int lanes = 4;
-    // Depth steps per kernel loop iteration (see simd_simd128.hpp); GCC and clang schedule
-    // native loops well on their own.
-    static constexpr int depth_unroll = 1;
     static vec zero() { return _mm_setzero_ps(); }
     static vec load(const float* p) { return _mm_loadu_ps(p); }
     static void store(float* p, vec v) { _mm_storeu_ps(p, v); }

@@ -353,7 +353,7 @@ void run_passes(const IgemmKernel& kernel, const Problem& pr, const std::vector<
 }  // namespace
 
 bool conv_indirect_applies(int C_dst) {
-    const IgemmKernel& kernel = igemm_kernel(0);
+    const IgemmKernel& kernel = igemm_kernel_best();
     // Channel padding up to NR is wasted work: at most half the tile.
     return kernel.run && 2 * C_dst >= kernel.nr;
 }
@@ -374,7 +374,7 @@ void conv_indirect_grid_from_image(const ConvGeometry& g, float* grid, const flo
                 ps.shift.push_back(s);
                 ps.tap.push_back((kd * g.kernel[1] + kh) * g.kernel[2] + kw);
             }
-    run_passes(igemm_kernel(0), pr, {ps}, grid, image, weight, bias, accumulate);
+    run_passes(igemm_kernel_best(), pr, {ps}, grid, image, weight, bias, accumulate);
 }
 
 void conv_indirect_image_from_grid(const ConvGeometry& g, float* image, const float* grid,
@@ -420,7 +420,7 @@ void conv_indirect_image_from_grid(const ConvGeometry& g, float* image, const fl
                         }
                 passes.push_back(std::move(ps));
             }
-    run_passes(igemm_kernel(0), pr, passes, image, grid, weight, bias, accumulate);
+    run_passes(igemm_kernel_best(), pr, passes, image, grid, weight, bias, accumulate);
 }
 
 }  // namespace aelab
