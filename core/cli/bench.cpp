@@ -6,6 +6,7 @@
 #include <sstream>
 
 #include "aelab/bench.hpp"
+#include "aelab/gemm.hpp"
 #include "aelab/models.hpp"
 #include "aelab/optim.hpp"
 #include "aelab/rng.hpp"
@@ -47,6 +48,8 @@ int run_bench(const Args& a, std::ostream& out) {
         while (std::getline(ss, id, ',')) o.only.push_back(id);
     }
     const bool json = a.has("json");
+    // --loop-steps 1|2: the WebAssembly tiles' loop shape, instead of the one timed as faster.
+    if (a.has("loop-steps")) set_simd128_loop_steps(static_cast<int>(a.get_int("loop-steps", 0)));
     a.check_all_used("bench");
 
     // Case h: forward, backward and Adam on a batch of 32, the lesson models' training step.

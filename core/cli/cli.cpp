@@ -131,7 +131,7 @@ const char* const kUsage =
     "  aelab-cli train linear-ae|denoising-ae|vae [--steps N] [--seed S] [--json] [--data FILE]\n"
     "            (vae: [--save FILE] [--beta B]; denoising-ae: [--noise KIND] [--level L];\n"
     "             linear-ae: [--latent K] [--tied 0|1])\n"
-    "  aelab-cli bench [--json] [--only b,c,...] [--repeats N] [--warmup N]\n"
+    "  aelab-cli bench [--json] [--only b,c,...] [--repeats N] [--warmup N] [--loop-steps 1|2]\n"
     "  aelab-cli version\n";
 
 template <std::size_t A>

@@ -197,4 +197,5 @@ TEST_CASE("errors: indices out of range") {
         },
         {"max_pool2d_backward", "index 4"});
     check_error([&] { aelab::gemm_kernel_name(99); }, {"gemm_kernel", "99"});
+    check_error([&] { aelab::set_simd128_loop_steps(7); }, {"set_simd128_loop_steps", "7"});
 }

@@ -103,6 +103,25 @@ TEST_CASE("gemm: the dispatch uses the loop shape timed for this engine") {
     CHECK(igemm == aelab::igemm_kernel_name(0));
 #endif
     CHECK(aelab::simd128_loop_steps() == steps);  // timed once, then fixed
+
+    // Fixed by hand (benchmarks compare the shapes), then timed again.
+    aelab::set_simd128_loop_steps(1);
+    CHECK(aelab::simd128_loop_steps() == 1);
+    CHECK(std::string(aelab::gemm_kernel_name(aelab::gemm_kernel_for(256))).find("_x2") ==
+          std::string::npos);
+#if defined(__wasm_simd128__)
+    aelab::set_simd128_loop_steps(2);
+    CHECK(std::string(aelab::gemm_kernel_name(aelab::gemm_kernel_for(256))) ==
+          "gemm_4x8_simd128_x2");
+    CHECK(std::string(aelab::igemm_kernel_best_name()) == "igemm_4x8_simd128_x2");
+#else
+    CHECK_THROWS_AS(aelab::set_simd128_loop_steps(2), aelab::Error);
+#endif
+    CHECK_THROWS_AS(aelab::set_simd128_loop_steps(3), aelab::Error);
+    CHECK_THROWS_AS(aelab::set_simd128_loop_steps(-1), aelab::Error);
+    aelab::set_simd128_loop_steps(0);
+    const int again = aelab::simd128_loop_steps();
+    CHECK((again == 1 || again == 2));
 }
 
 TEST_CASE("gemm: the dispatch picks the tile height that pads M the least") {

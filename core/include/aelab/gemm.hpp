@@ -47,6 +47,9 @@ const char* igemm_kernel_best_name();
 // (kernels/gemm_microkernel.hpp): timed once on first use, since V8 versions disagree; the
 // results are identical either way. 1 on native builds.
 int simd128_loop_steps();
+// Fixes that choice (1 or 2; 0 goes back to timing on next use), for benchmarks comparing the
+// two shapes; native builds accept only 1. Throws aelab::Error for other values.
+void set_simd128_loop_steps(int steps);
 const char* igemm_kernel_name(int index = 0);
 int igemm_kernel_mr(int index = 0);
 int igemm_kernel_nr(int index = 0);

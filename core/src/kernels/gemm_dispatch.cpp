@@ -76,38 +76,76 @@ const GemmKernel& gemm_kernel(int index) {
 
 #if defined(__wasm_simd128__)
 namespace {
-// Which SIMD128 loop shape this engine runs faster (gemm_microkernel.hpp): the 4x8 GEMM tile
-// over 256 in-cache depth steps, one and two steps per iteration, alternately timed in blocks
-// of ~1 ms (well above a browser's coarsened clock) after a warm-up that lets the engine tier
-// them up; the fastest block of each decides. ~10 ms, once. Measured: node 20 picks 2 (+13%),
-// Chromium 156 picks 1 (2 is 30-50% slower there).
+// Which SIMD128 loop shape this engine runs faster (gemm_microkernel.hpp), timed on the 4x8
+// GEMM tile over 256 in-cache depth steps, in pairs of blocks (one per shape, ABBA order) after
+// a warm-up in which the engine tiers both up from its baseline compiler. Each pair gives a
+// ratio and their median decides (two steps when below 1): a shared machine drifts between
+// fast and slow phases (measured 1.6x apart) and pauses now and then, which the two blocks of
+// a pair share and the median ignores. Blocks last ~0.25 ms, ~1 ms where the clock ticks
+// coarsely (browsers without cross-origin isolation: 0.1 ms). ~15 ms, once. Measured with the
+// bench's --loop-steps: V8 11-12 (node 20, 22) run two steps 3-6% faster (in this test and in
+// the bench; in slow phases the two tie, so node picks either), V8 13.6-15.6 (node 24, 25,
+// Chromium 156) 10-60% slower, never picked.
 int time_simd128_loop_steps() {
-    constexpr int kc = 256, calls = 2048, rounds = 5;
+    using clock = std::chrono::steady_clock;
+    constexpr int kc = 256, pairs = 24;
     std::vector<float> a(4 * kc), b(8 * kc), c(4 * 8);
     for (std::size_t i = 0; i < a.size(); ++i) a[i] = 0.001f * float(i % 7);
     for (std::size_t i = 0; i < b.size(); ++i) b[i] = 0.001f * float(i % 5);
+    // The clock's tick: the smallest step between two readings.
+    double tick = 1.0;
+    for (int i = 0; i < 3; ++i) {
+        const auto t0 = clock::now();
+        auto t1 = t0;
+        while (t1 == t0) t1 = clock::now();
+        tick = std::min(tick, std::chrono::duration<double>(t1 - t0).count());
+    }
+    const int calls = tick > 20e-6 ? 2048 : 512;
     const GemmMicrokernel shapes[2] = {gemm_4x8_simd128, gemm_4x8_simd128_x2};
-    double best[2] = {1e30, 1e30};
-    for (int round = -1; round < rounds; ++round)  // round -1: warm-up
-        for (int v = 0; v < 2; ++v) {
-            const auto t0 = std::chrono::steady_clock::now();
-            for (int r = 0; r < calls; ++r) shapes[v](kc, a.data(), b.data(), c.data(), 8, 0);
-            const double s =
-                std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-            if (round >= 0) best[v] = std::min(best[v], s);
+    auto run = [&](int v) {
+        const auto t0 = clock::now();
+        for (int r = 0; r < calls; ++r) shapes[v](kc, a.data(), b.data(), c.data(), 8, 0);
+        return std::chrono::duration<double>(clock::now() - t0).count();
+    };
+    for (int warm = 0; warm < 8; ++warm) run(warm % 2);
+    std::vector<double> ratio(pairs);  // two steps / one step
+    for (int p = 0; p < pairs; ++p) {
+        double t[2];
+        for (int i = 0; i < 2; ++i) {
+            const int v = i ^ (p % 2);  // A B, B A, A B, ...
+            t[v] = run(v);
         }
-    return best[1] < best[0] ? 2 : 1;
+        ratio[p] = t[1] / std::max(t[0], 1e-9);
+    }
+    std::nth_element(ratio.begin(), ratio.begin() + pairs / 2, ratio.end());
+    return ratio[pairs / 2] < 1.0 ? 2 : 1;
 }
 }  // namespace
 #endif
 
+namespace {
+int g_simd128_loop_steps = 0;  // 0: not timed yet
+}  // namespace
+
 int simd128_loop_steps() {
 #if defined(__wasm_simd128__)
-    static const int steps = time_simd128_loop_steps();
-    return steps;
+    if (g_simd128_loop_steps == 0) g_simd128_loop_steps = time_simd128_loop_steps();
+    return g_simd128_loop_steps;
 #else
     return 1;
 #endif
+}
+
+void set_simd128_loop_steps(int steps) {
+#if defined(__wasm_simd128__)
+    const int most = 2;
+#else
+    const int most = 1;
+#endif
+    if (steps < 0 || steps > most)
+        throw Error("set_simd128_loop_steps: steps must be in [0, " + std::to_string(most) +
+                    "] on this build, got " + std::to_string(steps));
+    g_simd128_loop_steps = steps;
 }
 
 int gemm_kernel_for(int M) {

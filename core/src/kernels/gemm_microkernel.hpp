@@ -13,11 +13,11 @@
 
 namespace aelab::simd {
 
-// U, the depth steps per loop iteration, is 1 but for the WebAssembly tiles: V8 pays ~7
-// instructions of loop overhead per iteration (interrupt check, index zero-extensions, pointer
-// updates) on top of a 4x8 step's 22, and in node 20 (V8 11) two steps per iteration are 13%
-// faster; Chromium 156's V8 compiles U = 1 better (U = 2 is 30-50% slower there), so both are
-// built and the faster is timed once per engine (gemm_dispatch.cpp). Both compute the same sums
+// U, the depth steps per loop iteration, is 1 but for the WebAssembly tiles, built with U = 1
+// and 2: V8 11-12 (node 20, 22) pays ~7 instructions of loop overhead per iteration (interrupt
+// check, index zero-extensions, pointer updates) on top of a 4x8 step's 22 and runs U = 2 3-13%
+// faster; V8 13.6 and later (node 24, Chromium 156) compiles U = 1 better and runs U = 2 10-60%
+// slower. The faster is timed once per engine (gemm_dispatch.cpp); both compute the same sums
 // in the same order.
 
 // Ends a depth step of a tile with U > 1: every accumulator materialized, no later load moved
