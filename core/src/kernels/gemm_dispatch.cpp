@@ -81,14 +81,14 @@ namespace {
 // a warm-up in which the engine tiers both up from its baseline compiler. Each pair gives a
 // ratio and their median decides (two steps when below 1): a shared machine drifts between
 // fast and slow phases (measured 1.6x apart) and pauses now and then, which the two blocks of
-// a pair share and the median ignores. Blocks last ~0.25 ms, ~1 ms where the clock ticks
-// coarsely (browsers without cross-origin isolation: 0.1 ms). ~15 ms, once. Measured with the
-// bench's --loop-steps: V8 11-12 (node 20, 22) run two steps 3-6% faster (in this test and in
-// the bench; in slow phases the two tie, so node picks either), V8 13.6-15.6 (node 24, 25,
-// Chromium 156) 10-60% slower, never picked.
+// a pair share and the median ignores. 24 pairs of ~0.25 ms blocks, or 12 of ~1 ms where the
+// clock ticks coarsely (browsers without cross-origin isolation: 0.1 ms); 15-30 ms, once.
+// Measured with the bench's --loop-steps: V8 11-12 (node 20, 22) run two steps 3-6% faster
+// (in this test and in the bench; in slow phases the two tie, so node picks either), V8
+// 13.6-15.6 (node 24, 25, Chromium 156) 10-60% slower, never picked.
 int time_simd128_loop_steps() {
     using clock = std::chrono::steady_clock;
-    constexpr int kc = 256, pairs = 24;
+    constexpr int kc = 256;
     std::vector<float> a(4 * kc), b(8 * kc), c(4 * 8);
     for (std::size_t i = 0; i < a.size(); ++i) a[i] = 0.001f * float(i % 7);
     for (std::size_t i = 0; i < b.size(); ++i) b[i] = 0.001f * float(i % 5);
@@ -100,7 +100,8 @@ int time_simd128_loop_steps() {
         while (t1 == t0) t1 = clock::now();
         tick = std::min(tick, std::chrono::duration<double>(t1 - t0).count());
     }
-    const int calls = tick > 20e-6 ? 2048 : 512;
+    const bool coarse = tick > 20e-6;
+    const int calls = coarse ? 2048 : 512, pairs = coarse ? 12 : 24;
     const GemmMicrokernel shapes[2] = {gemm_4x8_simd128, gemm_4x8_simd128_x2};
     auto run = [&](int v) {
         const auto t0 = clock::now();
