@@ -51,12 +51,22 @@ int images_per_group(long floats_per_image, int N) {
 thread_local std::vector<float> t_block, t_packed;
 thread_local std::vector<const float*> t_rows;
 thread_local std::vector<long> t_out_index, t_offsets;
-thread_local std::vector<char> t_run_split;
 
 template <class T>
 T* scratch(std::vector<T>& v, std::size_t n) {
     if (v.size() < n) v.resize(n);
     return v.data();
+}
+
+// Tiles of one run of consecutive positions (pointers `step` apart), or of two (the tile wraps
+// to the next row or image), take a run kernel: returns the split J, the first position of the
+// second run (mr for one run), or 0 for any other tile.
+int run_split(const float* const* rows, int mr, int step) {
+    int J = 1;
+    while (J < mr && rows[J] == rows[0] + J * step) ++J;
+    for (int j = J + 1; j < mr; ++j)
+        if (rows[j] != rows[J] + (j - J) * step) return 0;
+    return J;
 }
 
 // Writes the results of m positions, block (m, Npad), into their channel planes:
@@ -273,7 +283,6 @@ void run_passes(const IgemmKernel& kernel, const Problem& pr, const std::vector<
     const int chunk = std::max(MR, (4096 / Npad) / MR * MR);
     const float** rows = scratch(t_rows, std::size_t(chunk));
     long* out_index = scratch(t_out_index, std::size_t(chunk));
-    char* run_split = scratch(t_run_split, std::size_t(chunk / MR + 1));  // per tile
     float* block = scratch(t_block, std::size_t(chunk) * Npad);  // (chunk, Npad)
 
     for (int n0 = 0; n0 < pr.N; n0 += G) {
@@ -319,18 +328,8 @@ void run_passes(const IgemmKernel& kernel, const Problem& pr, const std::vector<
                 }
                 const int m_pad = (m + MR - 1) / MR * MR;
                 for (int i = m; i < m_pad; ++i) rows[i] = rows[m - 1];
-                // Tiles of one run of consecutive positions (pointers step apart), or of two
-                // (the tile wraps to the next row), take a run kernel: per tile the split J
-                // (the first position of the second run; MR for one run), 0 for any other.
                 for (int i = 0; i < m_pad; i += MR) {
-                    int J = 1;
-                    while (J < MR && rows[i + J] == rows[i] + J * step) ++J;
-                    for (int j = J + 1; j < MR && has_runs; ++j)
-                        if (rows[i + j] != rows[i + J] + (j - J) * step) J = 0;
-                    run_split[i / MR] = has_runs && kernel.runs_for(step, J) ? char(J) : 0;
-                }
-                for (int i = 0; i < m_pad; i += MR) {
-                    const int J = run_split[i / MR];
+                    const int J = has_runs ? run_split(rows + i, MR, step) : 0;
                     const IgemmRunsMicrokernel runs = J ? kernel.runs_for(step, J) : nullptr;
                     for (int jp = 0; jp < Npad; jp += NR) {
                         const float* b = pass_packed + std::size_t(jp) * K;
