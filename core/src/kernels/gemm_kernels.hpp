@@ -4,7 +4,6 @@
 #include <string>
 
 #include "aelab/error.hpp"
-#include "aelab/gemm.hpp"  // simd128_loop_steps
 
 namespace aelab {
 
@@ -79,7 +78,6 @@ void igemm_6x16_avx2(int k, const float* const* rows, const long* offsets, const
 const IgemmKernel& igemm_kernel(int index);
 // The indirect kernel the convolutions use: the first whose loop shape is this engine's.
 const IgemmKernel& igemm_kernel_best();
-
 
 // NT GEMM tiles (gemm_nt_microkernel.hpp): c (mr, nr) += dot products of rows contiguous in
 // the depth, summed over images. A table holds every tile up to MR x NR, [mr - 1][nr - 1].
