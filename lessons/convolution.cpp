@@ -29,8 +29,8 @@
 #include "aelab/images.hpp"
 #include "aelab/layers.hpp"
 #include "lesson.hpp"
-#include "platform.hpp"
-#include "widgets.hpp"
+#include "kit/platform.hpp"
+#include "kit/widgets.hpp"
 
 namespace aelab::lessons {
 namespace convolution {

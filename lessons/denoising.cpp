@@ -38,8 +38,8 @@
 #include "aelab/noise.hpp"
 #include "aelab/rng.hpp"
 #include "lesson.hpp"
-#include "platform.hpp"
-#include "widgets.hpp"
+#include "kit/platform.hpp"
+#include "kit/widgets.hpp"
 
 namespace aelab::lessons {
 namespace denoising {

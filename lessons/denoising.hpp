@@ -14,7 +14,7 @@
 #include "aelab/dataset.hpp"
 #include "aelab/recipe_denoising.hpp"
 #include "aelab/tensor.hpp"
-#include "training.hpp"
+#include "kit/training.hpp"
 
 namespace aelab::lessons::denoising {
 

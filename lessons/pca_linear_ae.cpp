@@ -24,8 +24,8 @@
 #include <map>
 
 #include "lesson.hpp"
-#include "platform.hpp"
-#include "widgets.hpp"
+#include "kit/platform.hpp"
+#include "kit/widgets.hpp"
 
 namespace aelab::lessons {
 namespace pca_linear_ae {

@@ -16,7 +16,7 @@
 #include "aelab/pca.hpp"
 #include "aelab/recipe_linear_ae.hpp"
 #include "aelab/tensor.hpp"
-#include "training.hpp"
+#include "kit/training.hpp"
 
 namespace aelab::lessons::pca_linear_ae {
 

@@ -28,8 +28,8 @@
 #include "aelab/loss.hpp"
 #include "aelab/npy.hpp"
 #include "lesson.hpp"
-#include "platform.hpp"
-#include "widgets.hpp"
+#include "kit/platform.hpp"
+#include "kit/widgets.hpp"
 
 namespace aelab::lessons {
 namespace pooling {

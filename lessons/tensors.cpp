@@ -19,8 +19,8 @@
 #include "aelab/dataset.hpp"
 #include "aelab/images.hpp"
 #include "lesson.hpp"
-#include "platform.hpp"
-#include "widgets.hpp"
+#include "kit/platform.hpp"
+#include "kit/widgets.hpp"
 
 namespace aelab::lessons {
 namespace tensors {

@@ -29,8 +29,8 @@
 #include "aelab/pool.hpp"
 #include "aelab/rng.hpp"
 #include "lesson.hpp"
-#include "platform.hpp"
-#include "widgets.hpp"
+#include "kit/platform.hpp"
+#include "kit/widgets.hpp"
 
 namespace aelab::lessons {
 namespace transposed_conv {

@@ -30,8 +30,8 @@
 #include "aelab/model_io.hpp"
 #include "aelab/rng.hpp"
 #include "lesson.hpp"
-#include "platform.hpp"
-#include "widgets.hpp"
+#include "kit/platform.hpp"
+#include "kit/widgets.hpp"
 
 namespace aelab::lessons {
 namespace vae {

@@ -14,7 +14,7 @@
 #include "aelab/models.hpp"
 #include "aelab/recipe_vae.hpp"
 #include "aelab/tensor.hpp"
-#include "training.hpp"
+#include "kit/training.hpp"
 
 namespace aelab::lessons::vae {
 

@@ -23,8 +23,8 @@
 #include <vector>
 
 #include "lesson.hpp"
-#include "platform.hpp"
-#include "widgets.hpp"
+#include "kit/platform.hpp"
+#include "kit/widgets.hpp"
 
 #ifdef __EMSCRIPTEN__
 #include <GLES3/gl3.h>

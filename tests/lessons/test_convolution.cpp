@@ -13,7 +13,7 @@
 #include "convolution.hpp"
 #include "headless.hpp"
 #include "lesson.hpp"
-#include "platform.hpp"
+#include "kit/platform.hpp"
 
 using namespace aelab;
 using namespace aelab::lessons::convolution;

@@ -11,7 +11,7 @@
 #include "denoising.hpp"
 #include "headless.hpp"
 #include "lesson.hpp"
-#include "platform.hpp"
+#include "kit/platform.hpp"
 
 using namespace aelab;
 using namespace aelab::lessons::denoising;

@@ -12,7 +12,7 @@
 #include "headless.hpp"
 #include "lesson.hpp"
 #include "pca_linear_ae.hpp"
-#include "platform.hpp"
+#include "kit/platform.hpp"
 
 using namespace aelab;
 using namespace aelab::lessons::pca_linear_ae;

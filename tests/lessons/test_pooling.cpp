@@ -10,9 +10,9 @@
 #include "aelab/dataset.hpp"
 #include "headless.hpp"
 #include "lesson.hpp"
-#include "platform.hpp"
+#include "kit/platform.hpp"
 #include "pooling.hpp"
-#include "widgets.hpp"
+#include "kit/widgets.hpp"
 
 using namespace aelab;
 using namespace aelab::lessons::pooling;

@@ -4,7 +4,7 @@
 #include <cmath>
 #include <stdexcept>
 
-#include "training.hpp"
+#include "kit/training.hpp"
 
 using aelab::lessons::TrainingRun;
 

@@ -12,9 +12,9 @@
 #include "aelab/rng.hpp"
 #include "headless.hpp"
 #include "lesson.hpp"
-#include "platform.hpp"
+#include "kit/platform.hpp"
 #include "transposed_conv.hpp"
-#include "widgets.hpp"
+#include "kit/widgets.hpp"
 
 using namespace aelab;
 using namespace aelab::lessons::transposed_conv;

@@ -11,9 +11,9 @@
 #include "aelab/rng.hpp"
 #include "headless.hpp"
 #include "lesson.hpp"
-#include "platform.hpp"
+#include "kit/platform.hpp"
 #include "vae.hpp"
-#include "widgets.hpp"
+#include "kit/widgets.hpp"
 
 using namespace aelab;
 using namespace aelab::lessons::vae;

@@ -7,8 +7,8 @@
 
 #include "headless.hpp"
 #include "lesson.hpp"
-#include "platform.hpp"
-#include "widgets.hpp"
+#include "kit/platform.hpp"
+#include "kit/widgets.hpp"
 
 using namespace aelab;
 

@@ -130,4 +130,89 @@ bool training_panel(const char* id, TrainingRun& run, TrainingControls& c) {
     return rebuild;
 }
 
+LiveTraining::LiveTraining(int max_steps, int batch_size, int epoch_size, int eval_every)
+    : run_(max_steps, batch_size, epoch_size), steps_(max_steps), eval_every_(eval_every) {}
+
+void LiveTraining::bind(kit::UrlState& url, int min_steps, int max_steps) {
+    url.add("seed", controls_.seed, 0, 1 << 30);
+    url.add("lr", controls_.learning_rate, controls_.lr_min, controls_.lr_max);
+    url.custom(
+        "steps",
+        [this, min_steps, max_steps](const std::string& t) {
+            int v = 0;
+            if (!kit::UrlState::parse_int(t, min_steps, max_steps, v)) return false;
+            set_max_steps(v);
+            return true;
+        },
+        [this] { return std::to_string(steps_); });
+    url.custom(
+        "train",
+        [this](const std::string& t) {
+            int v = 0;
+            if (!kit::UrlState::parse_int(t, 0, 1, v)) return false;
+            train_on_open_ = v == 1;
+            return true;
+        },
+        [this] { return std::string(wants_training() ? "1" : "0"); });
+}
+
+void LiveTraining::set_max_steps(int steps) {
+    steps_ = steps;
+    run_.set_max_steps(steps);
+}
+
+void LiveTraining::evaluate() {
+    if (!hooks_.evaluate || last_eval_step_ == run_.step()) return;
+    last_eval_step_ = run_.step();
+    hooks_.evaluate();
+}
+
+void LiveTraining::rebuild() {
+    run_.reset();
+    run_.set_max_steps(steps_);
+    for (auto* c : curves_) c->clear();
+    last_eval_step_ = -1;
+    error_.clear();
+    built_ = false;
+    ++version_;
+    try {
+        hooks_.build();
+        built_ = true;
+        evaluate();
+    } catch (const std::exception& e) {
+        error_ = e.what();
+        return;
+    }
+    if (train_on_open_) run_.start();
+    train_on_open_ = false;
+}
+
+int LiveTraining::advance() {
+    if (!built_) return 0;
+    const int taken = run_.advance(
+        [this] {
+            const float loss = hooks_.step();
+            // run_.step() counts the steps accepted before this one.
+            if (eval_every_ > 0 && std::isfinite(loss) && (run_.step() + 1) % eval_every_ == 0) {
+                last_eval_step_ = run_.step() + 1;
+                hooks_.evaluate();
+            }
+            return loss;
+        },
+        controls_.budget_ms);
+    const std::size_t n = run_.losses().size();
+    for (auto* c : curves_)
+        if (c->size() > n) c->resize(n);
+    if (run_.state() == TrainingRun::State::finished) evaluate();
+    if (taken > 0) ++version_;
+    return taken;
+}
+
+bool LiveTraining::panel(const char* id) {
+    const bool rebuild_asked = training_panel(id, run_, controls_);
+    if (rebuild_asked) rebuild();
+    if (!error_.empty()) ui::error_panel("Cannot build the model", error_);
+    return rebuild_asked;
+}
+
 }  // namespace aelab::lessons

@@ -1,0 +1,131 @@
+// aelab lessons: live training in a page.
+// TrainingRun runs optimisation steps inside a per-frame time budget (so the page stays
+// responsive), keeps the loss history and the progress (step, epoch, examples per second) and
+// stops a diverging run (NaN, Inf or an exploding loss) with a message. It knows nothing about
+// the model: a lesson passes a function doing one step and returning its loss.
+// training_panel() draws the controls every training lesson shares. LiveTraining is the one
+// driver every training lesson uses: it owns the run, the controls and their URL keys, builds
+// the lesson's model through a hook, evaluates it on a schedule and keeps per-step curves the
+// same length as the loss history.
+#pragma once
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "url_state.hpp"
+
+namespace aelab::lessons {
+
+class TrainingRun {
+public:
+    enum class State { idle, running, paused, diverged, finished };
+
+    // One optimisation step on one batch; returns the loss of that batch.
+    using StepFn = std::function<float()>;
+
+    explicit TrainingRun(int max_steps = 2000, int batch_size = 64, int epoch_size = 6000);
+
+    State state() const { return state_; }
+    bool running() const { return state_ == State::running; }
+    int step() const { return step_; }
+    int max_steps() const { return max_steps_; }
+    void set_max_steps(int n) { max_steps_ = n; }
+    double epoch() const { return double(step_) * batch_size_ / epoch_size_; }
+    double examples_per_second() const { return examples_per_second_; }
+    const std::vector<float>& losses() const { return losses_; }
+    const std::string& message() const { return message_; }
+
+    void start();   // from idle or paused
+    void pause();
+    // Back to step 0 with no history; the lesson rebuilds its model when this returns true
+    // from training_panel (or calls it itself).
+    void reset();
+
+    // Runs steps until `budget_ms` of wall time is used, the run finishes or it diverges.
+    // Returns the number of steps taken. Does nothing unless running.
+    int advance(const StepFn& step_fn, double budget_ms);
+
+    // The divergence rule, exposed for tests: a loss that is not finite, or more than
+    // `explode_factor` times the smallest loss seen so far (after the first few steps).
+    bool diverged_at(float loss) const;
+    float explode_factor = 100.0f;
+
+private:
+    State state_ = State::idle;
+    int step_ = 0, max_steps_, batch_size_, epoch_size_;
+    float best_loss_ = 0;
+    std::vector<float> losses_;
+    std::string message_;
+    double examples_per_second_ = 0;
+};
+
+// Controls shared by the training lessons: Train / Pause / Reset, progress (step, epoch,
+// examples per second), the message of a diverged run, seed and learning-rate inputs and a
+// steps-per-frame time budget. Returns true when the lesson must rebuild its model (Reset, or
+// the seed or learning rate edited while not running).
+struct TrainingControls {
+    int seed = 1;
+    float learning_rate = 1e-3f;
+    float lr_min = 1e-5f, lr_max = 1.0f;
+    float budget_ms = 8.0f;  // training time per frame
+};
+bool training_panel(const char* id, TrainingRun& run, TrainingControls& c);
+
+// A live training run in a page. The lesson gives it hooks:
+//   build     a fresh model from controls() (seed, learning rate) and the lesson's settings;
+//             an aelab::Error it throws is kept as error() and shown instead of training
+//   step      one optimisation step, returning the loss the run tracks (throwing stops the run
+//             with the message, e.g. a collapsed model)
+//   evaluate  optional: held-out figures; called after every build, after each step that ends
+//             on a multiple of eval_every (with a finite loss), and when a run finishes
+// Curves the lesson records once per step are registered with track(): they are emptied on
+// rebuild and cut back to the loss history's length when a step is refused (diverged).
+class LiveTraining {
+public:
+    struct Hooks {
+        std::function<void()> build;
+        std::function<float()> step;
+        std::function<void()> evaluate;
+    };
+    LiveTraining(int max_steps, int batch_size, int epoch_size, int eval_every = 0);
+    void set_hooks(Hooks hooks) { hooks_ = std::move(hooks); }
+    void track(std::vector<float>& per_step_curve) { curves_.push_back(&per_step_curve); }
+    // URL keys for the seed, the learning rate (in [lr_min, lr_max] of controls()), the number
+    // of steps (in [min_steps, max_steps]) and train=1 (start as soon as the model is built).
+    void bind(kit::UrlState& url, int min_steps, int max_steps);
+
+    // A new model (build hook) at step 0 with no history, then evaluate. Starts training when
+    // the page asked for it (train=1) and nothing has run yet.
+    void rebuild();
+    // One frame of training (controls().budget_ms), evaluating when due. Returns steps taken.
+    int advance();
+    // The shared controls; Reset, a new seed or learning rate rebuild. Shows error() if set.
+    // Returns true when it rebuilt.
+    bool panel(const char* id);
+
+    bool built() const { return built_; }
+    const std::string& error() const { return error_; }
+    TrainingRun& run() { return run_; }
+    const TrainingRun& run() const { return run_; }
+    TrainingControls& controls() { return controls_; }
+    const TrainingControls& controls() const { return controls_; }
+    int max_steps() const { return steps_; }
+    void set_max_steps(int steps);
+    int eval_every() const { return eval_every_; }
+    // Changes whenever the weights change (views recompute what they show from it).
+    int version() const { return version_; }
+    // The state the URL mirrors: running, or a train=1 link still waiting for its model.
+    bool wants_training() const { return run_.running() || train_on_open_; }
+
+private:
+    void evaluate();
+    Hooks hooks_;
+    TrainingRun run_;
+    TrainingControls controls_;
+    std::vector<std::vector<float>*> curves_;
+    std::string error_;
+    int steps_, eval_every_, last_eval_step_ = -1, version_ = 0;
+    bool built_ = false, train_on_open_ = false;
+};
+
+}  // namespace aelab::lessons
