@@ -2,8 +2,9 @@
 //
 // A lesson is one self-contained .cpp file in lessons/ (like imgui_demo.cpp): a header comment
 // saying what it teaches, an index of its sections, its state next to where it is used, and
-// only the core's public API and the shared widgets (widgets.hpp). Its maths and state live in
-// functions that tests call without a window.
+// only the core's public API and the lesson kit (kit/). Its maths and state live in functions
+// that tests call without a window. lessons/README.md says how to add one; tensors.cpp is the
+// template.
 #pragma once
 #include <memory>
 #include <string>
@@ -23,21 +24,12 @@ struct LessonInfo {
     const char* id;     // fixed: used in ?lesson=<id> links that course pages embed
     const char* title;  // sidebar and window title
     const char* blurb;  // one line under the title in the lesson list
-    std::unique_ptr<Lesson> (*make)();  // null while the lesson is still being written
+    std::unique_ptr<Lesson> (*make)();  // never null
 };
 
-// Every lesson, in teaching order, built or not. Ids never change once published.
+// Every lesson, in teaching order (lessons/registry.cpp). Ids never change once published.
 const std::vector<LessonInfo>& registry();
 // The lesson with that id, or nullptr.
 const LessonInfo* find_lesson(std::string_view id);
-
-// Factories, one per lesson file.
-std::unique_ptr<Lesson> make_tensors_lesson();
-std::unique_ptr<Lesson> make_convolution_lesson();
-std::unique_ptr<Lesson> make_pooling_lesson();
-std::unique_ptr<Lesson> make_transposed_conv_lesson();
-std::unique_ptr<Lesson> make_pca_linear_ae_lesson();
-std::unique_ptr<Lesson> make_denoising_lesson();
-std::unique_ptr<Lesson> make_vae_lesson();
 
 }  // namespace aelab::lessons

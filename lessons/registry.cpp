@@ -2,18 +2,31 @@
 
 namespace aelab::lessons {
 
+// One line per lesson: LESSON(file, id, title, blurb) registers the lesson of lessons/<file>.cpp,
+// which defines `std::unique_ptr<Lesson> make_<file>_lesson()` in aelab::lessons. The macro
+// declares that factory itself, so adding a lesson touches no header.
+#define LESSON(file, id, title, blurb)                                   \
+    LessonInfo {                                                         \
+        id, title, blurb, [] {                                           \
+            extern std::unique_ptr<Lesson> make_##file##_lesson();       \
+            return make_##file##_lesson();                               \
+        }                                                                \
+    }
+
 const std::vector<LessonInfo>& registry() {
     static const std::vector<LessonInfo> lessons = {
-        {"tensors", "Tensors & images", "Images as grids of numbers; channels; what NCHW means", &make_tensors_lesson},
-        {"convolution", "Convolution", "1D, 2D and 3D convolution stepped window by window", &make_convolution_lesson},
-        {"pooling", "Pooling & unpooling", "Max and average pooling; three ways back up", &make_pooling_lesson},
-        {"transposed-conv", "Transposed convolution", "Learnable upsampling, scatter and matrix views", &make_transposed_conv_lesson},
-        {"pca-linear-ae", "PCA as a linear autoencoder", "A linear autoencoder finds the PCA subspace", &make_pca_linear_ae_lesson},
-        {"denoising", "Denoising autoencoders", "Learning to undo noise on Fashion-MNIST", &make_denoising_lesson},
-        {"vae", "VAE sampling", "A 2-D latent space you can walk through", &make_vae_lesson},
+        LESSON(tensors, "tensors", "Tensors & images", "Images as grids of numbers; channels; what NCHW means"),
+        LESSON(convolution, "convolution", "Convolution", "1D, 2D and 3D convolution stepped window by window"),
+        LESSON(pooling, "pooling", "Pooling & unpooling", "Max and average pooling; three ways back up"),
+        LESSON(transposed_conv, "transposed-conv", "Transposed convolution", "Learnable upsampling, scatter and matrix views"),
+        LESSON(pca_linear_ae, "pca-linear-ae", "PCA as a linear autoencoder", "A linear autoencoder finds the PCA subspace"),
+        LESSON(denoising, "denoising", "Denoising autoencoders", "Learning to undo noise on Fashion-MNIST"),
+        LESSON(vae, "vae", "VAE sampling", "A 2-D latent space you can walk through"),
     };
     return lessons;
 }
+
+#undef LESSON
 
 const LessonInfo* find_lesson(std::string_view id) {
     for (const auto& l : registry())

@@ -26,4 +26,11 @@ struct View {
 };
 std::vector<View> nchw_views(const Tensor& batch);
 
+// The "In PyTorch" panels: Python that loads the exported .npy files and checks the page's
+// numbers. `image` is (1, H, W) in [0, 1], its grid shown as levels 0..255 or as is;
+// `picture` is (3, H, W); `batch` is (N, C, H, W) and `index` one of its elements.
+std::string pytorch_image(const Tensor& image, const Crop& crop, bool levels);
+std::string pytorch_channels(const Tensor& picture, int row, int col);
+std::string pytorch_nchw(const Tensor& batch, const std::vector<std::size_t>& index);
+
 }  // namespace aelab::lessons::tensors

@@ -206,26 +206,21 @@ void open_lesson(App& app, const LessonInfo* info) {
 void select_initial_lesson(App& app, const std::string& id) {
     if (id.empty()) return;
     const LessonInfo* info = aelab::lessons::find_lesson(id);
-    if (!info)
+    if (!info) {
         app.home_message = "There is no lesson called \"" + id + "\". Choose one from the list.";
-    else if (!info->make)
-        app.home_message = "The lesson \"" + id + "\" (" + info->title + ") is not part of this version yet. Choose another.";
-    else {
-        // The link's own parameters (lesson state) stay: open without clearing them.
-        app.current = info;
-        app.lessons[info->id] = info->make();
+        return;
     }
+    // The link's own parameters (lesson state) stay: open without clearing them.
+    app.current = info;
+    app.lessons[info->id] = info->make();
 }
 
 void draw_lesson_list(App& app) {
     ImGui::TextUnformatted("Lessons");
     ImGui::Separator();
     for (const auto& l : aelab::lessons::registry()) {
-        if (!l.make) ImGui::BeginDisabled();
         if (ImGui::Selectable(l.title, app.current == &l)) open_lesson(app, &l);
-        if (!l.make) ImGui::EndDisabled();
-        if (ImGui::IsItemHovered(ImGuiHoveredFlags_AllowWhenDisabled))
-            ImGui::SetTooltip("%s%s\n?lesson=%s", l.blurb, l.make ? "" : "\n(not in this version yet)", l.id);
+        if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s\n?lesson=%s", l.blurb, l.id);
     }
 }
 
@@ -240,11 +235,9 @@ void draw_home(App& app) {
                        "step: the window, the numbers, the sum, the result.");
     ImGui::Spacing();
     for (const auto& l : aelab::lessons::registry()) {
-        if (!l.make) ImGui::BeginDisabled();
         if (ImGui::Button(l.title, ImVec2(260 * app.ui_scale, 0))) open_lesson(app, &l);
-        if (!l.make) ImGui::EndDisabled();
         ImGui::SameLine();
-        ImGui::TextDisabled("%s%s", l.blurb, l.make ? "" : " (not in this version yet)");
+        ImGui::TextDisabled("%s", l.blurb);
     }
 }
 
@@ -279,7 +272,7 @@ void draw_ui(App& app) {
         if (ImGui::BeginMenu("Lessons")) {
             if (ImGui::MenuItem("Overview")) app.current = nullptr, app.home_message.clear();
             for (const auto& l : aelab::lessons::registry())
-                if (ImGui::MenuItem(l.title, nullptr, app.current == &l, l.make != nullptr)) open_lesson(app, &l);
+                if (ImGui::MenuItem(l.title, nullptr, app.current == &l)) open_lesson(app, &l);
             ImGui::EndMenu();
         }
         if (ImGui::BeginMenu("View")) {
@@ -373,10 +366,9 @@ void frame(void* arg) {
     ImGui_ImplOpenGL3_RenderDrawData(ImGui::GetDrawData());
     aelab::ui::collect_textures();
 #ifdef __EMSCRIPTEN__
-    static const std::string built = [] {
+    static const std::string lesson_ids = [] {
         std::string ids;
-        for (const auto& l : aelab::lessons::registry())
-            if (l.make) ids += std::string(ids.empty() ? "" : ",") + l.id;
+        for (const auto& l : aelab::lessons::registry()) ids += std::string(ids.empty() ? "" : ",") + l.id;
         return ids;
     }();
     static const char* const data_states[] = {"idle", "loading", "ready", "failed"};
@@ -392,7 +384,7 @@ void frame(void* arg) {
     status += "}";
     aelab_js_report_frame(ImGui::GetFrameCount(), app.current ? app.current->id : "", app.embed,
                           !app.embed && app.show_sidebar, app.home_message.c_str(),
-                          data_states[static_cast<int>(aelab::platform::fashion_mnist_state())], built.c_str(),
+                          data_states[static_cast<int>(aelab::platform::fashion_mnist_state())], lesson_ids.c_str(),
                           status.c_str());
 #else
     if (app.frames_left > 0 && --app.frames_left == 0) {
@@ -408,9 +400,8 @@ void frame(void* arg) {
 int main(int argc, char** argv) {
     static App app;  // static: the browser's main loop outlives main()
     auto params = page_params(argc, argv);
-    if (params.count("list-lessons")) {  // built lesson ids, one per line (for the smoke test)
-        for (const auto& l : aelab::lessons::registry())
-            if (l.make) std::printf("%s\n", l.id);
+    if (params.count("list-lessons")) {  // the lesson ids, one per line (for the smoke test)
+        for (const auto& l : aelab::lessons::registry()) std::printf("%s\n", l.id);
         return 0;
     }
     if (params.count("help") || params.count("bad-flag")) {

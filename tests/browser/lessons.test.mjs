@@ -139,6 +139,17 @@ try {
     });
   }
 
+  // The template lesson keeps everything the student set in the URL: a link reopens that view.
+  await withPage(browser, "tensors-url-state", {}, async (page) => {
+    await page.goto(`${base}?lesson=tensors&img=12&levels=0&pattern=4&n=3&open=5`);
+    await settle(page, 30, `Module.aelabState.data !== "loading"`);
+    await moreFrames(page, 5);
+    const p = new URL(page.url()).searchParams;
+    expect(p.get("img") === "12" && p.get("levels") === "0" && p.get("pattern") === "4" && p.get("n") === "3" &&
+           p.get("open") === "5", `the link became ${page.url()}`);
+    expect(p.get("row") === "14" && p.get("w") === "7", `defaults missing from ${page.url()}`);
+  });
+
   await withPage(browser, "unknown-lesson", {}, async (page) => {
     await page.goto(`${base}?lesson=no-such-lesson`);
     const s = await settle(page);

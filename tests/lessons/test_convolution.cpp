@@ -403,7 +403,7 @@ TEST_CASE("convolution lesson: URL state round trip and fallbacks") {
     {
         platform::set_dataset_path(AELAB_TEST_DATASET);
         test::HeadlessImGui gui;
-        auto lesson = lessons::make_convolution_lesson();
+        auto lesson = lessons::find_lesson("convolution")->make();
         for (int i = 0; i < 2; ++i) gui.frame([&] { lesson->draw(); });
         for (const auto& kv : params) {
             if (kv.first == "lesson") continue;
@@ -450,12 +450,12 @@ TEST_CASE("convolution lesson: draws every preset, filter, source and step extre
         for (const auto& kv : v) desc += kv.first + "=" + kv.second + " ";
         CAPTURE(desc);
         platform::set_params(v);
-        auto lesson = lessons::make_convolution_lesson();
+        auto lesson = lessons::find_lesson("convolution")->make();
         for (int i = 0; i < 3; ++i) CHECK_NOTHROW(gui.frame([&] { lesson->draw(); }));
     }
     // Steps past the end are clamped to the last window, and written back.
     platform::set_params({{"open", "2"}, {"st2", "1000"}});
-    auto lesson = lessons::make_convolution_lesson();
+    auto lesson = lessons::find_lesson("convolution")->make();
     for (int i = 0; i < 2; ++i) gui.frame([&] { lesson->draw(); });
     CHECK(platform::param("st2") == "8");
     platform::set_params({});

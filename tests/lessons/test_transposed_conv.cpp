@@ -322,11 +322,11 @@ TEST_CASE("transposed-conv lesson: bad parameter combinations give a message, no
     State s = state_from_params();
     CHECK(s.g.OP == 2);
     test::HeadlessImGui gui;
-    auto lesson = lessons::make_transposed_conv_lesson();
+    auto lesson = lessons::find_lesson("transposed-conv")->make();
     for (int i = 0; i < 3; ++i) CHECK_NOTHROW(gui.frame([&] { lesson->draw(); }));
     platform::set_params({{"lesson", "transposed-conv"}, {"preset", "-1"}, {"h", "1"}, {"w", "1"}, {"k", "2"},
                           {"s", "1"}, {"p", "2"}, {"op", "0"}, {"open", "15"}});
-    lesson = lessons::make_transposed_conv_lesson();
+    lesson = lessons::find_lesson("transposed-conv")->make();
     for (int i = 0; i < 3; ++i) CHECK_NOTHROW(gui.frame([&] { lesson->draw(); }));
     platform::set_params({});
 }
@@ -365,7 +365,7 @@ TEST_CASE("transposed-conv lesson: URL state round trip") {
     // The lesson takes that state and writes the same values back.
     platform::set_dataset_path(AELAB_TEST_DATASET);
     test::HeadlessImGui gui;
-    auto lesson = lessons::make_transposed_conv_lesson();
+    auto lesson = lessons::find_lesson("transposed-conv")->make();
     for (int i = 0; i < 3; ++i) gui.frame([&] { lesson->draw(); });
     CHECK(platform::param("preset") == "-1");
     CHECK(platform::param("k") == "4");
@@ -429,7 +429,7 @@ TEST_CASE("transposed-conv lesson: draws every preset, section and step extreme 
                                       {"step", std::to_string(extreme ? last_in : 0)},
                                       {"ostep", std::to_string(extreme ? last_out : 0)},
                                       {"row", std::to_string(extreme ? last_in : 0)}});
-                auto lesson = lessons::make_transposed_conv_lesson();
+                auto lesson = lessons::find_lesson("transposed-conv")->make();
                 for (int i = 0; i < 3; ++i) CHECK_NOTHROW(gui.frame([&] { lesson->draw(); }));
                 CHECK(platform::param("step") == std::to_string(extreme ? last_in : 0));
                 CHECK(platform::param("ostep") == std::to_string(extreme ? last_out : 0));
@@ -438,7 +438,7 @@ TEST_CASE("transposed-conv lesson: draws every preset, section and step extreme 
     // The largest geometry the sliders allow: heatmaps instead of grids, a wide matrix.
     platform::set_params({{"preset", "-1"}, {"h", "4"}, {"w", "4"}, {"k", "5"}, {"s", "3"}, {"p", "0"}, {"op", "2"},
                           {"d", "3"}, {"open", "15"}});
-    auto lesson = lessons::make_transposed_conv_lesson();
+    auto lesson = lessons::find_lesson("transposed-conv")->make();
     for (int i = 0; i < 3; ++i) CHECK_NOTHROW(gui.frame([&] { lesson->draw(); }));
     platform::set_params({});
 }
