@@ -123,6 +123,7 @@ TEST_CASE("tensors lesson: the PyTorch panels check the page's numbers") {
     CHECK(unit.find(" [0.2, 0.]])))  # True") != std::string::npos);
 }
 
+namespace {
 // The page parameters the lesson writes back after drawing one frame from the link `link`.
 Params url_after_one_frame(const Params& link) {
     platform::set_dataset_path(AELAB_TEST_DATASET);
@@ -137,6 +138,7 @@ Params url_after_one_frame(const Params& link) {
     platform::set_params({});
     return written;
 }
+}  // namespace
 
 TEST_CASE("tensors lesson: everything the student sets is kept in the URL") {
     const Params defaults = {{"img", "0"},  {"levels", "1"}, {"row", "14"}, {"col", "14"}, {"grid", "8"},

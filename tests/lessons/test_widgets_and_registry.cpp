@@ -2,6 +2,7 @@
 // controller's logic, the colour maps, and every built lesson drawing frames without throwing.
 #include <doctest/doctest.h>
 
+#include <iterator>
 #include <set>
 #include <string>
 
@@ -15,14 +16,14 @@ using namespace aelab;
 TEST_CASE("registry: fixed lesson ids, in teaching order, unique") {
     const char* ids[] = {"tensors", "convolution", "pooling", "transposed-conv", "pca-linear-ae", "denoising", "vae"};
     const auto& reg = lessons::registry();
-    REQUIRE(reg.size() == 7);
+    REQUIRE(reg.size() == std::size(ids));
     std::set<std::string> seen;
     for (std::size_t i = 0; i < reg.size(); ++i) {
         CHECK(std::string(reg[i].id) == ids[i]);
         CHECK(static_cast<bool>(reg[i].make));
         seen.insert(reg[i].id);
     }
-    CHECK(seen.size() == 7);
+    CHECK(seen.size() == std::size(ids));
     CHECK(lessons::find_lesson("tensors") == &reg[0]);
     CHECK(lessons::find_lesson("nope") == nullptr);
 }
