@@ -21,7 +21,6 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
-#include <cstdlib>
 
 #include <xtensor/xpad.hpp>
 #include <xtensor/xview.hpp>
@@ -205,19 +204,15 @@ Tensor picture_levels() {
     return p;
 }
 
-namespace {
-const char* kFilterNames[kMaxFilters] = {
-    "redness: 2R - G - B summed over the window",
-    "vertical edges: Sobel x on R, G and B",
-    "horizontal edges in blue: Sobel y on B only",
-    "greenness: G summed over the window",
-};
-}  // namespace
-
-const char* multichannel_filter_name(int f) { return f >= 0 && f < kMaxFilters ? kFilterNames[f] : "?"; }
+const char* multichannel_filter_name(int f) {
+    static const char* names[kMaxFilters] = {
+        "redness: 2R - G - B summed over the window", "vertical edges: Sobel x on R, G and B",
+        "horizontal edges in blue: Sobel y on B only", "greenness: G summed over the window"};
+    return f >= 0 && f < kMaxFilters ? names[f] : "?";
+}
 
 Tensor multichannel_filters(int n) {
-    Tensor w = zeros({kMaxFilters, 3, 3, 3});  // (C_out, C_in, kH, kW), in kFilterNames' order
+    Tensor w = zeros({kMaxFilters, 3, 3, 3});  // (C_out, C_in, kH, kW), as multichannel_filter_name names them
     xt::view(w, 0, 0) = 2.0f, xt::view(w, 0, 1) = -1.0f, xt::view(w, 0, 2) = -1.0f;
     xt::view(w, 1) = sobel_x();  // the same slice on every channel
     xt::view(w, 2, 2) = sobel_y();
@@ -467,28 +462,22 @@ void bind_url(kit::UrlState& url, State& s) {
     State1d& a = s.one;
     url.add("x1", a.x, a.x.size());
     // k1 is the kernel's size: a new size starts from ones (3 keeps the course's [1, 2, 1]).
-    url.custom(
-        "k1",
-        [&a](const std::string& t) {
-            int k = 0;
-            if (!UrlState::parse_int(t, 1, 5, k)) return false;
-            if (std::size_t(k) != a.w.size()) a.w.assign(std::size_t(k), 1.0f);
-            return true;
-        },
-        [&a] { return std::to_string(a.w.size()); });
+    url.custom("k1", [&a](const std::string& t) {
+        int k = 0;
+        if (!UrlState::parse_int(t, 1, 5, k)) return false;
+        if (std::size_t(k) != a.w.size()) a.w.assign(std::size_t(k), 1.0f);
+        return true;
+    }, [&a] { return std::to_string(a.w.size()); });
     url.add("w1", a.w, [&a] { return a.w.size(); });
     url.add("s1", a.stride, 1, 3).add("p1", a.padding, 0, 3).add("d1", a.dilation, 1, 3).add("flip", a.flip);
 
     State2d& b = s.two;
-    url.custom(
-        "pre",
-        [&b](const std::string& t) {
-            int i = 0;
-            if (!UrlState::parse_int(t, 0, int(presets_2d().size()) - 1, i)) return false;
-            b.apply_preset(i);
-            return true;
-        },
-        [&b] { return std::to_string(b.preset); });
+    url.custom("pre", [&b](const std::string& t) {
+        int i = 0;
+        if (!UrlState::parse_int(t, 0, int(presets_2d().size()) - 1, i)) return false;
+        b.apply_preset(i);
+        return true;
+    }, [&b] { return std::to_string(b.preset); });
     url.add("ih", b.rows, 1, 9).add("iw", b.cols, 1, 9);
     // kh, kw: a new kernel size starts from the course kernel tiled to it.
     const auto kernel_size = [&b](int& size) {
@@ -508,24 +497,20 @@ void bind_url(kit::UrlState& url, State& s) {
 
     State3d& c = s.three;
     url.add("nf", c.filters, 1, kMaxFilters);
-    url.custom(
-        "f", [&c](const std::string& t) { return UrlState::parse_int(t, 0, c.filters - 1, c.filter); },
-        [&c] { return std::to_string(c.filter); });
+    url.custom("f", [&c](const std::string& t) { return UrlState::parse_int(t, 0, c.filters - 1, c.filter); },
+               [&c] { return std::to_string(c.filter); });
     url.add("vol", c.volume, 1, 6).add("vk", c.kernel, 1, 6).add("va", c.at, 0, 5);
 
     State4& d = s.four;
     url.add("src", d.source, 0, 3).add("img", d.image, 0, 99999).add("filt", d.filter, 0, kFilterCount - 1);
     url.add("ang", d.angle, -180.0f, 180.0f).add("sig", d.sigma, 0.3f, 3.0f).add("same", d.same_padding);
     // cs: 5 starts from the 5x5 identity; anything else in 3..5 means 3.
-    url.custom(
-        "cs",
-        [&d](const std::string& t) {
-            int size = 0;
-            if (!UrlState::parse_int(t, 3, 5, size)) return false;
-            if ((size == 5 ? 5 : 3) != d.custom_size) d.resize_custom(size == 5 ? 5 : 3);
-            return true;
-        },
-        [&d] { return std::to_string(d.custom_size); });
+    url.custom("cs", [&d](const std::string& t) {
+        int size = 0;
+        if (!UrlState::parse_int(t, 3, 5, size)) return false;
+        if ((size == 5 ? 5 : 3) != d.custom_size) d.resize_custom(size == 5 ? 5 : 3);
+        return true;
+    }, [&d] { return std::to_string(d.custom_size); });
     url.add("k4", d.custom, [&d] { return d.custom.size(); });
     url.add("pr", d.probe_row, 0, 63).add("pc", d.probe_col, 0, 63).add("n", d.filters_n, 1, 256);
 }
@@ -723,8 +708,7 @@ private:
         two_.x = input_2d(s);
         two_.w = kernel_2d(s);
         two_.result = conv_plane(two_.x, two_.w, s.params());
-        two_.steps.clear();
-        if (two_.result.ok()) two_.steps = window_steps(two_.x, two_.w, s.params(), two_.result.y, false);
+        two_.steps = two_.result.ok() ? window_steps(two_.x, two_.w, s.params(), two_.result.y, false) : std::vector<WindowStep>{};
         two_.stepper.reset(static_cast<int>(two_.steps.size()));
         two_.code = pytorch_2d(s);
     }
@@ -1052,9 +1036,8 @@ private:
         std::string code;
     } four_;
 
-    void update_4d(bool dataset) {
+    void update_4d() {  // the dataset is loaded
         State4& s = state_.four;
-        if (s.source == 0 && !dataset) return;
         std::string key = std::to_string(s.source) + "|" + std::to_string(s.image) + "|" + std::to_string(s.filter) + "|" +
                           std::to_string(s.angle) + "|" + std::to_string(s.sigma) + "|" + std::to_string(s.same_padding) +
                           "|" + platform::floats_text(s.custom);
@@ -1125,7 +1108,7 @@ private:
             ui::edit_grid("custom", s.custom.data(), s.custom_size, s.custom_size, 0.05f);
         }
         if (!dataset) return;
-        update_4d(dataset);
+        update_4d();
 
         const int H = dim(four_.image, 0), W = dim(four_.image, 1);
         const float zoom = W <= 28 ? 9.0f : 5.0f;
