@@ -546,7 +546,8 @@ void padded_input_grid(const char* id, const Tensor& x, int pad_rows, int pad_co
     std::vector<ui::CellMark> marks;
     for (int r = 0; r < R; ++r)
         for (int c = 0; c < C; ++c)
-            if (r < pad_rows || r >= R - pad_rows || c < pad_cols || c >= C - pad_cols) marks.push_back({r, c, kit::palette::padding});
+            if (r < pad_rows || r >= R - pad_rows || c < pad_cols || c >= C - pad_cols)
+                marks.push_back({r, c, kit::palette::padding});
     std::vector<ui::Highlight> boxes;
     if (step && !step->terms.empty()) {
         for (const Term& t : step->terms) marks.push_back({t.row, t.col, kit::palette::window});
@@ -584,7 +585,8 @@ class ConvolutionLesson final : public Lesson {
 public:
     ConvolutionLesson() {
         bind_url(url_, state_);
-        url_.add("st1", one_.stepper.step, 0, 1000).add("st2", two_.stepper.step, 0, 1000).add("st3", three_.stepper.step, 0, 1000);
+        url_.add("st1", one_.stepper.step, 0, 1000).add("st2", two_.stepper.step, 0, 1000);
+        url_.add("st3", three_.stepper.step, 0, 1000);
         url_.read();
     }
     void draw() override;
@@ -1102,7 +1104,7 @@ private:
             ImGui::RadioButton("5x5", &size, 5);
             if (size != s.custom_size) s.resize_custom(size);
             ImGui::SameLine();
-            if (ImGui::SmallButton("identity")) s.custom.assign(s.custom.size(), 0.0f), s.custom[s.custom.size() / 2] = 1.0f;
+            if (ImGui::SmallButton("identity")) s.resize_custom(s.custom_size);
             ImGui::SameLine();
             if (ImGui::SmallButton("zero")) s.custom.assign(s.custom.size(), 0.0f);
             ui::edit_grid("custom", s.custom.data(), s.custom_size, s.custom_size, 0.05f);
