@@ -21,15 +21,17 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
-#include <cstdlib>
 
+#include <xtensor/xpad.hpp>
 #include <xtensor/xview.hpp>
 
 #include "aelab/dataset.hpp"
 #include "aelab/images.hpp"
 #include "aelab/layers.hpp"
 #include "lesson.hpp"
+#include "kit/palette.hpp"
 #include "kit/platform.hpp"
+#include "kit/pytorch.hpp"
 #include "kit/widgets.hpp"
 
 namespace aelab::lessons {
@@ -47,23 +49,21 @@ Tensor course_image() {
 Tensor course_kernel_2d() { return from_values({3, 3}, {0, 1, 2, 2, 2, 0, 0, 1, 2}); }
 
 namespace {
-Tensor tiled(const Tensor& src, int rows, int cols) {
-    const int R = static_cast<int>(src.shape()[0]), C = static_cast<int>(src.shape()[1]);
-    Tensor t = zeros({std::size_t(rows), std::size_t(cols)});
-    for (int r = 0; r < rows; ++r)
-        for (int c = 0; c < cols; ++c) t(r, c) = src(r % R, c % C);
-    return t;
-}
 int dim(const Tensor& t, std::size_t axis) { return static_cast<int>(t.shape()[axis]); }
+
+// src (R, C) repeated and cropped to (rows, cols).
+Tensor tiled(const Tensor& src, int rows, int cols) {
+    const std::size_t reps[2] = {std::size_t((rows + dim(src, 0) - 1) / dim(src, 0)),
+                                 std::size_t((cols + dim(src, 1) - 1) / dim(src, 1))};
+    return xt::view(xt::tile(src, {reps[0], reps[1]}), xt::range(0, rows), xt::range(0, cols));
+}
+
+// A number inside a sum: negatives in parentheses, "(-1)".
+std::string term(float v) { return v < 0 ? "(" + ui::fmt_num(v) + ")" : ui::fmt_num(v); }
 }  // namespace
 
 Tensor tiled_course_image(int rows, int cols) { return tiled(course_image(), rows, cols); }
 Tensor tiled_course_kernel(int rows, int cols) { return tiled(course_kernel_2d(), rows, cols); }
-
-namespace {
-// A number inside a sum: negatives in parentheses, "(-1)".
-std::string term(float v) { return v < 0 ? "(" + ui::fmt_num(v) + ")" : ui::fmt_num(v); }
-}  // namespace
 
 std::string product_text(float x, float w) { return term(x) + "*" + term(w); }
 
@@ -98,14 +98,6 @@ std::vector<WindowStep> window_steps(const Tensor& x, const Tensor& w, const Con
     return steps;
 }
 
-Tensor zero_padded(const Tensor& x, int pad_rows, int pad_cols) {
-    const int H = dim(x, 0), W = dim(x, 1);
-    Tensor t = zeros({std::size_t(H + 2 * pad_rows), std::size_t(W + 2 * pad_cols)});
-    for (int r = 0; r < H; ++r)
-        for (int c = 0; c < W; ++c) t(r + pad_rows, c + pad_cols) = x(r, c);
-    return t;
-}
-
 std::string output_size_formula(const std::string& out_name, const std::string& in_name, int in, int kernel,
                                 int stride, int padding, int dilation) {
     const int span = in + 2 * padding - dilation * (kernel - 1) - 1;
@@ -122,45 +114,37 @@ std::string output_size_formula(const std::string& out_name, const std::string& 
     return s + " = floor(" + std::to_string(span) + "/" + std::to_string(stride) + ") + 1 = " + std::to_string(out);
 }
 
-PlaneResult conv_plane(const Tensor& x, const Tensor& w, const Conv2dParams& p) {
+namespace {
+// `op` (a conv1d, 2d or 3d of the core) on x and w given N = C_in = C_out = 1, those axes dropped
+// again; the core's error message when no window fits.
+template <class Op>
+PlaneResult one_channel(const Tensor& x, const Tensor& w, Op op) {
     PlaneResult r;
     try {
-        Tensor x4 = x, w4 = w;
-        x4.reshape(Shape{1, 1, x.shape()[0], x.shape()[1]});
-        w4.reshape(Shape{1, 1, w.shape()[0], w.shape()[1]});
-        r.y = conv2d(x4, w4, nullptr, p);  // (1, 1, H_out, W_out)
-        r.y.reshape(Shape{r.y.shape()[2], r.y.shape()[3]});
+        const auto unit = [](const Tensor& t) { return Tensor(xt::view(t, xt::newaxis(), xt::newaxis())); };
+        const Tensor y = op(unit(x), unit(w));  // (1, 1, ...)
+        r.y = xt::view(y, 0, 0);
     } catch (const Error& e) {
-        r.y = Tensor();
         r.error = e.what();
     }
     return r;
 }
+}  // namespace
 
+PlaneResult conv_plane(const Tensor& x, const Tensor& w, const Conv2dParams& p) {
+    return one_channel(x, w, [&p](const Tensor& x4, const Tensor& w4) { return conv2d(x4, w4, nullptr, p); });
+}
 PlaneResult conv_signal(const Tensor& x, const Tensor& w, const Conv1dParams& p) {
-    PlaneResult r;
-    try {
-        Tensor x3 = x, w3 = w;
-        x3.reshape(Shape{1, 1, x.size()});
-        w3.reshape(Shape{1, 1, w.size()});
-        r.y = conv1d(x3, w3, nullptr, p);  // (1, 1, L_out)
-        r.y.reshape(Shape{r.y.shape()[2]});
-    } catch (const Error& e) {
-        r.y = Tensor();
-        r.error = e.what();
-    }
-    return r;
+    return one_channel(x, w, [&p](const Tensor& x3, const Tensor& w3) { return conv1d(x3, w3, nullptr, p); });
+}
+PlaneResult conv_volume(const Tensor& x, const Tensor& w) {
+    return one_channel(x, w, [](const Tensor& x5, const Tensor& w5) { return conv3d(x5, w5, nullptr); });
 }
 
 State1d::State1d() {
     Tensor x0 = course_signal(), w0 = course_kernel_1d();
     x.assign(x0.begin(), x0.end());
     w.assign(w0.begin(), w0.end());
-}
-
-bool State1d::operator==(const State1d& o) const {
-    return x == o.x && w == o.w && stride == o.stride && padding == o.padding && dilation == o.dilation &&
-           flip == o.flip && step == o.step;
 }
 
 Tensor kernel_used_1d(const State1d& s) {
@@ -195,12 +179,16 @@ State2d::State2d() { apply_preset(0); }
 void State2d::apply_preset(int index) {
     const Preset2d& p = presets_2d().at(static_cast<std::size_t>(index));
     preset = index;
-    rows = p.rows, cols = p.cols, krows = p.krows, kcols = p.kcols;
-    Tensor k = tiled_course_kernel(krows, kcols);
-    kernel.assign(k.begin(), k.end());
+    rows = p.rows, cols = p.cols;
+    resize_kernel(p.krows, p.kcols);
     stride = p.params.stride, padding = p.params.padding, dilation = p.params.dilation;
     per_axis = stride[0] != stride[1] || padding[0] != padding[1] || dilation[0] != dilation[1];
-    step = 0;
+}
+
+void State2d::resize_kernel(int new_rows, int new_cols) {
+    krows = new_rows, kcols = new_cols;
+    Tensor k = tiled_course_kernel(krows, kcols);
+    kernel.assign(k.begin(), k.end());
 }
 
 Tensor input_2d(const State2d& s) { return tiled_course_image(s.rows, s.cols); }
@@ -216,41 +204,28 @@ Tensor picture_levels() {
     return p;
 }
 
-namespace {
-const char* kFilterNames[kMaxFilters] = {
-    "redness: 2R - G - B summed over the window",
-    "vertical edges: Sobel x on R, G and B",
-    "horizontal edges in blue: Sobel y on B only",
-    "greenness: G summed over the window",
-};
-}  // namespace
-
-const char* multichannel_filter_name(int f) { return f >= 0 && f < kMaxFilters ? kFilterNames[f] : "?"; }
+const char* multichannel_filter_name(int f) {
+    static const char* names[kMaxFilters] = {
+        "redness: 2R - G - B summed over the window", "vertical edges: Sobel x on R, G and B",
+        "horizontal edges in blue: Sobel y on B only", "greenness: G summed over the window"};
+    return f >= 0 && f < kMaxFilters ? names[f] : "?";
+}
 
 Tensor multichannel_filters(int n) {
-    n = std::clamp(n, 1, kMaxFilters);
-    Tensor w = zeros({std::size_t(n), 3, 3, 3});  // (C_out, C_in, kH, kW)
-    const Tensor sx = sobel_x(), sy = sobel_y();
-    for (int f = 0; f < n; ++f)
-        for (int r = 0; r < 3; ++r)
-            for (int c = 0; c < 3; ++c) switch (f) {
-                    case 0: w(f, 0, r, c) = 2, w(f, 1, r, c) = -1, w(f, 2, r, c) = -1; break;
-                    case 1:
-                        for (int ch = 0; ch < 3; ++ch) w(f, ch, r, c) = sx(r, c);
-                        break;
-                    case 2: w(f, 2, r, c) = sy(r, c); break;
-                    default: w(f, 1, r, c) = 1; break;
-                }
-    return w;
+    Tensor w = zeros({kMaxFilters, 3, 3, 3});  // (C_out, C_in, kH, kW), as multichannel_filter_name names them
+    xt::view(w, 0, 0) = 2.0f, xt::view(w, 0, 1) = -1.0f, xt::view(w, 0, 2) = -1.0f;
+    xt::view(w, 1) = sobel_x();  // the same slice on every channel
+    xt::view(w, 2, 2) = sobel_y();
+    xt::view(w, 3, 1) = 1.0f;
+    return xt::view(w, xt::range(0, std::clamp(n, 1, kMaxFilters)));
 }
 
 ChannelSplit multichannel_conv(const Tensor& x, const Tensor& w) {
     check_rank("multichannel_conv", "x", x, 3, "C, H, W");
     check_rank("multichannel_conv", "w", w, 4, "C_out, C_in, kH, kW");
     const std::size_t C = x.shape()[0], F = w.shape()[0];
-    Tensor x4 = x;
-    x4.reshape(Shape{1, C, x.shape()[1], x.shape()[2]});
-    Tensor total = conv2d(x4, w, nullptr);  // (1, F, H_out, W_out)
+    const Tensor x4 = xt::view(x, xt::newaxis());  // (1, C, H, W)
+    const Tensor total = conv2d(x4, w, nullptr);   // (1, F, H_out, W_out)
     const std::size_t Ho = total.shape()[2], Wo = total.shape()[3];
     ChannelSplit s;
     s.partial = zeros({F, C, Ho, Wo});
@@ -260,8 +235,7 @@ ChannelSplit multichannel_conv(const Tensor& x, const Tensor& w) {
         Tensor yc = conv2d(xc, wc, nullptr);                        // (1, F, H_out, W_out)
         xt::view(s.partial, xt::all(), c) = xt::view(yc, 0);
     }
-    total.reshape(Shape{F, Ho, Wo});
-    s.total = total;
+    s.total = xt::view(total, 0);
     return s;
 }
 
@@ -297,54 +271,23 @@ VolumeSum volume_sum(const Tensor& x, const Tensor& w, const Tensor& y, int i, i
     return v;
 }
 
-PlaneResult conv_volume(const Tensor& x, const Tensor& w) {
-    PlaneResult r;
-    try {
-        Tensor x5 = x, w5 = w;
-        x5.reshape(Shape{1, 1, x.shape()[0], x.shape()[1], x.shape()[2]});
-        w5.reshape(Shape{1, 1, w.shape()[0], w.shape()[1], w.shape()[2]});
-        r.y = conv3d(x5, w5, nullptr);  // (1, 1, D_out, H_out, W_out)
-        r.y.reshape(Shape{r.y.shape()[2], r.y.shape()[3], r.y.shape()[4]});
-    } catch (const Error& e) {
-        r.y = Tensor();
-        r.error = e.what();
-    }
-    return r;
-}
-
 const char* filter_name(Filter f) {
-    switch (f) {
-        case Filter::box3: return "Box 3x3 (mean)";
-        case Filter::box5: return "Box 5x5 (mean)";
-        case Filter::gaussian: return "Gaussian 5x5";
-        case Filter::sobel_x: return "Sobel x (vertical edges)";
-        case Filter::sobel_y: return "Sobel y (horizontal edges)";
-        case Filter::sobel_magnitude: return "Sobel gradient magnitude";
-        case Filter::w1: return "W1 = [1, -1] (course)";
-        case Filter::w2: return "W2 = [1; -1] (course)";
-        case Filter::sharpen: return "Sharpen";
-        case Filter::vertical_line: return "Vertical line (pattern match)";
-        case Filter::directional: return "Edge at an angle";
-        case Filter::custom: return "Your own kernel";
-    }
-    return "?";
+    static const char* names[kFilterCount] = {  // in the enum's order
+        "Box 3x3 (mean)", "Box 5x5 (mean)", "Gaussian 5x5", "Sobel x (vertical edges)", "Sobel y (horizontal edges)",
+        "Sobel gradient magnitude", "W1 = [1, -1] (course)", "W2 = [1; -1] (course)", "Sharpen",
+        "Vertical line (pattern match)", "Edge at an angle", "Your own kernel"};
+    const int i = static_cast<int>(f);
+    return i >= 0 && i < kFilterCount ? names[i] : "?";
 }
 
 Tensor sobel_x() { return from_values({3, 3}, {1, 0, -1, 2, 0, -2, 1, 0, -1}); }
 Tensor sobel_y() { return from_values({3, 3}, {1, 2, 1, 0, 0, 0, -1, -2, -1}); }
 
 Tensor gaussian_kernel(int size, float sigma) {
-    Tensor g = zeros({std::size_t(size), std::size_t(size)});
-    const float c = 0.5f * float(size - 1);
-    double total = 0;
-    for (int r = 0; r < size; ++r)
-        for (int k = 0; k < size; ++k) {
-            float v = std::exp(-((r - c) * (r - c) + (k - c) * (k - c)) / (2.0f * sigma * sigma));
-            g(r, k) = v;
-            total += v;
-        }
-    for (float& v : g) v = float(v / total);
-    return g;
+    const Tensor d2 = xt::square(xt::arange<float>(float(size)) - 0.5f * float(size - 1));  // (size,) from the centre
+    const Tensor g = xt::exp(-(xt::view(d2, xt::all(), xt::newaxis()) + xt::view(d2, xt::newaxis(), xt::all())) /
+                             (2.0f * sigma * sigma));
+    return xt::cast<float>(xt::cast<double>(g) / xt::sum<double>(g)());
 }
 
 Tensor directional_kernel(float degrees) {
@@ -359,6 +302,12 @@ Tensor directional_kernel(float degrees) {
 State4::State4() {
     Tensor k = sobel_x();
     custom.assign(k.begin(), k.end());
+}
+
+void State4::resize_custom(int size) {
+    custom_size = size;
+    custom.assign(std::size_t(size * size), 0.0f);
+    custom[custom.size() / 2] = 1.0f;
 }
 
 std::vector<Tensor> filter_kernels(const State4& s) {
@@ -402,12 +351,7 @@ FilterResult apply_filter(const Tensor& image, const State4& s) {
         r.parts.push_back(part.y);
     }
     r.out = r.parts[0];
-    if (r.parts.size() == 2) {
-        for (std::size_t i = 0; i < r.out.size(); ++i) {
-            const float gx = r.parts[0].data()[i], gy = r.parts[1].data()[i];
-            r.out.data()[i] = std::sqrt(gx * gx + gy * gy);
-        }
-    }
+    if (r.parts.size() == 2) r.out = xt::sqrt(r.parts[0] * r.parts[0] + r.parts[1] * r.parts[1]);
     return r;
 }
 
@@ -418,66 +362,40 @@ ParameterCounts parameter_counts(int n) {
     return {conv.param_count(), dense.param_count(), Shape(out.begin() + 1, out.end())};
 }
 
+std::string with_commas(std::size_t n) {
+    std::string digits = std::to_string(n), s;
+    for (std::size_t i = 0; i < digits.size(); ++i) {
+        if (i && (digits.size() - i) % 3 == 0) s += ',';
+        s += digits[i];
+    }
+    return s;
+}
+
 //-----------------------------------------------------------------------------
 // [SECTION] PyTorch code
 //-----------------------------------------------------------------------------
 
 namespace {
-std::string torch_number(float v) {
-    if (v == std::round(v) && std::fabs(v) < 1e7f) return ui::fmt_num(v);
-    char buf[32];
-    std::snprintf(buf, sizeof buf, "%.6g", v);
-    return buf;
-}
-
-// Rows start under their opening bracket: `column` is where "torch.tensor(" starts on its line.
-void literal_rec(const Tensor& t, std::size_t axis, std::size_t offset, std::size_t column, std::string& out) {
-    out += "[";
-    const std::size_t n = t.shape()[axis];
-    const std::size_t stride = static_cast<std::size_t>(t.strides()[axis]);
-    for (std::size_t i = 0; i < n; ++i) {
-        if (i) out += axis + 1 == t.dimension() ? ", " : ",\n" + std::string(column + 14 + axis, ' ');
-        if (axis + 1 == t.dimension())
-            out += torch_number(t.data()[offset + i * stride]);
-        else
-            literal_rec(t, axis + 1, offset + i * stride, column, out);
-    }
-    out += "]";
-}
-
-std::string values_list(const Tensor& t) {
-    std::string s = "[";
-    for (std::size_t i = 0; i < t.size(); ++i) s += (i ? ", " : "") + torch_number(t.data()[i]);
-    return s + "]";
-}
-
 std::string pair_text(const std::array<int, 2>& v) { return "(" + std::to_string(v[0]) + ", " + std::to_string(v[1]) + ")"; }
 
 const char* kTorchHeader = "import torch\nimport torch.nn.functional as F\n\n";
 }  // namespace
 
-std::string torch_literal(const Tensor& t, std::size_t column) {
-    if (t.dimension() == 0) return "torch.tensor(" + torch_number(t()) + ")";
-    std::string s;
-    literal_rec(t, 0, 0, column, s);
-    return "torch.tensor(" + s + ").float()";
-}
-
 std::string pytorch_1d(const State1d& s) {
     const Tensor x = from_values({s.x.size()}, s.x), w = kernel_used_1d(s);
     PlaneResult r = conv_signal(x, w, {s.stride, s.padding, s.dilation});
     std::string code = kTorchHeader;
-    code += "x = " + torch_literal(x, 4) + "\n";
-    code += "w = " + torch_literal(from_values({s.w.size()}, s.w), 4) + "\n";
+    code += "x = " + kit::torch_tensor(x) + "\n";
+    code += "w = " + kit::torch_tensor(from_values({s.w.size()}, s.w)) + "\n";
     if (s.flip) code += "w = w.flip(0)  # mathematicians' convolution: the kernel reversed\n";
     code += "# conv1d wants (N, C_in, L) and (C_out, C_in, K)\n";
     code += "y = F.conv1d(x.view(1, 1, -1), w.view(1, 1, -1), stride=" + std::to_string(s.stride) +
             ", padding=" + std::to_string(s.padding) + ", dilation=" + std::to_string(s.dilation) + ")\n";
     code += "print(y.flatten())";
-    code += r.ok() ? "  # " + values_list(r.y) : "  # RuntimeError: the output would be empty";
+    code += r.ok() ? "  # " + kit::py_list(r.y) : "  # RuntimeError: the output would be empty";
     if (s.flip && s.stride == 1 && s.padding == 0 && s.dilation == 1)
         code += "\n\nimport numpy as np  # NumPy's convolve flips the kernel itself\nprint(np.convolve(x.numpy(), " +
-                values_list(from_values({s.w.size()}, s.w)) + ", 'valid'))";
+                kit::py_list(from_values({s.w.size()}, s.w)) + ", 'valid'))";
     return code;
 }
 
@@ -485,14 +403,14 @@ std::string pytorch_2d(const State2d& s) {
     const Tensor x = input_2d(s), w = kernel_2d(s);
     PlaneResult r = conv_plane(x, w, s.params());
     std::string code = kTorchHeader;
-    code += "x = " + torch_literal(x, 4) + "\n";
-    code += "w = " + torch_literal(w, 4) + "\n";
+    code += "x = " + kit::torch_tensor(x, true, 4) + "\n";
+    code += "w = " + kit::torch_tensor(w, true, 4) + "\n";
     code += "# conv2d wants (N, C_in, H, W) and (C_out, C_in, kH, kW): x[None, None] adds N = C = 1\n";
     code += "y = F.conv2d(x[None, None], w[None, None], stride=" + pair_text(s.stride) + ", padding=" +
             pair_text(s.padding) + ", dilation=" + pair_text(s.dilation) + ")\n";
     code += "print(y[0, 0])";
     if (!r.ok()) code += "  # RuntimeError: the output would be empty";
-    else if (r.y.size() <= 16) code += "  # " + values_list(r.y) + " row by row";
+    else if (r.y.size() <= 16) code += "  # " + kit::py_list(Tensor(xt::flatten(r.y))) + " row by row";
     return code;
 }
 
@@ -500,7 +418,7 @@ std::string pytorch_multichannel(int filters) {
     std::string code = kTorchHeader;
     code += "import numpy as np\n";
     code += "x = torch.from_numpy(np.load('picture.npy'))  # (3, 12, 16) = (C_in, H, W), levels 0..255\n";
-    code += "w = " + torch_literal(multichannel_filters(filters), 4) + "  # (C_out, C_in, kH, kW)\n";
+    code += "w = " + kit::torch_tensor(multichannel_filters(filters), true, 4) + "  # (C_out, C_in, kH, kW)\n";
     code += "y = F.conv2d(x[None], w)[0]  # (C_out, 10, 14)\n";
     code += "# The same numbers from a 3D convolution of the (3, 12, 16) volume with (3, 3, 3) kernels:\n";
     code += "y3 = F.conv3d(x[None, None], w[:, None])[0, :, 0]  # (1, 1, 3, 12, 16) conv (C_out, 1, 3, 3, 3)\n";
@@ -524,7 +442,7 @@ std::string pytorch_filter(const State4& s) {
     for (std::size_t i = 0; i < kernels.size(); ++i) {
         const std::string w = kernels.size() == 2 ? (i ? "wy" : "wx") : "w";
         const Conv2dParams p = filter_params(s, kernels[i]);
-        code += w + " = " + torch_literal(kernels[i], w.size() + 3) + "\n";
+        code += w + " = " + kit::torch_tensor(kernels[i], true, w.size() + 3) + "\n";
         code += std::string(kernels.size() == 2 ? names[i] : "y") + " = F.conv2d(x[None, None], " + w +
                 "[None, None], padding=" + pair_text(p.padding) + ")[0, 0]\n";
     }
@@ -537,136 +455,64 @@ std::string pytorch_filter(const State4& s) {
 // [SECTION] State in the URL
 //-----------------------------------------------------------------------------
 
-std::string with_commas(std::size_t n) {
-    std::string digits = std::to_string(n), s;
-    for (std::size_t i = 0; i < digits.size(); ++i) {
-        if (i && (digits.size() - i) % 3 == 0) s += ',';
-        s += digits[i];
-    }
-    return s;
-}
-
-
-namespace {
-std::array<int, 2> read_pair(const std::string& k0, const std::string& k1, std::array<int, 2> fallback, int lo, int hi) {
-    return {platform::param_int(k0, fallback[0], lo, hi), platform::param_int(k1, fallback[1], lo, hi)};
-}
-}  // namespace
-
-State state_from_params() {
-    using platform::param_int;
-    State s;
-    s.open = param_int("open", 1, 0, 15);
+void bind_url(kit::UrlState& url, State& s) {
+    using kit::UrlState;
+    s.sections.bind(url, 4);
 
     State1d& a = s.one;
-    a.stride = param_int("s1", 1, 1, 3);
-    a.padding = param_int("p1", 0, 0, 3);
-    a.dilation = param_int("d1", 1, 1, 3);
-    a.flip = param_int("flip", 0, 0, 1) == 1;
-    if (auto v = platform::param_floats("x1", a.x.size()); !v.empty()) a.x = v;
-    const int k1 = param_int("k1", 3, 1, 5);
-    std::vector<float> w(std::size_t(k1), 1.0f);
-    if (k1 == 3) w = a.w;
-    if (auto v = platform::param_floats("w1", std::size_t(k1)); !v.empty()) w = v;
-    a.w = w;
-    a.step = param_int("st1", 0, 0, 1000);
+    url.add("x1", a.x, a.x.size());
+    // k1 is the kernel's size: a new size starts from ones (3 keeps the course's [1, 2, 1]).
+    url.custom("k1", [&a](const std::string& t) {
+        int k = 0;
+        if (!UrlState::parse_int(t, 1, 5, k)) return false;
+        if (std::size_t(k) != a.w.size()) a.w.assign(std::size_t(k), 1.0f);
+        return true;
+    }, [&a] { return std::to_string(a.w.size()); });
+    url.add("w1", a.w, [&a] { return a.w.size(); });
+    url.add("s1", a.stride, 1, 3).add("p1", a.padding, 0, 3).add("d1", a.dilation, 1, 3).add("flip", a.flip);
 
     State2d& b = s.two;
-    b.apply_preset(param_int("pre", 0, 0, int(presets_2d().size()) - 1));
-    b.rows = param_int("ih", b.rows, 1, 9);
-    b.cols = param_int("iw", b.cols, 1, 9);
-    const int kr = param_int("kh", b.krows, 1, 5), kc = param_int("kw", b.kcols, 1, 5);
-    if (kr != b.krows || kc != b.kcols) {
-        b.krows = kr, b.kcols = kc;
-        Tensor k = tiled_course_kernel(kr, kc);
-        b.kernel.assign(k.begin(), k.end());
-    }
-    if (auto v = platform::param_floats("k2", b.kernel.size()); !v.empty()) b.kernel = v;
-    b.stride = read_pair("sh", "sw", b.stride, 1, 3);
-    b.padding = read_pair("ph", "pw", b.padding, 0, 3);
-    b.dilation = read_pair("dh", "dw", b.dilation, 1, 3);
-    b.per_axis = param_int("axis", b.per_axis ? 1 : 0, 0, 1) == 1;
-    b.step = param_int("st2", 0, 0, 1000);
+    url.custom("pre", [&b](const std::string& t) {
+        int i = 0;
+        if (!UrlState::parse_int(t, 0, int(presets_2d().size()) - 1, i)) return false;
+        b.apply_preset(i);
+        return true;
+    }, [&b] { return std::to_string(b.preset); });
+    url.add("ih", b.rows, 1, 9).add("iw", b.cols, 1, 9);
+    // kh, kw: a new kernel size starts from the course kernel tiled to it.
+    const auto kernel_size = [&b](int& size) {
+        return [&b, &size](const std::string& t) {
+            if (!UrlState::parse_int(t, 1, 5, size)) return false;
+            b.resize_kernel(b.krows, b.kcols);
+            return true;
+        };
+    };
+    url.custom("kh", kernel_size(b.krows), [&b] { return std::to_string(b.krows); });
+    url.custom("kw", kernel_size(b.kcols), [&b] { return std::to_string(b.kcols); });
+    url.add("k2", b.kernel, [&b] { return b.kernel.size(); });
+    url.add("sh", b.stride[0], 1, 3).add("sw", b.stride[1], 1, 3);
+    url.add("ph", b.padding[0], 0, 3).add("pw", b.padding[1], 0, 3);
+    url.add("dh", b.dilation[0], 1, 3).add("dw", b.dilation[1], 1, 3);
+    url.add("axis", b.per_axis);
 
     State3d& c = s.three;
-    c.filters = param_int("nf", 2, 1, kMaxFilters);
-    c.filter = param_int("f", 0, 0, c.filters - 1);
-    c.step = param_int("st3", 0, 0, 1000);
-    // Three whole numbers in [lo, hi], or empty.
-    auto int_triple = [](const char* key, float lo, float hi) {
-        std::vector<float> v = platform::param_floats(key, 3);
-        bool ok = std::all_of(v.begin(), v.end(), [&](float x) { return x >= lo && x <= hi && x == std::round(x); });
-        return ok ? v : std::vector<float>{};
-    };
-    std::vector<float> v;
-    if (!(v = int_triple("vol", 1, 6)).empty()) c.volume = {int(v[0]), int(v[1]), int(v[2])};
-    if (!(v = int_triple("vk", 1, 6)).empty()) c.kernel = {int(v[0]), int(v[1]), int(v[2])};
-    if (!(v = int_triple("va", 0, 5)).empty())
-        c.at = {int(v[0]), int(v[1]), int(v[2])};
+    url.add("nf", c.filters, 1, kMaxFilters);
+    url.custom("f", [&c](const std::string& t) { return UrlState::parse_int(t, 0, c.filters - 1, c.filter); },
+               [&c] { return std::to_string(c.filter); });
+    url.add("vol", c.volume, 1, 6).add("vk", c.kernel, 1, 6).add("va", c.at, 0, 5);
 
     State4& d = s.four;
-    d.source = param_int("src", 0, 0, 3);
-    d.image = param_int("img", 0, 0, 99999);
-    d.filter = param_int("filt", d.filter, 0, kFilterCount - 1);
-    d.angle = platform::param_float("ang", d.angle, -180.0f, 180.0f);
-    d.sigma = platform::param_float("sig", d.sigma, 0.3f, 3.0f);
-    d.same_padding = param_int("same", 0, 0, 1) == 1;
-    d.custom_size = param_int("cs", 3, 3, 5) == 5 ? 5 : 3;
-    if (d.custom_size == 5) d.custom.assign(25, 0.0f), d.custom[12] = 1.0f;
-    if (auto v = platform::param_floats("k4", d.custom.size()); !v.empty()) d.custom = v;
-    d.probe_row = param_int("pr", d.probe_row, 0, 63);
-    d.probe_col = param_int("pc", d.probe_col, 0, 63);
-    d.filters_n = param_int("n", d.filters_n, 1, 256);
-    return s;
-}
-
-void write_params(const State& s) {
-    using platform::set_param;
-    set_param("open", s.open);
-    set_param("x1", s.one.x);
-    set_param("k1", int(s.one.w.size()));
-    set_param("w1", s.one.w);
-    set_param("s1", s.one.stride);
-    set_param("p1", s.one.padding);
-    set_param("d1", s.one.dilation);
-    set_param("flip", s.one.flip ? 1 : 0);
-    set_param("st1", s.one.step);
-
-    set_param("pre", s.two.preset);
-    set_param("ih", s.two.rows);
-    set_param("iw", s.two.cols);
-    set_param("kh", s.two.krows);
-    set_param("kw", s.two.kcols);
-    set_param("k2", s.two.kernel);
-    set_param("sh", s.two.stride[0]);
-    set_param("sw", s.two.stride[1]);
-    set_param("ph", s.two.padding[0]);
-    set_param("pw", s.two.padding[1]);
-    set_param("dh", s.two.dilation[0]);
-    set_param("dw", s.two.dilation[1]);
-    set_param("axis", s.two.per_axis ? 1 : 0);
-    set_param("st2", s.two.step);
-
-    set_param("nf", s.three.filters);
-    set_param("f", s.three.filter);
-    set_param("st3", s.three.step);
-    const auto& vo = s.three.volume;
-    const auto& vk = s.three.kernel;
-    set_param("vol", platform::floats_text({float(vo[0]), float(vo[1]), float(vo[2])}));
-    set_param("vk", platform::floats_text({float(vk[0]), float(vk[1]), float(vk[2])}));
-    set_param("va", platform::floats_text({float(s.three.at[0]), float(s.three.at[1]), float(s.three.at[2])}));
-
-    set_param("src", s.four.source);
-    set_param("img", s.four.image);
-    set_param("filt", s.four.filter);
-    set_param("ang", s.four.angle);
-    set_param("sig", s.four.sigma);
-    set_param("same", s.four.same_padding ? 1 : 0);
-    set_param("cs", s.four.custom_size);
-    set_param("k4", s.four.custom);
-    set_param("pr", s.four.probe_row);
-    set_param("pc", s.four.probe_col);
-    set_param("n", s.four.filters_n);
+    url.add("src", d.source, 0, 3).add("img", d.image, 0, 99999).add("filt", d.filter, 0, kFilterCount - 1);
+    url.add("ang", d.angle, -180.0f, 180.0f).add("sig", d.sigma, 0.3f, 3.0f).add("same", d.same_padding);
+    // cs: 5 starts from the 5x5 identity; anything else in 3..5 means 3.
+    url.custom("cs", [&d](const std::string& t) {
+        int size = 0;
+        if (!UrlState::parse_int(t, 3, 5, size)) return false;
+        if ((size == 5 ? 5 : 3) != d.custom_size) d.resize_custom(size == 5 ? 5 : 3);
+        return true;
+    }, [&d] { return std::to_string(d.custom_size); });
+    url.add("k4", d.custom, [&d] { return d.custom.size(); });
+    url.add("pr", d.probe_row, 0, 63).add("pc", d.probe_col, 0, 63).add("n", d.filters_n, 1, 256);
 }
 
 }  // namespace convolution
@@ -678,33 +524,35 @@ using namespace convolution;
 // [SECTION] Drawing helpers
 //-----------------------------------------------------------------------------
 
-const ImU32 kWindowColor = IM_COL32(255, 200, 0, 255);
-const ImU32 kPaddingColor = IM_COL32(90, 140, 255, 255);
-const ImU32 kOutputColor = IM_COL32(255, 110, 40, 255);
+// A signal (L,) as the one-row plane (1, L) the 2D helpers walk.
+Tensor as_row(const Tensor& v) { return xt::view(v, xt::newaxis()); }
 
 bool has_negative(const Tensor& t) { return std::any_of(t.begin(), t.end(), [](float v) { return v < 0; }); }
 
-ui::GridStyle grid_style(const Tensor& t, const char* format = "%.0f") {
+// Numbers in grey, or blue/red when some are negative (or always, for kernels: `diverging`).
+ui::GridStyle grid_style(const Tensor& t, const char* format = "%.0f", bool diverging = false) {
     ui::GridStyle g;
     g.format = format;
-    g.cmap = has_negative(t) ? ui::Colormap::diverging : ui::Colormap::gray;
+    g.cmap = diverging || has_negative(t) ? ui::Colormap::diverging : ui::Colormap::gray;
     g.min_cell_width = 30.0f;
     return g;
 }
 
 // The padded input as a grid: padded zeros tinted blue, the window's taps yellow, its extent outlined.
 void padded_input_grid(const char* id, const Tensor& x, int pad_rows, int pad_cols, const WindowStep* step) {
-    Tensor xp = zero_padded(x, pad_rows, pad_cols);
+    const std::size_t pr = std::size_t(pad_rows), pc = std::size_t(pad_cols);
+    const Tensor xp = xt::pad(x, {{pr, pr}, {pc, pc}}, xt::pad_mode::constant, 0.0f);
     const int R = dim(xp, 0), C = dim(xp, 1);
     std::vector<ui::CellMark> marks;
     for (int r = 0; r < R; ++r)
         for (int c = 0; c < C; ++c)
-            if (r < pad_rows || r >= R - pad_rows || c < pad_cols || c >= C - pad_cols) marks.push_back({r, c, kPaddingColor});
+            if (r < pad_rows || r >= R - pad_rows || c < pad_cols || c >= C - pad_cols)
+                marks.push_back({r, c, kit::palette::padding});
     std::vector<ui::Highlight> boxes;
     if (step && !step->terms.empty()) {
-        for (const Term& t : step->terms) marks.push_back({t.row, t.col, kWindowColor});
+        for (const Term& t : step->terms) marks.push_back({t.row, t.col, kit::palette::window});
         const Term &first = step->terms.front(), &last = step->terms.back();
-        boxes.push_back({first.row, first.col, last.row + 1, last.col + 1, kWindowColor});
+        boxes.push_back({first.row, first.col, last.row + 1, last.col + 1, kit::palette::window});
     }
     ui::number_grid(id, xp.data(), R, C, grid_style(x), marks, boxes);
 }
@@ -712,7 +560,7 @@ void padded_input_grid(const char* id, const Tensor& x, int pad_rows, int pad_co
 // The output with the current element marked; clicking an element steps to it.
 void output_grid(const char* id, const Tensor& y, int row, int col, ui::Stepper& stepper) {
     const int rows = y.dimension() == 2 ? dim(y, 0) : 1, cols = y.dimension() == 2 ? dim(y, 1) : dim(y, 0);
-    ui::Hover h = ui::number_grid(id, y.data(), rows, cols, grid_style(y), {{row, col, kOutputColor}});
+    ui::Hover h = ui::number_grid(id, y.data(), rows, cols, grid_style(y), {{row, col, kit::palette::current}});
     if (h.clicked) stepper.step = h.row * cols + h.col, stepper.playing = false;
 }
 
@@ -735,32 +583,26 @@ bool slider(const char* label, int* v, int lo, int hi, float width = 110.0f) {
 //-----------------------------------------------------------------------------
 class ConvolutionLesson final : public Lesson {
 public:
-    ConvolutionLesson() : state_(state_from_params()) {
-        one_.stepper.step = state_.one.step;
-        two_.stepper.step = state_.two.step;
-        three_.stepper.step = state_.three.step;
+    ConvolutionLesson() {
+        bind_url(url_, state_);
+        url_.add("st1", one_.stepper.step, 0, 1000).add("st2", two_.stepper.step, 0, 1000);
+        url_.add("st3", three_.stepper.step, 0, 1000);
+        url_.read();
     }
     void draw() override;
 
 private:
     State state_;
-    bool first_frame_ = true;
-
-    bool section(const char* title, int index) {
-        const int bit = 1 << index;
-        if (first_frame_) ImGui::SetNextItemOpen((state_.open & bit) != 0, ImGuiCond_Always);
-        const bool open = ImGui::CollapsingHeader(title);
-        state_.open = open ? (state_.open | bit) : (state_.open & ~bit);
-        return open;
-    }
+    kit::UrlState url_;
 
     //-------------------------------------------------------------------------
     // [SECTION] 1. 1D
     //-------------------------------------------------------------------------
-    struct OneD {
+    // A conv stepped window by window, with its results cached.
+    struct Stepped {
         ui::Stepper stepper;
         std::string key;  // the state the cached results belong to
-        Tensor x, w;      // (L,), (K,) as given to the core
+        Tensor x, w;      // as given to the core: (L,), (K,) in 1D; (H, W), (kH, kW) in 2D
         PlaneResult result;
         std::vector<WindowStep> steps;
         std::string code;
@@ -776,13 +618,9 @@ private:
         one_.w = kernel_used_1d(s);
         one_.result = conv_signal(one_.x, one_.w, {s.stride, s.padding, s.dilation});
         one_.steps.clear();
-        if (one_.result.ok()) {
-            Tensor x2 = one_.x, w2 = one_.w, y2 = one_.result.y;
-            x2.reshape(Shape{1, one_.x.size()});
-            w2.reshape(Shape{1, one_.w.size()});
-            y2.reshape(Shape{1, one_.result.y.size()});
-            one_.steps = window_steps(x2, w2, {{1, s.stride}, {0, s.padding}, {1, s.dilation}}, y2, true);
-        }
+        if (one_.result.ok())
+            one_.steps = window_steps(as_row(one_.x), as_row(one_.w), {{1, s.stride}, {0, s.padding}, {1, s.dilation}},
+                                      as_row(one_.result.y), true);
         one_.stepper.reset(static_cast<int>(one_.steps.size()));
         one_.code = pytorch_1d(s);
     }
@@ -797,20 +635,14 @@ private:
             "Deep-learning libraries (PyTorch's conv1d, every CNN) compute exactly this and call it convolution. "
             "Mathematicians call it cross-correlation: their convolution flips the kernel first, y[i] = sum x[i+k] w[K-1-k]. "
             "A symmetric kernel like [1, 2, 1] gives the same either way; try [1, 0, -1] with the flip switched on and off.");
-        if (ImGui::Button("Course example")) s = State1d(), one_.stepper.step = 0;
-        ImGui::SameLine();
-        if (ImGui::Button("Kernel [1, 0, -1]")) {
-            s = State1d();
-            s.w = {1, 0, -1};
-            one_.stepper.step = 0;
+        State1d examples[3];
+        examples[1].w = {1, 0, -1};
+        examples[2].stride = 2, examples[2].padding = 1;
+        const char* example_names[3] = {"Course example", "Kernel [1, 0, -1]", "Stride 2, padding 1"};
+        for (int i = 0; i < 3; ++i) {
+            if (ImGui::Button(example_names[i])) s = examples[i], one_.stepper.step = 0;
+            ImGui::SameLine();
         }
-        ImGui::SameLine();
-        if (ImGui::Button("Stride 2, padding 1")) {
-            s = State1d();
-            s.stride = 2, s.padding = 1;
-            one_.stepper.step = 0;
-        }
-        ImGui::SameLine();
         ImGui::Checkbox("flip the kernel (mathematicians' convolution)", &s.flip);
 
         ImGui::AlignTextToFramePadding();
@@ -839,21 +671,17 @@ private:
         }
         ui::step_controller("step1", one_.stepper);
         const WindowStep& st = one_.steps[std::size_t(one_.stepper.step)];
-        Tensor x2 = one_.x, w2 = one_.w, y2 = one_.result.y;
-        x2.reshape(Shape{1, one_.x.size()});
-        w2.reshape(Shape{1, one_.w.size()});
-        y2.reshape(Shape{1, one_.result.y.size()});
 
         caption(s.padding ? "input x (zero padding in blue)" : "input x");
-        padded_input_grid("x1grid", x2, 0, s.padding, &st);
+        padded_input_grid("x1grid", as_row(one_.x), 0, s.padding, &st);
         ImGui::BeginGroup();
         caption(s.flip ? "kernel used: w reversed" : "kernel w");
-        ui::number_grid("w1grid", w2.data(), 1, dim(w2, 1), grid_style(w2, "%g"));
+        ui::number_grid("w1grid", one_.w.data(), 1, dim(one_.w, 0), grid_style(one_.w, "%g"));
         ImGui::EndGroup();
         ImGui::SameLine(0, 40);
         ImGui::BeginGroup();
         caption("output y (from the core's conv1d)");
-        output_grid("y1grid", y2, 0, st.col, one_.stepper);
+        output_grid("y1grid", one_.result.y, 0, st.col, one_.stepper);
         ImGui::EndGroup();
         ui::code_block("step1text", st.text);
         if (ImGui::TreeNode("All windows")) {
@@ -870,14 +698,7 @@ private:
     //-------------------------------------------------------------------------
     // [SECTION] 2. 2D: stride, padding, dilation
     //-------------------------------------------------------------------------
-    struct TwoD {
-        ui::Stepper stepper;
-        std::string key;
-        Tensor x, w;  // (H, W), (kH, kW)
-        PlaneResult result;
-        std::vector<WindowStep> steps;
-        std::string code;
-    } two_;
+    Stepped two_;
 
     void update_2d() {
         State2d& s = state_.two;
@@ -889,8 +710,7 @@ private:
         two_.x = input_2d(s);
         two_.w = kernel_2d(s);
         two_.result = conv_plane(two_.x, two_.w, s.params());
-        two_.steps.clear();
-        if (two_.result.ok()) two_.steps = window_steps(two_.x, two_.w, s.params(), two_.result.y, false);
+        two_.steps = two_.result.ok() ? window_steps(two_.x, two_.w, s.params(), two_.result.y, false) : std::vector<WindowStep>{};
         two_.stepper.reset(static_cast<int>(two_.steps.size()));
         two_.code = pytorch_2d(s);
     }
@@ -936,11 +756,7 @@ private:
         bool kchanged = slider("kernel rows", &kr, 1, 5, 90);
         ImGui::SameLine();
         kchanged |= slider("kernel cols", &kc, 1, 5, 90);
-        if (kchanged) {
-            s.krows = kr, s.kcols = kc;
-            Tensor k = tiled_course_kernel(kr, kc);
-            s.kernel.assign(k.begin(), k.end());
-        }
+        if (kchanged) s.resize_kernel(kr, kc);
         if (ImGui::Checkbox("per axis", &s.per_axis) && !s.per_axis) {
             s.stride[1] = s.stride[0], s.padding[1] = s.padding[0], s.dilation[1] = s.dilation[0];
         }
@@ -1011,14 +827,11 @@ private:
             three_.split = multichannel_conv(three_.picture, three_.w);
             three_.code = pytorch_multichannel(s.filters);
             // The course's view: the picture is a 3 x 12 x 16 volume and each filter a 3 x 3 x 3 kernel.
-            Tensor x5 = three_.picture, w5 = three_.w;
-            x5.reshape(Shape{1, 1, 3, kPictureRows, kPictureCols});
-            w5.reshape(Shape{three_.w.shape()[0], 1, 3, 3, 3});
-            Tensor y3 = conv3d(x5, w5, nullptr);  // (1, C_out, 1, 10, 14)
-            three_.conv3d_difference = 0;
-            for (std::size_t i = 0; i < y3.size(); ++i)
-                three_.conv3d_difference =
-                    std::max(three_.conv3d_difference, std::fabs(y3.data()[i] - three_.split.total.data()[i]));
+            Tensor y3 = conv3d(Tensor(xt::view(three_.picture, xt::newaxis(), xt::newaxis())),  // (1, 1, 3, 12, 16)
+                               Tensor(xt::view(three_.w, xt::all(), xt::newaxis())), nullptr);  // (C_out, 1, 3, 3, 3)
+            // y3: (1, C_out, 1, 10, 14)
+            y3.reshape(three_.split.total.shape());
+            three_.conv3d_difference = xt::amax(xt::abs(y3 - three_.split.total))();
         }
         if (three_.computed_volume != s.volume || three_.computed_kernel != s.kernel) {
             three_.computed_volume = s.volume, three_.computed_kernel = s.kernel;
@@ -1058,10 +871,8 @@ private:
                 ImGui::BeginGroup();
                 ImGui::TextDisabled("w[%d,%d] %s", f, c, channel_names[c]);
                 Tensor slice = xt::view(three_.w, f, c);  // (3, 3)
-                ui::GridStyle g = grid_style(slice);
-                g.cmap = ui::Colormap::diverging;
                 ImGui::PushID(c);
-                ui::number_grid("wslice", slice.data(), 3, 3, g);
+                ui::number_grid("wslice", slice.data(), 3, 3, grid_style(slice, "%.0f", true));
                 ImGui::PopID();
                 ImGui::EndGroup();
             }
@@ -1073,7 +884,7 @@ private:
         const int Wo = dim(three_.split.total, 2);
         const int row = three_.stepper.step / Wo, col = three_.stepper.step % Wo;
         const int f = s.filter;
-        const ui::Highlight window{row, col, row + 3, col + 3, kWindowColor};
+        const ui::Highlight window{row, col, row + 3, col + 3, kit::palette::window};
 
         // The picture and its channels with the window, then every output channel.
         const int Ho = dim(three_.split.total, 1);
@@ -1107,7 +918,7 @@ private:
             ui::HeatmapStyle hs;
             hs.cmap = ui::Colormap::diverging, hs.auto_range = true, hs.zoom = 7, hs.value_format = "%.0f";
             std::vector<ui::Highlight> mark;
-            if (o == f) mark.push_back({row, col, row + 1, col + 1, kOutputColor});
+            if (o == f) mark.push_back({row, col, row + 1, col + 1, kit::palette::current});
             ImGui::PushID(o);
             ui::Hover h = ui::heatmap("y", plane.data(), dim(plane, 0), dim(plane, 1), hs, mark);
             if (h.clicked) s.filter = o;
@@ -1133,9 +944,7 @@ private:
             ImGui::AlignTextToFramePadding();
             ImGui::TextUnformatted("*");
             ImGui::SameLine(0, 8);
-            ui::GridStyle ws = grid_style(wc);
-            ws.cmap = ui::Colormap::diverging;
-            ui::number_grid("slice", wc.data(), 3, 3, ws);
+            ui::number_grid("slice", wc.data(), 3, 3, grid_style(wc, "%.0f", true));
             ImGui::PopID();
             ImGui::EndGroup();
             char head[64];
@@ -1143,7 +952,6 @@ private:
             text += head + st.products + " = " + ui::fmt_num(st.output) + "\n";
         }
         char total[256];
-        auto term = [](float v) { return v < 0 ? "(" + ui::fmt_num(v) + ")" : ui::fmt_num(v); };
         std::snprintf(total, sizeof total, "y[%d, %d, %d] = R + G + B = %s + %s + %s = %s", f, row, col,
                       term(three_.split.partial(f, 0, row, col)).c_str(), term(three_.split.partial(f, 1, row, col)).c_str(),
                       term(three_.split.partial(f, 2, row, col)).c_str(),
@@ -1163,13 +971,10 @@ private:
             "multi-channel convolution above (checked here: the core's conv3d of the picture volume and its conv2d with "
             "C_in = 3 differ by at most %s). Below, a small volume: choose its size and the kernel's, and click an output.",
             ui::fmt_num(three_.conv3d_difference).c_str());
-        for (int a = 0; a < 3; ++a) {
+        for (int a = 0; a < 6; ++a) {  // d1 d2 d3 k1 k2 k3
             if (a) ImGui::SameLine();
-            slider(("d" + std::to_string(a + 1)).c_str(), &s.volume[std::size_t(a)], 1, 6, 70);
-        }
-        for (int a = 0; a < 3; ++a) {
-            ImGui::SameLine();
-            slider(("k" + std::to_string(a + 1)).c_str(), &s.kernel[std::size_t(a)], 1, 6, 70);
+            int& size = a < 3 ? s.volume[std::size_t(a)] : s.kernel[std::size_t(a - 3)];
+            slider(((a < 3 ? "d" : "k") + std::to_string(a % 3 + 1)).c_str(), &size, 1, 6, 70);
         }
         update_3d();
         const auto& d = s.volume;
@@ -1207,13 +1012,13 @@ private:
         const int k1 = k[0], k2 = k[1], k3 = k[2];
         slices("vx", three_.volume, "x", [&](int i) {
             std::vector<ui::Highlight> h;
-            if (i >= at[0] && i < at[0] + k1) h.push_back({at[1], at[2], at[1] + k2, at[2] + k3, kWindowColor});
+            if (i >= at[0] && i < at[0] + k1) h.push_back({at[1], at[2], at[1] + k2, at[2] + k3, kit::palette::window});
             return h;
         });
         slices("vw", three_.volume_kernel, "w", [](int) { return std::vector<ui::Highlight>{}; });
         slices("vy", vy, "out", [&](int i) {
             std::vector<ui::Highlight> h;
-            if (i == at[0]) h.push_back({at[1], at[2], at[1] + 1, at[2] + 1, kOutputColor});
+            if (i == at[0]) h.push_back({at[1], at[2], at[1] + 1, at[2] + 1, kit::palette::current});
             return h;
         });
         ImGui::PushTextWrapPos(0.0f);
@@ -1233,9 +1038,8 @@ private:
         std::string code;
     } four_;
 
-    void update_4d(bool dataset) {
+    void update_4d() {  // the dataset is loaded
         State4& s = state_.four;
-        if (s.source == 0 && !dataset) return;
         std::string key = std::to_string(s.source) + "|" + std::to_string(s.image) + "|" + std::to_string(s.filter) + "|" +
                           std::to_string(s.angle) + "|" + std::to_string(s.sigma) + "|" + std::to_string(s.same_padding) +
                           "|" + platform::floats_text(s.custom);
@@ -1298,19 +1102,15 @@ private:
             ImGui::RadioButton("3x3", &size, 3);
             ImGui::SameLine();
             ImGui::RadioButton("5x5", &size, 5);
-            if (size != s.custom_size) {
-                s.custom_size = size;
-                s.custom.assign(std::size_t(size * size), 0.0f);
-                s.custom[std::size_t(size * size / 2)] = 1.0f;
-            }
+            if (size != s.custom_size) s.resize_custom(size);
             ImGui::SameLine();
-            if (ImGui::SmallButton("identity")) s.custom.assign(s.custom.size(), 0.0f), s.custom[s.custom.size() / 2] = 1.0f;
+            if (ImGui::SmallButton("identity")) s.resize_custom(s.custom_size);
             ImGui::SameLine();
             if (ImGui::SmallButton("zero")) s.custom.assign(s.custom.size(), 0.0f);
             ui::edit_grid("custom", s.custom.data(), s.custom_size, s.custom_size, 0.05f);
         }
         if (!dataset) return;
-        update_4d(dataset);
+        update_4d();
 
         const int H = dim(four_.image, 0), W = dim(four_.image, 1);
         const float zoom = W <= 28 ? 9.0f : 5.0f;
@@ -1325,7 +1125,7 @@ private:
         const int r0 = s.probe_row - p.padding[0], c0 = s.probe_col - p.padding[1];
         std::vector<ui::Highlight> window;
         if (four_.result.ok())
-            window.push_back({std::max(r0, 0), std::max(c0, 0), std::min(r0 + kH, H), std::min(c0 + kW, W), kWindowColor});
+            window.push_back({std::max(r0, 0), std::max(c0, 0), std::min(r0 + kH, H), std::min(c0 + kW, W), kit::palette::window});
 
         ImGui::BeginGroup();
         ImGui::TextDisabled("input %s, levels 0..255", shape_str(four_.image.shape()).c_str());
@@ -1341,9 +1141,7 @@ private:
                                 shape_str(k.shape()).c_str());
             ImGui::PushID(int(i));
             const bool whole = std::all_of(k.begin(), k.end(), [](float v) { return v == std::round(v); });
-            ui::GridStyle g = grid_style(k, whole ? "%.0f" : "%.3f");
-            g.cmap = ui::Colormap::diverging;
-            ui::number_grid("k", k.data(), dim(k, 0), dim(k, 1), g);
+            ui::number_grid("k", k.data(), dim(k, 0), dim(k, 1), grid_style(k, whole ? "%.0f" : "%.3f", true));
             ImGui::PopID();
         }
         ImGui::EndGroup();
@@ -1360,7 +1158,7 @@ private:
             out_style.cmap = is_signed ? ui::Colormap::diverging : ui::Colormap::gray;
             out_style.auto_range = true, out_style.zoom = zoom, out_style.value_format = "%.1f";
             ui::Hover h = ui::heatmap("out4", four_.result.out.data(), Ho, Wo, out_style,
-                                      {{s.probe_row, s.probe_col, s.probe_row + 1, s.probe_col + 1, kOutputColor}});
+                                      {{s.probe_row, s.probe_col, s.probe_row + 1, s.probe_col + 1, kit::palette::current}});
             if (h.clicked) s.probe_row = h.row, s.probe_col = h.col;
         }
         ImGui::EndGroup();
@@ -1376,8 +1174,7 @@ private:
             }
             if (four_.kernels.size() == 2) {
                 char buf[160];
-                auto term = [](float v) { return v < 0 ? "(" + ui::fmt_num(v) + ")" : ui::fmt_num(v); };
-                std::snprintf(buf, sizeof buf, "y[%d,%d] = sqrt(gx^2 + gy^2) = sqrt(%s^2 + %s^2) = %s", s.probe_row, s.probe_col,
+                        std::snprintf(buf, sizeof buf, "y[%d,%d] = sqrt(gx^2 + gy^2) = sqrt(%s^2 + %s^2) = %s", s.probe_row, s.probe_col,
                               term(four_.result.parts[0](s.probe_row, s.probe_col)).c_str(),
                               term(four_.result.parts[1](s.probe_row, s.probe_col)).c_str(),
                               ui::fmt_num(four_.result.out(s.probe_row, s.probe_col)).c_str());
@@ -1433,15 +1230,12 @@ void ConvolutionLesson::draw() {
         "A convolution slides a small kernel of weights over its input and writes one weighted sum for every position. "
         "Convolutional networks stack many of them and learn the kernels. Step through each section window by window: "
         "every number is computed by aelab's conv ops, which follow torch.nn.functional exactly.");
-    if (section("1. 1D: a kernel sliding along a signal", 0)) draw_1d();
-    if (section("2. 2D: stride, padding and dilation", 1)) draw_2d();
-    if (section("3. Colour images: channels, several filters, 3D", 2)) draw_3d();
-    if (section("4. Filters on real images", 3)) draw_filters();
-    first_frame_ = false;
-    state_.one.step = one_.stepper.step;
-    state_.two.step = two_.stepper.step;
-    state_.three.step = three_.stepper.step;
-    write_params(state_);
+    kit::Sections& sections = state_.sections;
+    if (sections.header(0, "1. 1D: a kernel sliding along a signal")) draw_1d();
+    if (sections.header(1, "2. 2D: stride, padding and dilation")) draw_2d();
+    if (sections.header(2, "3. Colour images: channels, several filters, 3D")) draw_3d();
+    if (sections.header(3, "4. Filters on real images")) draw_filters();
+    url_.write();
 }
 
 }  // namespace

@@ -9,6 +9,8 @@
 
 #include "aelab/conv.hpp"
 #include "aelab/tensor.hpp"
+#include "kit/sections.hpp"
+#include "kit/url_state.hpp"
 
 namespace aelab::lessons::convolution {
 
@@ -46,9 +48,6 @@ std::vector<WindowStep> window_steps(const Tensor& x, const Tensor& w, const Con
 // "3*0", "(-1)*2": one product as the step text writes it.
 std::string product_text(float x, float w);
 
-// The plane with p rows / columns of zeros on each side.
-Tensor zero_padded(const Tensor& x, int pad_rows, int pad_cols);
-
 // "H_out = floor((H + 2P - D(K-1) - 1)/S) + 1 = floor((5 + 2*0 - 1*(3-1) - 1)/1) + 1 = 3"
 // with the result from the core's conv_output_size.
 std::string output_size_formula(const std::string& out_name, const std::string& in_name, int in, int kernel,
@@ -69,9 +68,7 @@ struct State1d {
     std::vector<float> x, w;  // the signal and the kernel as the student edited them
     int stride = 1, padding = 0, dilation = 1;
     bool flip = false;  // mathematicians' convolution: the kernel reversed
-    int step = 0;
     State1d();
-    bool operator==(const State1d& o) const;
 };
 // The kernel the core is given: w, or w reversed when flip is set.
 Tensor kernel_used_1d(const State1d& s);
@@ -90,9 +87,9 @@ struct State2d {
     std::vector<float> kernel;  // krows * kcols, row-major
     std::array<int, 2> stride{1, 1}, padding{0, 0}, dilation{1, 1};
     bool per_axis = false;  // separate sliders for rows and columns
-    int step = 0;
     State2d();
     void apply_preset(int index);
+    void resize_kernel(int rows, int cols);  // the course kernel tiled to the new size
     Conv2dParams params() const { return {stride, padding, dilation}; }
 };
 Tensor input_2d(const State2d& s);   // (rows, cols)
@@ -128,7 +125,6 @@ VolumeSum volume_sum(const Tensor& x, const Tensor& w, const Tensor& y, int i, i
 struct State3d {
     int filters = 2;  // C_out
     int filter = 0;   // the output channel being stepped
-    int step = 0;
     std::array<int, 3> volume{4, 5, 5}, kernel{2, 3, 3};
     std::array<int, 3> at{0, 0, 0};  // the volume's output element written out
 };
@@ -156,6 +152,7 @@ struct State4 {
     int probe_row = 13, probe_col = 13;  // the output element written out
     int filters_n = 6;                   // n, for the parameter count
     State4();
+    void resize_custom(int size);  // an identity kernel of the new size
 };
 // The kernel(s) of the filter: one, or Sobel x and y for the gradient magnitude.
 std::vector<Tensor> filter_kernels(const State4& s);
@@ -178,9 +175,6 @@ struct ParameterCounts {
 ParameterCounts parameter_counts(int n);
 
 // --- PyTorch --------------------------------------------------------------------------------------------
-// "torch.tensor([[1, 2],\n [3, 4]]).float()" for a small tensor, rows aligned under the first
-// when the literal starts at `column` of its line.
-std::string torch_literal(const Tensor& t, std::size_t column = 0);
 std::string pytorch_1d(const State1d& s);
 std::string pytorch_2d(const State2d& s);
 std::string pytorch_multichannel(int filters);
@@ -192,13 +186,12 @@ struct State {
     State2d two;
     State3d three;
     State4 four;
-    int open = 1;  // bit i: section i+1 expanded
+    kit::Sections sections{1};  // section i+1 expanded: bit i
 };
-// Reads the page parameters; missing or malformed values fall back to the defaults.
-State state_from_params();
-void write_params(const State& s);
+// Declares the page's URL keys on s's fields (the steppers' steps st1..st3 are the lesson's);
+// missing or malformed values leave the defaults.
+void bind_url(kit::UrlState& url, State& s);
 // "451,584": a count as the course writes it.
 std::string with_commas(std::size_t n);
-// "1,4,3,-1" and back; parse fails (returns false) on a wrong count or a bad number.
 
 }  // namespace aelab::lessons::convolution
