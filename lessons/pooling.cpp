@@ -44,15 +44,15 @@ namespace pooling {
 //-----------------------------------------------------------------------------
 namespace {
 
-Tensor as_nchw(Tensor plane) {  // (H, W) -> (1, 1, H, W)
-    plane.reshape({1, 1, plane.shape()[0], plane.shape()[1]});
+// Rows and columns of a plane: its last two axes, (H, W), (1, H, W) or (1, 1, H, W).
+int rows_of(const Tensor& t) { return static_cast<int>(t.shape()[t.dimension() - 2]); }
+int cols_of(const Tensor& t) { return static_cast<int>(t.shape()[t.dimension() - 1]); }
+
+Tensor as_nchw(Tensor plane) {  // -> (1, 1, H, W)
+    plane.reshape({1, 1, std::size_t(rows_of(plane)), std::size_t(cols_of(plane))});
     return plane;
 }
 Tensor as_plane(const Tensor& nchw) { return xt::view(nchw, 0, 0); }  // (1, 1, H, W) -> (H, W)
-
-// Rows and columns of a plane, (H, W) or (1, 1, H, W).
-int rows_of(const Tensor& t) { return static_cast<int>(t.shape()[t.dimension() - 2]); }
-int cols_of(const Tensor& t) { return static_cast<int>(t.shape()[t.dimension() - 1]); }
 
 // "<name> = torch.tensor([[[[...], ...]]])" of a plane as (1, 1, H, W), one row per line.
 std::string torch_assignment(const char* name, const Tensor& plane) {
@@ -285,9 +285,8 @@ const char* method_name(int method) {
 
 RoundTrip round_trip(const Tensor& image, PoolKind kind, int kernel) {
     RoundTrip t;
-    const std::size_t H = image.shape()[image.dimension() - 2], W = image.shape()[image.dimension() - 1];
-    t.image = image;
-    t.image.reshape({1, 1, H, W});
+    t.image = as_nchw(image);
+    const int H = rows_of(image), W = cols_of(image);
     try {
         if (kernel < 1 || H % kernel || W % kernel)
             throw Error("round_trip: kernel " + std::to_string(kernel) + " must divide the image size " +
@@ -298,7 +297,7 @@ RoundTrip round_trip(const Tensor& image, PoolKind kind, int kernel) {
         t.pooled = kind == PoolKind::max ? std::move(m.out) : avg_pool2d(t.image, {k, k});
         t.up[kNearest] = upsample_nearest2d(t.pooled, kernel, kernel);
         t.up[kBedOfNails] = upsample_bed_of_nails2d(t.pooled, kernel, kernel);
-        t.up[kMaxUnpool] = max_unpool2d(t.pooled, t.switches, {k, k, {0, 0}, {static_cast<int>(H), static_cast<int>(W)}});
+        t.up[kMaxUnpool] = max_unpool2d(t.pooled, t.switches, {k, k, {0, 0}, {H, W}});
         for (int m = 0; m < kMethodCount; ++m) {
             t.mse[m] = mse_loss(t.up[m], t.image);
             t.psnr[m] = static_cast<float>(psnr_from_mse(t.mse[m]));
@@ -332,27 +331,21 @@ std::string round_trip_pytorch_code(int image_index, PoolKind kind, int kernel) 
 
 kit::UrlState url_keys(State& s) {
     kit::UrlState url;
-    url.custom(
-        "preset",
-        [&s](const std::string& text) {
-            const bool ok = kit::UrlState::parse_int(text, 0, static_cast<int>(presets().size()) - 1, s.preset);
-            if (ok) s.pool = presets()[s.preset].params;
-            return ok;
-        },
-        [&s] { return std::to_string(s.preset); });
+    url.custom("preset", [&s](const std::string& text) {
+        const bool ok = kit::UrlState::parse_int(text, 0, static_cast<int>(presets().size()) - 1, s.preset);
+        if (ok) s.pool = presets()[s.preset].params;
+        return ok;
+    }, [&s] { return std::to_string(s.preset); });
     url.add_enum("kind", s.pool.kind, 2).add("k", s.pool.kernel, 1, 5).add("s", s.pool.stride, 1, 4).add("p", s.pool.padding, 0, 3);
     url.add("step", s.step, 0, 99).add("shift", s.shift, 0, 3).add("ustep", s.scatter_step, 0, 3).add("img", s.image, 0, 9999);
     url.add_enum("rkind", s.rt_kind, 2);
-    url.custom(
-        "rk",
-        [&s](const std::string& text) {
-            int k = 0;
-            const bool ok = kit::UrlState::parse_int(text, 2, 14, k) &&
-                            std::count(std::begin(kRoundTripKernels), std::end(kRoundTripKernels), k);
-            if (ok) s.rt_kernel = k;
-            return ok;
-        },
-        [&s] { return std::to_string(s.rt_kernel); });
+    url.custom("rk", [&s](const std::string& text) {  // one of kRoundTripKernels
+        int k = 0;
+        const bool ok = kit::UrlState::parse_int(text, 2, 14, k) &&
+                        std::count(std::begin(kRoundTripKernels), std::end(kRoundTripKernels), k);
+        if (ok) s.rt_kernel = k;
+        return ok;
+    }, [&s] { return std::to_string(s.rt_kernel); });
     return url.add("diff", s.show_difference).add("open", s.open, 0, 7);
 }
 
@@ -688,9 +681,7 @@ private:
         ImGui::TextUnformatted("K =");
         for (int k : kRoundTripKernels) {
             ImGui::SameLine();
-            char label[16];
-            std::snprintf(label, sizeof label, "%d##rk", k);
-            if (ImGui::RadioButton(label, state_.rt_kernel == k)) state_.rt_kernel = k;
+            if (ImGui::RadioButton((std::to_string(k) + "##rk").c_str(), state_.rt_kernel == k)) state_.rt_kernel = k;
         }
         ui::help_marker("Kernels that divide 28, so the round trip lands back on 28 x 28 exactly.");
         ImGui::SameLine(0, 30);

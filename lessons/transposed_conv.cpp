@@ -139,13 +139,9 @@ std::vector<float> resized(const std::vector<float>& old, int old_rows, int old_
     return v;
 }
 
-Tensor plane(const std::vector<float>& values, int rows, int cols) {
-    return from_values({1, 1, std::size_t(rows), std::size_t(cols)}, values);
-}
+Tensor plane(const std::vector<float>& values, int rows, int cols) { return from_values({1, 1, std::size_t(rows), std::size_t(cols)}, values); }
 
-Tensor transposed(const Tensor& x, const Tensor& w, const Geometry& g) {
-    return conv_transpose2d(x, w, nullptr, torch_params(g));
-}
+Tensor transposed(const Tensor& x, const Tensor& w, const Geometry& g) { return conv_transpose2d(x, w, nullptr, torch_params(g)); }
 
 // --- 1. Scatter view ------------------------------------------------------------------------------
 
@@ -156,8 +152,7 @@ Canvas canvas_size(const Geometry& g) {
 
 namespace {
 Geometry uncropped(Geometry g) {
-    g.P = 0;
-    g.OP = 0;
+    g.P = g.OP = 0;
     return g;
 }
 // A (rows, cols) canvas holding the (1, 1, full_rows, full_cols) full result at its top-left.
@@ -208,14 +203,12 @@ std::vector<ScatterStep> scatter_steps(const Tensor& x, const Tensor& w, const G
             const std::string v = ui::fmt_num(s.value);
             s.text = "x" + cell(i, j) + " = " + v + " adds " + v + " * w to y_full[" +
                      slice(s.row0, span, g.D) + ", " + slice(s.col0, span, g.D) + "]\n";
-            const std::string window =
-                "y = y_full[" + slice(g.P, Ho, 1) + ", " + slice(g.P, Wo, 1) + "]";
-            const int taps = g.K * g.K;
-            if (s.landed == taps)
-                s.text += "All " + std::to_string(taps) + " of its values land in the output " + window + ".";
-            else
-                s.text += std::to_string(s.landed) + " of its " + std::to_string(taps) + " values land in the output " +
-                          window + "; the padding crops the rest.";
+            const std::string window = "y = y_full[" + slice(g.P, Ho, 1) + ", " + slice(g.P, Wo, 1) + "]";
+            const std::string taps = std::to_string(g.K * g.K);
+            s.text += s.landed == g.K * g.K
+                          ? "All " + taps + " of its values land in the output " + window + "."
+                          : std::to_string(s.landed) + " of its " + taps + " values land in the output " + window +
+                                "; the padding crops the rest.";
             steps.push_back(std::move(s));
         }
     return steps;
@@ -408,14 +401,11 @@ State preset_state(int preset) {
 
 kit::UrlState url_keys(State& s) {
     kit::UrlState url;
-    url.custom(
-        "preset",
-        [&s](const std::string& text) {
-            const bool ok = kit::UrlState::parse_int(text, -1, int(presets().size()) - 1, s.preset);
-            if (ok) s.g = presets()[std::size_t(std::max(s.preset, 0))].g;
-            return ok;
-        },
-        [&s] { return std::to_string(s.preset); });
+    url.custom("preset", [&s](const std::string& text) {  // -1: custom, on the course preset's values
+        const bool ok = kit::UrlState::parse_int(text, -1, int(presets().size()) - 1, s.preset);
+        if (ok) s.g = presets()[std::size_t(std::max(s.preset, 0))].g;
+        return ok;
+    }, [&s] { return std::to_string(s.preset); });
     url.add("h", s.g.H, 1, kMaxInput).add("w", s.g.W, 1, kMaxInput).add("k", s.g.K, kMinKernel, kMaxKernel);
     url.add("s", s.g.S, 1, kMaxStride).add("p", s.g.P, 0, kMaxPadding).add("op", s.g.OP, 0, kMaxOutputPadding);
     url.add("d", s.g.D, 1, kMaxDilation);
