@@ -10,7 +10,7 @@
 //   [SECTION] Maths: 1. pooling, step by step
 //   [SECTION] Maths: 2. three ways back up
 //   [SECTION] Maths: 3. round trip
-//   [SECTION] Maths: page state in the URL
+//   [SECTION] Maths: page state in the URL (one kit::UrlState)
 //   [SECTION] 1. Max and average pooling stepped through
 //   [SECTION] 2. Three ways back up, side by side
 //   [SECTION] 3. Round trip on a real image
@@ -22,14 +22,19 @@
 #include <cstdio>
 
 #include <xtensor/xmath.hpp>
+#include <xtensor/xpad.hpp>
 #include <xtensor/xview.hpp>
 
 #include "aelab/dataset.hpp"
 #include "aelab/loss.hpp"
 #include "aelab/npy.hpp"
-#include "lesson.hpp"
+#include "aelab/recipe_denoising.hpp"  // psnr_from_mse
+#include "kit/palette.hpp"
 #include "kit/platform.hpp"
+#include "kit/pytorch.hpp"
+#include "kit/sections.hpp"
 #include "kit/widgets.hpp"
+#include "lesson.hpp"
 
 namespace aelab::lessons {
 namespace pooling {
@@ -39,37 +44,20 @@ namespace pooling {
 //-----------------------------------------------------------------------------
 namespace {
 
-Tensor as_nchw(const Tensor& plane) {  // (H, W) -> (1, 1, H, W)
-    Tensor t = plane;
-    t.reshape({1, 1, plane.shape()[0], plane.shape()[1]});
-    return t;
+// Rows and columns of a plane: its last two axes, (H, W), (1, H, W) or (1, 1, H, W).
+int rows_of(const Tensor& t) { return static_cast<int>(t.shape()[t.dimension() - 2]); }
+int cols_of(const Tensor& t) { return static_cast<int>(t.shape()[t.dimension() - 1]); }
+
+Tensor as_nchw(Tensor plane) {  // -> (1, 1, H, W)
+    plane.reshape({1, 1, std::size_t(rows_of(plane)), std::size_t(cols_of(plane))});
+    return plane;
 }
+Tensor as_plane(const Tensor& nchw) { return xt::view(nchw, 0, 0); }  // (1, 1, H, W) -> (H, W)
 
-Tensor as_plane(const Tensor& nchw) {  // (1, 1, H, W) -> (H, W)
-    return xt::view(nchw, 0, 0);
-}
-
-int rows_of(const Tensor& plane) { return static_cast<int>(plane.shape()[0]); }
-int cols_of(const Tensor& plane) { return static_cast<int>(plane.shape()[1]); }
-
-// A number in a Python tensor literal: "29." for whole numbers, so torch makes floats.
-std::string py_num(float v) {
-    std::string s = ui::fmt_num(v);
-    if (s.find_first_of(".en") == std::string::npos) s += ".";
-    return s;
-}
-
-// torch.tensor([[[[...], ...]]]) of a plane, one row per line, indented under `prefix`.
-std::string torch_literal(const std::string& prefix, const Tensor& plane) {
-    const std::string indent(prefix.size() + 16, ' ');
-    std::string s = prefix + "torch.tensor([[[";
-    for (int r = 0; r < rows_of(plane); ++r) {
-        if (r) s += ",\n" + indent;
-        s += "[";
-        for (int c = 0; c < cols_of(plane); ++c) s += (c ? ", " : "") + py_num(plane(r, c));
-        s += "]";
-    }
-    return s + "]]])";
+// "<name> = torch.tensor([[[[...], ...]]])" of a plane as (1, 1, H, W), one row per line.
+std::string torch_assignment(const char* name, const Tensor& plane) {
+    const std::string prefix = std::string(name) + " = ";
+    return prefix + kit::torch_tensor(as_nchw(plane), true, prefix.size());
 }
 
 std::string cell(int r, int c) { return "[" + std::to_string(r) + "," + std::to_string(c) + "]"; }
@@ -123,19 +111,11 @@ PoolResult run_pool(const Tensor& plane, const PoolParams& p) {
     r.input = as_nchw(plane);
     try {
         if (p.kind == PoolKind::max) {
-            MaxPool2dParams mp;
-            mp.kernel = {p.kernel, p.kernel};
-            mp.stride = {p.stride, p.stride};
-            mp.padding = {p.padding, p.padding};
-            MaxPool2dResult m = max_pool2d(r.input, mp);
+            MaxPool2dResult m = max_pool2d(r.input, {{p.kernel, p.kernel}, {p.stride, p.stride}, {p.padding, p.padding}});
             r.out = std::move(m.out);
             r.indices = std::move(m.indices);
         } else {
-            AvgPool2dParams ap;
-            ap.kernel = {p.kernel, p.kernel};
-            ap.stride = {p.stride, p.stride};
-            ap.padding = {p.padding, p.padding};
-            r.out = avg_pool2d(r.input, ap);
+            r.out = avg_pool2d(r.input, {{p.kernel, p.kernel}, {p.stride, p.stride}, {p.padding, p.padding}});
         }
     } catch (const Error& e) {
         r.error = e.what();
@@ -148,8 +128,6 @@ PoolResult run_pool(const Tensor& plane, const PoolParams& p) {
             r.error += "\n\nThe " + std::to_string(p.kernel) + " x " + std::to_string(p.kernel) +
                        " window does not fit in the padded input (" + std::to_string(rows_of(plane) + 2 * p.padding) +
                        " x " + std::to_string(cols_of(plane) + 2 * p.padding) + "). Lower K or add padding.";
-        r.out = Tensor();
-        r.indices = IndexTensor();
     }
     return r;
 }
@@ -207,7 +185,7 @@ std::string pool_pytorch_code(const Tensor& plane, const PoolParams& p) {
     const std::string args = "kernel_size=" + std::to_string(p.kernel) + ", stride=" + std::to_string(p.stride) +
                              ", padding=" + std::to_string(p.padding);
     std::string s = "import torch\nimport torch.nn.functional as F\n\n";
-    s += torch_literal("x = ", plane) + "  # (N, C, H, W) = (1, 1, " + std::to_string(rows_of(plane)) + ", " +
+    s += torch_assignment("x", plane) + "  # (N, C, H, W) = (1, 1, " + std::to_string(rows_of(plane)) + ", " +
          std::to_string(cols_of(plane)) + ")\n";
     if (p.kind == PoolKind::max) {
         s += "y, indices = F.max_pool2d(x, " + args + ", return_indices=True)\n";
@@ -228,17 +206,15 @@ Tensor shift_demo_image() {
 }
 
 Tensor shift_right(const Tensor& plane, int dx) {
+    const int W = cols_of(plane);
     Tensor out = zeros({plane.shape()[0], plane.shape()[1]});
-    for (int r = 0; r < rows_of(plane); ++r)
-        for (int c = std::max(0, dx); c < cols_of(plane); ++c) out(r, c) = plane(r, c - dx);
+    if (dx < W) xt::view(out, xt::all(), xt::range(dx, W)) = xt::view(plane, xt::all(), xt::range(0, W - dx));
     return out;
 }
 
 int count_changed(const Tensor& a, const Tensor& b) {
     if (a.shape() != b.shape()) throw Error("count_changed: shapes " + shape_str(a.shape()) + " and " + shape_str(b.shape()) + " differ");
-    int n = 0;
-    for (std::size_t i = 0; i < a.size(); ++i) n += a.data()[i] != b.data()[i];
-    return n;
+    return static_cast<int>(xt::count_nonzero(xt::not_equal(a, b))());
 }
 
 //-----------------------------------------------------------------------------
@@ -288,8 +264,8 @@ std::vector<ScatterStep> scatter_steps(const Tensor& x, const ThreeWays& w) {
 
 std::string upsample_pytorch_code(const Tensor& x, const Tensor& source) {
     std::string s = "import torch\nimport torch.nn.functional as F\n\n";
-    s += torch_literal("x = ", x) + "  # the decoder's values, (1, 1, 2, 2)\n";
-    s += torch_literal("a = ", source) + "  # what the encoder max-pooled\n";
+    s += torch_assignment("x", x) + "  # the decoder's values, (1, 1, 2, 2)\n";
+    s += torch_assignment("a", source) + "  # what the encoder max-pooled\n";
     s += "_, switches = F.max_pool2d(a, 2, return_indices=True)  # where each max came from\n\n";
     s += "nearest = F.interpolate(x, scale_factor=2, mode='nearest')\n";
     s += "bed_of_nails = torch.zeros(1, 1, 4, 4)\nbed_of_nails[..., ::2, ::2] = x\n";
@@ -307,37 +283,24 @@ const char* method_name(int method) {
     return names[std::clamp(method, 0, kMethodCount - 1)];
 }
 
-float psnr_db(float mse) { return mse > 0.0f ? 10.0f * std::log10(1.0f / mse) : INFINITY; }
-
 RoundTrip round_trip(const Tensor& image, PoolKind kind, int kernel) {
     RoundTrip t;
-    const std::size_t H = image.shape()[image.dimension() - 2], W = image.shape()[image.dimension() - 1];
-    t.image = image;
-    t.image.reshape({1, 1, H, W});
+    t.image = as_nchw(image);
+    const int H = rows_of(image), W = cols_of(image);
     try {
         if (kernel < 1 || H % kernel || W % kernel)
             throw Error("round_trip: kernel " + std::to_string(kernel) + " must divide the image size " +
                         std::to_string(H) + " x " + std::to_string(W) + " so the round trip lands back on it");
-        MaxPool2dParams mp;
-        mp.kernel = mp.stride = {kernel, kernel};
-        MaxPool2dResult m = max_pool2d(t.image, mp);
+        const std::array<int, 2> k{kernel, kernel};
+        MaxPool2dResult m = max_pool2d(t.image, {k, k});
         t.switches = std::move(m.indices);
-        if (kind == PoolKind::max) {
-            t.pooled = std::move(m.out);
-        } else {
-            AvgPool2dParams ap;
-            ap.kernel = ap.stride = {kernel, kernel};
-            t.pooled = avg_pool2d(t.image, ap);
-        }
-        MaxUnpool2dParams up;
-        up.kernel = up.stride = {kernel, kernel};
-        up.output_size = {static_cast<int>(H), static_cast<int>(W)};
+        t.pooled = kind == PoolKind::max ? std::move(m.out) : avg_pool2d(t.image, {k, k});
         t.up[kNearest] = upsample_nearest2d(t.pooled, kernel, kernel);
         t.up[kBedOfNails] = upsample_bed_of_nails2d(t.pooled, kernel, kernel);
-        t.up[kMaxUnpool] = max_unpool2d(t.pooled, t.switches, up);
+        t.up[kMaxUnpool] = max_unpool2d(t.pooled, t.switches, {k, k, {0, 0}, {H, W}});
         for (int m = 0; m < kMethodCount; ++m) {
             t.mse[m] = mse_loss(t.up[m], t.image);
-            t.psnr[m] = psnr_db(t.mse[m]);
+            t.psnr[m] = static_cast<float>(psnr_from_mse(t.mse[m]));
         }
     } catch (const Error& e) {
         t.error = e.what();
@@ -366,60 +329,68 @@ std::string round_trip_pytorch_code(int image_index, PoolKind kind, int kernel) 
 // [SECTION] Maths: page state in the URL
 //-----------------------------------------------------------------------------
 
-State state_from_params() {
-    State s;
-    s.preset = platform::param_int("preset", kCoursePresetMax, 0, static_cast<int>(presets().size()) - 1);
-    const PoolParams d = presets()[s.preset].params;
-    s.pool.kind = static_cast<PoolKind>(platform::param_int("kind", static_cast<int>(d.kind), 0, 1));
-    s.pool.kernel = platform::param_int("k", d.kernel, 1, 5);
-    s.pool.stride = platform::param_int("s", d.stride, 1, 4);
-    s.pool.padding = platform::param_int("p", d.padding, 0, 3);
-    s.step = platform::param_int("step", 0, 0, 99);
-    s.shift = platform::param_int("shift", 1, 0, 3);
-    s.scatter_step = platform::param_int("ustep", 0, 0, 3);
-    s.image = platform::param_int("img", 0, 0, 9999);
-    s.rt_kind = static_cast<PoolKind>(platform::param_int("rkind", 0, 0, 1));
-    s.rt_kernel = platform::param_int("rk", 2, 2, 14);
-    if (std::find(std::begin(kRoundTripKernels), std::end(kRoundTripKernels), s.rt_kernel) == std::end(kRoundTripKernels))
-        s.rt_kernel = 2;
-    s.show_difference = platform::param_int("diff", 0, 0, 1) == 1;
-    s.open = platform::param_int("open", 1, 0, 7);
-    return s;
+kit::UrlState url_keys(State& s) {
+    kit::UrlState url;
+    url.custom("preset", [&s](const std::string& text) {
+        const bool ok = kit::UrlState::parse_int(text, 0, static_cast<int>(presets().size()) - 1, s.preset);
+        if (ok) s.pool = presets()[s.preset].params;
+        return ok;
+    }, [&s] { return std::to_string(s.preset); });
+    url.add_enum("kind", s.pool.kind, 2).add("k", s.pool.kernel, 1, 5).add("s", s.pool.stride, 1, 4).add("p", s.pool.padding, 0, 3);
+    url.add("step", s.step, 0, 99).add("shift", s.shift, 0, 3).add("ustep", s.scatter_step, 0, 3).add("img", s.image, 0, 9999);
+    url.add_enum("rkind", s.rt_kind, 2);
+    url.custom("rk", [&s](const std::string& text) {  // one of kRoundTripKernels
+        int k = 0;
+        const bool ok = kit::UrlState::parse_int(text, 2, 14, k) &&
+                        std::count(std::begin(kRoundTripKernels), std::end(kRoundTripKernels), k);
+        if (ok) s.rt_kernel = k;
+        return ok;
+    }, [&s] { return std::to_string(s.rt_kernel); });
+    return url.add("diff", s.show_difference).add("open", s.open, 0, 7);
 }
 
-void write_params(const State& s) {
-    platform::set_param("preset", s.preset);
-    platform::set_param("kind", static_cast<int>(s.pool.kind));
-    platform::set_param("k", s.pool.kernel);
-    platform::set_param("s", s.pool.stride);
-    platform::set_param("p", s.pool.padding);
-    platform::set_param("step", s.step);
-    platform::set_param("shift", s.shift);
-    platform::set_param("ustep", s.scatter_step);
-    platform::set_param("img", s.image);
-    platform::set_param("rkind", static_cast<int>(s.rt_kind));
-    platform::set_param("rk", s.rt_kernel);
-    platform::set_param("diff", s.show_difference ? 1 : 0);
-    platform::set_param("open", s.open);
+State state_from_params() {
+    State s;
+    url_keys(s).read();
+    return s;
 }
 
 }  // namespace pooling
 
 namespace {
 using namespace pooling;
-
-constexpr ImU32 kWindowColor = IM_COL32(255, 200, 0, 255);
-constexpr ImU32 kArgmaxColor = IM_COL32(255, 80, 60, 255);
-constexpr ImU32 kSwitchColor = IM_COL32(80, 170, 255, 255);
-constexpr ImU32 kPaddingColor = IM_COL32(120, 120, 150, 255);
-constexpr float kCellWidth = 46.0f;
+namespace palette = kit::palette;
 
 ui::GridStyle grid_style(const char* format = "%.3g") {
     ui::GridStyle gs;
     gs.format = format;
-    gs.min_cell_width = kCellWidth;
+    gs.min_cell_width = 46.0f;
     return gs;
 }
+
+// A titled number grid of a plane ((H, W) or (1, 1, H, W)), grouped so grids can sit side by side.
+void titled_grid(const std::string& title, const char* id, const Tensor& plane, const std::vector<ui::CellMark>& marks = {},
+                 const std::vector<ui::Highlight>& highlights = {}, const ui::GridStyle& style = grid_style()) {
+    ImGui::BeginGroup();
+    ImGui::TextUnformatted(title.c_str());
+    ui::number_grid(id, plane.data(), rows_of(plane), cols_of(plane), style, marks, highlights);
+    ImGui::EndGroup();
+}
+
+// A titled heatmap of a plane, grouped like titled_grid.
+void titled_heatmap(const std::string& title, const char* id, const Tensor& plane, const ui::HeatmapStyle& style) {
+    ImGui::BeginGroup();
+    ImGui::TextUnformatted(title.c_str());
+    ui::heatmap(id, plane.data(), rows_of(plane), cols_of(plane), style);
+    ImGui::EndGroup();
+}
+
+// "(H x W)" of a plane.
+std::string size_text(const Tensor& plane) {
+    return "(" + std::to_string(rows_of(plane)) + " x " + std::to_string(cols_of(plane)) + ")";
+}
+
+ui::Highlight cell_box(int row, int col, int size, ImU32 color) { return {row, col, row + size, col + size, color}; }
 
 // A bullet point whose text wraps at the window's edge (ImGui::BulletText does not wrap).
 void bullet(const char* text) {
@@ -446,19 +417,17 @@ void index_export_button(const char* name, const IndexTensor& indices, std::stri
 
 class PoolingLesson final : public Lesson {
 public:
-    PoolingLesson() : state_(state_from_params()) {
-        pool_stepper_.step = state_.step;
-        scatter_stepper_.step = state_.scatter_step;
-    }
     void draw() override;
 
 private:
-    State state_;
+    State state_ = state_from_params();
+    kit::UrlState url_ = url_keys(state_);  // written back every frame
+    kit::Sections sections_{state_.open};
 
     //-------------------------------------------------------------------------
     // [SECTION] 1. Max and average pooling stepped through
     //-------------------------------------------------------------------------
-    ui::Stepper pool_stepper_;
+    ui::Stepper pool_stepper_{state_.step};
     PoolResult pool_;
     std::vector<PoolStep> pool_steps_;
     int computed_preset_ = -1;
@@ -474,11 +443,6 @@ private:
         pool_steps_ = pool_steps(pool_, state_.pool);
         pool_code_ = pool_pytorch_code(presets()[state_.preset].input, state_.pool);
         pool_stepper_.reset(static_cast<int>(pool_steps_.size()));
-    }
-
-    void draw_pooling() {
-        draw_pool_steps();
-        draw_why_pooling();
     }
 
     void draw_pool_steps() {
@@ -505,11 +469,9 @@ private:
         ImGui::TextWrapped("%s", ps[state_.preset].note);
         ImGui::PopStyleColor();
 
-        int kind = static_cast<int>(state_.pool.kind);
-        ImGui::RadioButton("max pooling", &kind, 0);
+        if (ImGui::RadioButton("max pooling", state_.pool.kind == PoolKind::max)) state_.pool.kind = PoolKind::max;
         ImGui::SameLine();
-        ImGui::RadioButton("average pooling", &kind, 1);
-        state_.pool.kind = static_cast<PoolKind>(kind);
+        if (ImGui::RadioButton("average pooling", state_.pool.kind == PoolKind::average)) state_.pool.kind = PoolKind::average;
         ImGui::SameLine(0, 30);
         ImGui::SetNextItemWidth(110);
         ImGui::SliderInt("kernel K", &state_.pool.kernel, 1, 5);
@@ -545,28 +507,18 @@ private:
         const int P = state_.pool.padding, K = state_.pool.kernel;
 
         // Input, shown with its padding so windows that reach into it can be outlined.
-        ImGui::BeginGroup();
-        Tensor padded(Shape{std::size_t(H + 2 * P), std::size_t(W + 2 * P)}, is_max ? -INFINITY : 0.0f);
-        xt::view(padded, xt::range(P, P + H), xt::range(P, P + W)) = input;
+        const Tensor padded = xt::pad(input, P, xt::pad_mode::constant, is_max ? -INFINITY : 0.0f);
         std::vector<ui::CellMark> marks;
         for (int r = 0; r < H + 2 * P; ++r)
             for (int c = 0; c < W + 2 * P; ++c)
-                if (r < P || c < P || r >= P + H || c >= P + W) marks.push_back({r, c, kPaddingColor});
-        if (is_max) marks.push_back({st.index_row + P, st.index_col + P, kArgmaxColor});
-        ImGui::Text(P ? "input x (%d x %d) with padding %d" : "input x (%d x %d)", H, W, P);
+                if (r < P || c < P || r >= P + H || c >= P + W) marks.push_back({r, c, palette::padding});
+        if (is_max) marks.push_back({st.index_row + P, st.index_col + P, palette::argmax});
         ui::GridStyle input_style = grid_style();
         input_style.shade = !(is_max && P > 0);  // -inf has no grey level
-        ui::number_grid("pool-in", padded.data(), H + 2 * P, W + 2 * P, input_style, marks,
-                        {{st.row0 + P, st.col0 + P, st.row0 + P + K, st.col0 + P + K, kWindowColor}});
-        ImGui::EndGroup();
-
+        titled_grid("input x " + size_text(input) + (P ? " with padding " + std::to_string(P) : ""), "pool-in", padded, marks,
+                    {cell_box(st.row0 + P, st.col0 + P, K, palette::window)}, input_style);
         ImGui::SameLine(0, 40);
-        ImGui::BeginGroup();
-        const int Ho = static_cast<int>(pool_.out.shape()[2]), Wo = static_cast<int>(pool_.out.shape()[3]);
-        ImGui::Text("output y (%d x %d)", Ho, Wo);
-        ui::number_grid("pool-out", pool_.out.data(), Ho, Wo, grid_style(), {},
-                        {{st.row, st.col, st.row + 1, st.col + 1, kWindowColor}});
-        ImGui::EndGroup();
+        titled_grid("output y " + size_text(pool_.out), "pool-out", pool_.out, {}, {cell_box(st.row, st.col, 1, palette::window)});
 
         if (is_max) {
             ImGui::SameLine(0, 40);
@@ -574,15 +526,13 @@ private:
             ImGui::Text("indices (return_indices=True)");
             ui::help_marker("For each output, where its maximum was in the input plane, as PyTorch returns it: "
                             "one flat number row * W + col. Max unpooling uses these 'switches' to go back.");
-            Tensor idx = xt::cast<float>(pool_.indices);
-            ui::number_grid("pool-idx", idx.data(), Ho, Wo, grid_style("%.0f"), {},
-                            {{st.row, st.col, st.row + 1, st.col + 1, kArgmaxColor}});
+            const Tensor idx = xt::cast<float>(pool_.indices);
+            ui::number_grid("pool-idx", idx.data(), rows_of(idx), cols_of(idx), grid_style("%.0f"), {},
+                            {cell_box(st.row, st.col, 1, palette::argmax)});
             ImGui::EndGroup();
         }
 
-        std::string text = st.text;
-        if (is_max) text += "\n" + st.index_text;
-        ui::code_block("pool-step", text);
+        ui::code_block("pool-step", is_max ? st.text + "\n" + st.index_text : st.text);
         if (!st.note.empty()) ImGui::TextWrapped("%s", st.note.c_str());
         if (state_.preset == kCoursePresetAverage && !is_max && st.row == 0 && st.col == 0 && K == 2 && P == 0 &&
             state_.pool.stride == 2)
@@ -592,15 +542,14 @@ private:
         ui::export_buttons("pool-export", {{"pool_input.npy", &pool_.input}, {"pool_output.npy", &pool_.out}});
         if (is_max) index_export_button("pool_indices.npy", pool_.indices, pool_index_message_);
     }
-
     void draw_why_pooling() {
         ImGui::Spacing();
         ImGui::Separator();
         ImGui::TextUnformatted("Why pool?");
         bullet("Fewer variables: 2 x 2 pooling keeps 1 value in 4 (a 28 x 28 map becomes 14 x 14), so "
-                          "later layers are cheaper and see a wider part of the image.");
+               "later layers are cheaper and see a wider part of the image.");
         bullet("Smoothing: average pooling is a box blur followed by keeping every S-th value; small "
-                          "noise is averaged away.");
+               "noise is averaged away.");
         bullet("Some shift invariance: a feature that moves inside a window gives the same pooled value.");
         ImGui::Spacing();
         ImGui::TextUnformatted("Try it: shift a picture and compare the pooled outputs (2 x 2, stride 2).");
@@ -610,21 +559,15 @@ private:
         const Tensor shifted = shift_right(image, state_.shift);
         const Tensor a = as_plane(max_pool2d(as_nchw(image)).out), b = as_plane(max_pool2d(as_nchw(shifted)).out);
         const Tensor a_avg = as_plane(avg_pool2d(as_nchw(image))), b_avg = as_plane(avg_pool2d(as_nchw(shifted)));
-        ui::HeatmapStyle hs;
-        auto picture = [&](const char* id, const char* title, const Tensor& t, float zoom) {
-            ImGui::BeginGroup();
-            ImGui::TextUnformatted(title);
-            hs.zoom = zoom;
-            ui::heatmap(id, t.data(), rows_of(t), cols_of(t), hs);
-            ImGui::EndGroup();
-        };
-        picture("shift-a", "picture", image, 12);
+        ui::HeatmapStyle small, large;
+        small.zoom = 12, large.zoom = 24;
+        titled_heatmap("picture", "shift-a", image, small);
         ImGui::SameLine();
-        picture("shift-b", "shifted", shifted, 12);
+        titled_heatmap("shifted", "shift-b", shifted, small);
         ImGui::SameLine(0, 30);
-        picture("shift-pa", "max-pooled", a, 24);
+        titled_heatmap("max-pooled", "shift-pa", a, large);
         ImGui::SameLine();
-        picture("shift-pb", "max-pooled, shifted", b, 24);
+        titled_heatmap("max-pooled, shifted", "shift-pb", b, large);
         ImGui::Text("Shift by %d: %d of %d pixels changed; %d of %d max-pooled values changed; "
                     "%d of %d average-pooled values changed.",
                     state_.shift, count_changed(image, shifted), int(image.size()), count_changed(a, b), int(a.size()),
@@ -639,7 +582,7 @@ private:
     //-------------------------------------------------------------------------
     // [SECTION] 2. Three ways back up, side by side
     //-------------------------------------------------------------------------
-    ui::Stepper scatter_stepper_;
+    ui::Stepper scatter_stepper_{state_.scatter_step};
     const Tensor decoder_x_ = decoder_values();  // (2, 2)
     const Tensor source_ = switch_source();      // (4, 4)
     const ThreeWays final_ = three_ways(decoder_x_, source_);
@@ -656,7 +599,7 @@ private:
         bullet("(a) nearest neighbour: copy each value into its whole 2 x 2 block.");
         bullet("(b) bed of nails: put each value at the top-left of its block, zeros elsewhere.");
         bullet("(c) max unpooling: put each value where the encoder's max pooling found its maximum "
-                          "(the remembered 'switches'), zeros elsewhere.");
+               "(the remembered 'switches'), zeros elsewhere.");
 
         scatter_stepper_.reset(4);
         ui::step_controller("scatter-steps", scatter_stepper_);
@@ -667,57 +610,30 @@ private:
             partial_ = three_ways(decoder_x_, source_, partial_count_);
         }
         const ScatterStep& sc = scatter_[step];
-
-        ImGui::BeginGroup();
-        ImGui::TextUnformatted("decoder values x (2 x 2)");
-        ui::number_grid("up-x", decoder_x_.data(), 2, 2, grid_style(), {},
-                        {{sc.row, sc.col, sc.row + 1, sc.col + 1, kWindowColor}});
-        ImGui::EndGroup();
-        ImGui::SameLine(0, 40);
-        ImGui::BeginGroup();
-        ImGui::TextUnformatted("encoder input: its max positions are the switches");
-        std::vector<ui::CellMark> source_marks;
+        std::vector<ui::CellMark> switch_marks;
         for (const auto& s : scatter_)
-            source_marks.push_back({s.unpool_row, s.unpool_col, &s == &sc ? kArgmaxColor : kSwitchColor});
-        ui::number_grid("up-src", source_.data(), 4, 4, grid_style(), source_marks);
-        ImGui::EndGroup();
+            switch_marks.push_back({s.unpool_row, s.unpool_col, &s == &sc ? palette::argmax : palette::switches});
+
+        titled_grid("decoder values x (2 x 2)", "up-x", decoder_x_, {}, {cell_box(sc.row, sc.col, 1, palette::window)});
+        ImGui::SameLine(0, 40);
+        titled_grid("encoder input: its max positions are the switches", "up-src", source_, switch_marks);
         ImGui::SameLine(0, 20);
         ImGui::BeginGroup();
-        ImGui::TextUnformatted("max pooled");
-        ui::number_grid("up-pooled", final_.pooled_source.data(), 2, 2, grid_style(), {},
-                        {{sc.row, sc.col, sc.row + 1, sc.col + 1, kWindowColor}});
-        ImGui::Text("switches %lld, %lld, %lld, %lld", static_cast<long long>(final_.switches.data()[0]),
-                    static_cast<long long>(final_.switches.data()[1]), static_cast<long long>(final_.switches.data()[2]),
-                    static_cast<long long>(final_.switches.data()[3]));
+        titled_grid("max pooled", "up-pooled", final_.pooled_source, {}, {cell_box(sc.row, sc.col, 1, palette::window)});
+        const std::int64_t* sw = final_.switches.data();
+        ImGui::Text("switches %lld, %lld, %lld, %lld", static_cast<long long>(sw[0]), static_cast<long long>(sw[1]),
+                    static_cast<long long>(sw[2]), static_cast<long long>(sw[3]));
         ImGui::EndGroup();
 
         ImGui::Spacing();
-        struct Column {
-            const char* title;
-            const Tensor* out;
-            std::vector<ui::CellMark> marks;
-            std::vector<ui::Highlight> highlights;
-            const std::string* text;
-        };
-        std::vector<ui::CellMark> switch_marks;
-        for (const auto& s : scatter_)
-            switch_marks.push_back({s.unpool_row, s.unpool_col, &s == &sc ? kArgmaxColor : kSwitchColor});
-        const Column columns[3] = {
-            {"(a) nearest neighbour", &partial_.nearest, {},
-             {{2 * sc.row, 2 * sc.col, 2 * sc.row + 2, 2 * sc.col + 2, kWindowColor}}, &sc.nearest_text},
-            {"(b) bed of nails", &partial_.bed_of_nails, {{2 * sc.row, 2 * sc.col, kArgmaxColor}},
-             {{2 * sc.row, 2 * sc.col, 2 * sc.row + 2, 2 * sc.col + 2, kWindowColor}}, &sc.bed_text},
-            {"(c) max unpooling (switches marked)", &partial_.max_unpool, switch_marks,
-             {{2 * sc.row, 2 * sc.col, 2 * sc.row + 2, 2 * sc.col + 2, kWindowColor}}, &sc.unpool_text},
-        };
-        for (int m = 0; m < 3; ++m) {
-            if (m) ImGui::SameLine(0, 40);
-            ImGui::BeginGroup();
-            ImGui::TextUnformatted(columns[m].title);
-            ui::number_grid(columns[m].title, columns[m].out->data(), 4, 4, grid_style(), columns[m].marks,
-                            columns[m].highlights);
-            ImGui::EndGroup();
-        }
+        const ui::Highlight block = cell_box(2 * sc.row, 2 * sc.col, 2, palette::window);
+        titled_grid("(a) nearest neighbour", "(a) nearest neighbour", partial_.nearest, {}, {block});
+        ImGui::SameLine(0, 40);
+        titled_grid("(b) bed of nails", "(b) bed of nails", partial_.bed_of_nails, {{2 * sc.row, 2 * sc.col, palette::argmax}},
+                    {block});
+        ImGui::SameLine(0, 40);
+        titled_grid("(c) max unpooling (switches marked)", "(c) max unpooling (switches marked)", partial_.max_unpool,
+                    switch_marks, {block});
         ui::code_block("up-step", "(a) " + sc.nearest_text + "\n(b) " + sc.bed_text + "\n(c) " + sc.unpool_text);
         if (scatter_stepper_.at_end())
             ImGui::TextWrapped(
@@ -758,18 +674,14 @@ private:
         ImGui::SameLine();
         if (ImGui::Button("next")) state_.image = (state_.image + 1) % n;
         ImGui::SameLine(0, 30);
-        int kind = static_cast<int>(state_.rt_kind);
-        ImGui::RadioButton("max##rt", &kind, 0);
+        if (ImGui::RadioButton("max##rt", state_.rt_kind == PoolKind::max)) state_.rt_kind = PoolKind::max;
         ImGui::SameLine();
-        ImGui::RadioButton("average##rt", &kind, 1);
-        state_.rt_kind = static_cast<PoolKind>(kind);
+        if (ImGui::RadioButton("average##rt", state_.rt_kind == PoolKind::average)) state_.rt_kind = PoolKind::average;
         ImGui::SameLine(0, 30);
         ImGui::TextUnformatted("K =");
         for (int k : kRoundTripKernels) {
             ImGui::SameLine();
-            char label[16];
-            std::snprintf(label, sizeof label, "%d##rk", k);
-            if (ImGui::RadioButton(label, state_.rt_kernel == k)) state_.rt_kernel = k;
+            if (ImGui::RadioButton((std::to_string(k) + "##rk").c_str(), state_.rt_kernel == k)) state_.rt_kernel = k;
         }
         ui::help_marker("Kernels that divide 28, so the round trip lands back on 28 x 28 exactly.");
         ImGui::SameLine(0, 30);
@@ -788,34 +700,20 @@ private:
             return;
         }
 
-        const int H = static_cast<int>(trip_.image.shape()[2]), W = static_cast<int>(trip_.image.shape()[3]);
-        const int Hp = static_cast<int>(trip_.pooled.shape()[2]), Wp = static_cast<int>(trip_.pooled.shape()[3]);
-        const float zoom = 6.0f;
         ui::HeatmapStyle gray;
-        gray.zoom = zoom;
-        gray.value_scale = 255.0f;
-        gray.value_format = "%.0f";
-        ui::HeatmapStyle diff = gray;
-        diff.cmap = ui::Colormap::diverging;
-        diff.vmin = -1.0f, diff.vmax = 1.0f;
-
-        ImGui::BeginGroup();
-        ImGui::Text("original (%d x %d)", H, W);
-        ui::heatmap("rt-image", trip_.image.data(), H, W, gray);
-        ImGui::EndGroup();
+        gray.zoom = 6.0f, gray.value_scale = 255.0f, gray.value_format = "%.0f";
+        ui::HeatmapStyle diff = gray, pooled = gray;
+        diff.cmap = ui::Colormap::diverging, diff.vmin = -1.0f, diff.vmax = 1.0f;
+        pooled.zoom = gray.zoom * static_cast<float>(rows_of(trip_.image)) / static_cast<float>(rows_of(trip_.pooled));
+        titled_heatmap("original " + size_text(trip_.image), "rt-image", trip_.image, gray);
         ImGui::SameLine(0, 20);
-        ImGui::BeginGroup();
-        ImGui::Text("%s pooled (%d x %d)", pool_kind_name(state_.rt_kind), Hp, Wp);
-        ui::HeatmapStyle pooled_style = gray;
-        pooled_style.zoom = zoom * static_cast<float>(H) / static_cast<float>(Hp);
-        ui::heatmap("rt-pooled", trip_.pooled.data(), Hp, Wp, pooled_style);
-        ImGui::EndGroup();
+        titled_heatmap(std::string(pool_kind_name(state_.rt_kind)) + " pooled " + size_text(trip_.pooled), "rt-pooled",
+                       trip_.pooled, pooled);
         for (int m = 0; m < kMethodCount; ++m) {
             ImGui::SameLine(0, 20);
             ImGui::BeginGroup();
-            ImGui::TextUnformatted(method_name(m));
-            const Tensor& shown = state_.show_difference ? trip_diff_[m] : trip_.up[m];
-            ui::heatmap(method_name(m), shown.data(), H, W, state_.show_difference ? diff : gray);
+            titled_heatmap(method_name(m), method_name(m), state_.show_difference ? trip_diff_[m] : trip_.up[m],
+                           state_.show_difference ? diff : gray);
             ImGui::Text("MSE  %.5f", trip_.mse[m]);
             ImGui::Text("PSNR %.2f dB", trip_.psnr[m]);
             ImGui::EndGroup();
@@ -828,28 +726,20 @@ private:
         const int best = static_cast<int>(std::min_element(trip_.mse, trip_.mse + kMethodCount) - trip_.mse);
         ImGui::Text("Lowest error here: %s.", method_name(best));
         bullet("Nearest neighbour is blocky: each K x K block becomes one flat value. After average pooling "
-                          "that value is the block's mean, the best single value for the block, so nearest neighbour has "
-                          "the lowest error. After max pooling it is the block's brightest pixel: fine for K = 2, but "
-                          "large blocks come back swollen and too bright.");
+               "that value is the block's mean, the best single value for the block, so nearest neighbour has "
+               "the lowest error. After max pooling it is the block's brightest pixel: fine for K = 2, but "
+               "large blocks come back swollen and too bright.");
         bullet("Bed of nails is sparse and dark: one pixel in K*K keeps a value, always the block's top-left, "
-                          "so the picture becomes a grid of dots in the wrong places.");
+               "so the picture becomes a grid of dots in the wrong places.");
         bullet("Max unpooling is just as sparse, but each value goes back to where the maximum was: bright "
-                          "edges and outlines stay in place, and the rest of each block is a hole (0). With the same "
-                          "values it is never worse than bed of nails.");
+               "edges and outlines stay in place, and the rest of each block is a hole (0). With the same "
+               "values it is never worse than bed of nails.");
         ui::pytorch_panel("rt-torch", round_trip_pytorch_code(state_.image, state_.rt_kind, state_.rt_kernel));
         ui::export_buttons("rt-export", {{"image.npy", &trip_.image},
                                          {"pooled.npy", &trip_.pooled},
                                          {"nearest.npy", &trip_.up[kNearest]},
                                          {"bed_of_nails.npy", &trip_.up[kBedOfNails]},
                                          {"max_unpool.npy", &trip_.up[kMaxUnpool]}});
-    }
-
-    // A collapsing header whose open state is bit `bit` of state_.open (so links reopen it).
-    void section(int bit, const char* title, void (PoolingLesson::*body)()) {
-        ImGui::SetNextItemOpen((state_.open >> bit) & 1, ImGuiCond_Once);
-        const bool open = ImGui::CollapsingHeader(title);
-        state_.open = open ? (state_.open | (1 << bit)) : (state_.open & ~(1 << bit));
-        if (open) (this->*body)();
     }
 };
 
@@ -859,10 +749,14 @@ private:
 void PoolingLesson::draw() {
     ImGui::TextWrapped("Encoders shrink feature maps by pooling; decoders must grow them back. This page steps "
                        "through both directions with the course's numbers, then tries them on a real image.");
-    section(0, "1. Max and average pooling stepped through", &PoolingLesson::draw_pooling);
-    section(1, "2. Three ways back up, side by side", &PoolingLesson::draw_three_ways);
-    section(2, "3. Round trip on a real image", &PoolingLesson::draw_round_trip);
-    write_params(state_);
+    if (sections_.header(0, "1. Max and average pooling stepped through")) {
+        draw_pool_steps();
+        draw_why_pooling();
+    }
+    if (sections_.header(1, "2. Three ways back up, side by side")) draw_three_ways();
+    if (sections_.header(2, "3. Round trip on a real image")) draw_round_trip();
+    state_.open = sections_.open;
+    url_.write();
 }
 
 }  // namespace

@@ -8,6 +8,7 @@
 
 #include "aelab/pool.hpp"
 #include "aelab/tensor.hpp"
+#include "kit/url_state.hpp"
 
 namespace aelab::lessons::pooling {
 
@@ -121,12 +122,11 @@ struct RoundTrip {
     IndexTensor switches;         // max pooling's indices (borrowed for average pooling)
     Tensor up[kMethodCount];      // (1, 1, H, W) each
     float mse[kMethodCount];      // the core's mse_loss(up, image)
-    float psnr[kMethodCount];     // 10 log10(1 / mse) dB (peak value 1)
+    float psnr[kMethodCount];     // the core's psnr_from_mse(mse): 10 log10(1 / mse) dB (peak value 1)
     std::string error;
 };
 // Pools with kernel = stride = K and brings the result back up three ways.
 RoundTrip round_trip(const Tensor& image, PoolKind kind, int kernel);
-float psnr_db(float mse);
 
 std::string round_trip_pytorch_code(int image_index, PoolKind kind, int kernel);
 
@@ -145,9 +145,10 @@ struct State {
     bool show_difference = false;   // "diff"
     int open = 1;                   // "open": bit i set = section i + 1 expanded
 };
-// Reads the state from the page parameters; missing or invalid values give the defaults (the
-// preset's own parameters for kind, k, s and p).
+// The URL keys, bound to the fields of `s`. "preset" comes first: reading it loads the preset's
+// parameters, the defaults of kind, k, s and p.
+kit::UrlState url_keys(State& s);
+// The state the page parameters give; missing or invalid values give the defaults.
 State state_from_params();
-void write_params(const State& s);
 
 }  // namespace aelab::lessons::pooling

@@ -7,7 +7,7 @@
 //
 // Index of this file:
 //   [SECTION] Maths (tested in tests/lessons/test_transposed_conv.cpp)
-//   [SECTION] Page state in the URL
+//   [SECTION] Page state in the URL (one kit::UrlState)
 //   [SECTION] PyTorch code
 //   [SECTION] Drawing helpers
 //   [SECTION] 1. Scatter view
@@ -20,17 +20,23 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
-#include <cstdlib>
 #include <sstream>
 
+#include <xtensor/xbuilder.hpp>
+#include <xtensor/xmanipulation.hpp>
+#include <xtensor/xmath.hpp>
+#include <xtensor/xpad.hpp>
 #include <xtensor/xview.hpp>
 
 #include "aelab/dataset.hpp"
 #include "aelab/pool.hpp"
 #include "aelab/rng.hpp"
-#include "lesson.hpp"
+#include "kit/palette.hpp"
 #include "kit/platform.hpp"
+#include "kit/pytorch.hpp"
+#include "kit/sections.hpp"
 #include "kit/widgets.hpp"
+#include "lesson.hpp"
 
 namespace aelab::lessons {
 namespace transposed_conv {
@@ -38,15 +44,11 @@ namespace transposed_conv {
 //-----------------------------------------------------------------------------
 // [SECTION] Maths
 //-----------------------------------------------------------------------------
+namespace {
+std::string cell(int i, int j) { return "[" + std::to_string(i) + "," + std::to_string(j) + "]"; }  // "[i,j]"
+}  // namespace
 
-ConvTranspose2dParams torch_params(const Geometry& g) {
-    ConvTranspose2dParams p;
-    p.stride = {g.S, g.S};
-    p.padding = {g.P, g.P};
-    p.output_padding = {g.OP, g.OP};
-    p.dilation = {g.D, g.D};
-    return p;
-}
+ConvTranspose2dParams torch_params(const Geometry& g) { return {{g.S, g.S}, {g.P, g.P}, {g.OP, g.OP}, {g.D, g.D}}; }
 
 int out_rows(const Geometry& g) { return conv_transpose_output_size(g.H, g.K, g.S, g.P, g.OP, g.D); }
 int out_cols(const Geometry& g) { return conv_transpose_output_size(g.W, g.K, g.S, g.P, g.OP, g.D); }
@@ -137,13 +139,9 @@ std::vector<float> resized(const std::vector<float>& old, int old_rows, int old_
     return v;
 }
 
-Tensor plane(const std::vector<float>& values, int rows, int cols) {
-    return from_values({1, 1, std::size_t(rows), std::size_t(cols)}, values);
-}
+Tensor plane(const std::vector<float>& values, int rows, int cols) { return from_values({1, 1, std::size_t(rows), std::size_t(cols)}, values); }
 
-Tensor transposed(const Tensor& x, const Tensor& w, const Geometry& g) {
-    return conv_transpose2d(x, w, nullptr, torch_params(g));
-}
+Tensor transposed(const Tensor& x, const Tensor& w, const Geometry& g) { return conv_transpose2d(x, w, nullptr, torch_params(g)); }
 
 // --- 1. Scatter view ------------------------------------------------------------------------------
 
@@ -154,16 +152,14 @@ Canvas canvas_size(const Geometry& g) {
 
 namespace {
 Geometry uncropped(Geometry g) {
-    g.P = 0;
-    g.OP = 0;
+    g.P = g.OP = 0;
     return g;
 }
 // A (rows, cols) canvas holding the (1, 1, full_rows, full_cols) full result at its top-left.
 Tensor on_canvas(const Tensor& full, const Geometry& g) {
-    Canvas cv = canvas_size(g);
-    Tensor c = zeros({std::size_t(cv.rows), std::size_t(cv.cols)});
-    xt::view(c, xt::range(0, full_rows(g)), xt::range(0, full_cols(g))) = xt::view(full, 0, 0);
-    return c;
+    const std::size_t extra = std::size_t(canvas_size(g).rows - full_rows(g));  // zeros at the bottom/right
+    const Tensor plane = xt::view(full, 0, 0);
+    return xt::pad(plane, {{0, extra}, {0, extra}});
 }
 std::string slice(int start, int span, int step) {
     std::string s = std::to_string(start) + ":" + std::to_string(start + span);
@@ -205,25 +201,21 @@ std::vector<ScatterStep> scatter_steps(const Tensor& x, const Tensor& w, const G
             }
             s.landed = in_rows * in_cols;
             const std::string v = ui::fmt_num(s.value);
-            s.text = "x[" + std::to_string(i) + "," + std::to_string(j) + "] = " + v + " adds " + v + " * w to y_full[" +
+            s.text = "x" + cell(i, j) + " = " + v + " adds " + v + " * w to y_full[" +
                      slice(s.row0, span, g.D) + ", " + slice(s.col0, span, g.D) + "]\n";
-            const std::string window =
-                "y = y_full[" + slice(g.P, Ho, 1) + ", " + slice(g.P, Wo, 1) + "]";
-            const int taps = g.K * g.K;
-            if (s.landed == taps)
-                s.text += "All " + std::to_string(taps) + " of its values land in the output " + window + ".";
-            else
-                s.text += std::to_string(s.landed) + " of its " + std::to_string(taps) + " values land in the output " +
-                          window + "; the padding crops the rest.";
+            const std::string window = "y = y_full[" + slice(g.P, Ho, 1) + ", " + slice(g.P, Wo, 1) + "]";
+            const std::string taps = std::to_string(g.K * g.K);
+            s.text += s.landed == g.K * g.K
+                          ? "All " + taps + " of its values land in the output " + window + "."
+                          : std::to_string(s.landed) + " of its " + taps + " values land in the output " + window +
+                                "; the padding crops the rest.";
             steps.push_back(std::move(s));
         }
     return steps;
 }
 
 Tensor overlap_count(const Geometry& g) {
-    Tensor ones_x = zeros({1, 1, std::size_t(g.H), std::size_t(g.W)}) + 1.0f;
-    Tensor ones_w = zeros({1, 1, std::size_t(g.K), std::size_t(g.K)}) + 1.0f;
-    return full_on_canvas(ones_x, ones_w, g);
+    return full_on_canvas(xt::ones<float>({1, 1, g.H, g.W}), xt::ones<float>({1, 1, g.K, g.K}), g);
 }
 
 std::vector<Term> gather_terms(const Tensor& x, const Tensor& w, const Geometry& g, int r, int c) {
@@ -243,14 +235,13 @@ std::vector<Term> gather_terms(const Tensor& x, const Tensor& w, const Geometry&
 }
 
 std::string gather_text(const std::vector<Term>& terms, int r, int c, float value) {
-    std::string head = "y[" + std::to_string(r) + "," + std::to_string(c) + "] = ";
+    const std::string head = "y" + cell(r, c) + " = ";
     if (terms.empty()) return head + ui::fmt_num(value) + "  (no copy of the kernel reaches this cell)";
     std::string names, products;
     for (std::size_t t = 0; t < terms.size(); ++t) {
         const Term& e = terms[t];
         const char* sep = t ? " + " : "";
-        names += sep + ("x[" + std::to_string(e.i) + "," + std::to_string(e.j) + "]*w[" + std::to_string(e.a) + "," +
-                        std::to_string(e.b) + "]");
+        names += sep + ("x" + cell(e.i, e.j) + "*w" + cell(e.a, e.b));
         products += sep + ui::fmt_num(e.x) + "*" + ui::fmt_num(e.w);
     }
     return head + names + "\n       = " + products + " = " + ui::fmt_num(value);
@@ -261,7 +252,7 @@ std::string gather_text(const std::vector<Term>& terms, int r, int c, float valu
 ZeroInsertion by_zero_insertion(const Tensor& x, const Tensor& w, const ConvTranspose2dParams& p) {
     check_rank("by_zero_insertion", "x", x, 4, "N, C_in, H, W");
     check_rank("by_zero_insertion", "w", w, 4, "C_in, C_out, kH, kW");
-    const std::size_t N = x.shape()[0], C_in = x.shape()[1], C_out = w.shape()[1];
+    const std::size_t N = x.shape()[0], C_in = x.shape()[1];
     const int H = int(x.shape()[2]), W = int(x.shape()[3]);
     const int kH = int(w.shape()[2]), kW = int(w.shape()[3]);
     ZeroInsertion z;
@@ -275,21 +266,15 @@ ZeroInsertion by_zero_insertion(const Tensor& x, const Tensor& w, const ConvTran
     const int Hp = Hz + 2 * z.pad_top + p.output_padding[0], Wp = Wz + 2 * z.pad_left + p.output_padding[1];
     if (Hp < 1 || Wp < 1) throw Error("by_zero_insertion: the padded input would be empty");
     z.padded = zeros({N, C_in, std::size_t(Hp), std::size_t(Wp)});
-    for (std::size_t n = 0; n < N; ++n)
-        for (std::size_t c = 0; c < C_in; ++c)
-            for (int r = 0; r < Hp; ++r)
-                for (int q = 0; q < Wp; ++q) {
-                    const int sr = r - z.pad_top, sq = q - z.pad_left;
-                    if (sr >= 0 && sr < Hz && sq >= 0 && sq < Wz) z.padded(n, c, r, q) = z.dilated(n, c, sr, sq);
-                }
-    z.flipped = zeros({C_out, C_in, std::size_t(kH), std::size_t(kW)});
-    for (std::size_t o = 0; o < C_out; ++o)
-        for (std::size_t i = 0; i < C_in; ++i)
-            for (int a = 0; a < kH; ++a)
-                for (int b = 0; b < kW; ++b) z.flipped(o, i, a, b) = w(i, o, kH - 1 - a, kW - 1 - b);
-    Conv2dParams cp;
-    cp.dilation = p.dilation;
-    z.y = conv2d(z.padded, z.flipped, nullptr, cp);
+    // The rows [r0, r1) and columns [c0, c1) of `padded` that hold the dilated input.
+    const int r0 = std::max(0, z.pad_top), r1 = std::min(Hp, z.pad_top + Hz);
+    const int c0 = std::max(0, z.pad_left), c1 = std::min(Wp, z.pad_left + Wz);
+    if (r0 < r1 && c0 < c1)
+        xt::view(z.padded, xt::all(), xt::all(), xt::range(r0, r1), xt::range(c0, c1)) =
+            xt::view(z.dilated, xt::all(), xt::all(), xt::range(r0 - z.pad_top, r1 - z.pad_top),
+                     xt::range(c0 - z.pad_left, c1 - z.pad_left));
+    z.flipped = xt::transpose(xt::flip(xt::flip(w, 2), 3), {1, 0, 2, 3});  // (C_out, C_in, kH, kW)
+    z.y = conv2d(z.padded, z.flipped, nullptr, {{1, 1}, {0, 0}, p.dilation});
     return z;
 }
 
@@ -305,7 +290,7 @@ std::vector<Product> window_products(const ZeroInsertion& z, int dilation, int r
 }
 
 std::string window_text(const std::vector<Product>& products, int r, int c, float value) {
-    std::string s = "y[" + std::to_string(r) + "," + std::to_string(c) + "] = ";
+    std::string s = "y" + cell(r, c) + " = ";
     int nonzero = 0;
     // Kernels larger than 3x3: one line per kernel row, so the sum stays readable.
     const std::size_t K = std::size_t(std::lround(std::sqrt(double(products.size()))));
@@ -327,52 +312,34 @@ Tensor conv_matrix(const Tensor& w, const Geometry& g) {
     const std::string why = invalid_reason(g);
     if (!why.empty()) throw Error(why);
     const int Ho = out_rows(g), Wo = out_cols(g), n = Ho * Wo;
-    Tensor basis = zeros({std::size_t(n), 1, std::size_t(Ho), std::size_t(Wo)});  // (n, 1, H_out, W_out)
-    for (int k = 0; k < n; ++k) basis(k, 0, k / Wo, k % Wo) = 1.0f;
-    Conv2dParams cp;
-    cp.stride = {g.S, g.S};
-    cp.padding = {g.P, g.P};
-    cp.dilation = {g.D, g.D};
-    Tensor images = conv2d(basis, w, nullptr, cp);  // (n, 1, h, w): column k of C, as an image
+    Tensor basis = xt::eye<float>(std::size_t(n));
+    basis.reshape({std::size_t(n), 1, std::size_t(Ho), std::size_t(Wo)});  // (n, 1, H_out, W_out): unit images
+    Tensor images = conv2d(basis, w, nullptr, {{g.S, g.S}, {g.P, g.P}, {g.D, g.D}});  // (n, 1, h, w): column k of C, as an image
     if (int(images.shape()[2]) != g.H || int(images.shape()[3]) != g.W)
         throw Error("The convolution with stride " + std::to_string(g.S) + " maps a " + std::to_string(Ho) + " x " +
                     std::to_string(Wo) + " image to " + shape_str(xt::view(images, 0, 0).shape()) + ", not to the " +
                     std::to_string(g.H) + " x " + std::to_string(g.W) +
                     " input: with output_padding >= stride the transposed convolution is not the transpose of a "
                     "convolution of the same stride. Lower output_padding.");
-    Tensor C = zeros({std::size_t(g.H * g.W), std::size_t(n)});  // (H*W, H_out*W_out)
-    for (int k = 0; k < n; ++k)
-        for (int m = 0; m < g.H * g.W; ++m) C(m, k) = images(k, 0, m / g.W, m % g.W);
-    return C;
+    images.reshape({std::size_t(n), std::size_t(g.H * g.W)});
+    return xt::transpose(images);  // (H*W, H_out*W_out)
 }
 
 Tensor apply_transpose(const Tensor& C, const Tensor& x, const Geometry& g) {
-    const int Ho = out_rows(g), Wo = out_cols(g);
-    Tensor y = zeros({1, 1, std::size_t(Ho), std::size_t(Wo)});
-    for (int k = 0; k < Ho * Wo; ++k) {
-        float s = 0.0f;
-        for (int m = 0; m < g.H * g.W; ++m) s += C(m, k) * x.data()[m];
-        y.data()[k] = s;
-    }
+    Tensor y = xt::sum(xt::transpose(C) * xt::flatten(x), {1});  // (H_out*W_out)
+    y.reshape({1, 1, std::size_t(out_rows(g)), std::size_t(out_cols(g))});
     return y;
 }
 
 Tensor apply_matrix(const Tensor& C, const Tensor& z, const Geometry& g) {
-    const int n = out_rows(g) * out_cols(g);
-    Tensor x = zeros({1, 1, std::size_t(g.H), std::size_t(g.W)});
-    for (int m = 0; m < g.H * g.W; ++m) {
-        float s = 0.0f;
-        for (int k = 0; k < n; ++k) s += C(m, k) * z.data()[k];
-        x.data()[m] = s;
-    }
+    Tensor x = xt::sum(C * xt::flatten(z), {1});  // (H*W)
+    x.reshape({1, 1, std::size_t(g.H), std::size_t(g.W)});
     return x;
 }
 
 float dot(const Tensor& a, const Tensor& b) {
     if (a.size() != b.size()) throw Error("dot: sizes differ: " + shape_str(a.shape()) + " and " + shape_str(b.shape()));
-    double s = 0.0;
-    for (std::size_t i = 0; i < a.size(); ++i) s += double(a.data()[i]) * b.data()[i];
-    return float(s);
+    return static_cast<float>(xt::sum(xt::cast<double>(xt::flatten(a)) * xt::flatten(b))());
 }
 
 // --- 4. Checkerboard artifacts -------------------------------------------------------------------------
@@ -402,11 +369,8 @@ Tensor upsample_with(const Tensor& img, Upsampler u, float weight) {
             return conv_transpose2d(img, zeros({1, 1, 3, 3}) + weight, nullptr, torch_params({0, 0, 3, 2, 1, 1, 1}));
         case Upsampler::k4s2:
             return conv_transpose2d(img, zeros({1, 1, 4, 4}) + weight, nullptr, torch_params({0, 0, 4, 2, 1, 0, 1}));
-        case Upsampler::resize_conv: {
-            Conv2dParams cp;
-            cp.padding = {1, 1};
-            return conv2d(upsample_nearest2d(img, 2, 2), zeros({1, 1, 3, 3}) + weight, nullptr, cp);
-        }
+        case Upsampler::resize_conv:
+            return conv2d(upsample_nearest2d(img, 2, 2), zeros({1, 1, 3, 3}) + weight, nullptr, {{1, 1}, {1, 1}});
     }
     return {};
 }
@@ -414,9 +378,7 @@ Tensor upsample_with(const Tensor& img, Upsampler u, float weight) {
 
 Tensor upsample_x2(const Tensor& img, Upsampler u) { return upsample_with(img, u, uniform_weight(u)); }
 
-Tensor overlap_x2(int H, int W, Upsampler u) {
-    return upsample_with(zeros({1, 1, std::size_t(H), std::size_t(W)}) + 1.0f, u, 1.0f);
-}
+Tensor overlap_x2(int H, int W, Upsampler u) { return upsample_with(xt::ones<float>({1, 1, H, W}), u, 1.0f); }
 
 std::string upsampler_call(Upsampler u) {
     switch (u) {
@@ -432,108 +394,45 @@ std::string upsampler_call(Upsampler u) {
 // [SECTION] Page state in the URL
 //-----------------------------------------------------------------------------
 
-namespace {
-}  // namespace
-
 State preset_state(int preset) {
-    const auto& all = presets();
-    const Preset& p = all[std::size_t(std::clamp(preset, 0, int(all.size()) - 1))];
-    State s;
-    s.preset = preset;
-    s.g = p.g;
-    s.x = p.x;
-    s.w = p.w;
-    return s;
+    const Preset& p = presets()[std::size_t(std::clamp(preset, 0, int(presets().size()) - 1))];
+    return {preset, p.g, p.x, p.w};
 }
 
-State default_state() { return preset_state(0); }
+kit::UrlState url_keys(State& s) {
+    kit::UrlState url;
+    url.custom("preset", [&s](const std::string& text) {  // -1: custom, on the course preset's values
+        const bool ok = kit::UrlState::parse_int(text, -1, int(presets().size()) - 1, s.preset);
+        if (ok) s.g = presets()[std::size_t(std::max(s.preset, 0))].g;
+        return ok;
+    }, [&s] { return std::to_string(s.preset); });
+    url.add("h", s.g.H, 1, kMaxInput).add("w", s.g.W, 1, kMaxInput).add("k", s.g.K, kMinKernel, kMaxKernel);
+    url.add("s", s.g.S, 1, kMaxStride).add("p", s.g.P, 0, kMaxPadding).add("op", s.g.OP, 0, kMaxOutputPadding);
+    url.add("d", s.g.D, 1, kMaxDilation);
+    url.add("x", s.x, [&s] { return std::size_t(s.g.H * s.g.W); }).add("kw", s.w, [&s] { return std::size_t(s.g.K * s.g.K); });
+    url.add("step", s.step, 0, kMaxInput * kMaxInput - 1).add("ostep", s.out_step, 0, 10000);
+    url.add("row", s.row, 0, kMaxInput * kMaxInput - 1).add("src", s.source, 0, 1).add("img", s.image, 0, 1000000);
+    return url.add("open", s.open, 0, 15);
+}
 
 State state_from_params() {
-    using platform::param_int;
-    const int preset = param_int("preset", 0, -1, int(presets().size()) - 1);
-    State s = preset_state(std::max(preset, 0));
-    s.preset = preset;
-    const Geometry base = s.g;
-    Geometry& g = s.g;
-    g.H = param_int("h", g.H, 1, kMaxInput);
-    g.W = param_int("w", g.W, 1, kMaxInput);
-    g.K = param_int("k", g.K, kMinKernel, kMaxKernel);
-    g.S = param_int("s", g.S, 1, kMaxStride);
-    g.P = param_int("p", g.P, 0, kMaxPadding);
-    g.OP = param_int("op", g.OP, 0, kMaxOutputPadding);
-    g.D = param_int("d", g.D, 1, kMaxDilation);
-    std::vector<float> x = platform::param_floats("x", std::size_t(g.H * g.W));
-    s.x = x.empty() ? resized(s.x, base.H, base.W, g.H, g.W, false) : x;
-    std::vector<float> w = platform::param_floats("kw", std::size_t(g.K * g.K));
-    s.w = w.empty() ? resized(s.w, base.K, base.K, g.K, g.K, true) : w;
-    s.step = param_int("step", 0, 0, kMaxInput * kMaxInput - 1);
-    s.out_step = param_int("ostep", 0, 0, 10000);
-    s.row = param_int("row", 0, 0, kMaxInput * kMaxInput - 1);
-    s.source = param_int("src", 0, 0, 1);
-    s.image = param_int("img", 0, 0, 1000000);
-    s.open = param_int("open", 1, 0, 15);
+    State s;  // the course preset's geometry; x and w stay empty unless the link gives them
+    url_keys(s).read();
+    const State p = preset_state(s.preset);
+    if (s.x.empty()) s.x = resized(p.x, p.g.H, p.g.W, s.g.H, s.g.W, false);
+    if (s.w.empty()) s.w = resized(p.w, p.g.K, p.g.K, s.g.K, s.g.K, true);
     return s;
-}
-
-void write_params(const State& s) {
-    using platform::set_param;
-    set_param("preset", s.preset);
-    set_param("h", s.g.H);
-    set_param("w", s.g.W);
-    set_param("k", s.g.K);
-    set_param("s", s.g.S);
-    set_param("p", s.g.P);
-    set_param("op", s.g.OP);
-    set_param("d", s.g.D);
-    set_param("x", s.x);
-    set_param("kw", s.w);
-    set_param("step", s.step);
-    set_param("ostep", s.out_step);
-    set_param("row", s.row);
-    set_param("src", s.source);
-    set_param("img", s.image);
-    set_param("open", s.open);
 }
 
 //-----------------------------------------------------------------------------
 // [SECTION] PyTorch code
 //-----------------------------------------------------------------------------
 
-namespace {
-std::string py_num(float v) {
-    char buf[32];
-    if (v == std::floor(v) && std::fabs(v) < 1e7f)
-        std::snprintf(buf, sizeof buf, "%.0f.", double(v));
-    else
-        std::snprintf(buf, sizeof buf, "%.9g", double(v));
-    return buf;
-}
-// `prefix` is the row-major index of the element's first `axis` coordinates.
-void literal(std::string& out, const Tensor& t, std::size_t axis, std::size_t prefix) {
-    out += "[";
-    const std::size_t n = t.shape()[axis];
-    for (std::size_t i = 0; i < n; ++i) {
-        if (i) out += ", ";
-        if (axis + 1 == t.dimension())
-            out += py_num(t.data()[prefix * n + i]);
-        else
-            literal(out, t, axis + 1, prefix * n + i);
-    }
-    out += "]";
-}
-}  // namespace
-
-std::string tensor_literal(const Tensor& t) {
-    std::string s = "torch.tensor(";
-    literal(s, t, 0, 0);
-    return s + ")";
-}
-
 std::string pytorch_code(const Tensor& x, const Tensor& w, const Geometry& g) {
     std::ostringstream o;
     o << "import torch\nimport torch.nn.functional as F\n\n"
-      << "x = " << tensor_literal(x) << "  # (N, C_in, H, W) = " << shape_str(x.shape()) << "\n"
-      << "w = " << tensor_literal(w) << "  # (C_in, C_out, K, K) = " << shape_str(w.shape()) << "\n"
+      << "x = " << kit::torch_tensor(x) << "  # (N, C_in, H, W) = " << shape_str(x.shape()) << "\n"
+      << "w = " << kit::torch_tensor(w) << "  # (C_in, C_out, K, K) = " << shape_str(w.shape()) << "\n"
       << "S, P, OP, D, K = " << g.S << ", " << g.P << ", " << g.OP << ", " << g.D << ", " << g.K << "\n"
       << "y = F.conv_transpose2d(x, w, stride=S, padding=P, output_padding=OP, dilation=D)\n";
     if (invalid_reason(g).empty())
@@ -586,10 +485,7 @@ using namespace transposed_conv;
 // [SECTION] Drawing helpers
 //-----------------------------------------------------------------------------
 
-const ImU32 kCurrent = IM_COL32(255, 140, 0, 255);   // the element / copy of this step
-const ImU32 kDone = IM_COL32(80, 200, 120, 255);     // elements already scattered
-const ImU32 kWindow = IM_COL32(0, 200, 255, 255);    // the output window inside the full canvas
-const ImU32 kRegion = IM_COL32(120, 140, 255, 255);  // the zero-inserted input inside its padding
+namespace palette = kit::palette;
 
 // A small plane as numbers, a large one as a heatmap (same marks, as outlines).
 ui::Hover show_plane(const char* id, const float* data, int rows, int cols, const std::vector<ui::CellMark>& marks = {},
@@ -610,16 +506,25 @@ ui::Hover show_plane(const char* id, const float* data, int rows, int cols, cons
     return ui::heatmap(id, data, rows, cols, hs, all);
 }
 
-void titled(const char* title, const char* tip = nullptr) {
-    ImGui::TextUnformatted(title);
+void titled(const std::string& title, const char* tip = nullptr) {
+    ImGui::TextUnformatted(title.c_str());
     if (tip) ui::help_marker(tip);
 }
 
+// A titled plane ((H, W) or (1, 1, H, W)) as one group, so views can sit side by side.
+ui::Hover titled_plane(const std::string& title, const char* tip, const char* id, const Tensor& t,
+                       const std::vector<ui::CellMark>& marks = {}, const std::vector<ui::Highlight>& highlights = {},
+                       bool diverging = true) {
+    ImGui::BeginGroup();
+    titled(title, tip);
+    const int rows = int(t.shape()[t.dimension() - 2]), cols = int(t.shape()[t.dimension() - 1]);
+    const ui::Hover h = show_plane(id, t.data(), rows, cols, marks, highlights, diverging);
+    ImGui::EndGroup();
+    return h;
+}
+
 float max_abs_diff(const Tensor& a, const Tensor& b) {
-    if (a.size() != b.size()) return INFINITY;
-    float m = 0.0f;
-    for (std::size_t i = 0; i < a.size(); ++i) m = std::max(m, std::fabs(a.data()[i] - b.data()[i]));
-    return m;
+    return a.shape() == b.shape() ? xt::amax(xt::abs(a - b))() : INFINITY;
 }
 
 void equal_line(const char* what, float diff) {
@@ -639,9 +544,7 @@ int draw_matrix(const Tensor& C, const Geometry& g, int selected_row) {
     const float cw = numbers ? std::max(ImGui::CalcTextSize("-00").x + 6.0f, 22.0f) : 9.0f;
     const float ch = matrix_cell_height(numbers);
     const float label_w = ImGui::CalcTextSize("x[0,0]  ").x, head_h = ImGui::GetTextLineHeight() + 4.0f;
-    float vmax = 0.0f;
-    for (float v : C) vmax = std::max(vmax, std::fabs(v));
-    if (vmax == 0.0f) vmax = 1.0f;
+    const float amax = xt::amax(xt::abs(C))(), vmax = amax > 0.0f ? amax : 1.0f;
     const ImVec2 o = ImGui::GetCursorScreenPos();
     ImGui::InvisibleButton("matrix", ImVec2(label_w + cols * cw, head_h + rows * ch));
     ImDrawList* dl = ImGui::GetWindowDrawList();
@@ -653,9 +556,9 @@ int draw_matrix(const Tensor& C, const Geometry& g, int selected_row) {
                     faint, s.c_str());
     }
     for (int m = 0; m < rows; ++m) {
-        const std::string label = "x[" + std::to_string(m / g.W) + "," + std::to_string(m % g.W) + "]";
+        const std::string label = "x" + cell(m / g.W, m % g.W);
         const float y0 = o.y + head_h + m * ch;
-        dl->AddText(ImVec2(o.x, y0 + (ch - ImGui::GetTextLineHeight()) * 0.5f), m == selected_row ? kCurrent : text,
+        dl->AddText(ImVec2(o.x, y0 + (ch - ImGui::GetTextLineHeight()) * 0.5f), m == selected_row ? palette::current : text,
                     label.c_str());
         for (int k = 0; k < cols; ++k) {
             const float v = C(m, k);
@@ -677,7 +580,7 @@ int draw_matrix(const Tensor& C, const Geometry& g, int selected_row) {
     }
     if (selected_row >= 0 && selected_row < rows) {
         const float y0 = o.y + head_h + selected_row * ch;
-        dl->AddRect(ImVec2(o.x + label_w - 1, y0 - 1), ImVec2(o.x + label_w + cols * cw + 1, y0 + ch + 1), kCurrent, 0, 0, 2.5f);
+        dl->AddRect(ImVec2(o.x + label_w - 1, y0 - 1), ImVec2(o.x + label_w + cols * cw + 1, y0 + ch + 1), palette::current, 0, 0, 2.5f);
     }
     int clicked = -1;
     if (ImGui::IsItemHovered()) {
@@ -695,17 +598,13 @@ int draw_matrix(const Tensor& C, const Geometry& g, int selected_row) {
 
 class TransposedConvLesson final : public Lesson {
 public:
-    TransposedConvLesson() : st_(state_from_params()) {
-        recompute();
-        scatter_.step = st_.step;
-        gather_.step = st_.out_step;
-        row_.step = st_.row;
-        clamp_steppers();
-    }
+    TransposedConvLesson() { changed(); }
     void draw() override;
 
 private:
-    State st_;
+    State st_ = state_from_params();
+    kit::UrlState url_ = url_keys(st_);  // written back every frame
+    kit::Sections sections_{st_.open};
 
     // Everything derived from (geometry, x, w), recomputed only when they change.
     Tensor x_, w_, y_;
@@ -750,21 +649,18 @@ private:
         }
     }
 
-    void clamp_steppers() {
+    // After a change of geometry, x or w: recompute and clamp the steps to the new sizes.
+    void changed() {
+        recompute();
         scatter_.reset(int(std::max<std::size_t>(1, steps_.size())));
         gather_.reset(error_.empty() ? out_rows(st_.g) * out_cols(st_.g) : 1);
         row_.reset(st_.g.H * st_.g.W);
     }
 
-    void changed() {
-        recompute();
-        clamp_steppers();
-    }
-
     //-------------------------------------------------------------------------
     // [SECTION] 1. Scatter view
     //-------------------------------------------------------------------------
-    ui::Stepper scatter_;
+    ui::Stepper scatter_{st_.step};
     bool editing_ = false;
     int sel_r_ = 0, sel_c_ = 0;  // the output cell whose sum is written out
 
@@ -775,9 +671,7 @@ private:
         if (ImGui::BeginCombo("preset", current)) {
             for (int i = 0; i < int(all.size()); ++i)
                 if (ImGui::Selectable(all[std::size_t(i)].name, i == st_.preset)) {
-                    const int open = st_.open;
-                    st_ = preset_state(i);
-                    st_.open = open;
+                    st_ = preset_state(i);  // the open sections are kept: they live in sections_
                     scatter_.step = gather_.step = row_.step = 0;
                     changed();
                 }
@@ -837,22 +731,21 @@ private:
         ui::step_controller("scatter", scatter_);
         const Geometry& g = st_.g;
         const ScatterStep& s = steps_[std::size_t(scatter_.step)];
-        const Canvas cv = canvas_size(g);
         const int Ho = out_rows(g), Wo = out_cols(g);
-        const ui::Highlight window{g.P, g.P, g.P + Ho, g.P + Wo, kWindow};
+        const ui::Highlight window{g.P, g.P, g.P + Ho, g.P + Wo, palette::padding};
         std::vector<ui::CellMark> copy_cells, landed_cells;
         for (int a = 0; a < g.K; ++a)
             for (int b = 0; b < g.K; ++b) {
                 const int r = s.row0 + a * g.D, c = s.col0 + b * g.D;
-                copy_cells.push_back({r, c, kCurrent});
-                if (r >= g.P && r < g.P + Ho && c >= g.P && c < g.P + Wo) landed_cells.push_back({r - g.P, c - g.P, kCurrent});
+                copy_cells.push_back({r, c, palette::current});
+                if (r >= g.P && r < g.P + Ho && c >= g.P && c < g.P + Wo) landed_cells.push_back({r - g.P, c - g.P, palette::current});
             }
 
         ImGui::BeginGroup();
         titled("x (input)", "Orange: the element scattered in this step; green: already scattered.");
         std::vector<ui::CellMark> in_marks;
         for (int k = 0; k <= scatter_.step; ++k)
-            in_marks.push_back({k / g.W, k % g.W, k == scatter_.step ? kCurrent : kDone});
+            in_marks.push_back({k / g.W, k % g.W, k == scatter_.step ? palette::current : palette::done});
         if (editing_) {
             if (ui::edit_grid("x-edit", st_.x.data(), g.H, g.W)) st_.preset = -1, changed();
         } else {
@@ -867,30 +760,22 @@ private:
         }
         ImGui::Checkbox("edit numbers", &editing_);
         ImGui::EndGroup();
-
+        ImGui::SameLine(0, 24);
+        titled_plane("this copy: " + ui::fmt_num(s.value) + " * w",
+                     "x[i,j] * w placed with its corner at (i*S, j*S) on the full, uncropped output. "
+                     "Blue frame: the part the padding keeps (the output y).",
+                     "copy", s.copy, copy_cells, {window});
+        ImGui::SameLine(0, 24);
+        titled_plane("running sum, " + std::to_string(scatter_.step + 1) + " of " + std::to_string(scatter_.count) + " copies",
+                     "The sum of the copies so far on the full output (y_full). Blue frame: the output "
+                     "window y = y_full[P : P + H_out, P : P + W_out].",
+                     "running", s.running, copy_cells, {window});
         ImGui::SameLine(0, 24);
         ImGui::BeginGroup();
-        const std::string copy_title = "this copy: " + ui::fmt_num(s.value) + " * w";
-        titled(copy_title.c_str(), "x[i,j] * w placed with its corner at (i*S, j*S) on the full, uncropped output. "
-                                   "Blue frame: the part the padding keeps (the output y).");
-        show_plane("copy", s.copy.data(), cv.rows, cv.cols, copy_cells, {window});
-        ImGui::EndGroup();
-
-        ImGui::SameLine(0, 24);
-        ImGui::BeginGroup();
-        const std::string run_title = "running sum, " + std::to_string(scatter_.step + 1) + " of " +
-                                      std::to_string(scatter_.count) + " copies";
-        titled(run_title.c_str(), "The sum of the copies so far on the full output (y_full). Blue frame: the output "
-                                  "window y = y_full[P : P + H_out, P : P + W_out].");
-        show_plane("running", s.running.data(), cv.rows, cv.cols, copy_cells, {window});
-        ImGui::EndGroup();
-
-        ImGui::SameLine(0, 24);
-        ImGui::BeginGroup();
-        titled("y = conv_transpose2d(x, w)", "The core's output. Hover a cell to see which copies add up to it.");
         std::vector<ui::CellMark> y_marks = landed_cells;
-        y_marks.push_back({sel_r_, sel_c_, kDone});
-        ui::Hover h = show_plane("y", y_.data(), Ho, Wo, y_marks);
+        y_marks.push_back({sel_r_, sel_c_, palette::done});
+        const ui::Hover h = titled_plane("y = conv_transpose2d(x, w)",
+                                         "The core's output. Hover a cell to see which copies add up to it.", "y", y_, y_marks);
         if (h.active) sel_r_ = h.row, sel_c_ = h.col;
         sel_r_ = std::min(sel_r_, Ho - 1), sel_c_ = std::min(sel_c_, Wo - 1);
         ImGui::Text("shape %s", shape_str(y_.shape()).c_str());
@@ -903,12 +788,10 @@ private:
             ImGui::TextDisabled("Step to the end (End key) to compare the running sum with the core's output.");
 
         ImGui::Spacing();
-        ImGui::BeginGroup();
-        titled("copies landing on each cell", "How many kernel taps reach each cell of the full output "
-                                              "(x all ones, w all ones). Uneven counts are the source of checkerboard "
-                                              "artifacts (section 4).");
-        show_plane("overlap", overlap_.data(), cv.rows, cv.cols, {}, {window}, false);
-        ImGui::EndGroup();
+        titled_plane("copies landing on each cell",
+                     "How many kernel taps reach each cell of the full output (x all ones, w all ones). Uneven counts "
+                     "are the source of checkerboard artifacts (section 4).",
+                     "overlap", overlap_, {}, {window}, false);
         ImGui::SameLine(0, 24);
         ImGui::BeginGroup();
         ImGui::TextWrapped("The same sum read from the output side (hover y to choose the cell, marked green): each "
@@ -923,7 +806,7 @@ private:
     //-------------------------------------------------------------------------
     // [SECTION] 2. Zero insertion + ordinary convolution
     //-------------------------------------------------------------------------
-    ui::Stepper gather_;
+    ui::Stepper gather_{st_.out_step};
 
     void draw_zero_insertion() {
         const Geometry& g = st_.g;
@@ -942,50 +825,34 @@ private:
             return;
         }
         ui::step_controller("zero-insertion", gather_);
-        const int Ho = out_rows(g), Wo = out_cols(g);
-        const int r = gather_.step / Wo, c = gather_.step % Wo;
-        const int Hz = int(zi_.dilated.shape()[2]), Wz = int(zi_.dilated.shape()[3]);
-        const int Hp = int(zi_.padded.shape()[2]), Wp = int(zi_.padded.shape()[3]);
+        const int Wo = out_cols(g), r = gather_.step / Wo, c = gather_.step % Wo;
+        const int q = zi_.pad_top, Hz = int(zi_.dilated.shape()[2]), Wz = int(zi_.dilated.shape()[3]);
+        const int span = g.D * (g.K - 1) + 1;
         auto products = window_products(zi_, g.D, r, c);
-
-        ImGui::BeginGroup();
-        titled("x with zeros inserted", "upsample_bed_of_nails2d from the core, without its trailing zeros: "
-                                        "(H - 1)*S + 1 rows.");
-        show_plane("dilated", zi_.dilated.data(), Hz, Wz);
-        ImGui::EndGroup();
-        ImGui::SameLine(0, 24);
-        ImGui::BeginGroup();
-        const int q = zi_.pad_top;
+        std::vector<ui::CellMark> taps;
+        for (const auto& p : products) taps.push_back({p.pr, p.pc, palette::current});
+        std::vector<ui::Highlight> frames;
+        if (q >= 0) frames.push_back({q, q, q + Hz, q + Wz, palette::padding});
+        frames.push_back({r, c, r + span, c + span, palette::current});
         std::string pad_title = q >= 0 ? "padded by " + std::to_string(q) : "cropped by " + std::to_string(-q);
         if (g.OP) pad_title += " (+" + std::to_string(g.OP) + " bottom/right)";
-        titled(pad_title.c_str(), "Orange: the window that gives the current output cell. Purple frame: the "
-                                  "zero-inserted input inside the padding.");
-        std::vector<ui::CellMark> taps;
-        for (const auto& p : products) taps.push_back({p.pr, p.pc, kCurrent});
-        std::vector<ui::Highlight> hl;
-        if (q >= 0) hl.push_back({q, q, q + Hz, q + Wz, kRegion});
-        const int span = g.D * (g.K - 1) + 1;
-        hl.push_back({r, c, r + span, c + span, kCurrent});
-        show_plane("padded", zi_.padded.data(), Hp, Wp, taps, hl);
-        ImGui::EndGroup();
+
+        titled_plane("x with zeros inserted",
+                     "upsample_bed_of_nails2d from the core, without its trailing zeros: (H - 1)*S + 1 rows.", "dilated",
+                     zi_.dilated);
+        ImGui::SameLine(0, 24);
+        titled_plane(pad_title, "Orange: the window that gives the current output cell. Blue frame: the "
+                     "zero-inserted input inside the padding.", "padded", zi_.padded, taps, frames);
         ImGui::SameLine(0, 24);
         ImGui::BeginGroup();
-        titled("w flipped", "w[K-1-a, K-1-b]: flipped top-bottom and left-right.");
-        show_plane("flipped", zi_.flipped.data(), g.K, g.K);
+        titled_plane("w flipped", "w[K-1-a, K-1-b]: flipped top-bottom and left-right.", "flipped", zi_.flipped);
         ImGui::Spacing();
-        titled("w");
-        show_plane("w2", w_.data(), g.K, g.K);
+        titled_plane("w", nullptr, "w2", w_);
         ImGui::EndGroup();
         ImGui::SameLine(0, 24);
-        ImGui::BeginGroup();
-        titled("conv2d(padded, flipped)");
-        show_plane("zi-y", zi_.y.data(), Ho, Wo, {{r, c, kCurrent}});
-        ImGui::EndGroup();
+        titled_plane("conv2d(padded, flipped)", nullptr, "zi-y", zi_.y, {{r, c, palette::current}});
         ImGui::SameLine(0, 24);
-        ImGui::BeginGroup();
-        titled("conv_transpose2d(x, w)");
-        show_plane("direct-y", y_.data(), Ho, Wo, {{r, c, kCurrent}});
-        ImGui::EndGroup();
+        titled_plane("conv_transpose2d(x, w)", nullptr, "direct-y", y_, {{r, c, palette::current}});
 
         ui::code_block("window", window_text(products, r, c, zi_.y(0, 0, r, c)));
         equal_line("Zero insertion + conv2d vs conv_transpose2d", zi_diff_);
@@ -994,7 +861,7 @@ private:
     //-------------------------------------------------------------------------
     // [SECTION] 3. Matrix view
     //-------------------------------------------------------------------------
-    ui::Stepper row_;
+    ui::Stepper row_{st_.row};
 
     void draw_matrix_view() {
         const Geometry& g = st_.g;
@@ -1023,24 +890,16 @@ private:
         ImGui::EndChild();
 
         const int m = row_.step;
-        Tensor row = xt::view(C_, m);  // (H_out*W_out)
-        ImGui::BeginGroup();
-        const std::string row_title = "row " + std::to_string(m) + " (x[" + std::to_string(m / g.W) + "," +
-                                      std::to_string(m % g.W) + "]) as H_out x W_out";
-        titled(row_title.c_str(), "The kernel copy x[i,j] scatters, with weight 1: the same picture as step "
-                                  "i*W + j of the scatter view, divided by x[i,j] and cropped.");
-        show_plane("row", row.data(), Ho, Wo);
-        ImGui::EndGroup();
+        Tensor row = xt::view(C_, m);
+        row.reshape({std::size_t(Ho), std::size_t(Wo)});
+        titled_plane("row " + std::to_string(m) + " (x" + cell(m / g.W, m % g.W) + ") as H_out x W_out",
+                     "The kernel copy x[i,j] scatters, with weight 1: the same picture as step i*W + j of the scatter "
+                     "view, divided by x[i,j] and cropped.",
+                     "row", row);
         ImGui::SameLine(0, 24);
-        ImGui::BeginGroup();
-        titled("C^T x", "The matrix product, computed here from C.");
-        show_plane("ctx", Ctx_.data(), Ho, Wo);
-        ImGui::EndGroup();
+        titled_plane("C^T x", "The matrix product, computed here from C.", "ctx", Ctx_);
         ImGui::SameLine(0, 24);
-        ImGui::BeginGroup();
-        titled("conv_transpose2d(x, w)");
-        show_plane("y3", y_.data(), Ho, Wo);
-        ImGui::EndGroup();
+        titled_plane("conv_transpose2d(x, w)", nullptr, "y3", y_);
         equal_line("C^T x vs conv_transpose2d", matrix_diff_);
         ImGui::Text("Adjoint check with a small integer image z: <C z, x> = %s, <z, C^T x> = %s",
                     ui::fmt_num(adj_left_).c_str(), ui::fmt_num(adj_right_).c_str());
@@ -1084,12 +943,10 @@ private:
         }
         if (cached_source_ != st_.source || (st_.source == 1 && cached_image_ != st_.image)) {
             if (st_.source == 0) {
-                cb_input_ = zeros({1, 1, 8, 8}) + 1.0f;
+                cb_input_ = xt::ones<float>({1, 1, 8, 8});
             } else {
-                const Dataset& d = *platform::fashion_mnist().dataset;
-                Tensor img = d.image(Split::test, std::size_t(st_.image));  // (1, 28, 28)
-                img.reshape(Shape{1, 1, img.shape()[1], img.shape()[2]});
-                cb_input_ = img;
+                cb_input_ = platform::fashion_mnist().dataset->image(Split::test, std::size_t(st_.image));  // (1, 28, 28)
+                cb_input_.reshape({1, 1, cb_input_.shape()[1], cb_input_.shape()[2]});
             }
             const int H = int(cb_input_.shape()[2]), W = int(cb_input_.shape()[3]);
             for (int u = 0; u < kUpsamplerCount; ++u) {
@@ -1122,22 +979,19 @@ private:
             hs.zoom = zoom;
             hs.vmax = vmax;
             ui::heatmap(upsampler_name(Upsampler(u)), cb_out_[u].data(), 2 * H, 2 * W, hs);
-            // Interior: two cells from the border, where the padding no longer matters.
-            Tensor inner = xt::view(cb_out_[u], 0, 0, xt::range(2, 2 * H - 2), xt::range(2, 2 * W - 2));
-            Tensor taps = xt::view(cb_taps_[u], 0, 0, xt::range(2, 2 * H - 2), xt::range(2, 2 * W - 2));
+            // "min to max" of the interior: two cells from the border, where the padding no longer matters.
+            auto interior_range = [&](const Tensor& t) {
+                const Tensor inner = xt::view(t, 0, 0, xt::range(2, 2 * H - 2), xt::range(2, 2 * W - 2));
+                return ui::fmt_num(xt::amin(inner)()) + " to " + ui::fmt_num(xt::amax(inner)());
+            };
             ImGui::Text("weights: all %s", ui::fmt_num(uniform_weight(Upsampler(u))).c_str());
-            ImGui::Text("kernel taps per cell: %s to %s", ui::fmt_num(xt::amin(taps)()).c_str(),
-                        ui::fmt_num(xt::amax(taps)()).c_str());
-            if (st_.source == 0)
-                ImGui::Text("interior values: %s to %s", ui::fmt_num(xt::amin(inner)()).c_str(),
-                            ui::fmt_num(xt::amax(inner)()).c_str());
+            ImGui::Text("kernel taps per cell: %s", interior_range(cb_taps_[u]).c_str());
+            if (st_.source == 0) ImGui::Text("interior values: %s", interior_range(cb_out_[u]).c_str());
             ImGui::EndGroup();
         }
-        const ImU32 colors[kUpsamplerCount] = {IM_COL32(255, 140, 0, 255), IM_COL32(0, 200, 255, 255),
-                                               IM_COL32(120, 220, 120, 255)};
         std::vector<ui::Series> series;
         for (int u = 0; u < kUpsamplerCount; ++u)
-            series.push_back({upsampler_name(Upsampler(u)), cb_profile_[u].data(), int(cb_profile_[u].size()), colors[u]});
+            series.push_back({upsampler_name(Upsampler(u)), cb_profile_[u].data(), int(cb_profile_[u].size()), palette::series[u]});
         if (st_.source == 0)
             ImGui::TextDisabled("The frames along the borders come from the padding (fewer copies reach the edge), "
                                 "not from the overlap pattern.");
@@ -1167,25 +1021,19 @@ void TransposedConvLesson::draw() {
                        "come from.");
     const char* titles[4] = {"1. Scatter: one kernel copy per input value", "2. The same result: zero insertion + ordinary convolution",
                              "3. The same result: the transpose of the convolution's matrix", "4. Checkerboard artifacts"};
-    int open = 0;
+    void (TransposedConvLesson::*const bodies[4])() = {&TransposedConvLesson::draw_scatter, &TransposedConvLesson::draw_zero_insertion,
+                                                       &TransposedConvLesson::draw_matrix_view, &TransposedConvLesson::draw_checkerboard};
     for (int s = 0; s < 4; ++s) {
-        ImGui::SetNextItemOpen((st_.open >> s) & 1, ImGuiCond_Once);
-        if (!ImGui::CollapsingHeader(titles[s])) continue;
-        open |= 1 << s;
+        if (!sections_.header(s, titles[s])) continue;
         ImGui::PushID(s);
-        switch (s) {
-            case 0: draw_scatter(); break;
-            case 1: draw_zero_insertion(); break;
-            case 2: draw_matrix_view(); break;
-            case 3: draw_checkerboard(); break;
-        }
+        (this->*bodies[s])();
         ImGui::PopID();
     }
-    st_.open = open;
+    st_.open = sections_.open;
     st_.step = scatter_.step;
     st_.out_step = gather_.step;
     st_.row = row_.step;
-    write_params(st_);
+    url_.write();
 }
 
 }  // namespace

@@ -12,11 +12,13 @@
 
 #include "aelab/conv.hpp"
 #include "aelab/tensor.hpp"
+#include "kit/url_state.hpp"
 
 namespace aelab::lessons::transposed_conv {
 
 // --- Geometry -----------------------------------------------------------------------------------
-// One square kernel and the same stride / padding / dilation on both axes.
+// One square kernel and the same stride / padding / dilation on both axes. The defaults are the
+// course's example (the first preset).
 struct Geometry {
     int H = 2, W = 2;  // input size
     int K = 3;         // kernel size
@@ -123,7 +125,7 @@ std::string window_text(const std::vector<Product>& products, int r, int c, floa
 // basis image (core op). Throws aelab::Error if that convolution does not come back to H x W
 // (output padding >= stride) or the geometry is invalid.
 Tensor conv_matrix(const Tensor& w, const Geometry& g);
-// C^T x as an (1, 1, H_out, W_out) image, and C z as (1, 1, H, W): plain matrix products.
+// C^T x as an (1, 1, H_out, W_out) image, and C z as (1, 1, H, W): matrix products as xtensor sums.
 Tensor apply_transpose(const Tensor& C, const Tensor& x, const Geometry& g);
 Tensor apply_matrix(const Tensor& C, const Tensor& z, const Geometry& g);
 float dot(const Tensor& a, const Tensor& b);
@@ -144,7 +146,6 @@ Tensor overlap_x2(int H, int W, Upsampler u);
 std::string upsampler_call(Upsampler u);
 
 // --- PyTorch ------------------------------------------------------------------------------------------
-std::string tensor_literal(const Tensor& t);  // torch.tensor([[[[1., 2.], [3., 4.]]]])
 std::string pytorch_code(const Tensor& x, const Tensor& w, const Geometry& g);
 std::string pytorch_matrix_code(const Geometry& g);
 std::string pytorch_checkerboard_code();
@@ -161,9 +162,12 @@ struct State {
     int source = 0, image = 0;
     int open = 1;
 };
-State default_state();
-State state_from_params();  // invalid or missing values fall back to the preset's
-void write_params(const State& s);
 State preset_state(int preset);
+// The keys above, bound to the fields of `s` ("preset" first: reading it loads the preset's
+// geometry, the default of h .. d).
+kit::UrlState url_keys(State& s);
+// The state the page parameters give. Invalid or missing values fall back to the preset's; x and
+// kw missing or of the wrong count give the preset's values resized to the geometry read.
+State state_from_params();
 
 }  // namespace aelab::lessons::transposed_conv

@@ -13,6 +13,7 @@
 #include "headless.hpp"
 #include "lesson.hpp"
 #include "kit/platform.hpp"
+#include "kit/pytorch.hpp"
 #include "transposed_conv.hpp"
 #include "kit/widgets.hpp"
 
@@ -400,8 +401,9 @@ TEST_CASE("transposed-conv lesson: URL state round trip") {
 TEST_CASE("transposed-conv lesson: PyTorch code for the current tensors") {
     const Preset& p = presets()[0];
     Tensor x = plane(p.x, 2, 2), w = plane(p.w, 3, 3);
-    CHECK(tensor_literal(x) == "torch.tensor([[[[1., 2.], [3., 4.]]]])");
-    CHECK(tensor_literal(from_values({2, 3}, {0.5f, -1, 2, 3, 4, 5})) == "torch.tensor([[0.5, -1., 2.], [3., 4., 5.]])");
+    // The page prints its tensors with the kit's printer.
+    CHECK(kit::torch_tensor(x) == "torch.tensor([[[[1., 2.], [3., 4.]]]])");
+    CHECK(kit::torch_tensor(from_values({2, 3}, {0.5f, -1, 2, 3, 4, 5})) == "torch.tensor([[0.5, -1., 2.], [3., 4., 5.]])");
     std::string code = pytorch_code(x, w, p.g);
     CHECK(code.find("S, P, OP, D, K = 2, 1, 1, 1, 3") != std::string::npos);
     CHECK(code.find("F.conv_transpose2d(x, w, stride=S, padding=P, output_padding=OP, dilation=D)") != std::string::npos);
