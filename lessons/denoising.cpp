@@ -29,6 +29,7 @@
 #include <cmath>
 #include <cstdio>
 #include <sstream>
+#include <string_view>
 #include <utility>
 
 #include <imgui.h>
@@ -51,12 +52,9 @@ namespace denoising {
 //-----------------------------------------------------------------------------
 
 const char* noise_key(Corruption c) {
-    switch (c) {
-        case Corruption::gaussian: return "gaussian";
-        case Corruption::masking: return "masking";
-        case Corruption::salt_and_pepper: return "salt-and-pepper";
-        case Corruption::none: return "none";
-    }
+    const char* keys[3] = {"gaussian", "masking", "salt-and-pepper"};
+    for (int k = 0; k < 3; ++k)
+        if (c == kNoiseKinds[k]) return keys[k];
     return "none";
 }
 
@@ -73,9 +71,8 @@ std::vector<NoiseExample> noise_examples(const Tensor& clean, const float levels
     std::vector<NoiseExample> out;
     for (int k = 0; k < 3; ++k) {
         Rng rng(seed);
-        NoiseExample e{kNoiseKinds[k], levels[k], corrupt(clean, kNoiseKinds[k], levels[k], rng), 0.0};
-        e.psnr_db = psnr_db(e.noisy, clean);
-        out.push_back(std::move(e));
+        Tensor noisy = corrupt(clean, kNoiseKinds[k], levels[k], rng);
+        out.push_back({kNoiseKinds[k], levels[k], noisy, psnr_db(noisy, clean)});
     }
     return out;
 }
@@ -127,20 +124,15 @@ void Canvas::stroke(float y0, float x0, float y1, float x1, float radius, float 
     if (changed) ++version;
 }
 
+constexpr std::string_view kHex = "0123456789abcdef";  // the 16 grey levels of the text
+
 std::string canvas_to_text(const Canvas& c) {
-    static const char kHex[] = "0123456789abcdef";
     std::string digits;
     for (float p : c.pixels) digits += kHex[std::clamp(int(std::lround(p * 15.0f)), 0, 15)];
     std::string out;
-    for (std::size_t i = 0; i < digits.size();) {
-        std::size_t j = i;
+    for (std::size_t i = 0, j = 0; i < digits.size(); i = j) {
         while (j < digits.size() && digits[j] == digits[i]) ++j;
-        const std::size_t run = j - i;
-        if (run > 3)
-            out += std::string(1, digits[i]) + "." + std::to_string(run) + ".";
-        else
-            out += digits.substr(i, run);
-        i = j;
+        out += j - i > 3 ? digits[i] + ("." + std::to_string(j - i) + ".") : digits.substr(i, j - i);
     }
     return out;
 }
@@ -148,21 +140,14 @@ std::string canvas_to_text(const Canvas& c) {
 bool canvas_from_text(const std::string& text, Canvas& c) {
     std::vector<float> px;
     for (std::size_t i = 0; i < text.size();) {
-        const char ch = text[i];
-        int level;
-        if (ch >= '0' && ch <= '9') level = ch - '0';
-        else if (ch >= 'a' && ch <= 'f') level = ch - 'a' + 10;
-        else return false;
+        const std::size_t level = kHex.find(text[i++]);
+        if (level == std::string_view::npos) return false;
         std::size_t run = 1;
-        ++i;
-        if (i < text.size() && text[i] == '.') {
+        if (i < text.size() && text[i] == '.') {  // "<digit>.<run of 1 to 3 digits>."
             const std::size_t end = text.find('.', i + 1);
-            if (end == std::string::npos || end == i + 1 || end - i > 4) return false;
-            run = 0;
-            for (std::size_t k = i + 1; k < end; ++k) {
-                if (text[k] < '0' || text[k] > '9') return false;
-                run = run * 10 + std::size_t(text[k] - '0');
-            }
+            if (end == std::string::npos || end == i + 1 || end - i > 4 || text.find_first_not_of("0123456789", i + 1) < end)
+                return false;
+            run = std::stoul(text.substr(i + 1, end - i - 1));
             i = end + 1;
         }
         if (px.size() + run > std::size_t(kSide * kSide)) return false;
@@ -330,11 +315,8 @@ namespace {
 void image(const char* id, const float* plane, float zoom, bool is_signed = false, const std::string& note = "") {
     ui::HeatmapStyle hs;
     hs.zoom = zoom;
-    if (is_signed) {
-        hs.cmap = ui::Colormap::diverging;
-        hs.vmin = -1.0f;
-        hs.vmax = 1.0f;
-    }
+    hs.cmap = is_signed ? ui::Colormap::diverging : ui::Colormap::gray;
+    hs.vmin = is_signed ? -1.0f : 0.0f;  // up to 1
     ui::heatmap(id, plane, kSide, kSide, hs);
     if (!note.empty()) ImGui::TextUnformatted(note.c_str());
 }
@@ -496,9 +478,7 @@ private:
         const float half = std::max(200.0f, ImGui::GetContentRegionAvail().x * 0.5f - 8.0f);
         ImGui::BeginGroup();
         ImGui::TextUnformatted("Training loss (MSE against the clean batch)");
-        ui::PlotStyle ls;
-        ls.size = ImVec2(half, 170);
-        ls.log_y = true;
+        const ui::PlotStyle ls{ImVec2(half, 170), true};  // log y
         ui::line_plot("loss", {{"denoiser (noisy in)", run.losses().data(), int(run.losses().size()), kit::palette::series[0]},
                                {"plain AE (clean in)", nets_.plain_losses.data(), int(nets_.plain_losses.size()),
                                 kit::palette::series[1]}},
@@ -514,9 +494,7 @@ private:
                 plain.push_back(float(p.eval.psnr_plain_ae_db));
                 noisy.push_back(float(p.eval.psnr_noisy_db));
             }
-        ui::PlotStyle ps;
-        ps.size = ImVec2(half, 170);
-        ps.y_format = "%.1f";
+        const ui::PlotStyle ps{ImVec2(half, 170), false, "step", "%.1f"};
         const float dx = float(kEvalEvery);
         ui::line_plot("psnr", {{"denoiser", dae.data(), int(dae.size()), kit::palette::series[0], 0, dx},
                                {"plain AE", plain.data(), int(plain.size()), kit::palette::series[1], 0, dx},
@@ -663,10 +641,8 @@ private:
         }
         const ImVec2 m = ImGui::GetIO().MousePos, o = ImGui::GetItemRectMin();
         const float y = (m.y - o.y) / zoom, x = (m.x - o.x) / zoom;
-        if (painting_)
-            canvas_.stroke(last_y_, last_x_, y, x, st_.brush, float(st_.ink));
-        else
-            canvas_.dab(y, x, st_.brush, float(st_.ink));
+        if (!painting_) last_y_ = y, last_x_ = x;  // a dab where the drag starts
+        canvas_.stroke(last_y_, last_x_, y, x, st_.brush, float(st_.ink));
         painting_ = true;
         last_y_ = y, last_x_ = x;
     }
