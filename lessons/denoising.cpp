@@ -14,7 +14,7 @@
 //   [SECTION] Corruptions
 //   [SECTION] The drawing canvas
 //   [SECTION] Page state in the URL
-//   [SECTION] The training session
+//   [SECTION] Training both networks
 //   [SECTION] Comparing the networks
 //   [SECTION] PyTorch code
 //   [SECTION] Drawing helpers
@@ -28,8 +28,9 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
-#include <cstdlib>
 #include <sstream>
+#include <string_view>
+#include <utility>
 
 #include <imgui.h>
 #include <xtensor/xmath.hpp>
@@ -38,7 +39,9 @@
 #include "aelab/noise.hpp"
 #include "aelab/rng.hpp"
 #include "lesson.hpp"
+#include "kit/palette.hpp"
 #include "kit/platform.hpp"
+#include "kit/pytorch.hpp"
 #include "kit/widgets.hpp"
 
 namespace aelab::lessons {
@@ -49,12 +52,9 @@ namespace denoising {
 //-----------------------------------------------------------------------------
 
 const char* noise_key(Corruption c) {
-    switch (c) {
-        case Corruption::gaussian: return "gaussian";
-        case Corruption::masking: return "masking";
-        case Corruption::salt_and_pepper: return "salt-and-pepper";
-        case Corruption::none: return "none";
-    }
+    const char* keys[3] = {"gaussian", "masking", "salt-and-pepper"};
+    for (int k = 0; k < 3; ++k)
+        if (c == kNoiseKinds[k]) return keys[k];
     return "none";
 }
 
@@ -71,9 +71,8 @@ std::vector<NoiseExample> noise_examples(const Tensor& clean, const float levels
     std::vector<NoiseExample> out;
     for (int k = 0; k < 3; ++k) {
         Rng rng(seed);
-        NoiseExample e{kNoiseKinds[k], levels[k], corrupt(clean, kNoiseKinds[k], levels[k], rng), 0.0};
-        e.psnr_db = psnr_db(e.noisy, clean);
-        out.push_back(std::move(e));
+        Tensor noisy = corrupt(clean, kNoiseKinds[k], levels[k], rng);
+        out.push_back({kNoiseKinds[k], levels[k], noisy, psnr_db(noisy, clean)});
     }
     return out;
 }
@@ -125,20 +124,15 @@ void Canvas::stroke(float y0, float x0, float y1, float x1, float radius, float 
     if (changed) ++version;
 }
 
+constexpr std::string_view kHex = "0123456789abcdef";  // the 16 grey levels of the text
+
 std::string canvas_to_text(const Canvas& c) {
-    static const char kHex[] = "0123456789abcdef";
     std::string digits;
     for (float p : c.pixels) digits += kHex[std::clamp(int(std::lround(p * 15.0f)), 0, 15)];
     std::string out;
-    for (std::size_t i = 0; i < digits.size();) {
-        std::size_t j = i;
+    for (std::size_t i = 0, j = 0; i < digits.size(); i = j) {
         while (j < digits.size() && digits[j] == digits[i]) ++j;
-        const std::size_t run = j - i;
-        if (run > 3)
-            out += std::string(1, digits[i]) + "." + std::to_string(run) + ".";
-        else
-            out += digits.substr(i, run);
-        i = j;
+        out += j - i > 3 ? digits[i] + ("." + std::to_string(j - i) + ".") : digits.substr(i, j - i);
     }
     return out;
 }
@@ -146,21 +140,14 @@ std::string canvas_to_text(const Canvas& c) {
 bool canvas_from_text(const std::string& text, Canvas& c) {
     std::vector<float> px;
     for (std::size_t i = 0; i < text.size();) {
-        const char ch = text[i];
-        int level;
-        if (ch >= '0' && ch <= '9') level = ch - '0';
-        else if (ch >= 'a' && ch <= 'f') level = ch - 'a' + 10;
-        else return false;
+        const std::size_t level = kHex.find(text[i++]);
+        if (level == std::string_view::npos) return false;
         std::size_t run = 1;
-        ++i;
-        if (i < text.size() && text[i] == '.') {
+        if (i < text.size() && text[i] == '.') {  // "<digit>.<run of 1 to 3 digits>."
             const std::size_t end = text.find('.', i + 1);
-            if (end == std::string::npos || end == i + 1 || end - i > 4) return false;
-            run = 0;
-            for (std::size_t k = i + 1; k < end; ++k) {
-                if (text[k] < '0' || text[k] > '9') return false;
-                run = run * 10 + std::size_t(text[k] - '0');
-            }
+            if (end == std::string::npos || end == i + 1 || end - i > 4 || text.find_first_not_of("0123456789", i + 1) < end)
+                return false;
+            run = std::stoul(text.substr(i + 1, end - i - 1));
             i = end + 1;
         }
         if (px.size() + run > std::size_t(kSide * kSide)) return false;
@@ -176,62 +163,39 @@ bool canvas_from_text(const std::string& text, Canvas& c) {
 // [SECTION] Page state in the URL
 //-----------------------------------------------------------------------------
 
-Settings settings_from_params() {
-    Settings s;
-    s.noise = noise_from_key(platform::param("noise"), s.noise);
-    s.level = platform::param_float("level", s.level, 0.0f, max_level(s.noise));
-    s.seed = platform::param_int("seed", s.seed, 0, 1 << 30);
-    s.learning_rate = platform::param_float("lr", s.learning_rate, kMinLr, kMaxLr);
-    s.steps = platform::param_int("steps", s.steps, kMinSteps, kMaxSteps);
-    s.train = platform::param_int("train", 0, 0, 1) == 1;
-    s.image = platform::param_int("img", s.image, 0, 1 << 30);
+kit::UrlState url_state(Settings& s, Canvas& canvas, kit::Sections& sections, LiveTraining& training) {
+    kit::UrlState url;
+    url.custom("noise", [&s](const std::string& t) {
+                   s.noise = noise_from_key(t, s.noise);
+                   return true;
+               },
+               [&s] { return std::string(noise_key(s.noise)); });
+    url.custom("level", [&s](const std::string& t) { return kit::UrlState::parse_float(t, 0.0f, max_level(s.noise), s.level); },
+               [&s] { return platform::floats_text({s.level}); });
+    training.bind(url, kMinSteps, kMaxSteps);
+    url.add("img", s.image, 0, 1 << 30);
     const char* example_keys[3] = {"sig", "pm", "psp"};
-    for (int k = 0; k < 3; ++k)
-        s.example_levels[k] = platform::param_float(example_keys[k], s.example_levels[k], 0.0f, max_level(kNoiseKinds[k]));
-    s.open = platform::param_int("open", s.open, 0, (1 << kSections) - 1);
-    s.brush = platform::param_float("brush", s.brush, 0.5f, 4.0f);
-    s.ink = platform::param_int("ink", s.ink, 0, 1);
-    s.passes = platform::param_int("passes", s.passes, 1, kMaxPasses);
-    s.canvas_noise = platform::param_int("cnoise", 1, 0, 1) == 1;
-    s.canvas_seed = platform::param_int("cseed", s.canvas_seed, 0, 1 << 30);
-    Canvas probe;
-    const std::string text = platform::param("canvas");
-    if (canvas_from_text(text, probe)) s.canvas = text;
-    return s;
+    for (int k = 0; k < 3; ++k) url.add(example_keys[k], s.example_levels[k], 0.0f, max_level(kNoiseKinds[k]));
+    sections.bind(url, kSections);
+    url.add("brush", s.brush, 0.5f, 4.0f).add("ink", s.ink, 0, 1).add("passes", s.passes, 1, kMaxPasses);
+    url.add("cnoise", s.canvas_noise).add("cseed", s.canvas_seed, 0, 1 << 30);
+    url.custom("canvas", [&canvas](const std::string& t) { return canvas_from_text(t, canvas); },
+               [&canvas] { return canvas.version ? canvas_to_text(canvas) : std::string(); });
+    return url;
 }
 
-void write_params(const Settings& s) {
-    platform::set_param("noise", noise_key(s.noise));
-    platform::set_param("level", s.level);
-    platform::set_param("seed", s.seed);
-    platform::set_param("lr", s.learning_rate);
-    platform::set_param("steps", s.steps);
-    platform::set_param("train", s.train ? 1 : 0);
-    platform::set_param("img", s.image);
-    platform::set_param("sig", s.example_levels[0]);
-    platform::set_param("pm", s.example_levels[1]);
-    platform::set_param("psp", s.example_levels[2]);
-    platform::set_param("open", s.open);
-    platform::set_param("brush", s.brush);
-    platform::set_param("ink", s.ink);
-    platform::set_param("passes", s.passes);
-    platform::set_param("cnoise", s.canvas_noise ? 1 : 0);
-    platform::set_param("cseed", s.canvas_seed);
-    if (!s.canvas.empty()) platform::set_param("canvas", s.canvas);
-}
-
-DenoisingRecipeOptions recipe_options(const Settings& s) {
+DenoisingRecipeOptions recipe_options(const Settings& s, const LiveTraining& training) {
     DenoisingRecipeOptions o;
     o.corruption = s.noise;
     o.level = s.level;
-    o.seed = std::uint64_t(s.seed);
-    o.learning_rate = s.learning_rate;
-    o.steps = s.steps;
+    o.seed = std::uint64_t(training.controls().seed);
+    o.learning_rate = training.controls().learning_rate;
+    o.steps = training.max_steps();
     return o;
 }
 
 //-----------------------------------------------------------------------------
-// [SECTION] The training session
+// [SECTION] Training both networks
 //-----------------------------------------------------------------------------
 
 const char* const kCollapseMessage =
@@ -239,32 +203,22 @@ const char* const kCollapseMessage =
     "fall any more (with a Sigmoid output it stays bounded instead of becoming NaN). The learning rate is "
     "probably too high. Lower it and press Reset.";
 
-Session::Session(const Dataset& data, const DenoisingRecipeOptions& o)
-    : recipe_(std::make_unique<DenoisingRecipe>(data, o)),
-      run_(o.steps, o.batch_size, int(data.size(Split::train))) {
-    evaluate();
-}
-
-void Session::evaluate() {
-    const int step = recipe_->step();
-    if (!psnr_.empty() && psnr_.back().step == step) return;
-    psnr_.push_back({step, recipe_->evaluate()});
-}
-
-int Session::advance(double budget_ms) {
-    const int taken = run_.advance(
-        [this] {
-            const float loss = recipe_->train_step();
-            plain_losses_.push_back(recipe_->last_plain_loss());
-            if (recipe_->collapsed()) throw Error(kCollapseMessage);
-            if (!std::isfinite(recipe_->last_plain_loss())) return recipe_->last_plain_loss();
-            if (recipe_->step() % kEvalEvery == 0) evaluate();
-            return loss;
-        },
-        budget_ms);
-    plain_losses_.resize(run_.losses().size());  // drop the step a stopped run did not record
-    if (run_.state() == TrainingRun::State::finished) evaluate();
-    return taken;
+void attach_training(LiveTraining& training, Networks& nets, const Dataset& data,
+                     std::function<DenoisingRecipeOptions()> options) {
+    training.track(nets.plain_losses);
+    training.set_hooks({[&nets, &data, options] {
+                            nets.recipe.reset();
+                            nets.psnr.clear();
+                            nets.recipe = std::make_unique<DenoisingRecipe>(data, options());
+                        },
+                        [&nets] {
+                            DenoisingRecipe& r = *nets.recipe;
+                            const float loss = r.train_step();
+                            nets.plain_losses.push_back(r.last_plain_loss());
+                            if (r.collapsed()) throw Error(kCollapseMessage);
+                            return std::isfinite(r.last_plain_loss()) ? loss : r.last_plain_loss();
+                        },
+                        [&nets] { nets.psnr.push_back({nets.recipe->step(), nets.recipe->evaluate()}); }});
 }
 
 //-----------------------------------------------------------------------------
@@ -287,13 +241,8 @@ Comparison compare(DenoisingRecipe& r, const Tensor& clean, const Tensor& noisy)
         c.psnr_noisy.push_back(psnr_db(xn, x));
         c.psnr_denoised.push_back(psnr_db(Tensor(xt::view(c.denoised, i)), x));
         c.psnr_plain.push_back(psnr_db(Tensor(xt::view(c.plain, i)), x));
-        const Tensor f = xt::view(c.field, i), t = xt::view(c.true_field, i);
-        double ft = 0, ff = 0, tt = 0;
-        for (std::size_t k = 0; k < f.size(); ++k) {
-            ft += double(f.data()[k]) * t.data()[k];
-            ff += double(f.data()[k]) * f.data()[k];
-            tt += double(t.data()[k]) * t.data()[k];
-        }
+        const auto f = xt::view(c.field, i), t = xt::view(c.true_field, i);
+        const double ft = xt::sum<double>(f * t)(), ff = xt::sum<double>(f * f)(), tt = xt::sum<double>(t * t)();
         c.field_cosine.push_back(ff > 0 && tt > 0 ? ft / std::sqrt(ff * tt) : 0.0);
     }
     return c;
@@ -314,13 +263,13 @@ Tensor denoise_repeatedly(DenoisingRecipe& r, const Tensor& x, int passes) {
 //-----------------------------------------------------------------------------
 
 std::string pytorch_corruption(Corruption c, float level, const std::string& indent) {
-    const std::string l = ui::fmt_num(level);
+    const std::string l = kit::py_float(level);
     switch (c) {
         case Corruption::gaussian: return "x_tilde = x + " + l + " * torch.randn_like(x)  # not clipped";
         case Corruption::masking: return "x_tilde = x * (torch.rand_like(x) >= " + l + ")  # 0 with probability p";
         case Corruption::salt_and_pepper:
             return "u = torch.rand_like(x)\n" + indent + "x_tilde = torch.where(u < " + l + ", (u >= " +
-                   ui::fmt_num(level / 2) + ").float(), x)  # 0 or 1 with probability p";
+                   kit::py_float(level / 2) + ").float(), x)  # 0 or 1 with probability p";
         case Corruption::none: return "x_tilde = x";
     }
     return "x_tilde = x";
@@ -337,8 +286,8 @@ std::string pytorch_code(const DenoisingRecipeOptions& o) {
       << "                    nn.Linear(" << k << ", " << h << "), nn.ReLU(), nn.Linear(" << h
       << ", 784), nn.Sigmoid(), nn.Unflatten(1, (1, 28, 28)))\n"
       << "plain = copy.deepcopy(dae)  # the same initial weights\n"
-      << "opt_dae = torch.optim.Adam(dae.parameters(), lr=" << ui::fmt_num(o.learning_rate) << ")\n"
-      << "opt_plain = torch.optim.Adam(plain.parameters(), lr=" << ui::fmt_num(o.learning_rate) << ")\n"
+      << "opt_dae = torch.optim.Adam(dae.parameters(), lr=" << kit::py_float(o.learning_rate) << ")\n"
+      << "opt_plain = torch.optim.Adam(plain.parameters(), lr=" << kit::py_float(o.learning_rate) << ")\n"
       << "for step in range(" << o.steps << "):\n"
       << "    x = train_x[torch.randint(len(train_x), (" << o.batch_size << ",))]  # (the core shuffles per epoch)\n"
       << "    " << pytorch_corruption(o.corruption, o.level, "    ") << "\n"
@@ -360,22 +309,16 @@ std::string pytorch_code(const DenoisingRecipeOptions& o) {
 //-----------------------------------------------------------------------------
 namespace {
 
-// An image (28 x 28 plane) in grey: values outside [0, 1] (unclipped Gaussian noise) are shown
-// clamped; hovering shows the real value.
-void gray_image(const char* id, const float* plane, float zoom) {
+// A 28 x 28 plane with `note` below it. In grey, values outside [0, 1] (unclipped Gaussian
+// noise) are shown clamped and hovering shows the real value; signed: blue negative, white 0,
+// red positive on [-1, 1].
+void image(const char* id, const float* plane, float zoom, bool is_signed = false, const std::string& note = "") {
     ui::HeatmapStyle hs;
     hs.zoom = zoom;
+    hs.cmap = is_signed ? ui::Colormap::diverging : ui::Colormap::gray;
+    hs.vmin = is_signed ? -1.0f : 0.0f;  // up to 1
     ui::heatmap(id, plane, kSide, kSide, hs);
-}
-
-// A signed image: blue negative, white 0, red positive, on a fixed symmetric range.
-void signed_image(const char* id, const float* plane, float zoom, float range) {
-    ui::HeatmapStyle hs;
-    hs.zoom = zoom;
-    hs.cmap = ui::Colormap::diverging;
-    hs.vmin = -range;
-    hs.vmax = range;
-    ui::heatmap(id, plane, kSide, kSide, hs);
+    if (!note.empty()) ImGui::TextUnformatted(note.c_str());
 }
 
 const float* plane(const Tensor& batch, std::size_t i) { return batch.data() + i * kSide * kSide; }
@@ -387,58 +330,50 @@ std::string db(double v) {
     return buf;
 }
 
-}  // namespace
-
 //-----------------------------------------------------------------------------
 // The page
 //-----------------------------------------------------------------------------
-namespace {
 
 class DenoisingLesson : public Lesson {
 public:
-    DenoisingLesson() : st_(settings_from_params()) {
-        controls_.seed = st_.seed;
-        controls_.learning_rate = st_.learning_rate;
-        controls_.lr_min = kMinLr;
-        controls_.lr_max = kMaxLr;
-        if (!st_.canvas.empty()) canvas_loaded_ = canvas_from_text(st_.canvas, canvas_);
-    }
+    DenoisingLesson() { url_.read(); }
     void draw() override;
 
 private:
     Settings st_;
-    TrainingControls controls_;
-    std::unique_ptr<Session> session_;
-    std::string error_;  // a recipe that could not be built
+    Canvas canvas_;
+    kit::Sections sections_{0b1111};
+    LiveTraining live_{DenoisingRecipeOptions{}.steps, DenoisingRecipeOptions{}.batch_size, 6000, kEvalEvery};
+    Networks nets_;
+    kit::UrlState url_ = url_state(st_, canvas_, sections_, live_);
 
     void report_status() {
-        if (!session_) return;
-        const TrainingRun& run = session_->run();
+        const TrainingRun& run = live_.run();
         platform::set_status("step", std::to_string(run.step()));
         if (!run.losses().empty()) {
             platform::set_status("loss", ui::fmt_num(run.losses().back()));
             platform::set_status("first_loss", ui::fmt_num(run.losses().front()));
         }
-        const DenoisingEval& e = session_->latest();
-        char buf[32];
-        std::snprintf(buf, sizeof buf, "%.3f", e.psnr_noisy_db);
-        platform::set_status("psnr_noisy_db", buf);
-        std::snprintf(buf, sizeof buf, "%.3f", e.psnr_denoised_db);
-        platform::set_status("psnr_denoised_db", buf);
-        std::snprintf(buf, sizeof buf, "%.3f", e.psnr_plain_ae_db);
-        platform::set_status("psnr_plain_ae_db", buf);
+        const DenoisingEval& e = nets_.latest();
+        const std::pair<const char*, double> psnrs[] = {
+            {"psnr_noisy_db", e.psnr_noisy_db}, {"psnr_denoised_db", e.psnr_denoised_db}, {"psnr_plain_ae_db", e.psnr_plain_ae_db}};
+        for (const auto& [key, value] : psnrs) {
+            char buf[32];
+            std::snprintf(buf, sizeof buf, "%.3f", value);
+            platform::set_status(key, buf);
+        }
     }
 
-    // A new recipe and run for the current settings (step 0).
-    void rebuild(const Dataset& d) {
-        session_.reset();
-        error_.clear();
-        try {
-            session_ = std::make_unique<Session>(d, recipe_options(st_));
-        } catch (const Error& e) {
-            error_ = e.what();
-        }
-        shown_key_ = -1;
+    // The training could not be built (a recipe that rejects its options): back to the defaults.
+    void draw_build_error() {
+        ui::error_panel("The training could not start", live_.error());
+        if (!ImGui::Button("Back to the defaults")) return;
+        const DenoisingRecipeOptions defaults;
+        st_ = Settings();
+        live_.controls().seed = int(defaults.seed);
+        live_.controls().learning_rate = defaults.learning_rate;
+        live_.set_max_steps(defaults.steps);
+        live_.rebuild();
     }
 
     //-------------------------------------------------------------------------
@@ -469,14 +404,14 @@ private:
 
         ImGui::BeginGroup();
         ImGui::TextUnformatted("clean x");
-        gray_image("clean", clean.data(), 5.0f);
+        image("clean", clean.data(), 5.0f);
         ImGui::EndGroup();
         for (int k = 0; k < 3; ++k) {
             ImGui::SameLine(0, 24);
             ImGui::BeginGroup();
             ImGui::PushID(k);
             ImGui::TextUnformatted(corruption_name(kNoiseKinds[k]));
-            gray_image("noisy", examples[std::size_t(k)].noisy.data(), 5.0f);
+            image("noisy", examples[std::size_t(k)].noisy.data(), 5.0f);
             ImGui::SetNextItemWidth(140);
             ImGui::SliderFloat(level_symbol(kNoiseKinds[k]), &st_.example_levels[k], 0.0f, max_level(kNoiseKinds[k]),
                                "%.2f");
@@ -491,19 +426,19 @@ private:
     //-------------------------------------------------------------------------
     // [SECTION] 2. Training: denoiser and plain autoencoder
     //-------------------------------------------------------------------------
-    void draw_training(const Dataset& d) {
-        const DenoisingRecipeOptions o = recipe_options(st_);
+    void draw_training() {
+        const DenoisingRecipeOptions o = recipe_options(st_, live_);
         ImGui::TextWrapped(
             "Two copies of one MLP autoencoder (784 -> %d -> %d -> %d -> 784, ReLUs, Sigmoid output) start from the "
             "same weights and see the same mini-batches of %d training images. The denoiser is fed the corrupted "
             "x_tilde and trained to give back the clean x; the plain autoencoder is fed x itself. Both minimise the MSE "
             "against the clean x with Adam. Every %d steps both are evaluated on the same %d noisy test images.",
-            o.model.hidden, o.model.code, o.model.hidden, o.batch_size, Session::kEvalEvery, o.eval_count);
+            o.model.hidden, o.model.code, o.model.hidden, o.batch_size, kEvalEvery, o.eval_count);
         ui::code_block("dae-loss",
                        "denoiser:  min  mean || g(f(x_tilde)) - x ||^2,   x_tilde ~ C(x_tilde | x)\n"
                        "plain AE:  min  mean || g(f(x)) - x ||^2");
 
-        const bool locked = session_ && session_->run().running();
+        const bool locked = live_.run().running();
         bool changed = false;
         if (locked) ImGui::BeginDisabled();
         ImGui::TextUnformatted("Training noise:");
@@ -520,59 +455,50 @@ private:
         changed |= ImGui::SliderFloat(level_symbol(st_.noise), &st_.level, 0.0f, max_level(st_.noise), "%.2f");
         ImGui::SameLine();
         ImGui::SetNextItemWidth(110);
-        if (ImGui::InputInt("steps", &st_.steps, 500, 1000)) {
-            st_.steps = std::clamp(st_.steps, kMinSteps, kMaxSteps);
-            if (session_) session_->run().set_max_steps(st_.steps);
-        }
+        int steps = live_.max_steps();
+        if (ImGui::InputInt("steps", &steps, 500, 1000)) live_.set_max_steps(std::clamp(steps, kMinSteps, kMaxSteps));
         if (locked) ImGui::EndDisabled();
         ui::help_marker("Changing the noise starts a new run. CLI: aelab-cli train denoising-ae uses Gaussian noise "
                         "with sigma = 0.5 and the default steps, seed and learning rate.");
+        if (changed) live_.rebuild();
+        live_.panel("train");
+        if (!live_.built()) return;
 
-        if (training_panel("train", session_->run(), controls_)) changed = true;
-        if (changed || controls_.seed != st_.seed || controls_.learning_rate != st_.learning_rate) {
-            st_.seed = controls_.seed;
-            st_.learning_rate = controls_.learning_rate;
-            rebuild(d);
-            if (!session_) return;
-        }
-        const TrainingRun& run = session_->run();
-        const DenoisingEval& e = session_->latest();
-        ImGui::Text("Held-out PSNR at step %d:  noisy input %s,  denoiser %s,  plain AE %s", session_->psnr().back().step,
+        const TrainingRun& run = live_.run();
+        const DenoisingEval& e = nets_.latest();
+        DenoisingRecipe& r = *nets_.recipe;
+        ImGui::Text("Held-out PSNR at step %d:  noisy input %s,  denoiser %s,  plain AE %s", nets_.psnr.back().step,
                     db(e.psnr_noisy_db).c_str(), db(e.psnr_denoised_db).c_str(), db(e.psnr_plain_ae_db).c_str());
         ui::help_marker("PSNR over all pixels of the held-out set: 10 log10(1 / MSE) against the clean images. "
                         "+3 dB halves the squared error. Both networks get exactly the same noisy images.");
         ImGui::TextDisabled("For scale: clipping the noisy images to [0, 1], the simplest denoiser, gives %s; the "
                             "networks get them unclipped.",
-                            db(psnr_clipped_db(session_->recipe().eval_noisy(), session_->recipe().eval_clean())).c_str());
+                            db(psnr_clipped_db(r.eval_noisy(), r.eval_clean())).c_str());
 
         const float half = std::max(200.0f, ImGui::GetContentRegionAvail().x * 0.5f - 8.0f);
         ImGui::BeginGroup();
         ImGui::TextUnformatted("Training loss (MSE against the clean batch)");
-        ui::PlotStyle ls;
-        ls.size = ImVec2(half, 170);
-        ls.log_y = true;
-        ui::line_plot("loss", {{"denoiser (noisy in)", run.losses().data(), int(run.losses().size()), IM_COL32(255, 140, 0, 255)},
-                               {"plain AE (clean in)", session_->plain_losses().data(), int(session_->plain_losses().size()),
-                                IM_COL32(0, 190, 255, 255)}},
+        const ui::PlotStyle ls{ImVec2(half, 170), true};  // log y
+        ui::line_plot("loss", {{"denoiser (noisy in)", run.losses().data(), int(run.losses().size()), kit::palette::series[0]},
+                               {"plain AE (clean in)", nets_.plain_losses.data(), int(nets_.plain_losses.size()),
+                                kit::palette::series[1]}},
                       ls);
         ImGui::EndGroup();
         ImGui::SameLine(0, 16);
         ImGui::BeginGroup();
         ImGui::TextUnformatted("Held-out PSNR on noisy inputs (dB)");
-        psnr_noisy_.clear(), psnr_dae_.clear(), psnr_plain_.clear();
-        for (const auto& p : session_->psnr())
-            if (p.step % Session::kEvalEvery == 0) {  // a grid: the plot's x is i * kEvalEvery
-                psnr_noisy_.push_back(float(p.eval.psnr_noisy_db));
-                psnr_dae_.push_back(float(p.eval.psnr_denoised_db));
-                psnr_plain_.push_back(float(p.eval.psnr_plain_ae_db));
+        std::vector<float> dae, plain, noisy;
+        for (const PsnrPoint& p : nets_.psnr)
+            if (p.step % kEvalEvery == 0) {  // a grid: the plot's x is i * kEvalEvery
+                dae.push_back(float(p.eval.psnr_denoised_db));
+                plain.push_back(float(p.eval.psnr_plain_ae_db));
+                noisy.push_back(float(p.eval.psnr_noisy_db));
             }
-        ui::PlotStyle ps;
-        ps.size = ImVec2(half, 170);
-        ps.y_format = "%.1f";
-        const float dx = float(Session::kEvalEvery);
-        ui::line_plot("psnr", {{"denoiser", psnr_dae_.data(), int(psnr_dae_.size()), IM_COL32(255, 140, 0, 255), 0, dx},
-                               {"plain AE", psnr_plain_.data(), int(psnr_plain_.size()), IM_COL32(0, 190, 255, 255), 0, dx},
-                               {"noisy input", psnr_noisy_.data(), int(psnr_noisy_.size()), IM_COL32(200, 200, 200, 255), 0, dx}},
+        const ui::PlotStyle ps{ImVec2(half, 170), false, "step", "%.1f"};
+        const float dx = float(kEvalEvery);
+        ui::line_plot("psnr", {{"denoiser", dae.data(), int(dae.size()), kit::palette::series[0], 0, dx},
+                               {"plain AE", plain.data(), int(plain.size()), kit::palette::series[1], 0, dx},
+                               {"noisy input", noisy.data(), int(noisy.size()), kit::palette::reference, 0, dx}},
                       ps);
         ImGui::EndGroup();
         ImGui::TextWrapped(
@@ -584,17 +510,16 @@ private:
             o.model.code);
         ui::pytorch_panel("torch", pytorch_code(o));
     }
-    std::vector<float> psnr_noisy_, psnr_dae_, psnr_plain_;
 
     //-------------------------------------------------------------------------
     // [SECTION] 3. Held-out test images
     //-------------------------------------------------------------------------
     static constexpr int kShown = 5;
-    long shown_key_ = -1;  // (step, first image) the comparison below was computed for
+    std::pair<int, int> shown_for_{-1, -1};  // (training version, first image) of the comparison below
     Comparison shown_;
 
     void draw_held_out() {
-        DenoisingRecipe& r = session_->recipe();
+        DenoisingRecipe& r = *nets_.recipe;
         const int count = int(r.eval_clean().shape()[0]);
         const int first = std::clamp(st_.image, 0, count - kShown);
         ImGui::TextWrapped(
@@ -606,11 +531,10 @@ private:
         int shown_first = first;
         ImGui::SetNextItemWidth(220);
         if (ImGui::SliderInt("first test image", &shown_first, 0, count - kShown)) st_.image = shown_first;
-        const long key = long(r.step()) * 100000 + shown_first;
-        if (key != shown_key_) {
-            shown_ = compare(r, xt::view(r.eval_clean(), xt::range(shown_first, shown_first + kShown)),
-                             xt::view(r.eval_noisy(), xt::range(shown_first, shown_first + kShown)));
-            shown_key_ = key;
+        if (shown_for_ != std::make_pair(live_.version(), shown_first)) {
+            auto rows = xt::range(shown_first, shown_first + kShown);
+            shown_ = compare(r, xt::view(r.eval_clean(), rows), xt::view(r.eval_noisy(), rows));
+            shown_for_ = {live_.version(), shown_first};
         }
         const char* headers[6] = {"clean x", "noisy x_tilde", "denoiser g(f(x_tilde))", "plain AE", "g(f(x_tilde)) - x_tilde",
                                   "x - x_tilde"};
@@ -622,25 +546,22 @@ private:
                 ImGui::PushID(int(i));
                 ImGui::TableNextRow();
                 ImGui::TableNextColumn();
-                gray_image("c", plane(shown_.clean, i), zoom);
+                image("c", plane(shown_.clean, i), zoom);
                 ImGui::TableNextColumn();
-                gray_image("n", plane(shown_.noisy, i), zoom);
-                ImGui::Text("%s", db(shown_.psnr_noisy[i]).c_str());
+                image("n", plane(shown_.noisy, i), zoom, false, db(shown_.psnr_noisy[i]));
                 ImGui::TableNextColumn();
-                gray_image("d", plane(shown_.denoised, i), zoom);
-                ImGui::Text("%s", db(shown_.psnr_denoised[i]).c_str());
+                image("d", plane(shown_.denoised, i), zoom, false, db(shown_.psnr_denoised[i]));
                 ImGui::TableNextColumn();
-                gray_image("p", plane(shown_.plain, i), zoom);
-                ImGui::Text("%s", db(shown_.psnr_plain[i]).c_str());
+                image("p", plane(shown_.plain, i), zoom, false, db(shown_.psnr_plain[i]));
                 ImGui::TableNextColumn();
-                signed_image("f", plane(shown_.field, i), zoom, 1.0f);
+                image("f", plane(shown_.field, i), zoom, true);
                 ImGui::Text("cosine %.2f", shown_.field_cosine[i]);
                 ImGui::SameLine();
                 ui::help_marker("Cosine similarity between the denoiser's correction and the true one x - x_tilde "
                                 "(1: the same direction). With strong noise most of the true correction is the noise "
                                 "itself, so even a blurry reconstruction scores high; compare the images too.");
                 ImGui::TableNextColumn();
-                signed_image("t", plane(shown_.true_field, i), zoom, 1.0f);
+                image("t", plane(shown_.true_field, i), zoom, true);
                 ImGui::PopID();
             }
             ImGui::EndTable();
@@ -655,17 +576,12 @@ private:
     //-------------------------------------------------------------------------
     // [SECTION] 4. Draw and denoise
     //-------------------------------------------------------------------------
-    Canvas canvas_;
-    bool canvas_loaded_ = false;
     bool painting_ = false;
     float last_y_ = 0, last_x_ = 0;
     Tensor canvas_input_, canvas_denoised_, canvas_plain_, canvas_field_;  // (1, 1, 28, 28)
 
     void draw_canvas(const Dataset& d) {
-        if (!canvas_loaded_) {  // the first time: the test image of section 1
-            canvas_.load(d.image(Split::test, std::size_t(st_.image)));
-            canvas_loaded_ = true;
-        }
+        if (canvas_.version == 0) canvas_.load(d.image(Split::test, std::size_t(st_.image)));  // the test image of section 1
         ImGui::TextWrapped(
             "Paint with the mouse (left button) on the canvas, or start from a test image. With \"add noise\" the "
             "networks get the canvas corrupted by the training noise; otherwise your drawing as it is (scribbles "
@@ -689,14 +605,10 @@ private:
         ImGui::SetNextItemWidth(100);
         ImGui::SliderInt("passes", &st_.passes, 1, kMaxPasses);
 
-        DenoisingRecipe& r = session_->recipe();
+        DenoisingRecipe& r = *nets_.recipe;
         const Tensor clean = canvas_.tensor();
-        if (st_.canvas_noise) {
-            Rng rng(std::uint64_t(st_.canvas_seed));
-            canvas_input_ = corrupt(clean, st_.noise, st_.level, rng);
-        } else {
-            canvas_input_ = clean;
-        }
+        Rng rng(std::uint64_t(st_.canvas_seed));
+        canvas_input_ = st_.canvas_noise ? corrupt(clean, st_.noise, st_.level, rng) : clean;
         canvas_denoised_ = denoise_repeatedly(r, canvas_input_, st_.passes);
         canvas_plain_ = r.reconstruct_plain(canvas_input_);
         canvas_field_ = canvas_denoised_ - canvas_input_;
@@ -704,27 +616,20 @@ private:
         const float zoom = 9.0f;
         ImGui::BeginGroup();
         ImGui::TextUnformatted("your canvas x");
-        gray_image("canvas", canvas_.pixels.data(), zoom);
+        image("canvas", canvas_.pixels.data(), zoom);
         paint_on_last_item(zoom);
         ImGui::EndGroup();
-        const float small = 5.0f;
-        auto column = [&](const char* title, const char* id, const Tensor& t, const std::string& note, bool is_signed) {
+        auto column = [&](const std::string& title, const char* id, const Tensor& t, bool is_signed = false) {
             ImGui::SameLine(0, 18);
             ImGui::BeginGroup();
-            ImGui::TextUnformatted(title);
-            if (is_signed)
-                signed_image(id, t.data(), small, 1.0f);
-            else
-                gray_image(id, t.data(), small);
-            if (!note.empty()) ImGui::TextUnformatted(note.c_str());
+            ImGui::TextUnformatted(title.c_str());
+            image(id, t.data(), 5.0f, is_signed, st_.canvas_noise && !is_signed ? "PSNR " + db(psnr_db(t, clean)) : "");
             ImGui::EndGroup();
         };
-        auto vs_clean = [&](const Tensor& t) { return st_.canvas_noise ? "PSNR " + db(psnr_db(t, clean)) : std::string(); };
-        column(st_.canvas_noise ? "input x_tilde" : "input x", "in", canvas_input_, vs_clean(canvas_input_), false);
-        const std::string dae_title = st_.passes == 1 ? "denoiser" : "denoiser x" + std::to_string(st_.passes);
-        column(dae_title.c_str(), "dae", canvas_denoised_, vs_clean(canvas_denoised_), false);
-        column("plain AE", "plain", canvas_plain_, vs_clean(canvas_plain_), false);
-        column("denoiser - input", "field", canvas_field_, "", true);
+        column(st_.canvas_noise ? "input x_tilde" : "input x", "in", canvas_input_);
+        column(st_.passes == 1 ? "denoiser" : "denoiser x" + std::to_string(st_.passes), "dae", canvas_denoised_);
+        column("plain AE", "plain", canvas_plain_);
+        column("denoiser - input", "field", canvas_field_, true);
         ui::export_buttons("export-canvas", {{"canvas_input.npy", &canvas_input_}, {"canvas_denoised.npy", &canvas_denoised_}});
     }
 
@@ -736,10 +641,8 @@ private:
         }
         const ImVec2 m = ImGui::GetIO().MousePos, o = ImGui::GetItemRectMin();
         const float y = (m.y - o.y) / zoom, x = (m.x - o.x) / zoom;
-        if (painting_)
-            canvas_.stroke(last_y_, last_x_, y, x, st_.brush, float(st_.ink));
-        else
-            canvas_.dab(y, x, st_.brush, float(st_.ink));
+        if (!painting_) last_y_ = y, last_x_ = x;  // a dab where the drag starts
+        canvas_.stroke(last_y_, last_x_, y, x, st_.brush, float(st_.ink));
         painting_ = true;
         last_y_ = y, last_x_ = x;
     }
@@ -757,36 +660,26 @@ void DenoisingLesson::draw() {
         "input.");
     if (!ui::dataset_ready()) return;
     const Dataset& d = *platform::fashion_mnist().dataset;
-    if (!session_ && error_.empty()) {
-        rebuild(d);
-        if (session_ && st_.train) session_->run().start();
+    if (!live_.built() && live_.error().empty()) {  // the first frame with the data
+        attach_training(live_, nets_, d, [this] { return recipe_options(st_, live_); });
+        live_.rebuild();
     }
-    if (!session_) {
-        ui::error_panel("The training could not start", error_);
-        if (ImGui::Button("Back to the defaults")) {
-            st_ = Settings();
-            controls_.seed = st_.seed;
-            controls_.learning_rate = st_.learning_rate;
-            rebuild(d);
-        }
-        write_params(st_);
+    if (!live_.built()) {
+        draw_build_error();
+        url_.write();
         return;
     }
-    session_->advance(controls_.budget_ms);
+    live_.advance();
 
     const char* titles[kSections] = {"1. Corrupting the input", "2. Training: denoiser and plain autoencoder",
-                                     "3. Held-out test images: clean, noisy, reconstructed",
-                                     "4. Draw and denoise"};
-    int open = 0;
-    for (int s = 0; s < kSections; ++s) {
-        ImGui::SetNextItemOpen((st_.open >> s) & 1, ImGuiCond_Once);
-        if (!ImGui::CollapsingHeader(titles[s])) continue;
-        open |= 1 << s;
+                                     "3. Held-out test images: clean, noisy, reconstructed", "4. Draw and denoise"};
+    for (int s = 0; s < kSections && live_.built(); ++s) {  // (a rebuild in section 2 may fail)
+        if (!sections_.header(s, titles[s])) continue;
         ImGui::PushID(s);
         try {
             switch (s) {
                 case 0: draw_corruptions(d); break;
-                case 1: draw_training(d); break;
+                case 1: draw_training(); break;
                 case 2: draw_held_out(); break;
                 case 3: draw_canvas(d); break;
             }
@@ -794,15 +687,9 @@ void DenoisingLesson::draw() {
             ui::error_panel("Could not compute this section", e.what());
         }
         ImGui::PopID();
-        if (!session_) break;  // a rebuild failed
     }
-    st_.open = open;
-    if (session_) {
-        st_.train = session_->run().running();
-        report_status();
-    }
-    st_.canvas = canvas_loaded_ ? canvas_to_text(canvas_) : st_.canvas;
-    write_params(st_);
+    if (live_.built()) report_status();
+    url_.write();
 }
 
 }  // namespace

@@ -1,12 +1,13 @@
 // The "Denoising autoencoders" lesson's state and maths, apart from its drawing so tests can run
-// them without a window: the page settings in the URL, the training session (the core's
-// DenoisingRecipe inside a time-sliced TrainingRun, with PSNR evaluated every so often), the
-// corruption examples and the drawing canvas.
+// them without a window: the page's URL keys, the training (the core's DenoisingRecipe driven by
+// the kit's LiveTraining, with PSNR evaluated every so often), the corruption examples and the
+// drawing canvas.
 //
 // Legend: x a clean image (1, 28, 28) in [0, 1]; x_tilde ~ C(x_tilde | x) its corrupted copy;
 //   f the encoder, g the decoder, g(f(x_tilde)) the reconstruction; PSNR = 10 log10(1 / MSE).
 #pragma once
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -14,7 +15,9 @@
 #include "aelab/dataset.hpp"
 #include "aelab/recipe_denoising.hpp"
 #include "aelab/tensor.hpp"
+#include "kit/sections.hpp"
 #include "kit/training.hpp"
+#include "kit/url_state.hpp"
 
 namespace aelab::lessons::denoising {
 
@@ -41,7 +44,7 @@ constexpr int kSide = 28;
 
 struct Canvas {
     std::vector<float> pixels = std::vector<float>(kSide * kSide, 0.0f);  // (28, 28) row-major, [0, 1]
-    int version = 0;  // changes whenever the pixels do (so the page recomputes only then)
+    int version = 0;  // changes whenever the pixels do; 0: never loaded or drawn on
 
     void clear();
     // A 784-element image (any shape), clamped to [0, 1].
@@ -61,66 +64,46 @@ std::string canvas_to_text(const Canvas& c);
 bool canvas_from_text(const std::string& text, Canvas& c);
 
 // --- Page settings (all of it in the URL) ---------------------------------------------------------
-// Keys: noise, level (training corruption), seed, lr, steps, train (1 starts training when the
-// data is ready), img (first shown test image), sig, pm, psp (levels of the corruption examples),
-// open (bit mask of open sections), brush (radius), ink (1 paint, 0 erase), passes (denoiser
-// applications on the canvas), cnoise (1: corrupt the canvas), cseed (its noise), canvas.
 struct Settings {
-    Corruption noise = Corruption::gaussian;
+    Corruption noise = Corruption::gaussian;  // the training corruption and its level
     float level = 0.5f;
-    int seed = 1;
-    float learning_rate = 1e-3f;
-    int steps = 3000;
-    bool train = false;
-    int image = 0;
+    int image = 0;                                 // first shown test image
     float example_levels[3] = {0.5f, 0.5f, 0.2f};  // sigma, masking p, salt-and-pepper p
-    int open = 15;
-    float brush = 1.2f;
-    int ink = 1;
-    int passes = 1;
-    bool canvas_noise = true;
-    int canvas_seed = 1;
-    std::string canvas;  // canvas_to_text, empty: the first test image
+    float brush = 1.2f;                            // radius in pixels
+    int ink = 1;                                   // 1 paint, 0 erase
+    int passes = 1;                                // denoiser applications on the canvas
+    bool canvas_noise = true;                      // corrupt the canvas before denoising
+    int canvas_seed = 1;                           // its noise
 };
-constexpr int kMinSteps = 10, kMaxSteps = 50000, kMaxPasses = 5, kSections = 4;
-constexpr float kMinLr = 1e-5f, kMaxLr = 1.0f;
-Settings settings_from_params();  // missing or malformed values fall back to the defaults
-void write_params(const Settings& s);
-// The recipe for these settings (everything else: the recipe's defaults).
-DenoisingRecipeOptions recipe_options(const Settings& s);
+constexpr int kMinSteps = 10, kMaxSteps = 50000, kMaxPasses = 5, kSections = 4, kEvalEvery = 100;
+// The page's URL keys, read and written by the returned state: noise, level, img, sig, pm, psp
+// (levels of the corruption examples), brush, ink, passes, cnoise, cseed over `s`; canvas (its
+// canvas_to_text, empty while it has never been loaded: version 0); open (the mask of open
+// sections); seed, lr, steps and train over the training (LiveTraining::bind). Missing or
+// malformed values leave the defaults; a level must fit its noise (max_level).
+kit::UrlState url_state(Settings& s, Canvas& canvas, kit::Sections& sections, LiveTraining& training);
+// The recipe for these settings and the training's seed, learning rate and steps (everything
+// else: the recipe's defaults).
+DenoisingRecipeOptions recipe_options(const Settings& s, const LiveTraining& training);
 
-// --- The training session --------------------------------------------------------------------------
+// --- Training both networks ------------------------------------------------------------------------
 struct PsnrPoint {
     int step;
     DenoisingEval eval;
 };
-
-// One run of the recipe: both networks step in one TrainingRun step; the held-out PSNRs are
-// evaluated at step 0, every kEvalEvery steps and when the run ends. A run whose outputs
-// collapse (recipe.collapsed(), from a too-high learning rate) stops like a diverged one.
-class Session {
-public:
-    static constexpr int kEvalEvery = 100;
-
-    Session(const Dataset& data, const DenoisingRecipeOptions& o);
-    DenoisingRecipe& recipe() { return *recipe_; }
-    TrainingRun& run() { return run_; }
-    const TrainingRun& run() const { return run_; }
-    // Trains for up to budget_ms (TrainingRun::advance), then evaluates if due; returns the
-    // steps taken.
-    int advance(double budget_ms);
-    const std::vector<PsnrPoint>& psnr() const { return psnr_; }
-    const DenoisingEval& latest() const { return psnr_.back().eval; }
-    // The plain AE's loss at each recorded step (aligned with run().losses()).
-    const std::vector<float>& plain_losses() const { return plain_losses_; }
-
-private:
-    void evaluate();
-    std::unique_ptr<DenoisingRecipe> recipe_;
-    TrainingRun run_;
-    std::vector<PsnrPoint> psnr_;
-    std::vector<float> plain_losses_;
+// The two networks (the core's recipe) and what their training records.
+struct Networks {
+    std::unique_ptr<DenoisingRecipe> recipe;
+    std::vector<float> plain_losses;  // the plain AE's loss per step, as long as run().losses()
+    std::vector<PsnrPoint> psnr;      // held-out PSNRs: step 0, every kEvalEvery steps, the end
+    const DenoisingEval& latest() const { return psnr.back().eval; }
 };
+// Gives `training` (made with eval_every = kEvalEvery) the hooks that build `nets` from
+// options() at every rebuild, step both networks in one step and evaluate the held-out PSNRs.
+// A run whose outputs collapse (recipe.collapsed(), from a too-high learning rate) stops with
+// kCollapseMessage like a diverged one.
+void attach_training(LiveTraining& training, Networks& nets, const Dataset& data,
+                     std::function<DenoisingRecipeOptions()> options);
 // The message of a collapsed run (also what TrainingRun shows after "Training stopped: ").
 extern const char* const kCollapseMessage;
 

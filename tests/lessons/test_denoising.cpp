@@ -1,6 +1,6 @@
 // Tests for lessons/denoising.cpp: the drawing canvas (strokes, erasing, its URL text), the
-// corruption examples, the comparison the page shows, the URL state, the training session
-// (train=1, divergence by collapse and recovery after Reset) and headless drawing.
+// corruption examples, the comparison the page shows, the URL state, the training (the PSNR
+// schedule, train=1, divergence by collapse and recovery after Reset) and headless drawing.
 #include <doctest/doctest.h>
 
 #include <cmath>
@@ -12,6 +12,9 @@
 #include "headless.hpp"
 #include "lesson.hpp"
 #include "kit/platform.hpp"
+#include "kit/sections.hpp"
+#include "kit/training.hpp"
+#include "kit/url_state.hpp"
 
 using namespace aelab;
 using namespace aelab::lessons::denoising;
@@ -141,109 +144,134 @@ TEST_CASE("denoising lesson: the comparison's field, true field and per-image PS
     CHECK(code.find("10 * torch.log10(1 / F.mse_loss(y, x))") != std::string::npos);
 }
 
+// The page's URL keys over fresh settings, canvas, sections and training, read from the params.
+struct UrlPage {
+    Settings s;
+    Canvas canvas;
+    kit::Sections sections{15};
+    lessons::LiveTraining training{DenoisingRecipeOptions{}.steps, 64, 6000, kEvalEvery};
+    kit::UrlState url = url_state(s, canvas, sections, training);
+    UrlPage() { url.read(); }
+};
+
 TEST_CASE("denoising lesson: the URL state round trip and fallbacks") {
     platform::set_params({{"noise", "salt-and-pepper"}, {"level", "0.3"}, {"seed", "7"}, {"lr", "0.002"},
                           {"steps", "500"}, {"train", "1"}, {"img", "12"}, {"sig", "0.8"}, {"pm", "0.25"},
                           {"psp", "0.1"}, {"open", "5"}, {"brush", "2.5"}, {"ink", "0"}, {"passes", "3"},
                           {"cnoise", "0"}, {"cseed", "9"}, {"canvas", "0.780.ffff"}});
-    Settings s = settings_from_params();
+    UrlPage p;
+    const Settings& s = p.s;
     CHECK(s.noise == Corruption::salt_and_pepper);
     CHECK(s.level == doctest::Approx(0.3f));
-    CHECK(s.seed == 7);
-    CHECK(s.learning_rate == doctest::Approx(0.002f));
-    CHECK(s.steps == 500);
-    CHECK(s.train);
+    CHECK(p.training.controls().seed == 7);
+    CHECK(p.training.controls().learning_rate == doctest::Approx(0.002f));
+    CHECK(p.training.max_steps() == 500);
+    CHECK(p.training.wants_training());
     CHECK(s.image == 12);
     CHECK(s.example_levels[0] == doctest::Approx(0.8f));
     CHECK(s.example_levels[1] == doctest::Approx(0.25f));
     CHECK(s.example_levels[2] == doctest::Approx(0.1f));
-    CHECK(s.open == 5);
+    CHECK(p.sections.open == 5);
     CHECK(s.brush == doctest::Approx(2.5f));
     CHECK(s.ink == 0);
     CHECK(s.passes == 3);
     CHECK_FALSE(s.canvas_noise);
     CHECK(s.canvas_seed == 9);
-    CHECK(s.canvas == "0.780.ffff");
-    const DenoisingRecipeOptions o = recipe_options(s);
+    CHECK(canvas_to_text(p.canvas) == "0.780.f.4.");  // the same pixels, runs of more than 3 shortened
+    const DenoisingRecipeOptions o = recipe_options(s, p.training);
     CHECK(o.corruption == Corruption::salt_and_pepper);
     CHECK(o.level == doctest::Approx(0.3f));
     CHECK(o.seed == 7);
     CHECK(o.steps == 500);
 
     platform::set_params({});
-    write_params(s);
-    const Settings back = settings_from_params();
-    CHECK(back.noise == s.noise);
-    CHECK(back.level == s.level);
-    CHECK(back.seed == s.seed);
-    CHECK(back.learning_rate == doctest::Approx(s.learning_rate));
-    CHECK(back.steps == s.steps);
-    CHECK(back.train == s.train);
-    CHECK(back.image == s.image);
-    CHECK(back.open == s.open);
-    CHECK(back.passes == s.passes);
-    CHECK(back.canvas_seed == s.canvas_seed);
-    CHECK(back.canvas == s.canvas);
+    p.url.write();
+    const UrlPage back;
+    CHECK(back.s.noise == s.noise);
+    CHECK(back.s.level == s.level);
+    CHECK(back.training.controls().seed == p.training.controls().seed);
+    CHECK(back.training.controls().learning_rate == doctest::Approx(p.training.controls().learning_rate));
+    CHECK(back.training.max_steps() == p.training.max_steps());
+    CHECK(back.training.wants_training() == p.training.wants_training());
+    CHECK(back.s.image == s.image);
+    CHECK(back.sections.open == p.sections.open);
+    CHECK(back.s.passes == s.passes);
+    CHECK(back.s.canvas_seed == s.canvas_seed);
+    CHECK(canvas_to_text(back.canvas) == canvas_to_text(p.canvas));
     CHECK(platform::param("noise") == "salt-and-pepper");
 
     platform::set_params({{"noise", "pink"}, {"level", "9"}, {"lr", "50"}, {"steps", "-3"}, {"passes", "99"},
                           {"canvas", "zz"}, {"open", "1000"}, {"train", "yes"}});
-    s = settings_from_params();
+    const UrlPage bad;
     const Settings d;
-    CHECK(s.noise == Corruption::gaussian);
-    CHECK(s.level == d.level);
-    CHECK(s.learning_rate == d.learning_rate);
-    CHECK(s.steps == d.steps);
-    CHECK(s.passes == d.passes);
-    CHECK(s.canvas.empty());
-    CHECK(s.open == d.open);
-    CHECK_FALSE(s.train);
+    CHECK(bad.s.noise == Corruption::gaussian);
+    CHECK(bad.s.level == d.level);
+    CHECK(bad.training.controls().learning_rate == DenoisingRecipeOptions{}.learning_rate);
+    CHECK(bad.training.max_steps() == DenoisingRecipeOptions{}.steps);
+    CHECK(bad.s.passes == d.passes);
+    CHECK(bad.canvas.version == 0);
+    CHECK(bad.sections.open == 15);
+    CHECK_FALSE(bad.training.wants_training());
     platform::set_params({});
 }
 
-TEST_CASE("denoising session: evaluates at step 0 and every kEvalEvery steps; the loss falls") {
+// The lesson's training with recipe options `o` (read at every rebuild), at step 0.
+struct Training {
+    DenoisingRecipeOptions o;
+    lessons::LiveTraining live{o.steps, o.batch_size, 6000, kEvalEvery};
+    Networks nets;
+    explicit Training(const DenoisingRecipeOptions& options) : o(options) {
+        attach_training(live, nets, dataset(), [this] { return o; });
+        live.rebuild();
+    }
+};
+
+TEST_CASE("denoising training: evaluates at step 0 and every kEvalEvery steps; the loss falls") {
     DenoisingRecipeOptions o;
     o.eval_count = 50;
     o.steps = 120;
-    Session s(dataset(), o);
-    REQUIRE(s.psnr().size() == 1);
-    CHECK(s.psnr()[0].step == 0);
-    s.run().start();
-    s.advance(1e9);
-    CHECK(s.run().state() == lessons::TrainingRun::State::finished);
-    CHECK(s.run().step() == 120);
-    CHECK(s.plain_losses().size() == 120);
-    REQUIRE(s.psnr().size() == 3);  // steps 0, 100 and the end
-    CHECK(s.psnr()[1].step == 100);
-    CHECK(s.psnr()[2].step == 120);
-    CHECK(s.run().losses().back() < 0.5f * s.run().losses().front());
-    CHECK(s.latest().psnr_denoised_db > s.latest().psnr_noisy_db + 3.0);
+    Training t(o);
+    REQUIRE(t.nets.psnr.size() == 1);
+    CHECK(t.nets.psnr[0].step == 0);
+    t.live.run().start();
+    t.live.controls().budget_ms = 1e9f;
+    t.live.advance();
+    CHECK(t.live.run().state() == lessons::TrainingRun::State::finished);
+    CHECK(t.live.run().step() == 120);
+    CHECK(t.nets.plain_losses.size() == 120);
+    REQUIRE(t.nets.psnr.size() == 3);  // steps 0, 100 and the end
+    CHECK(t.nets.psnr[1].step == 100);
+    CHECK(t.nets.psnr[2].step == 120);
+    CHECK(t.live.run().losses().back() < 0.5f * t.live.run().losses().front());
+    CHECK(t.nets.latest().psnr_denoised_db > t.nets.latest().psnr_noisy_db + 3.0);
 }
 
-TEST_CASE("denoising session: a huge learning rate stops the run with the message; Reset recovers") {
-    Settings st;
-    st.learning_rate = 1.0f;
-    st.steps = 200;
-    DenoisingRecipeOptions o = recipe_options(st);
+TEST_CASE("denoising training: a huge learning rate stops the run with the message; Reset recovers") {
+    DenoisingRecipeOptions o;
+    o.learning_rate = 1.0f;
+    o.steps = 200;
     o.eval_count = 20;
-    auto s = std::make_unique<Session>(dataset(), o);
-    s->run().start();
-    for (int i = 0; i < 50 && s->run().running(); ++i) s->advance(1.0);
-    CHECK(s->run().state() == lessons::TrainingRun::State::diverged);
-    CHECK(s->run().message().find("learning rate is probably too high") != std::string::npos);
-    CHECK(s->run().step() < 50);
-    CHECK(s->plain_losses().size() == s->run().losses().size());
+    Training t(o);
+    t.live.run().start();
+    t.live.controls().budget_ms = 1.0f;
+    for (int i = 0; i < 50 && t.live.run().running(); ++i) t.live.advance();
+    CHECK(t.live.run().state() == lessons::TrainingRun::State::diverged);
+    CHECK(t.live.run().message().find("learning rate is probably too high") != std::string::npos);
+    CHECK(t.live.run().step() < 50);
+    CHECK(t.nets.plain_losses.size() == t.live.run().losses().size());
 
-    // Reset with a sensible learning rate: a fresh session that trains.
-    st.learning_rate = 1e-3f;
-    o = recipe_options(st);
-    o.eval_count = 20;
-    o.steps = 60;
-    s = std::make_unique<Session>(dataset(), o);
-    s->run().start();
-    s->advance(1e9);
-    CHECK(s->run().state() == lessons::TrainingRun::State::finished);
-    CHECK(s->run().losses().back() < 0.6f * s->run().losses().front());
+    // Reset with a sensible learning rate: a fresh recipe that trains.
+    t.o.learning_rate = 1e-3f;
+    t.o.steps = 60;
+    t.live.set_max_steps(60);
+    t.live.rebuild();
+    CHECK(t.nets.plain_losses.empty());
+    REQUIRE(t.nets.psnr.size() == 1);
+    t.live.run().start();
+    t.live.controls().budget_ms = 1e9f;
+    t.live.advance();
+    CHECK(t.live.run().state() == lessons::TrainingRun::State::finished);
+    CHECK(t.live.run().losses().back() < 0.6f * t.live.run().losses().front());
 }
 
 TEST_CASE("denoising lesson: train=1 starts training once the data is ready; status reports the loss") {
