@@ -286,6 +286,14 @@ std::string fmt_z_short(float z1, float z2) {
     return buf;
 }
 
+// A test image's index with its class beside.
+void test_image_input(const Dataset& d, const char* label, int& index) {
+    ImGui::SetNextItemWidth(120);
+    if (ImGui::InputInt(label, &index)) index = std::clamp(index, 0, kScatterImages - 1);
+    ImGui::SameLine();
+    ImGui::TextDisabled("(%s)", d.class_names[d.labels(Split::test)[std::size_t(index)]].c_str());
+}
+
 // Drawn over the latent plane's scatter: the prior's 1, 2 and 3 sigma circles, the decoded
 // grid's square and a marker at the point `data` (float[2]) decoded beside it.
 void draw_plane_overlay(ImDrawList* dl, const kit::ScatterFrame& f, void* data) {
@@ -458,10 +466,7 @@ private:
                            "number). Sampling z from it directly would block the gradient; the reparameterisation trick "
                            "draws the randomness eps ~ N(0, 1) outside the network and computes z from it, so z depends "
                            "smoothly on mu and sigma and backpropagation reaches the encoder.");
-        ImGui::SetNextItemWidth(120);
-        if (ImGui::InputInt("test image", &image)) image = std::clamp(image, 0, kScatterImages - 1);
-        ImGui::SameLine();
-        ImGui::Text("(%s)", data->class_names[data->labels(Split::test)[std::size_t(image)]].c_str());
+        test_image_input(*data, "test image", image);
         ImGui::SameLine();
         if (ImGui::Button("Draw new eps")) ++eps_draw;
         ImGui::SameLine();
@@ -624,22 +629,14 @@ private:
     //-------------------------------------------------------------------------
     Tensor interp_images_, interp_z_;  // (10, 1, 28, 28), (10, 2)
 
-    // "from test image" / "to test image" inputs with the image's class beside.
-    void test_image_input(const char* label, int& index) {
-        ImGui::SetNextItemWidth(120);
-        if (ImGui::InputInt(label, &index)) index = std::clamp(index, 0, kScatterImages - 1);
-        ImGui::SameLine();
-        ImGui::TextDisabled("(%s)", data->class_names[data->labels(Split::test)[std::size_t(index)]].c_str());
-    }
-
     void draw_interpolation() {
         ImGui::TextWrapped("Walking in the latent space: encode two test images, take the straight line between their "
                            "means and decode %d evenly spaced points on it (ends included). The first and last images "
                            "are the decoded means; in between, one garment turns into the other.",
                            kInterpSteps);
-        test_image_input("from test image", ia);
+        test_image_input(*data, "from test image", ia);
         ImGui::SameLine();
-        test_image_input("to test image", ib);
+        test_image_input(*data, "to test image", ib);
         ImGui::BeginGroup();
         gray_image("a", plane_of(data->batch(Split::test, std::size_t(ia), 1), 0), 2.5f);
         ImGui::TextDisabled("image %d", ia);
