@@ -7,8 +7,7 @@
 //
 // Index of this file:
 //   [SECTION] Maths (tested in tests/lessons/test_pca_linear_ae.cpp)
-//   [SECTION] Page state in the URL
-//   [SECTION] Training session
+//   [SECTION] The page: URL keys and training hooks
 //   [SECTION] PyTorch code
 //   [SECTION] Drawing helpers
 //   [SECTION] 1. PCA of Fashion-MNIST
@@ -20,12 +19,16 @@
 #include <chrono>
 #include <cmath>
 #include <cstdio>
-#include <cstring>
 #include <map>
 
-#include "lesson.hpp"
+#include <xtensor/xadapt.hpp>
+#include <xtensor/xmath.hpp>
+#include <xtensor/xview.hpp>
+
+#include "aelab/loss.hpp"
 #include "kit/platform.hpp"
 #include "kit/widgets.hpp"
+#include "lesson.hpp"
 
 namespace aelab::lessons {
 namespace pca_linear_ae {
@@ -50,26 +53,18 @@ double seconds_since(std::chrono::steady_clock::time_point t0) {
     return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
 }
 
-// MSE per pixel with the first k = 0..K codes, over the test images `rows`.
-std::vector<float> mse_curve(const Tensor& codes, const std::vector<double>& sq_norms, const std::vector<std::size_t>& rows,
-                             std::size_t D) {
-    const std::size_t K = codes.shape()[1];
-    std::vector<float> curve;
-    if (rows.empty()) return curve;
-    double left = 0;
-    for (std::size_t i : rows) left += sq_norms[i];
-    std::vector<double> captured(K, 0.0);  // sum over rows of z_j^2
-    for (std::size_t i : rows)
-        for (std::size_t j = 0; j < K; ++j) {
-            const double z = codes.data()[i * K + j];
-            captured[j] += z * z;
-        }
+// MSE per pixel with the first k = 0..K codes over the test images `rows`; sq_norms (M):
+// ||x - mean||^2 of every test image.
+std::vector<float> mse_curve(const Tensor& codes, const xt::xtensor<double, 1>& sq_norms,
+                             const std::vector<std::size_t>& rows, std::size_t D) {
+    if (rows.empty()) return {};
     const double n = double(rows.size()) * double(D);
-    curve.push_back(float(left / n));
-    for (std::size_t j = 0; j < K; ++j) {
-        left -= captured[j];
-        curve.push_back(float(std::max(0.0, left) / n));
-    }
+    const double total = xt::sum(xt::view(sq_norms, xt::keep(rows)))();
+    // (K): sum over the rows of z_0^2 + ... + z_j^2
+    const xt::xtensor<double, 1> captured =
+        xt::cumsum(xt::sum(xt::square(xt::cast<double>(xt::view(codes, xt::keep(rows), xt::all()))), {0}));
+    std::vector<float> curve = {float(total / n)};
+    for (double c : captured) curve.push_back(float(std::max(0.0, total - c) / n));
     return curve;
 }
 }  // namespace
@@ -95,12 +90,7 @@ PcaView compute_pca_view(const Dataset& d, int cls, const PcaResult* all) {
     Tensor T = d.batch(Split::test, 0, M);
     T.reshape({M, D});
     v.test_codes = pca_encode(v.pca, T);
-    std::vector<double> sq_norms(M, 0.0);  // ||x - mean||^2
-    for (std::size_t i = 0; i < M; ++i)
-        for (std::size_t j = 0; j < D; ++j) {
-            const double c = double(T.data()[i * D + j]) - v.pca.mean.data()[j];
-            sq_norms[i] += c * c;
-        }
+    const xt::xtensor<double, 1> sq_norms = xt::sum(xt::square(xt::cast<double>(T) - xt::cast<double>(v.pca.mean)), {1});
     std::vector<std::size_t> others;
     for (std::size_t i = 0; i < M; ++i) (cls < 0 || d.test_labels[i] == cls ? v.selected : others).push_back(i);
     v.mse_selected = mse_curve(v.test_codes, sq_norms, v.selected, D);
@@ -110,152 +100,55 @@ PcaView compute_pca_view(const Dataset& d, int cls, const PcaResult* all) {
 }
 
 Tensor reconstruct_test(const PcaView& v, const Dataset& d, const std::vector<std::size_t>& indices, int k) {
-    const std::size_t K = v.test_codes.shape()[1], n = indices.size();
-    const std::size_t kk = std::size_t(std::clamp(k, 0, int(K)));
-    Tensor z = zeros({n, kk});
-    for (std::size_t i = 0; i < n; ++i)
-        for (std::size_t j = 0; j < kk; ++j) z.data()[i * kk + j] = v.test_codes.data()[indices[i] * K + j];
+    const int K = int(v.test_codes.shape()[1]);
+    const Tensor z = xt::view(v.test_codes, xt::keep(indices), xt::range(0, std::clamp(k, 0, K)));  // (n, k)
     Tensor rec = pca_decode(v.pca, z);  // (n, D)
-    rec.reshape({n, 1, std::size_t(d.rows), std::size_t(d.cols)});
+    rec.reshape({indices.size(), 1, std::size_t(d.rows), std::size_t(d.cols)});
     return rec;
 }
 
-float mse_of(const Dataset& d, const std::vector<std::size_t>& indices, const Tensor& rec) {
-    const Tensor x = d.gather(Split::test, indices);
-    double s = 0;
-    for (std::size_t i = 0; i < x.size(); ++i) {
-        const double e = double(rec.data()[i]) - x.data()[i];
-        s += e * e;
-    }
-    return x.size() ? float(s / double(x.size())) : 0.0f;
-}
-
-std::vector<ScatterPoint> scatter_points(const Tensor& codes, const std::vector<std::uint8_t>& labels) {
+std::vector<kit::ClassPoint> scatter_points(const Tensor& codes, const std::vector<std::uint8_t>& labels) {
     check_rank("scatter_points", "codes", codes, 2, "M images, 2 code units");
     if (codes.shape()[1] != 2 || codes.shape()[0] != labels.size())
         throw Error("scatter_points: codes must have shape (" + std::to_string(labels.size()) + ", 2), got " +
                     shape_str(codes.shape()));
-    std::vector<ScatterPoint> p(labels.size());
+    std::vector<kit::ClassPoint> p(labels.size());
     for (std::size_t i = 0; i < labels.size(); ++i) p[i] = {codes(i, 0), codes(i, 1), int(labels[i])};
     return p;
 }
 
 //-----------------------------------------------------------------------------
-// [SECTION] Page state in the URL
+// [SECTION] The page: URL keys and training hooks
 //-----------------------------------------------------------------------------
 
-State state_from_params() {
-    using platform::param_float;
-    using platform::param_int;
-    State s;
-    s.open = param_int("open", s.open, 0, 3);
-    s.cls = param_int("cls", s.cls, -1, 9);
-    s.recon_k = param_int("kr", s.recon_k, 0, kPcaComponents);
-    s.image = param_int("img", s.image, 0, 999);
-    s.latent = param_int("k", s.latent, kMinLatent, kMaxLatent);
-    s.tied = param_int("tied", 0, 0, 1) != 0;
-    s.activation = param_int("act", s.activation, 0, kActivationCount - 1);
-    s.learning_rate = param_float("lr", s.learning_rate, 1e-5f, 1.0f);
-    s.seed = param_int("seed", s.seed, 0, 1 << 30);
-    s.steps = param_int("steps", s.steps, kMinSteps, kMaxSteps);
-    s.train = param_int("train", 0, 0, 1) != 0;
-    return s;
+Page::Page() {
+    sections.bind(url, 2);
+    url.add("cls", cls, -1, 9).add("kr", recon_k, 0, kPcaComponents).add("img", image, 0, 999);
+    url.add("k", latent, kMinLatent, kMaxLatent).add("tied", tied).add("act", activation, 0, kActivationCount - 1);
+    training.controls().learning_rate = LinearAeConfig{}.learning_rate;
+    training.bind(url, kMinSteps, kMaxSteps);
+    training.set_hooks({[this] { recipe = std::make_unique<LinearAeRecipe>(data, config_of(*this)); },
+                        [this] { return recipe->train_step(); },
+                        {}});  // the recipe probes itself every probe_every steps
+    url.read();
 }
 
-void write_params(const State& s) {
-    using platform::set_param;
-    set_param("open", s.open);
-    set_param("cls", s.cls);
-    set_param("kr", s.recon_k);
-    set_param("img", s.image);
-    set_param("k", s.latent);
-    set_param("tied", s.tied ? 1 : 0);
-    set_param("act", s.activation);
-    set_param("lr", s.learning_rate);
-    set_param("seed", s.seed);
-    set_param("steps", s.steps);
-    set_param("train", s.train ? 1 : 0);
-}
-
-LinearAeConfig config_of(const State& s) {
+LinearAeConfig config_of(const Page& p) {
     LinearAeConfig c;
-    c.latent = s.latent;
-    c.tied = s.tied;
-    c.activation = activation_at(s.activation);
-    c.learning_rate = s.learning_rate;
-    c.seed = std::uint64_t(s.seed);
-    c.steps = s.steps;
+    c.latent = p.latent;
+    c.tied = p.tied;
+    c.activation = activation_at(p.activation);
+    c.learning_rate = p.training.controls().learning_rate;
+    c.seed = std::uint64_t(p.training.controls().seed);
+    c.steps = p.training.max_steps();
     return c;
-}
-
-//-----------------------------------------------------------------------------
-// [SECTION] Training session
-//-----------------------------------------------------------------------------
-
-TrainingSession::TrainingSession(const State& s)
-    : settings_(s), run_(s.steps, LinearAeConfig{}.batch_size, 6000), autostart_(s.train) {
-    controls_.seed = s.seed;
-    controls_.learning_rate = s.learning_rate;
-    controls_.lr_min = 1e-5f;
-    controls_.lr_max = 1.0f;
-}
-
-void TrainingSession::set_data(std::shared_ptr<const LinearAeData> data) {
-    data_ = std::move(data);
-    rebuild();
-    if (autostart_ && recipe_) run_.start();
-    autostart_ = false;
-}
-
-void TrainingSession::rebuild() {
-    run_.reset();
-    run_.set_max_steps(settings_.steps);
-    settings_.seed = controls_.seed;
-    settings_.learning_rate = controls_.learning_rate;
-    recipe_.reset();
-    error_.clear();
-    if (!data_) return;
-    try {
-        recipe_ = std::make_unique<LinearAeRecipe>(data_, config_of(settings_));
-    } catch (const Error& e) {
-        error_ = e.what();
-    }
-}
-
-bool TrainingSession::apply(const State& s) {
-    const bool changed = s.latent != settings_.latent || s.tied != settings_.tied || s.activation != settings_.activation ||
-                         s.steps != settings_.steps || s.seed != settings_.seed || s.learning_rate != settings_.learning_rate;
-    if (!changed) return false;
-    settings_.latent = s.latent;
-    settings_.tied = s.tied;
-    settings_.activation = s.activation;
-    settings_.steps = s.steps;
-    controls_.seed = s.seed;
-    controls_.learning_rate = s.learning_rate;
-    rebuild();
-    return true;
-}
-
-int TrainingSession::advance(double budget_ms) {
-    if (!recipe_) return 0;
-    return run_.advance([this] { return recipe_->train_step(); }, budget_ms);
-}
-
-void TrainingSession::write_into(State& s) const {
-    s.latent = settings_.latent;
-    s.tied = settings_.tied;
-    s.activation = settings_.activation;
-    s.steps = settings_.steps;
-    s.seed = controls_.seed;
-    s.learning_rate = controls_.learning_rate;
-    s.train = run_.running() || autostart_;  // a train=1 link keeps asking until the data is there
 }
 
 //-----------------------------------------------------------------------------
 // [SECTION] PyTorch code
 //-----------------------------------------------------------------------------
 
-std::string pytorch_pca_code(const State& s) {
+std::string pytorch_pca_code(const Page& p) {
     char buf[1400];
     std::snprintf(buf, sizeof buf,
                   "import torch, torchvision\n"
@@ -273,22 +166,22 @@ std::string pytorch_pca_code(const State& s) {
                   "Z = (x - mean) @ V[:k].T                                  # codes of images x (n, 784)\n"
                   "x_hat = Z @ V[:k] + mean                                  # reconstruction\n"
                   "mse = ((x_hat - x) ** 2).mean()\n",
-                  s.cls >= 0 ? ("X = X[ds.targets[:6000] == " + std::to_string(s.cls) + "]  # one class\n").c_str() : "",
-                  kPcaComponents, kPcaComponents, kPcaComponents, s.recon_k);
+                  p.cls >= 0 ? ("X = X[ds.targets[:6000] == " + std::to_string(p.cls) + "]  # one class\n").c_str() : "",
+                  kPcaComponents, kPcaComponents, kPcaComponents, p.recon_k);
     return buf;
 }
 
-std::string pytorch_ae_code(const State& s) {
-    const int k = s.latent;
+std::string pytorch_ae_code(const Page& p) {
+    const int k = p.latent;
     std::string act;
-    switch (activation_at(s.activation)) {
+    switch (activation_at(p.activation)) {
         case Activation::relu: act = "nn.ReLU(), "; break;
         case Activation::tanh: act = "nn.Tanh(), "; break;
         case Activation::sigmoid: act = "nn.Sigmoid(), "; break;
         default: break;
     }
     std::string model;
-    if (s.tied) {
+    if (p.tied) {
         model = "class TiedAE(nn.Module):\n"
                 "    def __init__(self, k):\n"
                 "        super().__init__()\n"
@@ -326,8 +219,8 @@ std::string pytorch_ae_code(const State& s) {
                   "W2 = %s                 # (784, %d): the decoder's directions as columns\n"
                   "angles = scipy.linalg.subspace_angles(W2.detach().double().numpy(), V[:%d].T.double().numpy())\n"
                   "print(angles.max() * 180 / math.pi)                   # degrees\n",
-                  s.seed, model.c_str(), s.steps, double(s.learning_rate), k, k,
-                  s.tied ? "model.enc.weight.T" : (act.empty() ? "model[2].weight" : "model[3].weight"), k, k);
+                  p.training.controls().seed, model.c_str(), p.training.max_steps(),
+                  double(p.training.controls().learning_rate), k, k, p.tied ? "model.enc.weight.T" : (act.empty() ? "model[2].weight" : "model[3].weight"), k, k);
     return buf;
 }
 
@@ -335,16 +228,6 @@ std::string pytorch_ae_code(const State& s) {
 // [SECTION] Drawing helpers
 //-----------------------------------------------------------------------------
 namespace {
-
-// Matplotlib's tab10, one colour per class.
-ImU32 class_color(int c) {
-    static const ImU32 colors[10] = {IM_COL32(31, 119, 180, 255),  IM_COL32(255, 127, 14, 255),
-                                     IM_COL32(44, 160, 44, 255),   IM_COL32(214, 39, 40, 255),
-                                     IM_COL32(148, 103, 189, 255), IM_COL32(140, 86, 75, 255),
-                                     IM_COL32(227, 119, 194, 255), IM_COL32(160, 160, 160, 255),
-                                     IM_COL32(188, 189, 34, 255),  IM_COL32(23, 190, 207, 255)};
-    return colors[((c % 10) + 10) % 10];
-}
 
 void titled(const char* title, const char* help = nullptr) {
     ImGui::TextUnformatted(title);
@@ -354,26 +237,18 @@ void titled(const char* title, const char* help = nullptr) {
     }
 }
 
-// A row-major (rows, cols) image at `pixels`.
-void image(const char* id, const float* pixels, int rows, int cols, float zoom, bool diverging) {
-    ui::HeatmapStyle hs;
-    hs.zoom = zoom;
-    if (diverging) {
-        hs.cmap = ui::Colormap::diverging;
-        hs.auto_range = true;
-    }
-    ui::heatmap(id, pixels, rows, cols, hs);
-}
-
 // `count` images of D = rows*cols pixels from `data`, in rows of `per_row`, with captions.
 void image_grid(const char* id, const float* data, int count, int rows, int cols, float zoom, bool diverging,
                 int per_row, const std::vector<std::string>& captions = {}) {
+    ui::HeatmapStyle hs;
+    hs.zoom = zoom;
+    if (diverging) hs.cmap = ui::Colormap::diverging, hs.auto_range = true;
     ImGui::PushID(id);
     for (int i = 0; i < count; ++i) {
         if (i % per_row) ImGui::SameLine();
         ImGui::BeginGroup();
         ImGui::PushID(i);
-        image("img", data + std::size_t(i) * rows * cols, rows, cols, zoom, diverging);
+        ui::heatmap("img", data + std::size_t(i) * rows * cols, rows, cols, hs);
         if (std::size_t(i) < captions.size()) ImGui::TextDisabled("%s", captions[std::size_t(i)].c_str());
         ImGui::PopID();
         ImGui::EndGroup();
@@ -381,13 +256,13 @@ void image_grid(const char* id, const float* data, int count, int rows, int cols
     ImGui::PopID();
 }
 
-// A small (k, k) matrix: numbers when they fit, else a heatmap.
-void small_matrix(const char* id, const Tensor& M, bool diverging) {
+// A small (k, k) matrix, blue - white - red: numbers when they fit, else a heatmap.
+void small_matrix(const char* id, const Tensor& M) {
     const int r = int(M.shape()[0]), c = int(M.shape()[1]);
     if (c <= 8) {
         ui::GridStyle gs;
         gs.format = "%.2f";
-        gs.cmap = diverging ? ui::Colormap::diverging : ui::Colormap::gray;
+        gs.cmap = ui::Colormap::diverging;
         ui::number_grid(id, M.data(), r, c, gs);
     } else {
         ui::HeatmapStyle hs;
@@ -395,64 +270,6 @@ void small_matrix(const char* id, const Tensor& M, bool diverging) {
         hs.auto_range = true;
         hs.zoom = std::max(4.0f, 160.0f / float(c));
         ui::heatmap(id, M.data(), r, c, hs);
-    }
-}
-
-// A scatter plot of 2-D codes coloured by class, drawn with ImDrawList; hover names the image.
-void scatter_plot(const char* id, const std::vector<ScatterPoint>& pts, const std::vector<std::string>& class_names,
-                  float size) {
-    ImGui::PushID(id);
-    const ImVec2 o = ImGui::GetCursorScreenPos();
-    ImGui::InvisibleButton("scatter", ImVec2(size, size));
-    ImDrawList* dl = ImGui::GetWindowDrawList();
-    dl->AddRectFilled(o, ImVec2(o.x + size, o.y + size), ImGui::GetColorU32(ImGuiCol_FrameBg));
-    float xmin = INFINITY, xmax = -INFINITY, ymin = INFINITY, ymax = -INFINITY;
-    for (const auto& p : pts)
-        if (std::isfinite(p.x) && std::isfinite(p.y)) {
-            xmin = std::min(xmin, p.x), xmax = std::max(xmax, p.x);
-            ymin = std::min(ymin, p.y), ymax = std::max(ymax, p.y);
-        }
-    if (!(xmin <= xmax)) {
-        dl->AddText(ImVec2(o.x + 8, o.y + 8), ImGui::GetColorU32(ImGuiCol_TextDisabled), "no finite codes");
-        ImGui::PopID();
-        return;
-    }
-    const float pad = 8, span_x = std::max(xmax - xmin, 1e-6f), span_y = std::max(ymax - ymin, 1e-6f);
-    auto px = [&](float x) { return o.x + pad + (x - xmin) / span_x * (size - 2 * pad); };
-    auto py = [&](float y) { return o.y + size - pad - (y - ymin) / span_y * (size - 2 * pad); };
-    if (xmin < 0 && xmax > 0) dl->AddLine(ImVec2(px(0), o.y), ImVec2(px(0), o.y + size), IM_COL32(110, 110, 110, 160));
-    if (ymin < 0 && ymax > 0) dl->AddLine(ImVec2(o.x, py(0)), ImVec2(o.x + size, py(0)), IM_COL32(110, 110, 110, 160));
-    for (const auto& p : pts)
-        if (std::isfinite(p.x) && std::isfinite(p.y)) dl->AddCircleFilled(ImVec2(px(p.x), py(p.y)), 2.0f, class_color(p.label), 6);
-    dl->AddText(ImVec2(o.x + 4, o.y + size - ImGui::GetTextLineHeight() - 2), ImGui::GetColorU32(ImGuiCol_TextDisabled),
-                "z1 ->");
-    dl->AddText(ImVec2(o.x + 4, o.y + 2), ImGui::GetColorU32(ImGuiCol_TextDisabled), "z2 ^");
-    if (ImGui::IsItemHovered()) {
-        const ImVec2 m = ImGui::GetIO().MousePos;
-        int best = -1;
-        float best_d = 64.0f;  // within 8 pixels
-        for (std::size_t i = 0; i < pts.size(); ++i) {
-            const float dx = px(pts[i].x) - m.x, dy = py(pts[i].y) - m.y;
-            if (dx * dx + dy * dy < best_d) best_d = dx * dx + dy * dy, best = int(i);
-        }
-        if (best >= 0) {
-            const auto& p = pts[std::size_t(best)];
-            dl->AddCircle(ImVec2(px(p.x), py(p.y)), 5.0f, IM_COL32(255, 255, 255, 255));
-            ImGui::SetTooltip("test image %d: %s\nz = (%.3g, %.3g)", best,
-                              p.label < int(class_names.size()) ? class_names[std::size_t(p.label)].c_str() : "?", p.x, p.y);
-        }
-    }
-    ImGui::PopID();
-}
-
-void class_legend(const std::vector<std::string>& class_names) {
-    for (std::size_t c = 0; c < class_names.size(); ++c) {
-        const ImVec2 p = ImGui::GetCursorScreenPos();
-        const float h = ImGui::GetTextLineHeight();
-        ImGui::GetWindowDrawList()->AddCircleFilled(ImVec2(p.x + h * 0.5f, p.y + h * 0.5f), h * 0.3f, class_color(int(c)));
-        ImGui::Dummy(ImVec2(h, h));
-        ImGui::SameLine();
-        ImGui::Text("%zu %s", c, class_names[c].c_str());
     }
 }
 
@@ -466,28 +283,24 @@ std::string degrees(double v) {
 }  // namespace
 
 //-----------------------------------------------------------------------------
-// The lesson object: state next to the section that uses it.
+// The lesson object: the page's state (Page) and, next to each section, what it shows.
 //-----------------------------------------------------------------------------
 namespace {
 
-class PcaLinearAeLesson : public Lesson {
+class PcaLinearAeLesson final : public Lesson, private Page {
 public:
-    PcaLinearAeLesson() : st_(state_from_params()), session_(st_) {}
     void draw() override;
 
 private:
-    State st_;
-
     // Prepared once the dataset is there: the centred data and the PCA of all training images
-    // (kPcaComponents), shared by section 1 ("all classes") and section 2's reference. One
-    // frame shows "Computing PCA..." before the work so the page says why it pauses.
-    std::shared_ptr<const LinearAeData> data_;
+    // (kPcaComponents), shared by section 1 ("all classes") and section 2's reference (Page::data).
+    // One frame shows "Computing PCA..." before the work so the page says why it pauses.
     bool data_requested_ = false;
     std::string data_error_;
     double data_seconds_ = 0;
 
     bool ensure_data() {
-        if (data_) return true;
+        if (data) return true;
         if (!data_error_.empty()) {
             ui::error_panel("Could not prepare the data", data_error_);
             return false;
@@ -510,13 +323,13 @@ private:
                 cached_for = dataset;
                 cached_seconds = seconds_since(t0);
             }
-            data_ = cached;
+            data = cached;
             data_seconds_ = cached_seconds;
-            session_.set_data(data_);
         } catch (const Error& e) {
             data_error_ = e.what();
             return false;
         }
+        training.rebuild();  // starts training when the link asked for it (train=1)
         return true;
     }
 
@@ -540,13 +353,13 @@ private:
             "and rebuilt as x_hat = mean + V_k^T z. No other k-dimensional linear code rebuilds the images with a "
             "smaller squared error.");
         ImGui::SetNextItemWidth(220);
-        const char* preview = st_.cls < 0 ? "all 10 classes" : d.class_names[std::size_t(st_.cls)].c_str();
+        const char* preview = cls < 0 ? "all 10 classes" : d.class_names[std::size_t(cls)].c_str();
         if (ImGui::BeginCombo("training images", preview)) {
             for (int c = -1; c < int(d.class_names.size()); ++c) {
-                const bool selected = c == st_.cls;
+                const bool selected = c == cls;
                 if (ImGui::Selectable(c < 0 ? "all 10 classes" : d.class_names[std::size_t(c)].c_str(), selected)) {
-                    st_.cls = c;
-                    st_.image = 0;
+                    cls = c;
+                    image = 0;
                 }
             }
             ImGui::EndCombo();
@@ -554,7 +367,7 @@ private:
         ImGui::SameLine();
         ui::help_marker("PCA of the 6000 training images, or of the 600 of one class. Each PCA is computed once, when "
                         "first selected (about 0.3-0.5 s natively, twice that in a browser), then kept.");
-        auto it = views_.find(st_.cls);
+        auto it = views_.find(cls);
         if (it == views_.end()) {
             if (!view_pending_) {
                 view_pending_ = true;
@@ -563,7 +376,7 @@ private:
             }
             view_pending_ = false;
             try {
-                it = views_.emplace(st_.cls, compute_pca_view(d, st_.cls, &data_->pca)).first;
+                it = views_.emplace(cls, compute_pca_view(d, cls, &data->pca)).first;
             } catch (const Error& e) {
                 ui::error_panel("PCA failed", e.what());
                 return;
@@ -572,13 +385,13 @@ private:
         const PcaView& v = it->second;
         const int K = int(v.pca.components.shape()[0]);
         ImGui::SameLine();
-        const double seconds = st_.cls < 0 ? data_seconds_ : v.seconds;  // all classes: computed with the data
+        const double seconds = cls < 0 ? data_seconds_ : v.seconds;  // all classes: computed with the data
         ImGui::TextDisabled("%zu images x 784 pixels, %d components, computed in %.0f ms", v.train_images, K, seconds * 1000);
 
         // Mean and components.
         ImGui::BeginGroup();
         titled("mean image", "What PCA subtracts first. Every reconstruction starts from it (k = 0).");
-        image("mean", v.pca.mean.data(), int(d.rows), int(d.cols), 4.0f, false);
+        image_grid("mean", v.pca.mean.data(), 1, int(d.rows), int(d.cols), 4.0f, false, 1);
         ImGui::EndGroup();
         ImGui::SameLine(0, 24);
         ImGui::BeginGroup();
@@ -613,14 +426,14 @@ private:
         titled("variance explained by each component (%)", "explained_variance_ratio: the eigenvalue over the total "
                                                           "variance (the covariance's trace). Log scale.");
         ps.log_y = true;
-        ui::line_plot("ratio", {{"per component", ratio.data(), K, IM_COL32(255, 160, 60, 255), 1.0f, 1.0f}}, ps);
+        ui::line_plot("ratio", {{"per component", ratio.data(), K, kit::palette::series[0], 1.0f, 1.0f}}, ps);
         ImGui::EndGroup();
         ImGui::SameLine(0, 24);
         ImGui::BeginGroup();
         titled("cumulative (%)", "How much of the variance the first k components keep together.");
         ps.log_y = false;
         ps.y_format = "%.0f%%";
-        ui::line_plot("cumulative", {{"first k", cumulative.data(), K, IM_COL32(90, 200, 255, 255), 1.0f, 1.0f}}, ps);
+        ui::line_plot("cumulative", {{"first k", cumulative.data(), K, kit::palette::series[1], 1.0f, 1.0f}}, ps);
         ImGui::EndGroup();
         ImGui::Text("The first 2 components keep %.0f%%, 8 keep %.0f%%, 32 keep %.0f%%, %d keep %.0f%% of the variance.",
                     cumulative[1], cumulative[7], cumulative[std::min(31, K - 1)], K, cumulative[std::size_t(K - 1)]);
@@ -628,20 +441,20 @@ private:
         // Reconstructions.
         ImGui::Separator();
         ImGui::SetNextItemWidth(260);
-        ImGui::SliderInt("k components", &st_.recon_k, 0, K);
+        ImGui::SliderInt("k components", &recon_k, 0, K);
         ImGui::SameLine();
         const int n_sel = int(v.selected.size());
-        st_.image = std::clamp(st_.image, 0, std::max(0, n_sel - 8));
+        image = std::clamp(image, 0, std::max(0, n_sel - 8));
         ImGui::SetNextItemWidth(200);
-        ImGui::SliderInt(st_.cls < 0 ? "first test image" : "first test image of the class", &st_.image, 0,
+        ImGui::SliderInt(cls < 0 ? "first test image" : "first test image of the class", &image, 0,
                          std::max(0, n_sel - 8));
-        if (recon_for_cls_ != st_.cls || recon_for_k_ != st_.recon_k || recon_for_image_ != st_.image) {
+        if (recon_for_cls_ != cls || recon_for_k_ != recon_k || recon_for_image_ != image) {
             shown_.clear();
-            for (int i = st_.image; i < std::min(n_sel, st_.image + 8); ++i) shown_.push_back(v.selected[std::size_t(i)]);
+            for (int i = image; i < std::min(n_sel, image + 8); ++i) shown_.push_back(v.selected[std::size_t(i)]);
             shown_images_ = d.gather(Split::test, shown_);
-            shown_recon_ = reconstruct_test(v, d, shown_, st_.recon_k);
-            shown_mse_ = mse_of(d, shown_, shown_recon_);
-            recon_for_cls_ = st_.cls, recon_for_k_ = st_.recon_k, recon_for_image_ = st_.image;
+            shown_recon_ = reconstruct_test(v, d, shown_, recon_k);
+            shown_mse_ = mse_loss(shown_recon_, shown_images_);
+            recon_for_cls_ = cls, recon_for_k_ = recon_k, recon_for_image_ = image;
         }
         const int n = int(shown_.size());
         titled("test images (top) and their reconstructions from k codes (bottom)",
@@ -651,21 +464,21 @@ private:
         for (std::size_t i : shown_) labels.push_back(d.class_names[d.test_labels[i]]);
         image_grid("originals", shown_images_.data(), n, int(d.rows), int(d.cols), 3.0f, false, 8, labels);
         image_grid("recon", shown_recon_.data(), n, int(d.rows), int(d.cols), 3.0f, false, 8);
-        const float mse_sel = v.mse_selected[std::size_t(st_.recon_k)];
-        ImGui::Text("MSE per pixel with k = %d: %s on these %d images, %s on all %d %stest images", st_.recon_k,
+        const float mse_sel = v.mse_selected[std::size_t(recon_k)];
+        ImGui::Text("MSE per pixel with k = %d: %s on these %d images, %s on all %d %stest images", recon_k,
                     ui::fmt_num(shown_mse_).c_str(), n, ui::fmt_num(mse_sel).c_str(), n_sel,
-                    st_.cls < 0 ? "" : (d.class_names[std::size_t(st_.cls)] + " ").c_str());
+                    cls < 0 ? "" : (d.class_names[std::size_t(cls)] + " ").c_str());
         if (!v.mse_others.empty())
             ImGui::Text("...and %s on the %zu test images of the other classes: a PCA of one class describes "
                         "the others poorly.",
-                        ui::fmt_num(v.mse_others[std::size_t(st_.recon_k)]).c_str(), d.size(Split::test) - v.selected.size());
-        std::vector<ui::Series> curves = {{st_.cls < 0 ? "test images" : "this class's test images", v.mse_selected.data(),
-                                           K + 1, IM_COL32(255, 160, 60, 255)}};
+                        ui::fmt_num(v.mse_others[std::size_t(recon_k)]).c_str(), d.size(Split::test) - v.selected.size());
+        std::vector<ui::Series> curves = {{cls < 0 ? "test images" : "this class's test images", v.mse_selected.data(),
+                                           K + 1, kit::palette::series[0]}};
         if (!v.mse_others.empty())
-            curves.push_back({"other classes' test images", v.mse_others.data(), K + 1, IM_COL32(150, 150, 150, 255)});
+            curves.push_back({"other classes' test images", v.mse_others.data(), K + 1, kit::palette::reference});
         std::vector<float> marker(std::size_t(K + 1), NAN);
-        marker[std::size_t(st_.recon_k)] = mse_sel;
-        curves.push_back({"current k", marker.data(), K + 1, IM_COL32(255, 255, 255, 255)});
+        marker[std::size_t(recon_k)] = mse_sel;
+        curves.push_back({"current k", marker.data(), K + 1, IM_COL32_WHITE});
         ui::PlotStyle ms;
         ms.size = ImVec2(std::min(ImGui::GetContentRegionAvail().x, 860.0f), 150);
         ms.x_label = "k";
@@ -675,42 +488,38 @@ private:
                "minus the sum of the first k squared codes, so the curve for all k comes from one encoding.");
         ui::line_plot("mse-k", curves, ms);
 
-        if (export_for_cls_ != st_.cls) {
+        if (export_for_cls_ != cls) {
             export_mean_ = v.pca.mean;
             export_components_ = v.pca.components;
             export_ratio_ = v.pca.explained_variance_ratio;
-            export_for_cls_ = st_.cls;
+            export_for_cls_ = cls;
         }
         ui::export_buttons("export-pca", {{"pca_mean.npy", &export_mean_},
                                           {"pca_components.npy", &export_components_},
                                           {"pca_explained_variance_ratio.npy", &export_ratio_},
                                           {"test_reconstructions.npy", &shown_recon_}});
-        ui::pytorch_panel("torch-pca", pytorch_pca_code(st_));
+        ui::pytorch_panel("torch-pca", pytorch_pca_code(*this));
     }
 
     //-------------------------------------------------------------------------
     // [SECTION] 2. A linear autoencoder trained live
     //-------------------------------------------------------------------------
-    TrainingSession session_;
     // What the page shows of the model, refreshed a few times a second while training.
-    int views_step_ = -1;
-    const LinearAeRecipe* views_of_ = nullptr;
+    int views_version_ = -1;
     std::chrono::steady_clock::time_point views_time_;
     std::vector<double> dec_angles_, enc_angles_;
     float test_mse_ = 0;
     Tensor decoder_dirs_, pca_dirs_, gram_, coords_, encoder_weight_, decoder_weight_;
     Tensor recon_ae_, recon_pca_, recon_images_;  // 8 test images
     Tensor codes_ae_, codes_pca_;                 // (M, k)
-    std::vector<ScatterPoint> scatter_ae_, scatter_pca_;
+    std::vector<kit::ClassPoint> scatter_ae_, scatter_pca_;
     std::vector<float> max_angles_, mean_angles_, test_mses_, pca_line_;
 
     void refresh_views(LinearAeRecipe& r) {
-        const bool stale = views_of_ != &r || views_step_ != r.step();
-        const bool due = !session_.run().running() ||
+        const bool due = !training.run().running() ||
                          seconds_since(views_time_) > 0.25;  // a few times a second is enough to watch
-        if (!stale || !due) return;
-        views_of_ = &r;
-        views_step_ = r.step();
+        if (views_version_ == training.version() || !due) return;
+        views_version_ = training.version();
         views_time_ = std::chrono::steady_clock::now();
         dec_angles_ = r.decoder_angles();
         enc_angles_ = r.encoder_angles();
@@ -721,19 +530,13 @@ private:
         coords_ = r.pca_coordinates();
         encoder_weight_ = r.encoder_weight();
         decoder_weight_ = r.decoder_weight();
-        std::vector<std::size_t> idx = {0, 1, 2, 3, 4, 5, 6, 7};
-        const Dataset& d = *platform::fashion_mnist().dataset;
-        recon_images_ = d.gather(Split::test, idx);
+        recon_images_ = platform::fashion_mnist().dataset->batch(Split::test, 0, 8);
         recon_ae_ = r.reconstruct(recon_images_);
-        const std::size_t k = std::size_t(r.config().latent);
-        Tensor pz = r.pca_test_codes();  // (M, k)
-        Tensor first = zeros({idx.size(), k});
-        std::memcpy(first.data(), pz.data(), idx.size() * k * sizeof(float));
-        recon_pca_ = pca_decode(r.data().pca, first);
-        recon_pca_.reshape(recon_images_.shape());
         codes_ae_ = r.test_codes();
-        codes_pca_ = pz;
-        if (k == 2) {
+        codes_pca_ = r.pca_test_codes();
+        recon_pca_ = pca_decode(r.data().pca, xt::view(codes_pca_, xt::range(0, 8), xt::all()));
+        recon_pca_.reshape(recon_images_.shape());
+        if (r.config().latent == 2) {
             scatter_ae_ = scatter_points(codes_ae_, r.data().test_labels);
             scatter_pca_ = scatter_points(codes_pca_, r.data().test_labels);
         }
@@ -756,17 +559,18 @@ private:
             "||x - W^T W x||^2. PCA is \"the linear regression of unsupervised learning\".");
         ui::code_block("formulas", "e(x) = W1 x        d(z) = W2 z        L = mean ||x_c - W2 W1 x_c||^2,  x_c = x - mean\n"
                                    "tied: W2 = W1^T    principal angles: arccos of the singular values of Q_ae^T Q_pca");
-        // Settings that need a new model.
-        State want = st_;
+        // Settings that need a new model, locked while training.
+        bool changed = false;
+        ImGui::BeginDisabled(training.run().running());
         ImGui::SetNextItemWidth(200);
-        ImGui::SliderInt("latent size k", &want.latent, kMinLatent, kMaxLatent);
+        changed |= ImGui::SliderInt("latent size k", &latent, kMinLatent, kMaxLatent);
         ImGui::SameLine();
-        ImGui::Checkbox("tied weights (W2 = W1^T)", &want.tied);
+        changed |= ImGui::Checkbox("tied weights (W2 = W1^T)", &tied);
         ImGui::SameLine();
         ImGui::SetNextItemWidth(140);
-        if (ImGui::BeginCombo("code non-linearity", activation_label(want.activation))) {
+        if (ImGui::BeginCombo("code non-linearity", activation_label(activation))) {
             for (int a = 0; a < kActivationCount; ++a)
-                if (ImGui::Selectable(activation_label(a), a == want.activation)) want.activation = a;
+                if (ImGui::Selectable(activation_label(a), a == activation)) activation = a, changed = true;
             ImGui::EndCombo();
         }
         ImGui::SameLine();
@@ -775,27 +579,19 @@ private:
                         "the angles stop short of zero and the error stays above PCA's.");
         ImGui::SameLine();
         ImGui::SetNextItemWidth(160);
-        ImGui::SliderInt("steps", &want.steps, kMinSteps, kMaxSteps, "%d", ImGuiSliderFlags_Logarithmic);
+        int steps = training.max_steps();
+        if (ImGui::SliderInt("steps", &steps, kMinSteps, kMaxSteps, "%d", ImGuiSliderFlags_Logarithmic))
+            training.set_max_steps(steps), changed = true;
+        ImGui::EndDisabled();
         ImGui::SameLine();
         ui::help_marker("The run's length. The learning rate is constant for the first half and then decays linearly to "
                         "2% at the last step: Adam's minibatch noise otherwise keeps the subspace wobbling by a degree "
                         "or two.");
-        TrainingRun& run = session_.run();
-        if (run.running()) {
-            // Settings are locked while training (the sliders show the model's own values).
-            want.latent = st_.latent, want.tied = st_.tied, want.activation = st_.activation, want.steps = st_.steps;
-        }
-        want.seed = session_.controls().seed;
-        want.learning_rate = session_.controls().learning_rate;
-        session_.apply(want);
-        if (training_panel("train", run, session_.controls())) session_.rebuild();
-        session_.write_into(st_);
-        if (!session_.error().empty()) {
-            ui::error_panel("Cannot build the model", session_.error());
-            return;
-        }
-        LinearAeRecipe* r = session_.recipe();
-        if (!r) return;
+        if (changed) training.rebuild();
+        training.panel("train");
+        if (!training.built()) return;
+        LinearAeRecipe* r = recipe.get();
+        const TrainingRun& run = training.run();
         ImGui::TextDisabled("Adam, batch 64, learning rate now %.2g; the data prepared (centred, PCA) in %.0f ms",
                             double(r->current_learning_rate()), data_seconds_ * 1000);
         refresh_views(*r);
@@ -808,15 +604,15 @@ private:
         ps.size = ImVec2(w, 150);
         ImGui::BeginGroup();
         titled("training loss (MSE per pixel)", "The loss of each minibatch of 64 centred training images.");
-        ui::line_plot("loss", {{"loss", run.losses().data(), int(run.losses().size()), IM_COL32(255, 160, 60, 255)}}, ps);
+        ui::line_plot("loss", {{"loss", run.losses().data(), int(run.losses().size()), kit::palette::series[0]}}, ps);
         ImGui::EndGroup();
         ImGui::SameLine(0, 24);
         const float dx = float(r->config().probe_every);
         ImGui::BeginGroup();
         titled("test MSE: autoencoder vs PCA", "The reconstruction error on the 1000 test images, measured every 50 "
                                                 "steps, against PCA with the same k (a horizontal line).");
-        ui::line_plot("test", {{"autoencoder", test_mses_.data(), int(test_mses_.size()), IM_COL32(90, 200, 255, 255), 0, dx},
-                               {"PCA", pca_line_.data(), int(pca_line_.size()), IM_COL32(255, 255, 255, 200), 0, dx}},
+        ui::line_plot("test", {{"autoencoder", test_mses_.data(), int(test_mses_.size()), kit::palette::series[1], 0, dx},
+                               {"PCA", pca_line_.data(), int(pca_line_.size()), kit::palette::reference, 0, dx}},
                       ps);
         ImGui::EndGroup();
         ImGui::SameLine(0, 24);
@@ -826,15 +622,16 @@ private:
                "when a direction is shared, 90 when orthogonal. The largest one falls last.");
         ps.log_y = true;
         ps.y_format = "%.3g";
-        ui::line_plot("angles", {{"largest", max_angles_.data(), int(max_angles_.size()), IM_COL32(255, 90, 90, 255), 0, dx},
-                                 {"mean", mean_angles_.data(), int(mean_angles_.size()), IM_COL32(120, 220, 120, 255), 0, dx}},
+        ui::line_plot("angles", {{"largest", max_angles_.data(), int(max_angles_.size()), kit::palette::series[0], 0, dx},
+                                 {"mean", mean_angles_.data(), int(mean_angles_.size()), kit::palette::series[2], 0, dx}},
                       ps);
         ImGui::EndGroup();
 
         // Numbers.
         const bool linear = r->config().activation == Activation::none;
+        const double mean_angle = xt::mean(xt::adapt(dec_angles_))();
         ImGui::Text("Step %d: largest principal angle %s, mean %s; test MSE %s vs PCA-%d %s (%+.2f%%)", r->step(),
-                    degrees(dec_angles_.back()).c_str(), degrees(mean_of(dec_angles_)).c_str(),
+                    degrees(dec_angles_.back()).c_str(), degrees(mean_angle).c_str(),
                     ui::fmt_num(test_mse_).c_str(), k, ui::fmt_num(r->pca_test_mse()).c_str(),
                     100.0 * (test_mse_ / r->pca_test_mse() - 1.0));
         const double lk = ev(std::size_t(k - 1)), lk1 = ev(std::size_t(k));
@@ -853,10 +650,10 @@ private:
                 "no reconstruction. The decoder's columns are what the reconstructions are made of.",
                 degrees(enc_angles_.back()).c_str());
         if (!linear)
-            ImGui::TextColored(ImVec4(1.0f, 0.8f, 0.4f, 1.0f),
+            ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(kit::palette::window),
                                "With %s on the code the autoencoder is no longer linear: its decoder still spans a "
                                "k-dimensional subspace, but not PCA's.",
-                               activation_label(st_.activation));
+                               activation_label(activation));
 
         // Decoder directions beside PCA's.
         const int per_row = std::min(k, 8);
@@ -878,7 +675,7 @@ private:
         titled("Gram matrix W2^T W2", "Dot products of the decoder's columns. PCA's components give the identity "
                                       "(unit length, orthogonal). Untied, the columns have any lengths and angles; "
                                       "tied weights end with orthonormal columns, though still in any order and mix.");
-        small_matrix("gram", gram_, true);
+        small_matrix("gram", gram_);
         ImGui::EndGroup();
         ImGui::SameLine(0, 24);
         ImGui::BeginGroup();
@@ -886,7 +683,7 @@ private:
                "Row i, column j: how much of PCA component i decoder column j contains. When the subspaces agree, each "
                "column's squared coordinates add up to its squared length (the Gram diagonal); the matrix is a "
                "rotation-and-scaling, not the identity.");
-        small_matrix("coords", coords_, true);
+        small_matrix("coords", coords_);
         ImGui::EndGroup();
         double off = 0, norm_min = INFINITY, norm_max = 0;
         for (int i = 0; i < k; ++i) {
@@ -919,16 +716,16 @@ private:
                                "reflection, stretch or shear): the same clusters, differently drawn.");
             ImGui::BeginGroup();
             titled("PCA codes (z1, z2)");
-            scatter_plot("sc-pca", scatter_pca_, d.class_names, 300);
+            kit::class_scatter("sc-pca", scatter_pca_, d.class_names);
             ImGui::EndGroup();
             ImGui::SameLine(0, 24);
             ImGui::BeginGroup();
             titled("autoencoder codes W1 x_c");
-            scatter_plot("sc-ae", scatter_ae_, d.class_names, 300);
+            kit::class_scatter("sc-ae", scatter_ae_, d.class_names);
             ImGui::EndGroup();
             ImGui::SameLine(0, 24);
             ImGui::BeginGroup();
-            class_legend(d.class_names);
+            kit::class_legend(d.class_names);
             ImGui::EndGroup();
         } else {
             ImGui::TextDisabled("Set k = 2 to see every test image's code as a point, PCA's beside the autoencoder's.");
@@ -938,23 +735,16 @@ private:
                                          {"pca_components_k.npy", &pca_dirs_},
                                          {"codes_ae.npy", &codes_ae_},
                                          {"codes_pca.npy", &codes_pca_}});
-        ui::pytorch_panel("torch-ae", pytorch_ae_code(st_));
-    }
-
-    static double mean_of(const std::vector<double>& v) {
-        double s = 0;
-        for (double x : v) s += x;
-        return v.empty() ? 0.0 : s / double(v.size());
+        ui::pytorch_panel("torch-ae", pytorch_ae_code(*this));
     }
 
     void report_status() {
-        TrainingRun& run = session_.run();
-        platform::set_status("step", std::to_string(run.step()));
-        const auto& l = run.losses();
+        const auto& l = training.run().losses();
+        platform::set_status("step", std::to_string(training.run().step()));
         platform::set_status("loss", l.empty() ? "" : std::to_string(l.back()));
         platform::set_status("first_loss", l.empty() ? "" : std::to_string(l.front()));
-        if (LinearAeRecipe* r = session_.recipe(); r && !r->probes().empty())
-            platform::set_status("max_angle_deg", std::to_string(r->probes().back().max_angle_deg));
+        if (training.built() && !recipe->probes().empty())
+            platform::set_status("max_angle_deg", std::to_string(recipe->probes().back().max_angle_deg));
     }
 };
 
@@ -967,24 +757,12 @@ void PcaLinearAeLesson::draw() {
                        "happen, then add a non-linearity to leave PCA behind.");
     if (ensure_data()) {
         const Dataset& d = *platform::fashion_mnist().dataset;
-        // Training runs whether or not its section is open, so a link with train=1 trains.
-        session_.advance(session_.controls().budget_ms);
-        const char* titles[2] = {"1. PCA of Fashion-MNIST", "2. A linear autoencoder trained live"};
-        int open = 0;
-        for (int s = 0; s < 2; ++s) {
-            ImGui::SetNextItemOpen((st_.open >> s) & 1, ImGuiCond_Once);
-            if (!ImGui::CollapsingHeader(titles[s])) continue;
-            open |= 1 << s;
-            ImGui::PushID(s);
-            if (s == 0) draw_pca(d);
-            else draw_training(d);
-            ImGui::PopID();
-        }
-        st_.open = open;
-        session_.write_into(st_);
+        training.advance();  // whether or not its section is open, so a link with train=1 trains
+        if (sections.header(0, "1. PCA of Fashion-MNIST")) draw_pca(d);
+        if (sections.header(1, "2. A linear autoencoder trained live")) draw_training(d);
     }
     report_status();
-    write_params(st_);
+    url.write();
 }
 
 }  // namespace

@@ -16,7 +16,10 @@
 #include "aelab/pca.hpp"
 #include "aelab/recipe_linear_ae.hpp"
 #include "aelab/tensor.hpp"
+#include "kit/palette.hpp"
+#include "kit/sections.hpp"
 #include "kit/training.hpp"
+#include "kit/url_state.hpp"
 
 namespace aelab::lessons::pca_linear_ae {
 
@@ -49,72 +52,38 @@ PcaView compute_pca_view(const Dataset& d, int cls, const PcaResult* all = nullp
 // Reconstructions (n, 1, rows, cols) of test images `indices` with the first k components:
 // pca_decode of their first k codes.
 Tensor reconstruct_test(const PcaView& v, const Dataset& d, const std::vector<std::size_t>& indices, int k);
-// MSE (per pixel) between the test images `indices` and their reconstructions `rec`.
-float mse_of(const Dataset& d, const std::vector<std::size_t>& indices, const Tensor& rec);
 
 // --- 2. The linear autoencoder -------------------------------------------------------------------------
 // Scatter data for k = 2: one point per test image with its class.
-struct ScatterPoint {
-    float x, y;
-    int label;
-};
-std::vector<ScatterPoint> scatter_points(const Tensor& codes, const std::vector<std::uint8_t>& labels);
+std::vector<kit::ClassPoint> scatter_points(const Tensor& codes, const std::vector<std::uint8_t>& labels);
 
-// --- Page state (all of it in the URL) ---------------------------------------------------------------
+// --- The page without its drawing: what the URL holds, the live training and its model -----------
 // Keys: open (bit mask of open sections), cls (-1 all, 0..9 a class), kr (reconstruction k),
-// img (first test image shown), k (latent size), tied (0/1), act (activation index), lr, seed,
-// steps, train (1: start training as soon as the data is ready).
-struct State {
-    int open = 3;
+// img (first test image shown), k (latent size), tied (0/1), act (activation index), and the
+// training's seed, lr, steps and train (1: start training as soon as the data is ready).
+struct Page {
+    Page();  // declares the keys and the training hooks, then reads the URL
+    Page(const Page&) = delete;  // the keys and the hooks point into it
+
+    kit::Sections sections{0b11};
     int cls = -1;
     int recon_k = 16;
     int image = 0;
-    int latent = 8;
+    int latent = LinearAeConfig{}.latent;
     bool tied = false;
     int activation = 0;
-    float learning_rate = 3e-3f;
-    int seed = 1;
-    int steps = 4000;
-    bool train = false;
+    // Section 2: the kit's driver builds `recipe` from the settings above and the shared data
+    // (the PCA reference); the build is refused (training.error()) for impossible settings.
+    LiveTraining training{LinearAeConfig{}.steps, LinearAeConfig{}.batch_size, 6000};
+    std::shared_ptr<const LinearAeData> data;  // set once prepared; then training.rebuild()
+    std::unique_ptr<LinearAeRecipe> recipe;
+    kit::UrlState url;
 };
-State state_from_params();  // missing or out-of-range values fall back to the defaults
-void write_params(const State& s);
-LinearAeConfig config_of(const State& s);
-
-// Section 2 without the drawing: the recipe, the time-sliced run and its controls.
-class TrainingSession {
-public:
-    explicit TrainingSession(const State& s);
-    // The data (PCA reference) shared by every run; builds the recipe. Starts the run when
-    // the state asked for train=1.
-    void set_data(std::shared_ptr<const LinearAeData> data);
-    bool has_data() const { return data_ != nullptr; }
-    // A new model from the settings (after Reset or a changed setting); the run goes idle.
-    void rebuild();
-    // Copies the settings that need a new model (k, tied, activation, steps, seed, lr) from s;
-    // rebuilds when one changed. Returns true if it did.
-    bool apply(const State& s);
-    // Trains for up to budget_ms (does nothing unless running).
-    int advance(double budget_ms);
-    void write_into(State& s) const;  // the settings and whether it is training
-
-    TrainingRun& run() { return run_; }
-    TrainingControls& controls() { return controls_; }
-    LinearAeRecipe* recipe() { return recipe_.get(); }
-    const std::string& error() const { return error_; }  // why the recipe could not be built
-
-private:
-    State settings_;
-    TrainingRun run_;
-    TrainingControls controls_;
-    std::shared_ptr<const LinearAeData> data_;
-    std::unique_ptr<LinearAeRecipe> recipe_;
-    std::string error_;
-    bool autostart_;
-};
+// The recipe's settings: the page's k, tied and activation, the training's seed, lr and steps.
+LinearAeConfig config_of(const Page& p);
 
 // --- PyTorch ---------------------------------------------------------------------------------------------
-std::string pytorch_pca_code(const State& s);
-std::string pytorch_ae_code(const State& s);
+std::string pytorch_pca_code(const Page& p);
+std::string pytorch_ae_code(const Page& p);
 
 }  // namespace aelab::lessons::pca_linear_ae

@@ -9,8 +9,7 @@
 //
 // Index of this file:
 //   [SECTION] Maths (tested in tests/lessons/test_vae.cpp)
-//   [SECTION] Live training
-//   [SECTION] Page state in the URL
+//   [SECTION] The page: URL keys and training hooks
 //   [SECTION] PyTorch code
 //   [SECTION] Drawing helpers
 //   [SECTION] 0. The model: pretrained, or trained here
@@ -26,12 +25,14 @@
 #include <cstdio>
 
 #include <imgui.h>
+#include <xtensor/xmanipulation.hpp>
+#include <xtensor/xview.hpp>
 
 #include "aelab/model_io.hpp"
 #include "aelab/rng.hpp"
-#include "lesson.hpp"
 #include "kit/platform.hpp"
 #include "kit/widgets.hpp"
+#include "lesson.hpp"
 
 namespace aelab::lessons {
 namespace vae {
@@ -41,12 +42,8 @@ namespace vae {
 //-----------------------------------------------------------------------------
 
 namespace {
-// Image k of a (N, 1, 28, 28) batch as a (28, 28) plane.
-Tensor plane_of(const Tensor& batch, std::size_t k) {
-    Tensor p = zeros({28, 28});
-    std::copy(batch.data() + k * 784, batch.data() + (k + 1) * 784, p.data());
-    return p;
-}
+// Image k of a (N, 1, H, W) batch as an (H, W) plane.
+Tensor plane_of(const Tensor& batch, std::size_t k) { return xt::view(batch, k, 0); }
 }  // namespace
 
 Vae load_pretrained(const std::vector<std::uint8_t>& bytes, const std::string& source) {
@@ -99,7 +96,25 @@ std::string z_text(const ReparamStep& s, int j) {
 }
 
 Tensor grid_image(VaeRecipe& recipe) {
-    return mosaic(recipe.decode(latent_grid(kGridSide, kGridExtent)), kGridSide, kGridSide);
+    constexpr std::size_t n = kGridSide;
+    Tensor tiles = recipe.decode(latent_grid(kGridSide, kGridExtent));  // (n*n, 1, 28, 28)
+    tiles.reshape({n, n, 28, 28});
+    Tensor grid = xt::transpose(tiles, {0, 2, 1, 3});  // (n, 28, n, 28)
+    grid.reshape({n * 28, n * 28});
+    return grid;
+}
+
+// Tile c spans [c, c + 1) / n of the width; its centre (c + 0.5) / n holds grid column c.
+constexpr float kGridStep = 2.0f * kGridExtent / float(kGridSide - 1);
+
+void grid_to_latent(float u, float v, float& z1, float& z2) {
+    z1 = -kGridExtent + (u * float(kGridSide) - 0.5f) * kGridStep;
+    z2 = kGridExtent - (v * float(kGridSide) - 0.5f) * kGridStep;
+}
+
+void latent_to_grid(float z1, float z2, float& u, float& v) {
+    u = ((z1 + kGridExtent) / kGridStep + 0.5f) / float(kGridSide);
+    v = ((kGridExtent - z2) / kGridStep + 0.5f) / float(kGridSide);
 }
 
 Tensor decode_point(VaeRecipe& recipe, float z1, float z2) {
@@ -112,18 +127,8 @@ LatentScatter latent_scatter(VaeRecipe& recipe, int count) {
     if (count == 0) return s;
     s.means = recipe.encode_means(Split::test, 0, std::size_t(count));
     const auto& labels = recipe.data().labels(Split::test);
-    s.labels.assign(labels.begin(), labels.begin() + count);
+    for (std::size_t i = 0; i < std::size_t(count); ++i) s.points.push_back({s.means(i, 0), s.means(i, 1), int(labels[i])});
     return s;
-}
-
-int nearest_point(const LatentScatter& s, float z1, float z2, float radius) {
-    int best = -1;
-    float best_d = radius * radius;
-    for (std::size_t i = 0; i < s.labels.size(); ++i) {
-        const float d1 = s.means(i, 0) - z1, d2 = s.means(i, 1) - z2, d = d1 * d1 + d2 * d2;
-        if (d <= best_d) best_d = d, best = int(i);
-    }
-    return best;
 }
 
 Tensor prior_latents(int draw) {
@@ -131,94 +136,39 @@ Tensor prior_latents(int draw) {
 }
 
 //-----------------------------------------------------------------------------
-// [SECTION] Live training
+// [SECTION] The page: URL keys and training hooks
 //-----------------------------------------------------------------------------
 
-LiveTraining::LiveTraining(const Dataset& data, const VaeRecipeOptions& o)
-    : data_(data), run_(o.steps, o.batch_size, int(data.size(Split::train))) {
-    reset(o);
-}
-
-void LiveTraining::reset(const VaeRecipeOptions& o) {
-    recipe_ = std::make_unique<VaeRecipe>(data_, o);
-    run_.reset();
-    run_.set_max_steps(o.steps);
-    recon_.clear();
-    kl_.clear();
-    elbo_.clear();
-    test_elbo_.assign(1, float(recipe_->evaluate(kEvalImages).elbo));
-    ++version_;
-}
-
-int LiveTraining::advance(double budget_ms) {
-    const int taken = run_.advance(
-        [this] {
-            const float loss = recipe_->train_step();
-            const VaeLoss& l = recipe_->last_loss();
-            recon_.push_back(l.recon);
-            kl_.push_back(l.kl);
-            elbo_.push_back(-(l.recon + l.kl));
-            if (std::isfinite(loss) && recipe_->steps_done() % kEvalEvery == 0)
-                test_elbo_.push_back(float(recipe_->evaluate(kEvalImages).elbo));
-            return loss;
-        },
-        budget_ms);
-    // A diverged step is not part of the run's history: keep the curves the same length.
-    const std::size_t n = std::size_t(run_.step());
-    recon_.resize(std::min(recon_.size(), n));
-    kl_.resize(std::min(kl_.size(), n));
-    elbo_.resize(std::min(elbo_.size(), n));
-    if (taken > 0) ++version_;
-    return taken;
-}
-
-//-----------------------------------------------------------------------------
-// [SECTION] Page state in the URL
-//-----------------------------------------------------------------------------
-
-State state_from_params() {
-    using platform::param_float;
-    using platform::param_int;
-    State s;
-    s.train = param_int("train", 0, 0, 1) == 1;
-    s.mode = s.train ? Mode::train : Mode(param_int("mode", 0, 0, 1));
-    s.seed = param_int("seed", s.seed, 0, 1000000);
-    s.lr = param_float("lr", s.lr, 1e-5f, kMaxLearningRate);
-    s.beta = param_float("beta", s.beta, 0.0f, kMaxBeta);
-    s.image = param_int("img", s.image, 0, kScatterImages - 1);
-    s.eps_draw = param_int("eps", s.eps_draw, 0, 1000000);
-    s.z1 = param_float("z1", s.z1, -kPlaneExtent, kPlaneExtent);
-    s.z2 = param_float("z2", s.z2, -kPlaneExtent, kPlaneExtent);
-    s.prior_draw = param_int("prior", s.prior_draw, 0, 1000000);
-    s.ia = param_int("ia", s.ia, 0, kScatterImages - 1);
-    s.ib = param_int("ib", s.ib, 0, kScatterImages - 1);
-    s.open = param_int("open", s.open, 0, 31);
-    return s;
-}
-
-void write_params(const State& s) {
-    using platform::set_param;
-    set_param("mode", int(s.mode));
-    set_param("train", s.train ? 1 : 0);
-    set_param("seed", s.seed);
-    set_param("lr", s.lr);
-    set_param("beta", s.beta);
-    set_param("img", s.image);
-    set_param("eps", s.eps_draw);
-    set_param("z1", s.z1);
-    set_param("z2", s.z2);
-    set_param("prior", s.prior_draw);
-    set_param("ia", s.ia);
-    set_param("ib", s.ib);
-    set_param("open", s.open);
-}
-
-VaeRecipeOptions recipe_options(const State& s) {
+VaeRecipeOptions recipe_options(const TrainingControls& c, float beta) {
     VaeRecipeOptions o;
-    o.seed = std::uint64_t(s.seed);
-    o.learning_rate = s.lr;
-    o.beta = s.beta;
+    o.seed = std::uint64_t(c.seed);
+    o.learning_rate = c.learning_rate;
+    o.beta = beta;
     return o;
+}
+
+Page::Page() {
+    training.controls().lr_max = kMaxLearningRate;
+    training.bind(url);
+    url.add_enum("mode", mode, 2).add("beta", beta, 0.0f, kMaxBeta);
+    url.add("img", image, 0, kScatterImages - 1).add("eps", eps_draw, 0, 1000000);
+    url.add("z1", z1, -kPlaneExtent, kPlaneExtent).add("z2", z2, -kPlaneExtent, kPlaneExtent);
+    url.add("prior", prior_draw, 0, 1000000).add("ia", ia, 0, kScatterImages - 1).add("ib", ib, 0, kScatterImages - 1);
+    sections.bind(url, 5);
+    training.track(recon), training.track(kl), training.track(elbo);
+    training.set_hooks({[this] {
+                            live = std::make_unique<VaeRecipe>(*data, recipe_options(training.controls(), beta));
+                            test_elbo.clear();
+                        },
+                        [this] {
+                            const float loss = live->train_step();
+                            const VaeLoss& l = live->last_loss();
+                            recon.push_back(l.recon), kl.push_back(l.kl), elbo.push_back(-(l.recon + l.kl));
+                            return loss;
+                        },
+                        [this] { test_elbo.push_back(float(live->evaluate(kEvalImages).elbo)); }});
+    url.read();
+    if (training.wants_training()) mode = Mode::train;
 }
 
 //-----------------------------------------------------------------------------
@@ -306,16 +256,8 @@ namespace {
 // [SECTION] Drawing helpers
 //-----------------------------------------------------------------------------
 
-// Matplotlib's tab10, one colour per Fashion-MNIST class.
-const ImU32 kClassColors[10] = {
-    IM_COL32(31, 119, 180, 255), IM_COL32(255, 127, 14, 255), IM_COL32(44, 160, 44, 255),
-    IM_COL32(214, 39, 40, 255),  IM_COL32(148, 103, 189, 255), IM_COL32(140, 86, 75, 255),
-    IM_COL32(227, 119, 194, 255), IM_COL32(127, 127, 127, 255), IM_COL32(188, 189, 34, 255),
-    IM_COL32(23, 190, 207, 255)};
-ImU32 class_color(int label) { return kClassColors[std::clamp(label, 0, 9)]; }
-
-// A (28, 28) image in [0, 1], gray, `zoom` screen pixels per pixel.
-void image(const char* id, const Tensor& plane, float zoom) {
+// An (H, W) image in [0, 1], gray, `zoom` screen pixels per pixel.
+void gray_image(const char* id, const Tensor& plane, float zoom) {
     ui::HeatmapStyle st;
     st.zoom = zoom;
     ui::heatmap(id, plane.data(), int(plane.shape()[0]), int(plane.shape()[1]), st);
@@ -324,12 +266,11 @@ void image(const char* id, const Tensor& plane, float zoom) {
 // A row of (N, 1, 28, 28) images with a caption under each.
 void image_row(const char* id, const Tensor& batch, float zoom, const std::vector<std::string>& captions) {
     ImGui::PushID(id);
-    const std::size_t N = batch.shape()[0];
-    for (std::size_t k = 0; k < N; ++k) {
+    for (std::size_t k = 0; k < batch.shape()[0]; ++k) {
         if (k > 0) ImGui::SameLine();
         ImGui::BeginGroup();
         ImGui::PushID(int(k));
-        image("img", plane_of(batch, k), zoom);
+        gray_image("img", plane_of(batch, k), zoom);
         if (k < captions.size()) ImGui::TextDisabled("%s", captions[k].c_str());
         ImGui::PopID();
         ImGui::EndGroup();
@@ -345,82 +286,33 @@ std::string fmt_z_short(float z1, float z2) {
     return buf;
 }
 
-// The square latent plane [-E, E]^2 (E = kPlaneExtent): the prior's 1, 2 and 3 sigma circles,
-// the decoded grid's square, the test means coloured by class, and the point (z1, z2). A click
-// or drag moves the point (returns true); the mean under the mouse is returned in *hovered.
-bool latent_plane(const char* id, const LatentScatter& s, float size, float& z1, float& z2, int* hovered) {
-    const float E = kPlaneExtent;
-    const ImVec2 o = ImGui::GetCursorScreenPos();
-    ImGui::InvisibleButton(id, ImVec2(size, size));
-    auto to_screen = [&](float a, float b) {
-        return ImVec2(o.x + (a + E) / (2 * E) * size, o.y + (E - b) / (2 * E) * size);
-    };
-    ImDrawList* dl = ImGui::GetWindowDrawList();
-    dl->AddRectFilled(o, ImVec2(o.x + size, o.y + size), IM_COL32(250, 250, 250, 255));
-    // An untrained model's means can lie far outside the plane: keep them inside its square.
-    dl->PushClipRect(o, ImVec2(o.x + size, o.y + size), true);
-    const ImVec2 c = to_screen(0, 0);
-    const float unit = size / (2 * E);
-    dl->AddLine(ImVec2(o.x, c.y), ImVec2(o.x + size, c.y), IM_COL32(200, 200, 200, 255));
-    dl->AddLine(ImVec2(c.x, o.y), ImVec2(c.x, o.y + size), IM_COL32(200, 200, 200, 255));
-    for (int r = 1; r <= 3; ++r) dl->AddCircle(c, r * unit, IM_COL32(120, 120, 160, 160), 64, 1.0f);
-    dl->AddRect(to_screen(-kGridExtent, kGridExtent), to_screen(kGridExtent, -kGridExtent), IM_COL32(60, 60, 60, 140), 0,
-                0, 1.0f);
-    for (std::size_t i = 0; i < s.labels.size(); ++i)
-        if (std::isfinite(s.means(i, 0)) && std::isfinite(s.means(i, 1)))  // a diverged model gives NaN
-            dl->AddCircleFilled(to_screen(s.means(i, 0), s.means(i, 1)), 2.6f, class_color(s.labels[i]), 8);
-    const ImVec2 p = to_screen(z1, z2);
-    dl->AddCircle(p, 7.0f, IM_COL32(0, 0, 0, 255), 16, 2.0f);
-    dl->AddLine(ImVec2(p.x - 11, p.y), ImVec2(p.x + 11, p.y), IM_COL32(0, 0, 0, 255), 1.5f);
-    dl->AddLine(ImVec2(p.x, p.y - 11), ImVec2(p.x, p.y + 11), IM_COL32(0, 0, 0, 255), 1.5f);
-    dl->PopClipRect();
-    dl->AddRect(o, ImVec2(o.x + size, o.y + size), ImGui::GetColorU32(ImGuiCol_Border));
-    char buf[32];
-    std::snprintf(buf, sizeof buf, "z1 %g .. %g", double(-E), double(E));
-    dl->AddText(ImVec2(o.x + 4, o.y + size - ImGui::GetTextLineHeight() - 2), IM_COL32(90, 90, 90, 255), buf);
-    std::snprintf(buf, sizeof buf, "z2 up");
-    dl->AddText(ImVec2(c.x + 4, o.y + 2), IM_COL32(90, 90, 90, 255), buf);
-
-    const ImVec2 m = ImGui::GetIO().MousePos;
-    const float mz1 = (m.x - o.x) / size * 2 * E - E, mz2 = E - (m.y - o.y) / size * 2 * E;
-    *hovered = ImGui::IsItemHovered() ? nearest_point(s, mz1, mz2, 4.0f / unit) : -1;
-    if (ImGui::IsItemActive() && ImGui::IsMouseDown(ImGuiMouseButton_Left)) {
-        const float n1 = std::clamp(mz1, -E, E), n2 = std::clamp(mz2, -E, E);
-        if (n1 != z1 || n2 != z2) {
-            z1 = n1, z2 = n2;
-            return true;
-        }
-    }
-    return false;
+// A test image's index with its class beside.
+void test_image_input(const Dataset& d, const char* label, int& index) {
+    ImGui::SetNextItemWidth(120);
+    if (ImGui::InputInt(label, &index)) index = std::clamp(index, 0, kScatterImages - 1);
+    ImGui::SameLine();
+    ImGui::TextDisabled("(%s)", d.class_names[d.labels(Split::test)[std::size_t(index)]].c_str());
 }
 
-// Class colours with their names, five per line.
-void class_legend(const std::vector<std::string>& names) {
-    for (std::size_t k = 0; k < names.size() && k < 10; ++k) {
-        if (k % 5 != 0) ImGui::SameLine(0, 14);
-        const ImVec2 p = ImGui::GetCursorScreenPos();
-        const float h = ImGui::GetTextLineHeight();
-        ImGui::GetWindowDrawList()->AddCircleFilled(ImVec2(p.x + h * 0.4f, p.y + h * 0.5f), h * 0.35f,
-                                                    class_color(int(k)), 12);
-        ImGui::Dummy(ImVec2(h * 0.9f, h));
-        ImGui::SameLine(0, 2);
-        ImGui::Text("%zu %s", k, names[k].c_str());
-    }
+// Drawn over the latent plane's scatter: the prior's 1, 2 and 3 sigma circles, the decoded
+// grid's square and a marker at the point `data` (float[2]) decoded beside it.
+void draw_plane_overlay(ImDrawList* dl, const kit::ScatterFrame& f, void* data) {
+    const float* z = static_cast<const float*>(data);
+    const ImVec2 c = f.to_screen(0, 0);
+    const float unit = f.to_screen(1, 0).x - c.x;
+    for (int r = 1; r <= 3; ++r) dl->AddCircle(c, float(r) * unit, IM_COL32(120, 120, 160, 160), 64, 1.0f);
+    dl->AddRect(f.to_screen(-kGridExtent, kGridExtent), f.to_screen(kGridExtent, -kGridExtent), IM_COL32(60, 60, 60, 140));
+    const ImVec2 p = f.to_screen(z[0], z[1]);
+    dl->AddCircle(p, 7.0f, IM_COL32_BLACK, 16, 2.0f);
+    dl->AddLine(ImVec2(p.x - 11, p.y), ImVec2(p.x + 11, p.y), IM_COL32_BLACK, 1.5f);
+    dl->AddLine(ImVec2(p.x, p.y - 11), ImVec2(p.x, p.y + 11), IM_COL32_BLACK, 1.5f);
 }
 
-class VaeLesson final : public Lesson {
+class VaeLesson final : public Lesson, private Page {
 public:
-    VaeLesson() : st_(state_from_params()) {
-        controls_.seed = st_.seed;
-        controls_.learning_rate = st_.lr;
-        controls_.lr_max = kMaxLearningRate;
-    }
     void draw() override;
 
 private:
-    State st_;
-    const Dataset* data_ = nullptr;
-
     //-------------------------------------------------------------------------
     // [SECTION] 0. The model: pretrained, or trained here
     //-------------------------------------------------------------------------
@@ -428,19 +320,17 @@ private:
     std::string pretrained_error_, pretrained_path_;
     std::size_t pretrained_bytes_ = 0;
     VaeElbo pretrained_elbo_;
-    std::unique_ptr<LiveTraining> live_;
-    TrainingControls controls_;
     std::string save_message_;
 
     // The recipe the pictures come from, or nullptr while it is not available.
     VaeRecipe* model() {
-        if (st_.mode == Mode::train) return live_ ? &live_->recipe() : nullptr;
+        if (mode == Mode::train) return training.built() ? live.get() : nullptr;
         return pretrained_.get();
     }
     // Identifies the weights the pictures show: mode and live version (the pretrained one is fixed).
     int model_version() const {
-        if (st_.mode == Mode::pretrained) return pretrained_ ? 1 : 0;
-        return live_ ? 2 + live_->version() : 0;
+        if (mode == Mode::pretrained) return pretrained_ ? 1 : 0;
+        return training.built() ? 2 + training.version() : 0;
     }
 
     void ensure_pretrained() {
@@ -452,7 +342,7 @@ private:
             pretrained_path_ = f.path;
             pretrained_bytes_ = f.bytes.size();
             try {
-                pretrained_ = std::make_unique<VaeRecipe>(*data_, load_pretrained(f.bytes, f.path));
+                pretrained_ = std::make_unique<VaeRecipe>(*data, load_pretrained(f.bytes, f.path));
                 pretrained_elbo_ = pretrained_->evaluate();
             } catch (const Error& e) {
                 pretrained_error_ = e.what();
@@ -460,26 +350,23 @@ private:
         }
     }
 
+    // The "train it yourself" model, built once its mode is chosen (a failed build shows why).
     void ensure_live() {
-        if (!live_) live_ = std::make_unique<LiveTraining>(*data_, recipe_options(st_));
+        if (mode == Mode::train && !training.built() && training.error().empty()) training.rebuild();
     }
 
     void draw_model_section() {
-        int mode = int(st_.mode);
-        ImGui::RadioButton("Pretrained model (loads instantly)", &mode, 0);
+        int m = int(mode);
+        ImGui::RadioButton("Pretrained model (loads instantly)", &m, 0);
         ImGui::SameLine();
-        ImGui::RadioButton("Train it yourself", &mode, 1);
-        st_.mode = Mode(mode);
-        if (st_.mode == Mode::pretrained) {
+        ImGui::RadioButton("Train it yourself", &m, 1);
+        mode = Mode(m);
+        if (mode == Mode::pretrained) {
             draw_pretrained();
             return;
         }
-        try {
-            ensure_live();
-        } catch (const Error& e) {
-            ui::error_panel("Training could not start", e.what());
-        }
-        if (live_) draw_training();
+        ensure_live();
+        draw_training();
     }
 
     void draw_pretrained() {
@@ -520,42 +407,36 @@ private:
     }
 
     void draw_training() {
-        LiveTraining& lt = *live_;
-        TrainingRun& run = lt.run();
-        if (training_panel("train", run, controls_)) {
-            st_.seed = controls_.seed;
-            st_.lr = controls_.learning_rate;
-            lt.reset(recipe_options(st_));
-        }
-        const bool running = run.running();
-        if (running) ImGui::BeginDisabled();
+        training.panel("train");
+        if (!training.built()) return;
+        ImGui::BeginDisabled(training.run().running());
         ImGui::SetNextItemWidth(200);
-        if (ImGui::SliderFloat("beta (weight of KL)", &st_.beta, 0.0f, kMaxBeta, "%.2f")) lt.reset(recipe_options(st_));
-        if (running) ImGui::EndDisabled();
+        if (ImGui::SliderFloat("beta (weight of KL)", &beta, 0.0f, kMaxBeta, "%.2f")) training.rebuild();
+        ImGui::EndDisabled();
         ui::help_marker("The training loss is recon + beta * KL. beta = 1 is the VAE (the loss is then minus the ELBO). "
                         "beta > 1 (a beta-VAE) pulls the codes harder towards N(0, I): smoother, blurrier images and a "
                         "latent plane with fewer gaps. beta = 0 drops the KL term: a plain autoencoder with noisy codes, "
                         "whose codes need not sit where the prior samples. Changing beta starts a new run.");
-        const auto& te = lt.test_elbo();
         ImGui::Text("Test ELBO (first %d test images) at step %d: %s nats per image", kEvalImages,
-                    (int(te.size()) - 1) * kEvalEvery, te.empty() ? "-" : ui::fmt_num(te.back()).c_str());
+                    (int(test_elbo.size()) - 1) * kEvalEvery, test_elbo.empty() ? "-" : ui::fmt_num(test_elbo.back()).c_str());
         const float w = (ImGui::GetContentRegionAvail().x - 2 * ImGui::GetStyle().ItemSpacing.x) / 3.0f;
         ui::PlotStyle ps;
         ps.size = ImVec2(w, 170);
         ps.y_format = "%.1f";
-        const int n = int(lt.recon().size());
+        const int n = int(recon.size());
+        using kit::palette::series;
         ui::line_plot("elbo",
-                      {{"ELBO, batch", lt.elbo().data(), n, IM_COL32(90, 160, 255, 255)},
-                       {"ELBO, test", te.data(), int(te.size()), IM_COL32(255, 170, 40, 255), 0.0f, float(kEvalEvery)}},
+                      {{"ELBO, batch", elbo.data(), n, series[1]},
+                       {"ELBO, test", test_elbo.data(), int(test_elbo.size()), series[0], 0.0f, float(kEvalEvery)}},
                       ps);
         ImGui::SameLine();
-        ui::line_plot("recon", {{"recon = -log p(x|z)", lt.recon().data(), n, IM_COL32(80, 200, 120, 255)}}, ps);
+        ui::line_plot("recon", {{"recon = -log p(x|z)", recon.data(), n, series[2]}}, ps);
         ImGui::SameLine();
-        ui::line_plot("kl", {{"KL(q(z|x) || N(0,I))", lt.kl().data(), n, IM_COL32(230, 90, 90, 255)}}, ps);
+        ui::line_plot("kl", {{"KL(q(z|x) || N(0,I))", kl.data(), n, series[0]}}, ps);
         ImGui::TextDisabled("Per image, in nats, one point per training batch; ELBO = -(recon + KL).");
         if (ImGui::Button("Save this model (.aelabm)")) {
             try {
-                save_message_ = platform::save_file("vae-2d-trained.aelabm", save_model(lt.recipe().vae()));
+                save_message_ = platform::save_file("vae-2d-trained.aelabm", save_model(live->vae()));
             } catch (const std::exception& e) {
                 save_message_ = std::string("save failed: ") + e.what();
             }
@@ -573,15 +454,10 @@ private:
     Tensor step_export_;  // (5, 2): mu, logvar, sigma, eps, z
 
     void compute_step(VaeRecipe& m) {
-        step_ = reparameterize(m, st_.image, st_.eps_draw);
-        step_export_ = zeros({5, 2});
-        for (int j = 0; j < 2; ++j) {
-            step_export_(0, j) = step_.mu[j];
-            step_export_(1, j) = step_.logvar[j];
-            step_export_(2, j) = step_.sigma[j];
-            step_export_(3, j) = step_.eps[j];
-            step_export_(4, j) = step_.z[j];
-        }
+        step_ = reparameterize(m, image, eps_draw);
+        const ReparamStep& s = step_;
+        step_export_ = from_values({5, 2}, {s.mu[0], s.mu[1], s.logvar[0], s.logvar[1], s.sigma[0], s.sigma[1], s.eps[0],
+                                            s.eps[1], s.z[0], s.z[1]});
     }
 
     void draw_reparam() {
@@ -590,17 +466,14 @@ private:
                            "number). Sampling z from it directly would block the gradient; the reparameterisation trick "
                            "draws the randomness eps ~ N(0, 1) outside the network and computes z from it, so z depends "
                            "smoothly on mu and sigma and backpropagation reaches the encoder.");
-        ImGui::SetNextItemWidth(120);
-        if (ImGui::InputInt("test image", &st_.image)) st_.image = std::clamp(st_.image, 0, kScatterImages - 1);
+        test_image_input(*data, "test image", image);
         ImGui::SameLine();
-        ImGui::Text("(%s)", data_->class_names[data_->labels(Split::test)[std::size_t(st_.image)]].c_str());
+        if (ImGui::Button("Draw new eps")) ++eps_draw;
         ImGui::SameLine();
-        if (ImGui::Button("Draw new eps")) ++st_.eps_draw;
-        ImGui::SameLine();
-        ImGui::TextDisabled("draw #%d", st_.eps_draw);
+        ImGui::TextDisabled("draw #%d", eps_draw);
 
         ImGui::BeginGroup();
-        image("x", step_.x, 4.0f);
+        gray_image("x", step_.x, 4.0f);
         ImGui::TextDisabled("x");
         ImGui::EndGroup();
         ImGui::SameLine();
@@ -621,12 +494,12 @@ private:
         ImGui::EndChild();
         ImGui::SameLine();
         ImGui::BeginGroup();
-        image("recon", step_.recon, 4.0f);
+        gray_image("recon", step_.recon, 4.0f);
         ImGui::TextDisabled("decoder(z)");
         ImGui::EndGroup();
         ImGui::SameLine();
         ImGui::BeginGroup();
-        image("mean", step_.mean_recon, 4.0f);
+        gray_image("mean", step_.mean_recon, 4.0f);
         ImGui::TextDisabled("decoder(mu)");
         ImGui::EndGroup();
         ImGui::TextWrapped("Each new eps gives another z near mu, and the decoder turns it into another plausible "
@@ -660,37 +533,38 @@ private:
         const ImVec2 g0 = ImGui::GetItemRectMin();
         if (ImGui::IsItemHovered() || ImGui::IsItemActive()) {
             const ImVec2 mp = ImGui::GetIO().MousePos;
-            float z1, z2;
-            mosaic_to_latent(kGridSide, kGridExtent, (mp.x - g0.x) / side, (mp.y - g0.y) / side, z1, z2);
-            if (ImGui::IsItemHovered()) ImGui::SetTooltip("z = %s: click or drag to decode", fmt_z(z1, z2).c_str());
+            float gz1, gz2;
+            grid_to_latent((mp.x - g0.x) / side, (mp.y - g0.y) / side, gz1, gz2);
+            if (ImGui::IsItemHovered()) ImGui::SetTooltip("z = %s: click or drag to decode", fmt_z(gz1, gz2).c_str());
             if (ImGui::IsItemActive() && ImGui::IsMouseDown(ImGuiMouseButton_Left)) {
-                st_.z1 = std::clamp(z1, -kPlaneExtent, kPlaneExtent);
-                st_.z2 = std::clamp(z2, -kPlaneExtent, kPlaneExtent);
+                z1 = std::clamp(gz1, -kPlaneExtent, kPlaneExtent);
+                z2 = std::clamp(gz2, -kPlaneExtent, kPlaneExtent);
                 moved = true;
             }
         }
-        {  // the current point on the grid, if it lies inside
-            const float step = 2 * kGridExtent / float(kGridSide - 1);
-            const float u = ((st_.z1 + kGridExtent) / step + 0.5f) / kGridSide;
-            const float v = ((kGridExtent - st_.z2) / step + 0.5f) / kGridSide;
-            if (u >= 0 && u <= 1 && v >= 0 && v <= 1) {
-                const ImVec2 p(g0.x + u * side, g0.y + v * side);
-                ImGui::GetWindowDrawList()->AddCircle(p, 6.0f, IM_COL32(255, 60, 60, 255), 16, 2.0f);
-            }
-        }
+        float u, v;  // the current point on the grid, if it lies inside
+        latent_to_grid(z1, z2, u, v);
+        if (u >= 0 && u <= 1 && v >= 0 && v <= 1)
+            ImGui::GetWindowDrawList()->AddCircle(ImVec2(g0.x + u * side, g0.y + v * side), 6.0f, kit::palette::argmax, 16, 2.0f);
         ImGui::TextDisabled("decoded grid, z1 across, z2 up");
         ImGui::EndGroup();
         ImGui::SameLine();
 
         ImGui::BeginGroup();
-        int hovered = -1;
-        if (latent_plane("plane", scatter_, side, st_.z1, st_.z2, &hovered)) moved = true;
-        if (hovered >= 0) {
-            const std::size_t i = std::size_t(hovered);
+        kit::ScatterStyle style;
+        style.size = side;
+        style.extent = kPlaneExtent;
+        style.light_background = true;
+        float marker[2] = {z1, z2};
+        const kit::ScatterHover h =
+            kit::class_scatter("plane", scatter_.points, data->class_names, style, draw_plane_overlay, marker);
+        if (h.pressed) {
+            z1 = std::clamp(h.x, -kPlaneExtent, kPlaneExtent);
+            z2 = std::clamp(h.y, -kPlaneExtent, kPlaneExtent);
+            moved = true;
+        } else if (h.point >= 0) {  // below the scatter's own tooltip (class and mu)
             ImGui::BeginTooltip();
-            image("hover", plane_of(data_->batch(Split::test, i, 1), 0), 4.0f);
-            ImGui::Text("test image %d: %s\nmu = %s", hovered, data_->class_names[std::size_t(scatter_.labels[i])].c_str(),
-                        fmt_z(scatter_.means(i, 0), scatter_.means(i, 1)).c_str());
+            gray_image("hover", plane_of(data->batch(Split::test, std::size_t(h.point), 1), 0), 4.0f);
             ImGui::EndTooltip();
         }
         ImGui::TextDisabled("test-image means mu, by class");
@@ -698,16 +572,16 @@ private:
         ImGui::SameLine();
 
         ImGui::BeginGroup();
-        if (moved) point_ = decode_point(m, st_.z1, st_.z2);
-        image("point", point_, 5.0f);
-        ImGui::Text("z = %s", fmt_z(st_.z1, st_.z2).c_str());
+        if (moved) point_ = decode_point(m, z1, z2);
+        gray_image("point", point_, 5.0f);
+        ImGui::Text("z = %s", fmt_z(z1, z2).c_str());
         ImGui::TextDisabled("decoder(z)");
         if (ImGui::SmallButton("z = (0, 0)")) {
-            st_.z1 = st_.z2 = 0;
+            z1 = z2 = 0;
             point_ = decode_point(m, 0, 0);
         }
+        kit::class_legend(data->class_names);
         ImGui::EndGroup();
-        class_legend(data_->class_names);
         ImGui::TextWrapped("The classes form regions, and the decoded grid changes smoothly between them: the KL term "
                            "pulls every code towards N(0, I), so the codes fill the disc around the origin without big "
                            "gaps, and any point in it decodes to something that looks like clothing. Far outside the "
@@ -720,9 +594,9 @@ private:
     Tensor prior_z_, prior_images_, noise_;  // (16, 2), (16, 1, 28, 28), (28, 28)
 
     void compute_prior(VaeRecipe& m) {
-        prior_z_ = prior_latents(st_.prior_draw);
+        prior_z_ = prior_latents(prior_draw);
         prior_images_ = m.decode(prior_z_);
-        Rng rng(kPriorSeed + 1000000 + std::uint64_t(st_.prior_draw));
+        Rng rng(kPriorSeed + 1000000 + std::uint64_t(prior_draw));
         noise_ = zeros({28, 28});
         for (float& v : noise_) v = rng.uniform();
     }
@@ -731,26 +605,22 @@ private:
         ImGui::TextWrapped("Generating is decoding a random code: z ~ N(0, I), then decoder(z). Random pixels (left) "
                            "give noise; random codes give clothes, because the decoder only ever produces images from "
                            "the space it learned, and the KL term made N(0, I) the place where codes live.");
-        if (ImGui::Button("Draw 16 samples")) ++st_.prior_draw;
+        if (ImGui::Button("Draw 16 samples")) ++prior_draw;
         ImGui::SameLine();
-        ImGui::TextDisabled("draw #%d (Rng seed %llu)", st_.prior_draw,
-                            static_cast<unsigned long long>(kPriorSeed + std::uint64_t(st_.prior_draw)));
+        ImGui::TextDisabled("draw #%d (Rng seed %llu)", prior_draw,
+                            static_cast<unsigned long long>(kPriorSeed + std::uint64_t(prior_draw)));
         ImGui::BeginGroup();
-        image("noise", noise_, 3.0f);
+        gray_image("noise", noise_, 3.0f);
         ImGui::TextDisabled("random pixels");
         ImGui::EndGroup();
         ImGui::SameLine(0, 24);
         std::vector<std::string> captions;
         for (int k = 0; k < kPriorSamples; ++k) captions.push_back(fmt_z_short(prior_z_(k, 0), prior_z_(k, 1)));
         ImGui::BeginGroup();
-        for (int r = 0; r < 2; ++r) {
-            Tensor half = zeros({std::size_t(kPriorSamples / 2), 1, 28, 28});
-            std::copy(prior_images_.data() + r * (kPriorSamples / 2) * 784,
-                      prior_images_.data() + (r + 1) * (kPriorSamples / 2) * 784, half.data());
-            image_row(r == 0 ? "top" : "bottom", half, 2.5f,
-                      std::vector<std::string>(captions.begin() + r * kPriorSamples / 2,
-                                               captions.begin() + (r + 1) * kPriorSamples / 2));
-        }
+        constexpr int half = kPriorSamples / 2;
+        for (int r = 0; r < 2; ++r)
+            image_row(r == 0 ? "top" : "bottom", xt::view(prior_images_, xt::range(r * half, (r + 1) * half)), 2.5f,
+                      std::vector<std::string>(captions.begin() + r * half, captions.begin() + (r + 1) * half));
         ImGui::EndGroup();
     }
 
@@ -764,18 +634,12 @@ private:
                            "means and decode %d evenly spaced points on it (ends included). The first and last images "
                            "are the decoded means; in between, one garment turns into the other.",
                            kInterpSteps);
-        ImGui::SetNextItemWidth(120);
-        if (ImGui::InputInt("from test image", &st_.ia)) st_.ia = std::clamp(st_.ia, 0, kScatterImages - 1);
+        test_image_input(*data, "from test image", ia);
         ImGui::SameLine();
-        ImGui::TextDisabled("(%s)", data_->class_names[data_->labels(Split::test)[std::size_t(st_.ia)]].c_str());
-        ImGui::SameLine();
-        ImGui::SetNextItemWidth(120);
-        if (ImGui::InputInt("to test image", &st_.ib)) st_.ib = std::clamp(st_.ib, 0, kScatterImages - 1);
-        ImGui::SameLine();
-        ImGui::TextDisabled("(%s)", data_->class_names[data_->labels(Split::test)[std::size_t(st_.ib)]].c_str());
+        test_image_input(*data, "to test image", ib);
         ImGui::BeginGroup();
-        image("a", plane_of(data_->batch(Split::test, std::size_t(st_.ia), 1), 0), 2.5f);
-        ImGui::TextDisabled("image %d", st_.ia);
+        gray_image("a", plane_of(data->batch(Split::test, std::size_t(ia), 1), 0), 2.5f);
+        ImGui::TextDisabled("image %d", ia);
         ImGui::EndGroup();
         ImGui::SameLine(0, 20);
         std::vector<std::string> captions;
@@ -783,8 +647,8 @@ private:
         image_row("line", interp_images_, 2.5f, captions);
         ImGui::SameLine(0, 20);
         ImGui::BeginGroup();
-        image("b", plane_of(data_->batch(Split::test, std::size_t(st_.ib), 1), 0), 2.5f);
-        ImGui::TextDisabled("image %d", st_.ib);
+        gray_image("b", plane_of(data->batch(Split::test, std::size_t(ib), 1), 0), 2.5f);
+        ImGui::TextDisabled("image %d", ib);
         ImGui::EndGroup();
         ImGui::TextDisabled("z(t) = (1 - t) mu_a + t mu_b, from %s to %s",
                             fmt_z(interp_z_(0, 0), interp_z_(0, 1)).c_str(),
@@ -805,34 +669,33 @@ private:
     void refresh(VaeRecipe& m) {
         const int version = model_version();
         const double now = ImGui::GetTime();
-        const bool training = st_.mode == Mode::train && live_->run().running();
-        const bool model_changed = version != key_.version && (!training || now - last_refresh_ >= 0.5);
+        const bool running = mode == Mode::train && training.run().running();
+        const bool model_changed = version != key_.version && (!running || now - last_refresh_ >= 0.5);
         if (model_changed) {
             grid_ = grid_image(m);
             scatter_ = latent_scatter(m, kScatterImages);
-            point_ = decode_point(m, st_.z1, st_.z2);
+            point_ = decode_point(m, z1, z2);
             key_.version = version;
             last_refresh_ = now;
         }
-        if (model_changed || key_.image != st_.image || key_.eps_draw != st_.eps_draw) {
+        if (model_changed || key_.image != image || key_.eps_draw != eps_draw) {
             compute_step(m);
-            key_.image = st_.image, key_.eps_draw = st_.eps_draw;
+            key_.image = image, key_.eps_draw = eps_draw;
         }
-        if (model_changed || key_.prior_draw != st_.prior_draw) {
+        if (model_changed || key_.prior_draw != prior_draw) {
             compute_prior(m);
-            key_.prior_draw = st_.prior_draw;
+            key_.prior_draw = prior_draw;
         }
-        if (model_changed || key_.ia != st_.ia || key_.ib != st_.ib) {
-            interp_images_ = m.interpolate(std::size_t(st_.ia), std::size_t(st_.ib), kInterpSteps, &interp_z_);
-            key_.ia = st_.ia, key_.ib = st_.ib;
+        if (model_changed || key_.ia != ia || key_.ib != ib) {
+            interp_images_ = m.interpolate(std::size_t(ia), std::size_t(ib), kInterpSteps, &interp_z_);
+            key_.ia = ia, key_.ib = ib;
         }
     }
 
     void report_status() {
-        static const std::vector<float> kNone;
-        const std::vector<float>& losses = live_ ? live_->run().losses() : kNone;
-        platform::set_status("mode", st_.mode == Mode::train ? "train" : "pretrained");
-        platform::set_status("step", std::to_string(live_ ? live_->run().step() : 0));
+        const std::vector<float>& losses = training.run().losses();
+        platform::set_status("mode", mode == Mode::train ? "train" : "pretrained");
+        platform::set_status("step", std::to_string(training.run().step()));
         platform::set_status("loss", losses.empty() ? "" : ui::fmt_num(losses.back()));
         platform::set_status("first_loss", losses.empty() ? "" : ui::fmt_num(losses.front()));
         platform::set_status("pretrained", pretrained_ ? "loaded" : pretrained_error_.empty() ? "loading" : "failed");
@@ -855,39 +718,21 @@ void VaeLesson::draw() {
                    "ELBO      = -(recon + KL) <= log p(x)     training minimises recon + beta * KL  (beta = 1: -ELBO)");
     const bool ready = ui::dataset_ready();
     if (ready) {
-        data_ = platform::fashion_mnist().dataset;
+        data = platform::fashion_mnist().dataset;
         ensure_pretrained();
-        if (st_.mode == Mode::train || st_.train) {
-            try {
-                ensure_live();
-            } catch (const Error& e) {
-                ui::error_panel("Training could not start", e.what());
-            }
-        }
-        if (st_.train && live_) {  // a link with train=1 starts the run once the data is here
-            if (live_->run().state() == TrainingRun::State::idle) live_->run().start();
-        }
+        ensure_live();  // a link with train=1 starts the run once the data is here
     }
-    if (ready && live_) live_->advance(controls_.budget_ms);
-    int open = 0;
-    auto header = [&](int bit, const char* title) {
-        ImGui::SetNextItemOpen((st_.open >> bit) & 1, ImGuiCond_Once);
-        const bool is_open = ImGui::CollapsingHeader(title);
-        open |= int(is_open) << bit;
-        return is_open;
-    };
-    if (ready && header(0, "0. The model")) draw_model_section();
-    if (live_) st_.train = live_->run().running();
+    training.advance();
+    if (ready && sections.header(0, "0. The model")) draw_model_section();
     VaeRecipe* m = ready ? model() : nullptr;
     if (m) {
         try {
             refresh(*m);
-            if (header(1, "1. The reparameterisation trick, one image")) draw_reparam();
-            if (header(2, "2. The latent plane")) draw_latent_plane(*m);
-            if (header(3, "3. Samples from the prior")) draw_prior();
-            if (header(4, "4. Interpolation")) draw_interpolation();
-            st_.open = open;
-            ui::pytorch_panel("torch", pytorch_code(m->options(), st_.ia, st_.ib));
+            if (sections.header(1, "1. The reparameterisation trick, one image")) draw_reparam();
+            if (sections.header(2, "2. The latent plane")) draw_latent_plane(*m);
+            if (sections.header(3, "3. Samples from the prior")) draw_prior();
+            if (sections.header(4, "4. Interpolation")) draw_interpolation();
+            ui::pytorch_panel("torch", pytorch_code(m->options(), ia, ib));
             ui::export_buttons("export", {{"vae_mu_logvar_sigma_eps_z.npy", &step_export_},
                                           {"vae_test_means.npy", &scatter_.means},
                                           {"vae_latent_grid.npy", &grid_},
@@ -896,11 +741,11 @@ void VaeLesson::draw() {
         } catch (const Error& e) {
             ui::error_panel("This view could not be computed", e.what());
         }
-    } else if (ready && st_.mode == Mode::pretrained && !pretrained_error_.empty()) {
+    } else if (ready && mode == Mode::pretrained && !pretrained_error_.empty()) {
         ImGui::TextWrapped("The views below need a model: load the pretrained one or train one here.");
     }
     report_status();
-    write_params(st_);
+    url.write();
 }
 
 }  // namespace

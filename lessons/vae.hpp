@@ -14,7 +14,10 @@
 #include "aelab/models.hpp"
 #include "aelab/recipe_vae.hpp"
 #include "aelab/tensor.hpp"
+#include "kit/palette.hpp"
+#include "kit/sections.hpp"
 #include "kit/training.hpp"
+#include "kit/url_state.hpp"
 
 namespace aelab::lessons::vae {
 
@@ -46,18 +49,21 @@ constexpr int kGridSide = 12;         // decoded images per side of the grid
 constexpr float kGridExtent = 3.0f;   // the grid covers [-3, 3]^2: 3 prior standard deviations
 constexpr float kPlaneExtent = 4.0f;  // the scatter plot covers [-4, 4]^2
 constexpr int kScatterImages = 1000;  // test images whose means are plotted (all of them)
-// The decoded grid as one (kGridSide * 28, kGridSide * 28) image.
+// The decoded grid as one (kGridSide * 28, kGridSide * 28) image: tile (r, c) is the decoder's
+// image of aelab::latent_grid(kGridSide, kGridExtent)'s latent r * kGridSide + c.
 Tensor grid_image(VaeRecipe& recipe);
+// Where a point of the drawn grid lies in the plane: (u, v) in [0, 1]^2 are the fractions
+// across and down the grid image, whose tile centres are the grid's latents; and back.
+void grid_to_latent(float u, float v, float& z1, float& z2);
+void latent_to_grid(float z1, float z2, float& u, float& v);
 // One decoded image (28, 28) for a point of the plane.
 Tensor decode_point(VaeRecipe& recipe, float z1, float z2);
-// Test-image means (count, 2) and their labels.
+// Test-image means (count, 2), and as points with their labels.
 struct LatentScatter {
     Tensor means;  // (count, 2)
-    std::vector<int> labels;
+    std::vector<kit::ClassPoint> points;
 };
 LatentScatter latent_scatter(VaeRecipe& recipe, int count);
-// The index of the point nearest (z1, z2) within `radius`, or -1.
-int nearest_point(const LatentScatter& s, float z1, float z2, float radius);
 
 // --- 3. Samples from the prior ---------------------------------------------------------------------------
 constexpr int kPriorSamples = 16;
@@ -68,64 +74,44 @@ Tensor prior_latents(int draw);
 // --- 4. Interpolation ----------------------------------------------------------------------------------------
 constexpr int kInterpSteps = 10;  // images on the line, endpoints included
 
-// --- Live training ("train it yourself") ---------------------------------------------------------------------------
-// The recipe, the time-sliced run and the curves the page plots: per step the batch's recon,
-// KL and ELBO = -(recon + KL); every kEvalEvery steps the ELBO on the first kEvalImages test
-// images (a cheap estimate; the CLI reports all 1000).
+// --- Live training ("train it yourself") ------------------------------------------------------------------
+// Per step the batch's recon, KL and ELBO = -(recon + KL); every kEvalEvery steps the ELBO on
+// the first kEvalImages test images (a cheap estimate; the CLI reports all 1000).
 constexpr int kEvalEvery = 250;
 constexpr int kEvalImages = 500;
-class LiveTraining {
-public:
-    LiveTraining(const Dataset& data, const VaeRecipeOptions& o);
-    // A new model from o (seed, learning rate, beta), step 0, no history.
-    void reset(const VaeRecipeOptions& o);
-    // TrainingRun::advance with the recipe's train_step, recording the curves.
-    int advance(double budget_ms);
-
-    TrainingRun& run() { return run_; }
-    VaeRecipe& recipe() { return *recipe_; }
-    const std::vector<float>& recon() const { return recon_; }
-    const std::vector<float>& kl() const { return kl_; }
-    const std::vector<float>& elbo() const { return elbo_; }
-    const std::vector<float>& test_elbo() const { return test_elbo_; }  // at steps 0, kEvalEvery, ...
-    // Changes whenever the weights change (the page refreshes its pictures from it).
-    int version() const { return version_; }
-
-private:
-    const Dataset& data_;
-    std::unique_ptr<VaeRecipe> recipe_;
-    TrainingRun run_;
-    std::vector<float> recon_, kl_, elbo_, test_elbo_;
-    int version_ = 0;
-};
+// The recipe options for the run: the controls' seed and learning rate, and beta.
+VaeRecipeOptions recipe_options(const TrainingControls& c, float beta);
 
 // --- PyTorch ---------------------------------------------------------------------------------------------
 // The model, its loss and training for the options, a loader for .aelabm files, and the
 // page's pictures (interpolating between test images ia and ib).
 std::string pytorch_code(const VaeRecipeOptions& o, int ia, int ib);
 
-// --- Page state (all of it in the URL) ---------------------------------------------------------------------
-// Keys: mode (0 pretrained, 1 train it yourself), train (1: start training once the data is
-// ready), seed, lr, beta, img (test image of section 1), eps (its eps draw), z1, z2 (the point
-// decoded in section 2), prior (the prior-sample draw), ia, ib (interpolation endpoints),
-// open (bit mask of the open sections 0-4).
+// --- The page without its drawing: what the URL holds, the live training and its model -----------
+// Keys: mode (0 pretrained, 1 train it yourself; train=1 implies 1), beta, img (test image of
+// section 1), eps (its eps draw), z1, z2 (the point decoded in section 2), prior (the
+// prior-sample draw), ia, ib (interpolation endpoints), open (bit mask of the open sections
+// 0-4), and the training's seed, lr and train (1: start training once the data is ready).
 enum class Mode { pretrained = 0, train = 1 };
-struct State {
+constexpr float kMaxLearningRate = 5.0f, kMaxBeta = 8.0f;
+struct Page {
+    Page();  // declares the keys and the training hooks, then reads the URL
+    Page(const Page&) = delete;  // the keys and the hooks point into it
+
     Mode mode = Mode::pretrained;
-    bool train = false;
-    int seed = 1;
-    float lr = 1e-3f;
     float beta = 1.0f;
     int image = 0, eps_draw = 0;
     float z1 = 0.0f, z2 = 0.0f;
     int prior_draw = 0;
     int ia = 0, ib = 1;
-    int open = 31;
+    kit::Sections sections{0b11111};
+    // "Train it yourself": the kit's driver builds `live` from `data`, its controls and beta and
+    // records the curves (recon, kl, elbo per step; test_elbo at steps 0, kEvalEvery, ...).
+    LiveTraining training{VaeRecipeOptions{}.steps, VaeRecipeOptions{}.batch_size, 6000, kEvalEvery};
+    const Dataset* data = nullptr;  // set once loaded, before the first training.rebuild()
+    std::unique_ptr<VaeRecipe> live;
+    std::vector<float> recon, kl, elbo, test_elbo;
+    kit::UrlState url;
 };
-constexpr float kMaxLearningRate = 5.0f, kMaxBeta = 8.0f;
-State state_from_params();  // invalid or missing values fall back to the defaults
-void write_params(const State& s);
-// The recipe options for the "train it yourself" run.
-VaeRecipeOptions recipe_options(const State& s);
 
 }  // namespace aelab::lessons::vae

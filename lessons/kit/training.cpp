@@ -133,18 +133,9 @@ bool training_panel(const char* id, TrainingRun& run, TrainingControls& c) {
 LiveTraining::LiveTraining(int max_steps, int batch_size, int epoch_size, int eval_every)
     : run_(max_steps, batch_size, epoch_size), steps_(max_steps), eval_every_(eval_every) {}
 
-void LiveTraining::bind(kit::UrlState& url, int min_steps, int max_steps) {
+void LiveTraining::bind(kit::UrlState& url) {
     url.add("seed", controls_.seed, 0, 1 << 30);
     url.add("lr", controls_.learning_rate, controls_.lr_min, controls_.lr_max);
-    url.custom(
-        "steps",
-        [this, min_steps, max_steps](const std::string& t) {
-            int v = 0;
-            if (!kit::UrlState::parse_int(t, min_steps, max_steps, v)) return false;
-            set_max_steps(v);
-            return true;
-        },
-        [this] { return std::to_string(steps_); });
     url.custom(
         "train",
         [this](const std::string& t) {
@@ -154,6 +145,19 @@ void LiveTraining::bind(kit::UrlState& url, int min_steps, int max_steps) {
             return true;
         },
         [this] { return std::string(wants_training() ? "1" : "0"); });
+}
+
+void LiveTraining::bind(kit::UrlState& url, int min_steps, int max_steps) {
+    bind(url);
+    url.custom(
+        "steps",
+        [this, min_steps, max_steps](const std::string& t) {
+            int v = 0;
+            if (!kit::UrlState::parse_int(t, min_steps, max_steps, v)) return false;
+            set_max_steps(v);
+            return true;
+        },
+        [this] { return std::to_string(steps_); });
 }
 
 void LiveTraining::set_max_steps(int steps) {

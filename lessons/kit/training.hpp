@@ -90,8 +90,10 @@ public:
     LiveTraining(int max_steps, int batch_size, int epoch_size, int eval_every = 0);
     void set_hooks(Hooks hooks) { hooks_ = std::move(hooks); }
     void track(std::vector<float>& per_step_curve) { curves_.push_back(&per_step_curve); }
-    // URL keys for the seed, the learning rate (in [lr_min, lr_max] of controls()), the number
-    // of steps (in [min_steps, max_steps]) and train=1 (start as soon as the model is built).
+    // URL keys for the seed, the learning rate (in [lr_min, lr_max] of controls()) and train=1
+    // (start as soon as the model is built); the second form adds the number of steps (in
+    // [min_steps, max_steps]) for a lesson whose runs may differ in length.
+    void bind(kit::UrlState& url);
     void bind(kit::UrlState& url, int min_steps, int max_steps);
 
     // A new model (build hook) at step 0 with no history, then evaluate. Starts training when

@@ -1,14 +1,17 @@
 // Tests for lessons/pca_linear_ae.cpp: the PCA views the page shows (reconstruction errors from
-// the codes against direct reconstructions), the k = 2 scatter data, the URL state, the training
-// session (train=1 starts it, a huge learning rate diverges with a message, Reset recovers) and
+// the codes against direct reconstructions), the k = 2 scatter data, the URL state, the live
+// training (train=1 starts it, a huge learning rate diverges with a message, Reset recovers) and
 // headless drawing of every mode.
 #include <doctest/doctest.h>
 
 #include <cmath>
+#include <map>
+#include <memory>
 #include <string>
 #include <utility>
 
 #include "aelab/dataset.hpp"
+#include "aelab/loss.hpp"
 #include "headless.hpp"
 #include "lesson.hpp"
 #include "pca_linear_ae.hpp"
@@ -27,6 +30,12 @@ const std::shared_ptr<const LinearAeData>& lesson_data() {
     static const auto data = prepare_linear_ae_data(dataset(), kPcaComponents);
     return data;
 }
+Tensor test_images(const std::vector<std::size_t>& indices) { return dataset().gather(Split::test, indices); }
+// The page as a link with these parameters opens it.
+std::unique_ptr<Page> page_with(const std::map<std::string, std::string>& params) {
+    platform::set_params(params);
+    return std::make_unique<Page>();
+}
 }  // namespace
 
 TEST_CASE("pca-linear-ae lesson: the PCA view of all images and of one class") {
@@ -42,7 +51,7 @@ TEST_CASE("pca-linear-ae lesson: the PCA view of all images and of one class") {
         CAPTURE(k);
         const Tensor rec = reconstruct_test(all, d, all.selected, k);
         CHECK(rec.shape() == Shape{1000, 1, 28, 28});
-        CHECK(mse_of(d, all.selected, rec) == doctest::Approx(all.mse_selected[std::size_t(k)]).epsilon(1e-3));
+        CHECK(mse_loss(rec, test_images(all.selected)) == doctest::Approx(all.mse_selected[std::size_t(k)]).epsilon(1e-3));
     }
     CHECK(all.mse_selected[8] == doctest::Approx(pca_test_mse(*lesson_data(), 8)).epsilon(1e-3));
 
@@ -54,8 +63,9 @@ TEST_CASE("pca-linear-ae lesson: the PCA view of all images and of one class") {
     // A PCA of bags rebuilds bags better than the other classes, and better than the PCA of all.
     CHECK(bags.mse_selected[16] < bags.mse_others[16]);
     const Tensor rec = reconstruct_test(bags, d, bags.selected, 16);
-    CHECK(mse_of(d, bags.selected, rec) == doctest::Approx(bags.mse_selected[16]).epsilon(1e-3));
-    CHECK(mse_of(d, bags.selected, rec) < mse_of(d, bags.selected, reconstruct_test(all, d, bags.selected, 16)));
+    const Tensor bag_images = test_images(bags.selected);
+    CHECK(mse_loss(rec, bag_images) == doctest::Approx(bags.mse_selected[16]).epsilon(1e-3));
+    CHECK(mse_loss(rec, bag_images) < mse_loss(reconstruct_test(all, d, bags.selected, 16), bag_images));
     CHECK(bags.pca.components.shape() == Shape{std::size_t(kPcaComponents), 784});
 }
 
@@ -78,68 +88,66 @@ TEST_CASE("pca-linear-ae lesson: k = 2 scatter points, one per test image with i
 }
 
 TEST_CASE("pca-linear-ae lesson: the URL state round trip and fallbacks") {
-    platform::set_params({{"open", "2"}, {"cls", "4"}, {"kr", "30"}, {"img", "12"}, {"k", "2"}, {"tied", "1"},
-                          {"act", "2"}, {"lr", "0.01"}, {"seed", "7"}, {"steps", "800"}, {"train", "1"}});
-    State s = state_from_params();
-    CHECK(s.open == 2);
-    CHECK(s.cls == 4);
-    CHECK(s.recon_k == 30);
-    CHECK(s.image == 12);
-    CHECK(s.latent == 2);
-    CHECK(s.tied);
-    CHECK(s.activation == 2);
-    CHECK(s.learning_rate == doctest::Approx(0.01f));
-    CHECK(s.seed == 7);
-    CHECK(s.steps == 800);
-    CHECK(s.train);
-    const LinearAeConfig c = config_of(s);
+    auto s = page_with({{"open", "2"}, {"cls", "4"}, {"kr", "30"}, {"img", "12"}, {"k", "2"}, {"tied", "1"},
+                        {"act", "2"}, {"lr", "0.01"}, {"seed", "7"}, {"steps", "800"}, {"train", "1"}});
+    CHECK(s->sections.open == 2);
+    CHECK(s->cls == 4);
+    CHECK(s->recon_k == 30);
+    CHECK(s->image == 12);
+    CHECK(s->latent == 2);
+    CHECK(s->tied);
+    CHECK(s->activation == 2);
+    CHECK(s->training.controls().learning_rate == doctest::Approx(0.01f));
+    CHECK(s->training.controls().seed == 7);
+    CHECK(s->training.max_steps() == 800);
+    CHECK(s->training.wants_training());
+    const LinearAeConfig c = config_of(*s);
     CHECK(c.latent == 2);
     CHECK(c.tied);
     CHECK(c.activation == Activation::tanh);
     CHECK(c.seed == 7);
     CHECK(c.steps == 800);
     platform::set_params({});
-    write_params(s);
+    s->url.write();
     CHECK(platform::param("cls") == "4");
     CHECK(platform::param("act") == "2");
     CHECK(platform::param("train") == "1");
-    State back = state_from_params();
+    const Page back;  // read from the parameters just written
     CHECK(back.latent == 2);
-    CHECK(back.learning_rate == doctest::Approx(0.01f));
+    CHECK(back.training.controls().learning_rate == doctest::Approx(0.01f));
 
-    platform::set_params({{"cls", "10"}, {"k", "1"}, {"act", "9"}, {"lr", "5"}, {"steps", "x"}, {"open", "99"}});
-    s = state_from_params();
-    const State def;
-    CHECK(s.cls == def.cls);
-    CHECK(s.latent == def.latent);
-    CHECK(s.activation == 0);
-    CHECK(s.learning_rate == doctest::Approx(def.learning_rate));
-    CHECK(s.steps == def.steps);
-    CHECK(s.open == def.open);
-    CHECK_FALSE(s.train);
-    CHECK(def.latent == LinearAeConfig{}.latent);  // the page's default is the recipe's (and the CLI's)
-    CHECK(def.steps == LinearAeConfig{}.steps);
+    s = page_with({{"cls", "10"}, {"k", "1"}, {"act", "9"}, {"lr", "5"}, {"steps", "x"}, {"open", "99"}});
+    const auto def = page_with({});
+    CHECK(s->cls == def->cls);
+    CHECK(s->latent == def->latent);
+    CHECK(s->activation == 0);
+    CHECK(s->training.controls().learning_rate == doctest::Approx(def->training.controls().learning_rate));
+    CHECK(s->training.max_steps() == def->training.max_steps());
+    CHECK(s->sections.open == def->sections.open);
+    CHECK_FALSE(s->training.wants_training());
+    CHECK(def->latent == LinearAeConfig{}.latent);  // the page's default is the recipe's (and the CLI's)
+    CHECK(def->training.max_steps() == LinearAeConfig{}.steps);
     platform::set_params({});
 }
 
 TEST_CASE("pca-linear-ae lesson: train=1 starts training as soon as the data is there") {
-    State s;
-    s.train = true;
-    TrainingSession session(s);
-    CHECK_FALSE(session.run().running());
-    State w;
-    session.write_into(w);
-    CHECK(w.train);  // still asking
-    session.set_data(lesson_data());
-    CHECK(session.run().running());
-    CHECK(session.advance(30.0) > 0);
-    CHECK(session.recipe()->step() == session.run().step());
+    auto p = page_with({{"train", "1"}});
+    CHECK_FALSE(p->training.run().running());
+    CHECK(p->training.wants_training());  // still asking
+    p->data = lesson_data();
+    p->training.rebuild();
+    CHECK(p->training.run().running());
+    p->training.controls().budget_ms = 30.0f;
+    CHECK(p->training.advance() > 0);
+    CHECK(p->recipe->step() == p->training.run().step());
 
     // Without train=1 it waits for the Train button.
-    TrainingSession idle(State{});
-    idle.set_data(lesson_data());
-    CHECK(idle.run().state() == lessons::TrainingRun::State::idle);
-    CHECK(idle.advance(30.0) == 0);
+    auto idle = page_with({});
+    platform::set_params({});
+    idle->data = lesson_data();
+    idle->training.rebuild();
+    CHECK(idle->training.run().state() == lessons::TrainingRun::State::idle);
+    CHECK(idle->training.advance() == 0);
 
     // The whole page: frames until the data is prepared, then it trains and reports status.
     platform::set_dataset_path(AELAB_TEST_DATASET);
@@ -160,27 +168,29 @@ TEST_CASE("pca-linear-ae lesson: train=1 starts training as soon as the data is 
 }
 
 TEST_CASE("pca-linear-ae lesson: a huge learning rate diverges with the message, Reset recovers") {
-    State s;
-    s.learning_rate = 1.0f;
-    s.train = true;
-    TrainingSession session(s);
-    session.set_data(lesson_data());
-    session.advance(5000.0);
-    REQUIRE(session.run().state() == lessons::TrainingRun::State::diverged);
-    CHECK(session.run().message().find("diverged") != std::string::npos);
-    CHECK(session.run().step() < 200);
-    session.recipe()->probe();  // the page still draws a diverged model
+    auto p = page_with({{"lr", "1"}, {"train", "1"}});
+    platform::set_params({});
+    lessons::LiveTraining& t = p->training;
+    p->data = lesson_data();
+    t.rebuild();
+    t.controls().budget_ms = 5000.0f;
+    t.advance();
+    REQUIRE(t.run().state() == lessons::TrainingRun::State::diverged);
+    CHECK(t.run().message().find("diverged") != std::string::npos);
+    CHECK(t.run().step() < 200);
+    p->recipe->probe();  // the page still draws a diverged model
 
-    session.controls().learning_rate = 3e-3f;  // what a student does: lower it, press Reset
-    session.rebuild();
-    CHECK(session.run().state() == lessons::TrainingRun::State::idle);
-    CHECK(session.run().losses().empty());
-    CHECK(session.recipe()->step() == 0);
-    session.run().start();
+    t.controls().learning_rate = 3e-3f;  // what a student does: lower it, press Reset
+    t.rebuild();
+    CHECK(t.run().state() == lessons::TrainingRun::State::idle);
+    CHECK(t.run().losses().empty());
+    CHECK(p->recipe->step() == 0);
+    t.run().start();
     // Frames of 10 ms until 21 losses: as many frames as this machine needs (ASan is slower).
-    for (int i = 0; i < 10000 && session.run().losses().size() <= 20; ++i) session.advance(10.0);
-    CHECK(session.run().running());
-    const auto& l = session.run().losses();
+    t.controls().budget_ms = 10.0f;
+    for (int i = 0; i < 10000 && t.run().losses().size() <= 20; ++i) t.advance();
+    CHECK(t.run().running());
+    const auto& l = t.run().losses();
     REQUIRE(l.size() > 20);
     CHECK(std::isfinite(l.back()));
     CHECK(l.back() < l.front());

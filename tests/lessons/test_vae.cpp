@@ -1,9 +1,12 @@
 // Tests for lessons/vae.cpp: the numbers the "VAE sampling" page shows (the reparameterisation
-// written out, the latent grid, the scatter of test means), the pretrained model check, live
+// written out, the latent grid and where the mouse is on it, the scatter of test means), the
+// pretrained model check, live
 // training (train=1, divergence and reset), the URL state and headless drawing in every mode.
 #include <doctest/doctest.h>
 
 #include <cmath>
+#include <map>
+#include <memory>
 #include <string>
 
 #include "aelab/layers.hpp"
@@ -34,6 +37,12 @@ std::vector<std::uint8_t> pretrained_bytes() {
 VaeRecipe pretrained_recipe() {
     const auto bytes = pretrained_bytes();
     return VaeRecipe(fashion(), load_pretrained(bytes, "vae-2d.aelabm"));
+}
+
+// The page as a link with these parameters opens it.
+std::unique_ptr<Page> page_with(const std::map<std::string, std::string>& params) {
+    platform::set_params(params);
+    return std::make_unique<Page>();
 }
 
 int status_int(const char* key) {
@@ -119,17 +128,30 @@ TEST_CASE("vae lesson: the latent plane's pictures") {
     REQUIRE(corner.shape() == Shape{28, 28});
     for (int i = 0; i < 28; ++i)
         for (int j = 0; j < 28; ++j) REQUIRE(grid(i, j) == doctest::Approx(corner(i, j)));
+    // Tile (r, c) is latent r * kGridSide + c of the core's latent grid, decoded.
+    const Tensor grid_z = latent_grid(kGridSide, kGridExtent);
+    const Tensor tiles = r.decode(grid_z);
+    CHECK(grid(28 * 2 + 5, 28 * 7 + 9) == tiles(2 * 12 + 7, 0, 5, 9));
+    CHECK(grid(335, 335) == tiles(143, 0, 27, 27));
+    // A point of the drawn grid maps back to its tile's latent at the tile's centre, and back.
+    float z1, z2, u, v;
+    grid_to_latent((1 + 0.5f) / 12.0f, (1 + 0.5f) / 12.0f, z1, z2);
+    CHECK(z1 == doctest::Approx(grid_z(13, 0)));
+    CHECK(z2 == doctest::Approx(grid_z(13, 1)));
+    latent_to_grid(z1, z2, u, v);
+    CHECK(u == doctest::Approx(1.5f / 12.0f));
+    CHECK(v == doctest::Approx(1.5f / 12.0f));
 
     const LatentScatter s = latent_scatter(r, kScatterImages);
     REQUIRE(s.means.shape() == Shape{1000, 2});
-    REQUIRE(s.labels.size() == 1000);
-    CHECK(s.labels[0] == fashion().test_labels[0]);
+    REQUIRE(s.points.size() == 1000);
+    CHECK(s.points[0].label == fashion().test_labels[0]);
+    CHECK(s.points[7].x == s.means(7, 0));
+    CHECK(s.points[7].y == s.means(7, 1));
     // Most codes lie within the prior's 3-sigma disc: the KL term at work.
     int inside = 0;
     for (int i = 0; i < 1000; ++i) inside += std::hypot(s.means(i, 0), s.means(i, 1)) < 3.0f;
     CHECK(inside > 950);
-    CHECK(nearest_point(s, s.means(7, 0), s.means(7, 1), 1e-6f) == 7);
-    CHECK(nearest_point(s, 100.0f, 100.0f, 0.5f) == -1);
 
     const Tensor z = prior_latents(3);
     REQUIRE(z.shape() == Shape{std::size_t(kPriorSamples), 2});
@@ -138,11 +160,10 @@ TEST_CASE("vae lesson: the latent plane's pictures") {
 }
 
 TEST_CASE("vae lesson: the PyTorch code follows the settings") {
-    State st;
-    st.beta = 2.5f;
-    st.lr = 0.003f;
-    st.seed = 7;
-    const std::string code = pytorch_code(recipe_options(st), 10, 20);
+    lessons::TrainingControls c;
+    c.learning_rate = 0.003f;
+    c.seed = 7;
+    const std::string code = pytorch_code(recipe_options(c, 2.5f), 10, 20);
     CHECK(code.find("def __init__(self, hidden=64, latent=2)") != std::string::npos);
     CHECK(code.find("z = mu + torch.exp(0.5 * logvar) * eps") != std::string::npos);
     CHECK(code.find("torch.manual_seed(7)") != std::string::npos);
@@ -154,23 +175,22 @@ TEST_CASE("vae lesson: the PyTorch code follows the settings") {
 }
 
 TEST_CASE("vae lesson: URL state round trip") {
-    platform::set_params({{"mode", "1"}, {"seed", "7"}, {"lr", "0.003"}, {"beta", "2.5"}, {"img", "42"},
-                          {"eps", "3"}, {"z1", "-1.5"}, {"z2", "0.25"}, {"prior", "4"}, {"ia", "10"}, {"ib", "20"}, {"open", "6"}});
-    State s = state_from_params();
-    CHECK(s.mode == Mode::train);
-    CHECK_FALSE(s.train);
-    CHECK(s.seed == 7);
-    CHECK(s.lr == doctest::Approx(0.003f));
-    CHECK(s.beta == 2.5f);
-    CHECK(s.image == 42);
-    CHECK(s.eps_draw == 3);
-    CHECK(s.z1 == -1.5f);
-    CHECK(s.z2 == 0.25f);
-    CHECK(s.prior_draw == 4);
-    CHECK(s.ia == 10);
-    CHECK(s.ib == 20);
-    CHECK(s.open == 6);
-    const VaeRecipeOptions o = recipe_options(s);
+    auto s = page_with({{"mode", "1"}, {"seed", "7"}, {"lr", "0.003"}, {"beta", "2.5"}, {"img", "42"}, {"eps", "3"},
+                        {"z1", "-1.5"}, {"z2", "0.25"}, {"prior", "4"}, {"ia", "10"}, {"ib", "20"}, {"open", "6"}});
+    CHECK(s->mode == Mode::train);
+    CHECK_FALSE(s->training.wants_training());
+    CHECK(s->training.controls().seed == 7);
+    CHECK(s->training.controls().learning_rate == doctest::Approx(0.003f));
+    CHECK(s->beta == 2.5f);
+    CHECK(s->image == 42);
+    CHECK(s->eps_draw == 3);
+    CHECK(s->z1 == -1.5f);
+    CHECK(s->z2 == 0.25f);
+    CHECK(s->prior_draw == 4);
+    CHECK(s->ia == 10);
+    CHECK(s->ib == 20);
+    CHECK(s->sections.open == 6);
+    const VaeRecipeOptions o = recipe_options(s->training.controls(), s->beta);
     CHECK(o.seed == 7);
     CHECK(o.beta == 2.5f);
     CHECK(o.learning_rate == doctest::Approx(0.003f));
@@ -196,18 +216,17 @@ TEST_CASE("vae lesson: URL state round trip") {
         CHECK(platform::param("open") == "6");
         CHECK(status_int("step") == 0);  // not started without train=1
     }
-    write_params(State{});
-    CHECK(state_from_params().mode == Mode::pretrained);
+    page_with({})->url.write();
+    CHECK(Page().mode == Mode::pretrained);
 
     // Hand-edited links fall back to the defaults.
-    platform::set_params({{"mode", "5"}, {"lr", "100"}, {"beta", "-1"}, {"img", "5000"}, {"z1", "nan"}, {"ia", "x"}});
-    s = state_from_params();
-    CHECK(s.mode == Mode::pretrained);
-    CHECK(s.lr == 1e-3f);
-    CHECK(s.beta == 1.0f);
-    CHECK(s.image == 0);
-    CHECK(s.z1 == 0.0f);
-    CHECK(s.ia == 0);
+    s = page_with({{"mode", "5"}, {"lr", "100"}, {"beta", "-1"}, {"img", "5000"}, {"z1", "nan"}, {"ia", "x"}});
+    CHECK(s->mode == Mode::pretrained);
+    CHECK(s->training.controls().learning_rate == 1e-3f);
+    CHECK(s->beta == 1.0f);
+    CHECK(s->image == 0);
+    CHECK(s->z1 == 0.0f);
+    CHECK(s->ia == 0);
     platform::set_params({});
 }
 
@@ -229,31 +248,35 @@ TEST_CASE("vae lesson: train=1 starts training as soon as the data is ready, and
 }
 
 TEST_CASE("vae lesson: live training records its curves; a huge learning rate diverges and Reset recovers") {
-    State st;
-    st.lr = kMaxLearningRate;
-    LiveTraining lt(fashion(), recipe_options(st));
-    REQUIRE(lt.test_elbo().size() == 1);
-    CHECK(lt.test_elbo()[0] < -500.0f);
+    auto p = page_with({{"lr", "5"}});  // kMaxLearningRate
+    platform::set_params({});
+    lessons::LiveTraining& lt = p->training;
+    p->data = &fashion();
+    lt.rebuild();
+    REQUIRE(p->test_elbo.size() == 1);
+    CHECK(p->test_elbo[0] < -500.0f);
+    lt.controls().budget_ms = 1e9f;
     lt.run().start();
-    for (int i = 0; i < 20 && lt.run().state() == lessons::TrainingRun::State::running; ++i) lt.advance(1e9);
+    for (int i = 0; i < 20 && lt.run().state() == lessons::TrainingRun::State::running; ++i) lt.advance();
     CHECK(lt.run().state() == lessons::TrainingRun::State::diverged);
     CHECK(lt.run().message().find("diverged") != std::string::npos);
-    CHECK(lt.recon().size() == std::size_t(lt.run().step()));  // the bad step is not plotted
+    CHECK(p->recon.size() == std::size_t(lt.run().step()));  // the bad step is not plotted
 
-    st.lr = 1e-3f;
-    lt.reset(recipe_options(st));
+    lt.controls().learning_rate = 1e-3f;
+    lt.rebuild();
     CHECK(lt.run().state() == lessons::TrainingRun::State::idle);
     CHECK(lt.run().step() == 0);
-    CHECK(lt.recon().empty());
-    lt.run().set_max_steps(kEvalEvery);
+    CHECK(p->recon.empty());
+    lt.set_max_steps(kEvalEvery);
     lt.run().start();
-    while (lt.run().running()) lt.advance(1e9);
+    while (lt.run().running()) lt.advance();
     CHECK(lt.run().state() == lessons::TrainingRun::State::finished);
-    REQUIRE(lt.recon().size() == std::size_t(kEvalEvery));
-    REQUIRE(lt.test_elbo().size() == 2);
-    CHECK(lt.test_elbo()[1] > lt.test_elbo()[0] + 150.0f);
-    for (int i = 0; i < kEvalEvery; ++i) REQUIRE(lt.elbo()[std::size_t(i)] == -(lt.recon()[std::size_t(i)] + lt.kl()[std::size_t(i)]));
-    CHECK(lt.run().losses().back() == doctest::Approx(lt.recon().back() + lt.kl().back()));
+    REQUIRE(p->recon.size() == std::size_t(kEvalEvery));
+    REQUIRE(p->test_elbo.size() == 2);
+    CHECK(p->test_elbo[1] > p->test_elbo[0] + 150.0f);
+    for (int i = 0; i < kEvalEvery; ++i)
+        REQUIRE(p->elbo[std::size_t(i)] == -(p->recon[std::size_t(i)] + p->kl[std::size_t(i)]));
+    CHECK(lt.run().losses().back() == doctest::Approx(p->recon.back() + p->kl.back()));
 }
 
 TEST_CASE("vae lesson: draws headless in every mode and with odd parameters") {

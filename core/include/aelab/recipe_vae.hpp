@@ -89,7 +89,7 @@ public:
     // Changes the KL weight of the following steps (beta-VAE).
     void set_beta(float beta);
 
-    // --- What the lesson shows -----------------------------------------------------------------
+    // --- Looking inside the model ---------------------------------------------------------------
     // Encoder means of images [first, first + count) of a split: (count, latent).
     Tensor encode_means(Split s, std::size_t first, std::size_t count);
     // Decoder images sigmoid(decoder(z)) for z (N, latent): (N, 1, 28, 28).
@@ -113,15 +113,11 @@ private:
 };
 
 // --- Latent grids and sampling (no dataset needed) -------------------------------------------------
-// The n x n grid of 2-D latents over [-extent, extent]^2 (endpoints included), row-major as it
-// is drawn: row r has z2 = extent - 2 extent r / (n - 1) (top is +extent), column c has
-// z1 = -extent + 2 extent c / (n - 1). (n*n, 2); n >= 2.
+// The n x n grid of 2-D latents over [-extent, extent]^2 (endpoints included), row-major with
+// z2 falling down the rows: row r has z2 = extent - 2 extent r / (n - 1) (row 0 is +extent),
+// column c has z1 = -extent + 2 extent c / (n - 1). (n*n, 2); n >= 2. Decoding it gives the
+// images of a regular grid over the latent plane.
 Tensor latent_grid(int n, float extent);
-// Where a point of the drawn grid lies in the latent plane: (u, v) in [0, 1]^2 are the
-// fractions across and down an n x n mosaic whose cell centres are the grid's latents.
-void mosaic_to_latent(int n, float extent, float u, float v, float& z1, float& z2);
-// Tiles images (rows * cols, 1, H, W) into one (rows * H, cols * W) image, row-major.
-Tensor mosaic(const Tensor& images, int rows, int cols);
 // count draws from the prior N(0, I): (count, latent), row by row from Rng(seed).
 Tensor sample_prior(int count, int latent, std::uint64_t seed);
 

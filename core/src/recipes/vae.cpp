@@ -1,5 +1,5 @@
 // The "VAE sampling" recipe (see recipe_vae.hpp): the lesson's defaults, training, the test
-// ELBO and the latent-space views the page draws.
+// ELBO, encoding and decoding, and latent grids and prior samples.
 // Legend: N batch, L latent size (2), H x W image (28 x 28), n grid side.
 #include "aelab/recipe_vae.hpp"
 
@@ -136,28 +136,6 @@ Tensor latent_grid(int n, float extent) {
             z(r * n + c, 1) = extent - 2.0f * extent * float(r) / float(n - 1);
         }
     return z;
-}
-
-void mosaic_to_latent(int n, float extent, float u, float v, float& z1, float& z2) {
-    // Cell c spans [c, c + 1) / n of the width; its centre (c + 0.5) / n holds grid column c.
-    const float step = 2.0f * extent / float(n - 1);
-    z1 = -extent + (u * float(n) - 0.5f) * step;
-    z2 = extent - (v * float(n) - 0.5f) * step;
-}
-
-Tensor mosaic(const Tensor& images, int rows, int cols) {
-    check_rank("mosaic", "images", images, 4, "N, 1, H, W");
-    const std::size_t N = images.shape()[0], H = images.shape()[2], W = images.shape()[3];
-    if (rows < 1 || cols < 1 || N != std::size_t(rows) * std::size_t(cols) || images.shape()[1] != 1)
-        throw Error("mosaic: " + std::to_string(rows) + " x " + std::to_string(cols) + " tiles need (" +
-                    std::to_string(rows * cols) + ", 1, H, W) images, got " + shape_str(images.shape()));
-    Tensor m = zeros({std::size_t(rows) * H, std::size_t(cols) * W});  // (rows*H, cols*W)
-    for (std::size_t k = 0; k < N; ++k) {
-        const std::size_t r0 = k / std::size_t(cols) * H, c0 = k % std::size_t(cols) * W;
-        for (std::size_t i = 0; i < H; ++i)
-            for (std::size_t j = 0; j < W; ++j) m(r0 + i, c0 + j) = images(k, 0, i, j);
-    }
-    return m;
 }
 
 Tensor sample_prior(int count, int latent, std::uint64_t seed) {
