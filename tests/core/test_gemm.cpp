@@ -9,6 +9,7 @@
 #include "aelab/error.hpp"
 #include "aelab/gemm.hpp"
 #include "aelab/rng.hpp"
+#include "../../core/src/kernels/isa.hpp"  // the build's instruction sets
 
 namespace {
 
@@ -81,9 +82,9 @@ TEST_CASE("gemm: K = 0 clears or keeps C") {
 TEST_CASE("gemm: the build's best kernel comes first, gemm_ref last") {
     const int n = aelab::gemm_kernel_count();
     CHECK(std::string(aelab::gemm_kernel_name(n - 1)) == "gemm_ref");
-#if defined(__AVX2__) && defined(__FMA__)
+#if defined(AELAB_ISA_AVX2)
     CHECK(std::string(aelab::gemm_kernel_name()) == "gemm_6x16_avx2");
-#elif defined(__wasm_simd128__)
+#elif defined(AELAB_ISA_SIMD128)
     CHECK(std::string(aelab::gemm_kernel_name()) == "gemm_4x8_simd128");
 #endif
     CHECK_THROWS_AS(aelab::gemm_kernel_name(n), aelab::Error);
@@ -93,7 +94,7 @@ TEST_CASE("gemm: the dispatch uses the loop shape timed for this engine") {
     const int steps = aelab::simd128_loop_steps();
     const std::string gemm = aelab::gemm_kernel_name(aelab::gemm_kernel_for(256));
     const std::string igemm = aelab::igemm_kernel_best_name();
-#if defined(__wasm_simd128__)
+#if defined(AELAB_ISA_SIMD128)
     CHECK((steps == 1 || steps == 2));
     CHECK(gemm == (steps == 2 ? "gemm_4x8_simd128_x2" : "gemm_4x8_simd128"));
     CHECK(igemm == (steps == 2 ? "igemm_4x8_simd128_x2" : "igemm_4x8_simd128"));
@@ -109,7 +110,7 @@ TEST_CASE("gemm: the dispatch uses the loop shape timed for this engine") {
     CHECK(aelab::simd128_loop_steps() == 1);
     CHECK(std::string(aelab::gemm_kernel_name(aelab::gemm_kernel_for(256))).find("_x2") ==
           std::string::npos);
-#if defined(__wasm_simd128__)
+#if defined(AELAB_ISA_SIMD128)
     aelab::set_simd128_loop_steps(2);
     CHECK(std::string(aelab::gemm_kernel_name(aelab::gemm_kernel_for(256))) ==
           "gemm_4x8_simd128_x2");
@@ -172,7 +173,7 @@ TEST_CASE("gemm: the two SIMD128 loop shapes give bit-identical results") {
             }
         }
     }
-#if defined(__wasm_simd128__)
+#if defined(AELAB_ISA_SIMD128)
     CHECK(pairs == 2);
 #else
     CHECK(pairs == 0);
@@ -257,7 +258,7 @@ TEST_CASE("igemm: the run-tile kernels match igemm_ref on one or two runs of row
                         CHECK(std::fabs(c[i] - c_ref[i]) <= 1e-5f * (1.0f + std::fabs(c_ref[i])));
                 }
     }
-#if defined(__wasm_simd128__)
+#if defined(AELAB_ISA_SIMD128)
     CHECK(tested == 2 * 2 * 4 * 5);  // both SIMD128 loop shapes: both steps, every split
 #endif
     CHECK(tested % 40 == 0);

@@ -12,6 +12,7 @@
 #include "aelab/gemm.hpp"
 #include "aelab/pool.hpp"
 #include "aelab/rng.hpp"
+#include "../kernels/isa.hpp"
 
 namespace aelab {
 namespace {
@@ -20,18 +21,6 @@ std::vector<float> random_buffer(Rng& rng, std::size_t n) {
     std::vector<float> v(n);
     for (auto& x : v) x = rng.uniform(-1.0f, 1.0f);
     return v;
-}
-
-const char* simd_name() {
-#if defined(__AVX2__) && defined(__FMA__)
-    return "avx2+fma";
-#elif defined(__wasm_simd128__)
-    return "wasm-simd128";
-#elif defined(__SSE__) || defined(__x86_64__)
-    return "sse";
-#else
-    return "scalar";
-#endif
 }
 
 // A built-in case: its id, description, multiply-adds per run, and the op (buffers captured).
@@ -198,7 +187,7 @@ BenchReport run_benchmarks(const BenchOptions& options) {
             throw Error("run_benchmarks: unknown case id '" + id + "' (known: " + known + ")");
     BenchReport report;
     report.peak_gflops = simd_peak_gflops();
-    report.simd = simd_name();
+    report.simd = AELAB_ISA_NAME;
     report.gemm_kernel = gemm_kernel_name(gemm_kernel_for(256));
     for (const auto& c : cases) {
         if (!selected(c.id)) continue;

@@ -4,8 +4,8 @@
 //   p padding, d dilation; tap kh of output row oh reads input row oh*s - p + kh*d.
 // The fast pools precompute, per output row and column, the taps that fall inside the input
 // (valid_taps) so the inner loops have no bounds checks; the *_ref twins test every tap. The
-// 2x2 stride-2 unpadded case (nearly every CNN's pool) goes to the SIMD row kernels of
-// core/src/kernels/pool_2x2s2.*.
+// 2x2 stride-2 unpadded case (nearly every CNN's pool) goes to the row kernels of
+// core/src/kernels/pool_2x2s2.* (SIMD where the build has it), chosen in dispatch.cpp.
 #include <algorithm>
 #include <cmath>
 #include <limits>
@@ -98,14 +98,19 @@ PoolGeometry avg_geometry(const char* op, int N, int C, int H, int W, const AvgP
 
 void max_pool2d_forward(float* out, std::int64_t* indices, const float* in, int N, int C, int H,
                         int W, const MaxPool2dParams& p) {
+    max_pool2d_forward_with_kernel(0, out, indices, in, N, C, H, W, p);
+}
+
+void max_pool2d_forward_with_kernel(int kernel, float* out, std::int64_t* indices, const float* in,
+                                    int N, int C, int H, int W, const MaxPool2dParams& p) {
     const PoolGeometry g = max_geometry("max_pool2d", N, C, H, W, p);
+    const MaxPoolRow row = pool_2x2s2_kernel(kernel).max_row;
     if (is_2x2_stride2(g)) {
         for (long plane = 0; plane < long(N) * C; ++plane)
             for (int oh = 0; oh < g.Ho; ++oh) {
                 const float* top = in + (plane * H + 2 * oh) * W;  // rows 2*oh, 2*oh + 1
                 const long o = (plane * g.Ho + oh) * g.Wo;
-                max_pool_2x2s2_row(top, top + W, g.Wo, W, std::int64_t(2 * oh) * W, out + o,
-                                   indices + o);
+                row(top, top + W, g.Wo, W, std::int64_t(2 * oh) * W, out + o, indices + o);
             }
         return;
     }
@@ -178,12 +183,18 @@ void max_pool2d_backward(float* d_in, const float* d_out, const std::int64_t* in
 
 void avg_pool2d_forward(float* out, const float* in, int N, int C, int H, int W,
                         const AvgPool2dParams& p) {
+    avg_pool2d_forward_with_kernel(0, out, in, N, C, H, W, p);
+}
+
+void avg_pool2d_forward_with_kernel(int kernel, float* out, const float* in, int N, int C, int H,
+                                    int W, const AvgPool2dParams& p) {
     const PoolGeometry g = avg_geometry("avg_pool2d", N, C, H, W, p);
+    const AvgPoolRow row = pool_2x2s2_kernel(kernel).avg_row;
     if (is_2x2_stride2(g)) {
         for (long plane = 0; plane < long(N) * C; ++plane)
             for (int oh = 0; oh < g.Ho; ++oh) {
                 const float* top = in + (plane * H + 2 * oh) * W;  // rows 2*oh, 2*oh + 1
-                avg_pool_2x2s2_row(top, top + W, g.Wo, out + (plane * g.Ho + oh) * g.Wo);
+                row(top, top + W, g.Wo, out + (plane * g.Ho + oh) * g.Wo);
             }
         return;
     }

@@ -1,33 +1,38 @@
-// The one place that decides which GEMM micro-kernel this build uses. The instruction set is
-// fixed at compile time (the native build uses -march=native, the web build -msimd128): the
-// list below is every kernel compiled in, best first. gemm() picks among the "preferred" ones
-// (the widest instruction set) by M: the tile height that wastes the fewest padded rows, the
-// earlier kernel on a tie. The others stay reachable through gemm_with_kernel() so tests cover
-// them.
+// The one place that decides which kernels and engines this build runs:
+//  - the GEMM micro-kernels, the indirect GEMM kernels, the NT GEMM kernels and the pools' 2x2
+//    stride-2 row kernels: each list below holds every kernel compiled in (isa.hpp), best
+//    first, the scalar twin last. The others stay reachable through *_with_kernel() so tests
+//    cover them.
+// The instruction set is fixed at compile time (the native build uses -march=native, the web
+// build -msimd128). gemm() picks among the "preferred" GEMM kernels (the widest instruction
+// set) by M: the tile height that wastes the fewest padded rows, the earlier kernel on a tie.
 #include <algorithm>
 #include <chrono>
 #include <vector>
 
 #include "aelab/gemm.hpp"
+#include "aelab/pool.hpp"
 #include "gemm_kernels.hpp"
+#include "isa.hpp"
+#include "pool_2x2s2.hpp"
 
 namespace aelab {
 
 namespace {
-#if defined(__AVX2__) && defined(__FMA__)
+#if defined(AELAB_ISA_AVX2)
 constexpr bool kSseIsBest = false;
-#elif defined(__SSE__) || defined(__x86_64__)
+#elif defined(AELAB_ISA_SSE)
 constexpr bool kSseIsBest = true;
 #endif
 const GemmKernel kKernels[] = {
-#if defined(__AVX2__) && defined(__FMA__)
+#if defined(AELAB_ISA_AVX2)
     {gemm_6x16_avx2, 6, 16, "gemm_6x16_avx2", true},
 #endif
-#if defined(__wasm_simd128__)
+#if defined(AELAB_ISA_SIMD128)
     {gemm_4x8_simd128, 4, 8, "gemm_4x8_simd128", true, 1},
     {gemm_4x8_simd128_x2, 4, 8, "gemm_4x8_simd128_x2", true, 2},
 #endif
-#if defined(__SSE__) || defined(__x86_64__)
+#if defined(AELAB_ISA_SSE)
     {gemm_4x8_sse, 4, 8, "gemm_4x8_sse", kSseIsBest},
 #endif
     {nullptr, 1, 1, "gemm_ref", false},
@@ -37,14 +42,14 @@ constexpr int kKernelCount = int(sizeof(kKernels) / sizeof(kKernels[0]));
 // The convolutions' indirect kernels, best first (conv_indirect.cpp uses igemm_kernel_best()).
 // Only wasm has run-tile variants: x86 addresses r[i] + o in the load itself, wasm needs an add.
 const IgemmKernel kIgemmKernels[] = {
-#if defined(__AVX2__) && defined(__FMA__)
+#if defined(AELAB_ISA_AVX2)
     {igemm_6x16_avx2, 6, 16, "igemm_6x16_avx2"},
 #endif
-#if defined(__wasm_simd128__)
+#if defined(AELAB_ISA_SIMD128)
     {igemm_4x8_simd128, 4, 8, "igemm_4x8_simd128", igemm_4x8_simd128_runs_table, 1},
     {igemm_4x8_simd128_x2, 4, 8, "igemm_4x8_simd128_x2", igemm_4x8_simd128_x2_runs_table, 2},
 #endif
-#if defined(__SSE__) || defined(__x86_64__)
+#if defined(AELAB_ISA_SSE)
     {igemm_4x8_sse, 4, 8, "igemm_4x8_sse"},
 #endif
     {nullptr, 1, 1, "igemm_ref"},
@@ -53,18 +58,33 @@ constexpr int kIgemmKernelCount = int(sizeof(kIgemmKernels) / sizeof(kIgemmKerne
 
 // The convolution weight gradients' NT kernels (conv.cpp uses the first), best first.
 const GemmNtKernel kGemmNtKernels[] = {
-#if defined(__AVX2__) && defined(__FMA__)
+#if defined(AELAB_ISA_AVX2)
     {gemm_nt_3x4_avx2, 3, 4, "gemm_nt_3x4_avx2"},
 #endif
-#if defined(__wasm_simd128__)
+#if defined(AELAB_ISA_SIMD128)
     {gemm_nt_4x2_simd128, 4, 2, "gemm_nt_4x2_simd128"},
 #endif
-#if defined(__SSE__) || defined(__x86_64__)
+#if defined(AELAB_ISA_SSE)
     {gemm_nt_4x2_sse, 4, 2, "gemm_nt_4x2_sse"},
 #endif
     {nullptr, 1, 1, "gemm_nt_ref"},
 };
 constexpr int kGemmNtKernelCount = int(sizeof(kGemmNtKernels) / sizeof(kGemmNtKernels[0]));
+
+// The pools' 2x2 stride-2 row kernels (pool.cpp uses the first), best first.
+const Pool2x2s2Kernel kPoolKernels[] = {
+#if defined(AELAB_ISA_AVX2)
+    {max_pool_2x2s2_row_avx2, avg_pool_2x2s2_row_avx2, "pool_2x2s2_avx2"},
+#endif
+#if defined(AELAB_ISA_SIMD128)
+    {max_pool_2x2s2_row_simd128, avg_pool_2x2s2_row_simd128, "pool_2x2s2_simd128"},
+#endif
+#if defined(AELAB_ISA_SSE)
+    {max_pool_2x2s2_row_sse, avg_pool_2x2s2_row_sse, "pool_2x2s2_sse"},
+#endif
+    {max_pool_2x2s2_row_scalar, avg_pool_2x2s2_row_scalar, "pool_2x2s2_scalar"},
+};
+constexpr int kPoolKernelCount = int(sizeof(kPoolKernels) / sizeof(kPoolKernels[0]));
 }  // namespace
 
 const GemmKernel& gemm_kernel(int index) {
@@ -74,7 +94,7 @@ const GemmKernel& gemm_kernel(int index) {
     return kKernels[index];
 }
 
-#if defined(__wasm_simd128__)
+#if defined(AELAB_ISA_SIMD128)
 namespace {
 // Which SIMD128 loop shape this engine runs faster (gemm_microkernel.hpp), timed on the 4x8
 // GEMM tile over 256 in-cache depth steps, in pairs of blocks (one per shape, ABBA order) after
@@ -129,7 +149,7 @@ int g_simd128_loop_steps = 0;  // 0: not timed yet
 }  // namespace
 
 int simd128_loop_steps() {
-#if defined(__wasm_simd128__)
+#if defined(AELAB_ISA_SIMD128)
     if (g_simd128_loop_steps == 0) g_simd128_loop_steps = time_simd128_loop_steps();
     return g_simd128_loop_steps;
 #else
@@ -138,7 +158,7 @@ int simd128_loop_steps() {
 }
 
 void set_simd128_loop_steps(int steps) {
-#if defined(__wasm_simd128__)
+#if defined(AELAB_ISA_SIMD128)
     const int most = 2;
 #else
     const int most = 1;
@@ -241,5 +261,14 @@ int gemm_kernel_count() { return kKernelCount; }
 const char* gemm_kernel_name(int index) { return gemm_kernel(index).name; }
 int gemm_kernel_mr(int index) { return gemm_kernel(index).mr; }
 int gemm_kernel_nr(int index) { return gemm_kernel(index).nr; }
+
+const Pool2x2s2Kernel& pool_2x2s2_kernel(int index) {
+    if (index < 0 || index >= kPoolKernelCount)
+        throw Error("pool_2x2s2_kernel: index must be in [0, " + std::to_string(kPoolKernelCount) +
+                    "), got " + std::to_string(index));
+    return kPoolKernels[index];
+}
+int pool_2x2s2_kernel_count() { return kPoolKernelCount; }
+const char* pool_2x2s2_kernel_name(int index) { return pool_2x2s2_kernel(index).name; }
 
 }  // namespace aelab
