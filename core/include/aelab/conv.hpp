@@ -16,7 +16,9 @@
 //  - Tensors: <op>(x, w, bias, params) returns the output; <op>_backward(...) adds into the
 //    given gradient tensors (which must already have the shapes of x, w, bias).
 //    Both validate shapes and parameters and throw aelab::Error naming the op.
-// The fast path is im2col + GEMM (conv) and GEMM + col2im (its adjoint, transposed conv).
+// The fast path is GEMM: indirect GEMM (one pointer per output position) or im2col fused into a
+// packed GEMM for conv, the adjoint (GEMM + col2im) for transposed conv, an NT GEMM for the
+// weight gradients; core/src/kernels/dispatch.cpp picks the engine per op and channel count.
 #pragma once
 #include <array>
 

@@ -1,8 +1,10 @@
 // The one place that decides which kernels and engines this build runs:
-//  - the GEMM micro-kernels, the indirect GEMM kernels, the NT GEMM kernels and the pools' 2x2
+//  - the GEMM micro-kernels (gemm(), the polyphase conv engine), the indirect GEMM kernels (the
+//    indirect conv engine), the NT GEMM kernels (conv weight gradients) and the pools' 2x2
 //    stride-2 row kernels: each list below holds every kernel compiled in (isa.hpp), best
 //    first, the scalar twin last. The others stay reachable through *_with_kernel() so tests
-//    cover them.
+//    cover them;
+//  - which convolution engine (ops/conv_engines.hpp) computes each part of each conv op.
 // The instruction set is fixed at compile time (the native build uses -march=native, the web
 // build -msimd128). gemm() picks among the "preferred" GEMM kernels (the widest instruction
 // set) by M: the tile height that wastes the fewest padded rows, the earlier kernel on a tie.
@@ -10,6 +12,7 @@
 #include <chrono>
 #include <vector>
 
+#include "../ops/conv_engines.hpp"
 #include "aelab/gemm.hpp"
 #include "aelab/pool.hpp"
 #include "gemm_kernels.hpp"
@@ -39,7 +42,7 @@ const GemmKernel kKernels[] = {
 };
 constexpr int kKernelCount = int(sizeof(kKernels) / sizeof(kKernels[0]));
 
-// The convolutions' indirect kernels, best first (conv_indirect.cpp uses igemm_kernel_best()).
+// The convolutions' indirect kernels, best first (the indirect engine uses igemm_kernel_best()).
 // Only wasm has run-tile variants: x86 addresses r[i] + o in the load itself, wasm needs an add.
 const IgemmKernel kIgemmKernels[] = {
 #if defined(AELAB_ISA_AVX2)
@@ -56,7 +59,7 @@ const IgemmKernel kIgemmKernels[] = {
 };
 constexpr int kIgemmKernelCount = int(sizeof(kIgemmKernels) / sizeof(kIgemmKernels[0]));
 
-// The convolution weight gradients' NT kernels (conv.cpp uses the first), best first.
+// The convolution weight gradients' NT kernels, best first (gemm_nt_kernel_best()).
 const GemmNtKernel kGemmNtKernels[] = {
 #if defined(AELAB_ISA_AVX2)
     {gemm_nt_3x4_avx2, 3, 4, "gemm_nt_3x4_avx2"},
@@ -224,6 +227,8 @@ void igemm_tile_with_kernel(int index, int k, const float* const* rows, const lo
         igemm_ref(kernel.mr, kernel.nr, k, rows, offsets, b, c, ldc);
 }
 
+const GemmNtKernel& gemm_nt_kernel_best() { return kGemmNtKernels[0]; }
+
 const GemmNtKernel& gemm_nt_kernel(int index) {
     if (index < 0 || index >= kGemmNtKernelCount)
         throw Error("gemm_nt_kernel: index must be in [0, " + std::to_string(kGemmNtKernelCount) +
@@ -270,5 +275,94 @@ const Pool2x2s2Kernel& pool_2x2s2_kernel(int index) {
 }
 int pool_2x2s2_kernel_count() { return kPoolKernelCount; }
 const char* pool_2x2s2_kernel_name(int index) { return pool_2x2s2_kernel(index).name; }
+
+// ---- convolution engines ---------------------------------------------------------------------
+namespace {
+
+enum class ConvEngine { direct, indirect, polyphase };
+
+// The engines read padding (and the pitched rows' junk) as zeros multiplied by weights: exact
+// for finite weights, but 0 * inf is NaN where the scalar twins skip the padding taps. Weights
+// with an inf or NaN therefore go through the twins.
+bool all_finite(const float* x, std::size_t n) {
+    float s = 0.0f;
+    for (std::size_t i = 0; i < n; ++i) s += x[i] - x[i];  // NaN as soon as one is inf or NaN
+    return s == 0.0f;
+}
+
+// The engine that writes a side of C_dst channels: the indirect one when they fill at least
+// half its tile (channel padding up to NR is wasted work), else the polyphase one.
+ConvEngine conv_engine(const ConvGeometry& g, const float* weight, int C_dst) {
+    if (!all_finite(weight, std::size_t(g.C_grid) * g.col_rows())) return ConvEngine::direct;
+    const IgemmKernel& kernel = igemm_kernel_best();
+    return kernel.run && 2 * C_dst >= kernel.nr ? ConvEngine::indirect : ConvEngine::polyphase;
+}
+
+// d_bias (C,) += the sums of each channel of d_side (N, C, size).
+void add_bias_sums(float* d_bias, const float* d_side, int N, int C, int size) {
+    for (int n = 0; n < N; ++n)
+        for (int c = 0; c < C; ++c) {
+            const float* x = d_side + (std::size_t(n) * C + c) * size;
+            float sum = 0.0f;
+            for (int i = 0; i < size; ++i) sum += x[i];
+            d_bias[c] += sum;
+        }
+}
+
+}  // namespace
+
+void conv_forward(const ConvGeometry& g, float* out, const float* in, const float* weight,
+                  const float* bias) {
+    switch (conv_engine(g, weight, g.C_grid)) {
+        case ConvEngine::direct:
+            return conv_forward_direct(g, out, in, weight, bias);
+        case ConvEngine::indirect:
+            return conv_forward_indirect(g, out, in, weight, bias, false);
+        case ConvEngine::polyphase:
+            return conv_forward_polyphase(g, out, in, weight, bias, false);
+    }
+}
+
+void conv_backward(const ConvGeometry& g, float* d_in, float* d_weight, float* d_bias,
+                   const float* d_out, const float* in, const float* weight) {
+    if (d_bias) add_bias_sums(d_bias, d_out, g.N, g.C_grid, g.grid_size());
+    if (d_weight) conv_backward_weight_gemm_nt(g, d_weight, d_out, in);
+    if (!d_in) return;
+    switch (conv_engine(g, weight, g.C_img)) {
+        case ConvEngine::direct:
+            return conv_backward_direct(g, d_in, nullptr, nullptr, d_out, in, weight);
+        case ConvEngine::indirect:
+            return conv_backward_input_indirect(g, d_in, d_out, weight, nullptr, true);
+        case ConvEngine::polyphase:
+            return conv_backward_input_polyphase(g, d_in, d_out, weight, nullptr, true);
+    }
+}
+
+void conv_transpose_forward(const ConvGeometry& g, float* out, const float* in, const float* weight,
+                            const float* bias) {
+    switch (conv_engine(g, weight, g.C_img)) {
+        case ConvEngine::direct:
+            return conv_transpose_forward_direct(g, out, in, weight, bias);
+        case ConvEngine::indirect:
+            return conv_backward_input_indirect(g, out, in, weight, bias, false);
+        case ConvEngine::polyphase:
+            return conv_backward_input_polyphase(g, out, in, weight, bias, false);
+    }
+}
+
+void conv_transpose_backward(const ConvGeometry& g, float* d_in, float* d_weight, float* d_bias,
+                             const float* d_out, const float* in, const float* weight) {
+    if (d_bias) add_bias_sums(d_bias, d_out, g.N, g.C_img, g.image_size());
+    if (d_weight) conv_backward_weight_gemm_nt(g, d_weight, in, d_out);
+    if (!d_in) return;
+    switch (conv_engine(g, weight, g.C_grid)) {
+        case ConvEngine::direct:
+            return conv_transpose_backward_direct(g, d_in, nullptr, nullptr, d_out, in, weight);
+        case ConvEngine::indirect:
+            return conv_forward_indirect(g, d_in, d_out, weight, nullptr, true);
+        case ConvEngine::polyphase:
+            return conv_forward_polyphase(g, d_in, d_out, weight, nullptr, true);
+    }
+}
 
 }  // namespace aelab

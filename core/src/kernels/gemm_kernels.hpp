@@ -103,6 +103,8 @@ extern const GemmNtMicrokernel* const gemm_nt_3x4_avx2;  // [3 * 4]
 #endif
 // NT kernel `index` of the build's list, best first; throws if out of range.
 const GemmNtKernel& gemm_nt_kernel(int index);
+// The NT kernel the convolution weight gradients use: the first.
+const GemmNtKernel& gemm_nt_kernel_best();
 // One tile of at most the kernel's mr x nr through kernel `index` (the scalar twin for the last).
 void gemm_nt_run(const GemmNtKernel& kernel, int mr, int nr, int depth, int count, const float* a,
                  long a_row, long a_step, const float* b, const long* b_rows, long b_step,

@@ -17,7 +17,7 @@ namespace aelab::simd {
 // and 2: V8 11-12 (node 20, 22) pays ~7 instructions of loop overhead per iteration (interrupt
 // check, index zero-extensions, pointer updates) on top of a 4x8 step's 22 and runs U = 2 3-13%
 // faster; V8 13.6 and later (node 24, Chromium 156) compiles U = 1 better and runs U = 2 10-60%
-// slower. The faster is timed once per engine (gemm_dispatch.cpp); both compute the same sums
+// slower. The faster is timed once per engine (dispatch.cpp); both compute the same sums
 // in the same order.
 
 // Ends a depth step of a tile with U > 1: every accumulator materialized, no later load moved
