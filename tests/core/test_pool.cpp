@@ -108,11 +108,11 @@ TEST_CASE("max_pool2d backward and max_unpool2d route gradients through the indi
     auto unpooled = aelab::max_unpool2d(pooled.out, pooled.indices);
     CHECK(unpooled.shape()[2] == 6);
     aelab::Tensor gathered = aelab::zeros({2, 3, 3, 3});
-    aelab::max_unpool2d_backward(unpooled, pooled.indices, gathered);
+    aelab::max_unpool2d_backward(gathered, unpooled, pooled.indices);
     CHECK(max_rel_error(gathered, pooled.out) == 0.0);
     // max_pool2d's backward is max_unpool2d's forward, added into d_x.
     aelab::Tensor d_x = aelab::zeros({2, 3, 6, 6});
-    aelab::max_pool2d_backward(pooled.out, pooled.indices, d_x);
+    aelab::max_pool2d_backward(d_x, pooled.out, pooled.indices);
     CHECK(max_rel_error(d_x, unpooled) == 0.0);
 }
 

@@ -91,18 +91,18 @@ struct MaxPool2dResult {
 };
 MaxPool2dResult max_pool2d(const Tensor& x, const MaxPool2dParams& p = {});
 // d_x (N, C, H, W) += d_out through indices.
-void max_pool2d_backward(const Tensor& d_out, const IndexTensor& indices, Tensor& d_x);
+void max_pool2d_backward(Tensor& d_x, const Tensor& d_out, const IndexTensor& indices);
 
 Tensor avg_pool2d(const Tensor& x, const AvgPool2dParams& p = {});
-void avg_pool2d_backward(const Tensor& d_out, Tensor& d_x, const AvgPool2dParams& p = {});
+void avg_pool2d_backward(Tensor& d_x, const Tensor& d_out, const AvgPool2dParams& p = {});
 
 // x and indices (N, C, H, W) -> (N, C, H_out, W_out); throws if an index is outside the output.
 Tensor max_unpool2d(const Tensor& x, const IndexTensor& indices, const MaxUnpool2dParams& p = {});
-void max_unpool2d_backward(const Tensor& d_out, const IndexTensor& indices, Tensor& d_x);
+void max_unpool2d_backward(Tensor& d_x, const Tensor& d_out, const IndexTensor& indices);
 
 Tensor upsample_nearest2d(const Tensor& x, int scale_h, int scale_w);
-void upsample_nearest2d_backward(const Tensor& d_out, Tensor& d_x, int scale_h, int scale_w);
+void upsample_nearest2d_backward(Tensor& d_x, const Tensor& d_out, int scale_h, int scale_w);
 Tensor upsample_bed_of_nails2d(const Tensor& x, int scale_h, int scale_w);
-void upsample_bed_of_nails2d_backward(const Tensor& d_out, Tensor& d_x, int scale_h, int scale_w);
+void upsample_bed_of_nails2d_backward(Tensor& d_x, const Tensor& d_out, int scale_h, int scale_w);
 
 }  // namespace aelab

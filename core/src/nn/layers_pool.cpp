@@ -64,7 +64,7 @@ Tensor MaxPool2d::forward(const Tensor& x) {
 
 Tensor MaxPool2d::backward(const Tensor& d_out) {
     Tensor d_x = begin_backward(d_out);  // (N, C, H, W)
-    max_pool2d_backward(d_out, indices_, d_x);
+    max_pool2d_backward(d_x, d_out, indices_);
     return d_x;
 }
 
@@ -117,7 +117,7 @@ Tensor MaxUnpool2d::forward(const Tensor& x) {
 
 Tensor MaxUnpool2d::backward(const Tensor& d_out) {
     Tensor d_x = begin_backward(d_out);  // (N, C, H, W)
-    max_unpool2d_backward(d_out, indices_, d_x);
+    max_unpool2d_backward(d_x, d_out, indices_);
     return d_x;
 }
 

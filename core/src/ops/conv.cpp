@@ -176,8 +176,8 @@ Tensor conv_any(const char* op, const Tensor& x, const Tensor& w, const Tensor* 
 }
 
 template <class P>
-void conv_any_backward(const char* op, const Tensor& d_out, const Tensor& x, const Tensor& w,
-                       Tensor* d_x, Tensor* d_w, Tensor* d_bias, const P& p) {
+void conv_any_backward(const char* op, Tensor* d_x, Tensor* d_w, Tensor* d_bias,
+                       const Tensor& d_out, const Tensor& x, const Tensor& w, const P& p) {
     using T = ConvTraits<P>;
     const ConvGeometry g = check_conv(op, x, w, nullptr, p);
     check_shape(op, "d_out", d_out, output_shape(g, T::dims, T::transposed));
@@ -198,39 +198,39 @@ void conv_any_backward(const char* op, const Tensor& d_out, const Tensor& x, con
 Tensor conv1d(const Tensor& x, const Tensor& w, const Tensor* bias, const Conv1dParams& p) {
     return conv_any("conv1d", x, w, bias, p);
 }
-void conv1d_backward(const Tensor& d_out, const Tensor& x, const Tensor& w, Tensor* d_x,
-                     Tensor* d_w, Tensor* d_bias, const Conv1dParams& p) {
-    conv_any_backward("conv1d_backward", d_out, x, w, d_x, d_w, d_bias, p);
+void conv1d_backward(Tensor* d_x, Tensor* d_w, Tensor* d_bias, const Tensor& d_out, const Tensor& x,
+                     const Tensor& w, const Conv1dParams& p) {
+    conv_any_backward("conv1d_backward", d_x, d_w, d_bias, d_out, x, w, p);
 }
 Tensor conv2d(const Tensor& x, const Tensor& w, const Tensor* bias, const Conv2dParams& p) {
     return conv_any("conv2d", x, w, bias, p);
 }
-void conv2d_backward(const Tensor& d_out, const Tensor& x, const Tensor& w, Tensor* d_x,
-                     Tensor* d_w, Tensor* d_bias, const Conv2dParams& p) {
-    conv_any_backward("conv2d_backward", d_out, x, w, d_x, d_w, d_bias, p);
+void conv2d_backward(Tensor* d_x, Tensor* d_w, Tensor* d_bias, const Tensor& d_out, const Tensor& x,
+                     const Tensor& w, const Conv2dParams& p) {
+    conv_any_backward("conv2d_backward", d_x, d_w, d_bias, d_out, x, w, p);
 }
 Tensor conv3d(const Tensor& x, const Tensor& w, const Tensor* bias, const Conv3dParams& p) {
     return conv_any("conv3d", x, w, bias, p);
 }
-void conv3d_backward(const Tensor& d_out, const Tensor& x, const Tensor& w, Tensor* d_x,
-                     Tensor* d_w, Tensor* d_bias, const Conv3dParams& p) {
-    conv_any_backward("conv3d_backward", d_out, x, w, d_x, d_w, d_bias, p);
+void conv3d_backward(Tensor* d_x, Tensor* d_w, Tensor* d_bias, const Tensor& d_out, const Tensor& x,
+                     const Tensor& w, const Conv3dParams& p) {
+    conv_any_backward("conv3d_backward", d_x, d_w, d_bias, d_out, x, w, p);
 }
 Tensor conv_transpose1d(const Tensor& x, const Tensor& w, const Tensor* bias,
                         const ConvTranspose1dParams& p) {
     return conv_any("conv_transpose1d", x, w, bias, p);
 }
-void conv_transpose1d_backward(const Tensor& d_out, const Tensor& x, const Tensor& w, Tensor* d_x,
-                               Tensor* d_w, Tensor* d_bias, const ConvTranspose1dParams& p) {
-    conv_any_backward("conv_transpose1d_backward", d_out, x, w, d_x, d_w, d_bias, p);
+void conv_transpose1d_backward(Tensor* d_x, Tensor* d_w, Tensor* d_bias, const Tensor& d_out,
+                               const Tensor& x, const Tensor& w, const ConvTranspose1dParams& p) {
+    conv_any_backward("conv_transpose1d_backward", d_x, d_w, d_bias, d_out, x, w, p);
 }
 Tensor conv_transpose2d(const Tensor& x, const Tensor& w, const Tensor* bias,
                         const ConvTranspose2dParams& p) {
     return conv_any("conv_transpose2d", x, w, bias, p);
 }
-void conv_transpose2d_backward(const Tensor& d_out, const Tensor& x, const Tensor& w, Tensor* d_x,
-                               Tensor* d_w, Tensor* d_bias, const ConvTranspose2dParams& p) {
-    conv_any_backward("conv_transpose2d_backward", d_out, x, w, d_x, d_w, d_bias, p);
+void conv_transpose2d_backward(Tensor* d_x, Tensor* d_w, Tensor* d_bias, const Tensor& d_out,
+                               const Tensor& x, const Tensor& w, const ConvTranspose2dParams& p) {
+    conv_any_backward("conv_transpose2d_backward", d_x, d_w, d_bias, d_out, x, w, p);
 }
 
 }  // namespace aelab

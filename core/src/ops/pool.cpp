@@ -410,7 +410,7 @@ MaxPool2dResult max_pool2d(const Tensor& x, const MaxPool2dParams& p) {
     return r;
 }
 
-void max_pool2d_backward(const Tensor& d_out, const IndexTensor& indices, Tensor& d_x) {
+void max_pool2d_backward(Tensor& d_x, const Tensor& d_out, const IndexTensor& indices) {
     const char* op = "max_pool2d_backward";
     check_nchw(op, "d_x", d_x);
     check_nchw(op, "d_out", d_out);
@@ -432,7 +432,7 @@ Tensor avg_pool2d(const Tensor& x, const AvgPool2dParams& p) {
     return y;
 }
 
-void avg_pool2d_backward(const Tensor& d_out, Tensor& d_x, const AvgPool2dParams& p) {
+void avg_pool2d_backward(Tensor& d_x, const Tensor& d_out, const AvgPool2dParams& p) {
     const char* op = "avg_pool2d_backward";
     check_nchw(op, "d_x", d_x);
     const PoolGeometry g = avg_geometry(op, dim(d_x, 0), dim(d_x, 1), dim(d_x, 2), dim(d_x, 3), p);
@@ -464,7 +464,7 @@ Tensor max_unpool2d(const Tensor& x, const IndexTensor& indices, const MaxUnpool
     return y;
 }
 
-void max_unpool2d_backward(const Tensor& d_out, const IndexTensor& indices, Tensor& d_x) {
+void max_unpool2d_backward(Tensor& d_x, const Tensor& d_out, const IndexTensor& indices) {
     const char* op = "max_unpool2d_backward";
     check_nchw(op, "d_x", d_x);
     check_nchw(op, "d_out", d_out);
@@ -483,7 +483,7 @@ Tensor upsample_nearest2d(const Tensor& x, int scale_h, int scale_w) {
     return y;
 }
 
-void upsample_nearest2d_backward(const Tensor& d_out, Tensor& d_x, int scale_h, int scale_w) {
+void upsample_nearest2d_backward(Tensor& d_x, const Tensor& d_out, int scale_h, int scale_w) {
     const char* op = "upsample_nearest2d_backward";
     check_nchw(op, "d_x", d_x);
     check_scale(op, scale_h, scale_w);
@@ -503,7 +503,7 @@ Tensor upsample_bed_of_nails2d(const Tensor& x, int scale_h, int scale_w) {
     return y;
 }
 
-void upsample_bed_of_nails2d_backward(const Tensor& d_out, Tensor& d_x, int scale_h, int scale_w) {
+void upsample_bed_of_nails2d_backward(Tensor& d_x, const Tensor& d_out, int scale_h, int scale_w) {
     const char* op = "upsample_bed_of_nails2d_backward";
     check_nchw(op, "d_x", d_x);
     check_scale(op, scale_h, scale_w);
