@@ -9,6 +9,7 @@
 #include "golden.hpp"
 #include "test_util.hpp"
 
+using aelab::dim;
 using aelab::Tensor;
 using testutil::max_rel_error;
 
@@ -27,8 +28,6 @@ void expect_close(const Tensor& actual, const std::string& name) {
     REQUIRE(aelab::shape_str(actual.shape()) == aelab::shape_str(expected.shape()));
     CHECK(max_rel_error(actual, expected) < kTol);
 }
-
-int dim(const Tensor& t, int axis) { return int(t.shape()[axis]); }
 
 // Runs one golden conv case through the Tensor API (fast path) and the raw scalar twins.
 // `forward(x, w, b)` returns y; `backward(dy, x, w, dx, dw, db)` adds the gradients; `*_ref`

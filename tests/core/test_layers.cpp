@@ -8,13 +8,12 @@
 #include "test_util.hpp"
 
 using aelab::Shape;
+using aelab::shape_of;
 using aelab::Tensor;
 using testutil::max_rel_error;
 using testutil::random_tensor;
 
 namespace {
-
-Shape shape_of(const Tensor& t) { return Shape(t.shape().begin(), t.shape().end()); }
 
 // A one-layer model around `layer`, with random parameters.
 template <class L, class... Args>

@@ -14,8 +14,6 @@ std::string pair_str(const std::array<int, 2>& v) {
 }
 std::vector<int> vec(const std::array<int, 2>& v) { return {v[0], v[1]}; }
 
-Shape shape_of(const IndexTensor& t) { return Shape(t.shape().begin(), t.shape().end()); }
-
 }  // namespace
 
 // ---- MaxPool2d -----------------------------------------------------------------------------

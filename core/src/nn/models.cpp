@@ -7,8 +7,7 @@ namespace aelab {
 namespace {
 
 std::size_t features(const Shape& sample) {
-    std::size_t n = 1;
-    for (auto d : sample) n *= d;
+    const std::size_t n = numel(sample);
     if (sample.empty() || n == 0) throw Error("models: sample shape must be non-empty, got " + shape_str(sample));
     return n;
 }

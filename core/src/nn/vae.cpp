@@ -12,14 +12,11 @@
 namespace aelab {
 namespace {
 
-Shape shape_of(const Tensor& t) { return Shape(t.shape().begin(), t.shape().end()); }
-
 Sequential build_vae_net(const VaeOptions& o) {
     if (o.hidden < 1 || o.latent < 1)
         throw Error("Vae: hidden and latent must be >= 1, got " + std::to_string(o.hidden) + " and " +
                     std::to_string(o.latent));
-    std::size_t D = 1;
-    for (auto d : o.sample_shape) D *= d;
+    const std::size_t D = numel(o.sample_shape);
     Sequential m(o.sample_shape);
     m.add<Flatten>();                        // -> (N, D)
     m.add<Linear>(int(D), o.hidden);

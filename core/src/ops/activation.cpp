@@ -73,8 +73,6 @@ void softplus_backward(float* d_in, const float* d_out, const float* in, std::si
 // ---- Tensor layer --------------------------------------------------------------------------
 namespace {
 
-Shape shape_of(const Tensor& t) { return Shape(t.shape().begin(), t.shape().end()); }
-
 void check_backward(const char* op, const Tensor& d_out, const Tensor& x, const Tensor& d_x) {
     check_shape(op, "d_out", d_out, shape_of(x));
     check_shape(op, "d_x", d_x, shape_of(x));

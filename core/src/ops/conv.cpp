@@ -78,8 +78,6 @@ void conv_transpose2d_backward(float* d_in, float* d_weight, float* d_bias, cons
 
 namespace {
 
-int dim(const Tensor& t, int axis) { return static_cast<int>(t.shape()[axis]); }
-
 template <class P>
 struct ConvTraits;
 template <>

@@ -61,8 +61,6 @@ void kl_normal_loss_backward(float* d_mu, float* d_logvar, const float* mu, cons
 // ---- Tensor layer --------------------------------------------------------------------------
 namespace {
 
-Shape shape_of(const Tensor& t) { return Shape(t.shape().begin(), t.shape().end()); }
-
 void check_pair(const char* op, const char* a_name, const Tensor& a, const Tensor& target) {
     if (a.size() == 0)
         throw Error(std::string(op) + ": " + a_name + " must not be empty, got shape " +

@@ -375,9 +375,6 @@ void upsample_bed_of_nails2d_backward(float* d_in, const float* d_out, int N, in
 
 namespace {
 
-int dim(const Tensor& t, int axis) { return static_cast<int>(t.shape()[axis]); }
-Shape shape_of(const Tensor& t) { return Shape(t.shape().begin(), t.shape().end()); }
-
 void check_nchw(const char* op, const char* what, const Tensor& x) {
     check_rank(op, what, x, 4, "N, C, H, W");
     for (std::size_t a = 0; a < 4; ++a)
