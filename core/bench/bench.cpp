@@ -1,4 +1,4 @@
-// run_benchmarks(): the peer-bench cases on the core's fast paths (see bench.hpp). Each case
+// run_benchmarks(): the benchmark cases of bench.hpp on the core's fast paths. Each case
 // prepares its buffers once, then times only the op.
 #include "aelab/bench.hpp"
 
@@ -12,7 +12,7 @@
 #include "aelab/gemm.hpp"
 #include "aelab/pool.hpp"
 #include "aelab/rng.hpp"
-#include "../kernels/isa.hpp"
+#include "../src/kernels/isa.hpp"
 
 namespace aelab {
 namespace {

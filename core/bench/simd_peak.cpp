@@ -11,15 +11,15 @@
 
 #include "aelab/bench.hpp"
 
-#include "../kernels/isa.hpp"
+#include "../src/kernels/isa.hpp"
 #if defined(AELAB_ISA_AVX2)
-#include "../kernels/simd_avx2.hpp"
+#include "../src/kernels/simd_avx2.hpp"
 #elif defined(AELAB_ISA_SIMD128)
-#include "../kernels/simd_simd128.hpp"
+#include "../src/kernels/simd_simd128.hpp"
 #elif defined(AELAB_ISA_SSE)
-#include "../kernels/simd_sse.hpp"
+#include "../src/kernels/simd_sse.hpp"
 #else
-#include "../kernels/simd_scalar.hpp"
+#include "../src/kernels/simd_scalar.hpp"
 #endif
 
 namespace aelab {
