@@ -6,17 +6,6 @@
 
 namespace aelab {
 
-const char* init_scheme_name(InitScheme s) {
-    switch (s) {
-        case InitScheme::pytorch_default: return "PyTorch default (kaiming_uniform, a = sqrt(5))";
-        case InitScheme::kaiming_uniform: return "Kaiming uniform";
-        case InitScheme::kaiming_normal: return "Kaiming normal";
-        case InitScheme::xavier_uniform: return "Xavier uniform";
-        case InitScheme::xavier_normal: return "Xavier normal";
-    }
-    return "?";
-}
-
 Fans compute_fans(const Shape& shape) {
     if (shape.size() < 2)
         throw Error("init: fan in and fan out need a weight with at least 2 dimensions, got shape " +

@@ -18,18 +18,6 @@ void check_positive(const char* model, const char* what, int v) {
 
 }  // namespace
 
-const char* activation_name(Activation a) {
-    switch (a) {
-        case Activation::none: return "none";
-        case Activation::relu: return "ReLU";
-        case Activation::leaky_relu: return "LeakyReLU";
-        case Activation::sigmoid: return "Sigmoid";
-        case Activation::tanh: return "Tanh";
-        case Activation::softplus: return "Softplus";
-    }
-    return "?";
-}
-
 std::unique_ptr<Layer> make_activation(Activation a) {
     switch (a) {
         case Activation::none: return nullptr;
