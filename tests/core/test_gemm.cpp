@@ -63,11 +63,15 @@ TEST_CASE("gemm: every micro-kernel matches gemm_ref at register-tile edges") {
 TEST_CASE("gemm: every micro-kernel matches gemm_ref across cache blocks") {
     aelab::Rng rng(12);
     for (int kernel = 0; kernel < aelab::gemm_kernel_count(); ++kernel) {
-        // Across MC = 96, KC = 256 and NC = 1024, with ragged remainders.
+        // Across MC = 264, KC = 256 and NC = 1024 (gemm_driver.hpp), with ragged remainders.
         check_gemm(kernel, rng, false, false, 97, 33, 257, false);
         check_gemm(kernel, rng, true, false, 193, 20, 300, true);
         check_gemm(kernel, rng, false, true, 30, 1030, 40, false);
         check_gemm(kernel, rng, true, true, 101, 1025, 513, true);
+        // M above MC: the B block packed whole, then A one MC block at a time (a path no
+        // M <= MC takes).
+        check_gemm(kernel, rng, false, false, 265, 37, 300, false);
+        check_gemm(kernel, rng, true, true, 2 * 264 + 7, 19, 257, true);
     }
 }
 

@@ -103,12 +103,9 @@ namespace {
 // GEMM tile over 256 in-cache depth steps, in pairs of blocks (one per shape, ABBA order) after
 // a warm-up in which the engine tiers both up from its baseline compiler. Each pair gives a
 // ratio and their median decides (two steps when below 1): a shared machine drifts between
-// fast and slow phases (measured 1.6x apart) and pauses now and then, which the two blocks of
-// a pair share and the median ignores. 24 pairs of ~0.25 ms blocks, or 12 of ~1 ms where the
-// clock ticks coarsely (browsers without cross-origin isolation: 0.1 ms); 15-30 ms, once.
-// Measured with the bench's --loop-steps: V8 11-12 (node 20, 22) run two steps 3-6% faster
-// (in this test and in the bench; in slow phases the two tie, so node picks either), V8
-// 13.6-15.6 (node 24, 25, Chromium 156) 10-60% slower, never picked.
+// fast and slow phases and pauses now and then, which the two blocks of a pair share and the
+// median ignores. Fewer, longer blocks where the clock ticks coarsely (browsers without
+// cross-origin isolation); 15-30 ms, once. What each V8 version picks: docs/PERFORMANCE.md.
 int time_simd128_loop_steps() {
     using clock = std::chrono::steady_clock;
     constexpr int kc = 256;

@@ -152,7 +152,7 @@ void write_block(float* out, long dst_size, long, const float* block, int Npad,
 #endif
 
 // Clang turns the short row loops below into memcpy / memset calls; in wasm a call per row
-// of 7-28 floats costs more than the copy (measured ~5% of conv b). GCC keeps them inline.
+// of 7-28 floats costs more than the copy (docs/PERFORMANCE.md). GCC keeps them inline.
 #if defined(__clang__)
 #define AELAB_NO_MEMCPY_CALLS __attribute__((no_builtin("memcpy", "memset")))
 #else
@@ -177,8 +177,8 @@ AELAB_NO_MEMCPY_CALLS inline void copy_row(float* __restrict dst, const float* _
 
 // Padded copies of the sources, one zero-filled buffer per layout (source extents, padding,
 // padded extents), kept across calls: only the interiors are ever written, so the borders stay
-// zero and each call copies the interiors alone (zeroing them was ~a quarter of the padding
-// pass, itself 10-20% of a strided conv natively). A training step cycles through a handful of
+// zero and each call copies the interiors alone (zeroing whole buffers was a sizeable part of
+// the padding pass: docs/PERFORMANCE.md). A training step cycles through a handful of
 // layouts; the least recently used goes when there are more, and big buffers are not kept.
 struct PadBuffer {
     std::array<int, 3> src_ext, lo, ext;
