@@ -77,15 +77,15 @@ constexpr int kGemmNtKernelCount = int(sizeof(kGemmNtKernels) / sizeof(kGemmNtKe
 // The pools' 2x2 stride-2 row kernels (pool.cpp uses the first), best first.
 const Pool2x2s2Kernel kPoolKernels[] = {
 #if defined(AELAB_ISA_AVX2)
-    {max_pool_2x2s2_row_avx2, avg_pool_2x2s2_row_avx2, "pool_2x2s2_avx2"},
+    {max_pool_2x2s2_row<simd::Avx2>, avg_pool_2x2s2_row<simd::Avx2>, "pool_2x2s2_avx2"},
 #endif
 #if defined(AELAB_ISA_SIMD128)
-    {max_pool_2x2s2_row_simd128, avg_pool_2x2s2_row_simd128, "pool_2x2s2_simd128"},
+    {max_pool_2x2s2_row<simd::Simd128>, avg_pool_2x2s2_row<simd::Simd128>, "pool_2x2s2_simd128"},
 #endif
 #if defined(AELAB_ISA_SSE)
-    {max_pool_2x2s2_row_sse, avg_pool_2x2s2_row_sse, "pool_2x2s2_sse"},
+    {max_pool_2x2s2_row<simd::Sse>, avg_pool_2x2s2_row<simd::Sse>, "pool_2x2s2_sse"},
 #endif
-    {max_pool_2x2s2_row_scalar, avg_pool_2x2s2_row_scalar, "pool_2x2s2_scalar"},
+    {max_pool_2x2s2_row<simd::Scalar>, avg_pool_2x2s2_row<simd::Scalar>, "pool_2x2s2_scalar"},
 };
 constexpr int kPoolKernelCount = int(sizeof(kPoolKernels) / sizeof(kPoolKernels[0]));
 }  // namespace
@@ -306,18 +306,41 @@ void add_bias_sums(float* d_bias, const float* d_side, int N, int C, int size) {
         }
 }
 
+// grid = (accumulate ? grid : bias) + conv(image) on the engine for C_grid channels, or
+// through `direct`, the calling op's scalar twin.
+template <class Direct>
+void grid_from_image(const ConvGeometry& g, float* grid, const float* image, const float* weight,
+                     const float* bias, bool accumulate, Direct direct) {
+    switch (conv_engine(g, weight, g.C_grid)) {
+        case ConvEngine::direct:
+            return direct();
+        case ConvEngine::indirect:
+            return conv_forward_indirect(g, grid, image, weight, bias, accumulate);
+        case ConvEngine::polyphase:
+            return conv_forward_polyphase(g, grid, image, weight, bias, accumulate);
+    }
+}
+
+// image = (accumulate ? image : bias) + conv^T(grid), likewise for C_img channels.
+template <class Direct>
+void image_from_grid(const ConvGeometry& g, float* image, const float* grid, const float* weight,
+                     const float* bias, bool accumulate, Direct direct) {
+    switch (conv_engine(g, weight, g.C_img)) {
+        case ConvEngine::direct:
+            return direct();
+        case ConvEngine::indirect:
+            return conv_backward_input_indirect(g, image, grid, weight, bias, accumulate);
+        case ConvEngine::polyphase:
+            return conv_backward_input_polyphase(g, image, grid, weight, bias, accumulate);
+    }
+}
+
 }  // namespace
 
 void conv_forward(const ConvGeometry& g, float* out, const float* in, const float* weight,
                   const float* bias) {
-    switch (conv_engine(g, weight, g.C_grid)) {
-        case ConvEngine::direct:
-            return conv_forward_direct(g, out, in, weight, bias);
-        case ConvEngine::indirect:
-            return conv_forward_indirect(g, out, in, weight, bias, false);
-        case ConvEngine::polyphase:
-            return conv_forward_polyphase(g, out, in, weight, bias, false);
-    }
+    grid_from_image(g, out, in, weight, bias, false,
+                    [&] { conv_forward_direct(g, out, in, weight, bias); });
 }
 
 void conv_backward(const ConvGeometry& g, float* d_in, float* d_weight, float* d_bias,
@@ -325,26 +348,14 @@ void conv_backward(const ConvGeometry& g, float* d_in, float* d_weight, float* d
     if (d_bias) add_bias_sums(d_bias, d_out, g.N, g.C_grid, g.grid_size());
     if (d_weight) conv_backward_weight_gemm_nt(g, d_weight, d_out, in);
     if (!d_in) return;
-    switch (conv_engine(g, weight, g.C_img)) {
-        case ConvEngine::direct:
-            return conv_backward_direct(g, d_in, nullptr, nullptr, d_out, in, weight);
-        case ConvEngine::indirect:
-            return conv_backward_input_indirect(g, d_in, d_out, weight, nullptr, true);
-        case ConvEngine::polyphase:
-            return conv_backward_input_polyphase(g, d_in, d_out, weight, nullptr, true);
-    }
+    image_from_grid(g, d_in, d_out, weight, nullptr, true,
+                    [&] { conv_backward_direct(g, d_in, nullptr, nullptr, d_out, in, weight); });
 }
 
 void conv_transpose_forward(const ConvGeometry& g, float* out, const float* in, const float* weight,
                             const float* bias) {
-    switch (conv_engine(g, weight, g.C_img)) {
-        case ConvEngine::direct:
-            return conv_transpose_forward_direct(g, out, in, weight, bias);
-        case ConvEngine::indirect:
-            return conv_backward_input_indirect(g, out, in, weight, bias, false);
-        case ConvEngine::polyphase:
-            return conv_backward_input_polyphase(g, out, in, weight, bias, false);
-    }
+    image_from_grid(g, out, in, weight, bias, false,
+                    [&] { conv_transpose_forward_direct(g, out, in, weight, bias); });
 }
 
 void conv_transpose_backward(const ConvGeometry& g, float* d_in, float* d_weight, float* d_bias,
@@ -352,14 +363,9 @@ void conv_transpose_backward(const ConvGeometry& g, float* d_in, float* d_weight
     if (d_bias) add_bias_sums(d_bias, d_out, g.N, g.C_img, g.image_size());
     if (d_weight) conv_backward_weight_gemm_nt(g, d_weight, in, d_out);
     if (!d_in) return;
-    switch (conv_engine(g, weight, g.C_grid)) {
-        case ConvEngine::direct:
-            return conv_transpose_backward_direct(g, d_in, nullptr, nullptr, d_out, in, weight);
-        case ConvEngine::indirect:
-            return conv_forward_indirect(g, d_in, d_out, weight, nullptr, true);
-        case ConvEngine::polyphase:
-            return conv_forward_polyphase(g, d_in, d_out, weight, nullptr, true);
-    }
+    grid_from_image(g, d_in, d_out, weight, nullptr, true, [&] {
+        conv_transpose_backward_direct(g, d_in, nullptr, nullptr, d_out, in, weight);
+    });
 }
 
 }  // namespace aelab

@@ -16,6 +16,7 @@
 #if defined(AELAB_ISA_SSE)
 #include "simd_sse.hpp"
 #endif
+#include "simd_scalar.hpp"
 
 namespace aelab {
 namespace {
@@ -47,9 +48,11 @@ void avg_row_from(int ow, const float* top, const float* bottom, int Wo, float* 
         out[ow] = (((top[2 * ow] + top[2 * ow + 1]) + bottom[2 * ow]) + bottom[2 * ow + 1]) * 0.25f;
 }
 
+}  // namespace
+
 template <class V>
-void max_row(const float* top, const float* bottom, int Wo, int W, std::int64_t row_base,
-             float* out, std::int64_t* indices) {
+void max_pool_2x2s2_row(const float* top, const float* bottom, int Wo, int W, std::int64_t row_base,
+                        float* out, std::int64_t* indices) {
     using vec = typename V::vec;
     constexpr int L = V::lanes;
     // Offsets of the four taps from the window's top-left, as floats (exact below 2^24).
@@ -80,7 +83,7 @@ void max_row(const float* top, const float* bottom, int Wo, int W, std::int64_t 
 }
 
 template <class V>
-void avg_row(const float* top, const float* bottom, int Wo, float* out) {
+void avg_pool_2x2s2_row(const float* top, const float* bottom, int Wo, float* out) {
     using vec = typename V::vec;
     constexpr int L = V::lanes;
     const vec quarter = V::broadcast(0.25f);
@@ -94,41 +97,31 @@ void avg_row(const float* top, const float* bottom, int Wo, float* out) {
     avg_row_from(ow, top, bottom, Wo, out);
 }
 
-}  // namespace
-
-#if defined(AELAB_ISA_AVX2)
-void max_pool_2x2s2_row_avx2(const float* top, const float* bottom, int Wo, int W,
-                             std::int64_t row_base, float* out, std::int64_t* indices) {
-    max_row<simd::Avx2>(top, bottom, Wo, W, row_base, out, indices);
-}
-void avg_pool_2x2s2_row_avx2(const float* top, const float* bottom, int Wo, float* out) {
-    avg_row<simd::Avx2>(top, bottom, Wo, out);
-}
-#endif
-#if defined(AELAB_ISA_SIMD128)
-void max_pool_2x2s2_row_simd128(const float* top, const float* bottom, int Wo, int W,
-                                std::int64_t row_base, float* out, std::int64_t* indices) {
-    max_row<simd::Simd128>(top, bottom, Wo, W, row_base, out, indices);
-}
-void avg_pool_2x2s2_row_simd128(const float* top, const float* bottom, int Wo, float* out) {
-    avg_row<simd::Simd128>(top, bottom, Wo, out);
-}
-#endif
-#if defined(AELAB_ISA_SSE)
-void max_pool_2x2s2_row_sse(const float* top, const float* bottom, int Wo, int W,
-                            std::int64_t row_base, float* out, std::int64_t* indices) {
-    max_row<simd::Sse>(top, bottom, Wo, W, row_base, out, indices);
-}
-void avg_pool_2x2s2_row_sse(const float* top, const float* bottom, int Wo, float* out) {
-    avg_row<simd::Sse>(top, bottom, Wo, out);
-}
-#endif
-void max_pool_2x2s2_row_scalar(const float* top, const float* bottom, int Wo, int W,
-                               std::int64_t row_base, float* out, std::int64_t* indices) {
+// Without SIMD the scalar loop does the whole row.
+template <>
+void max_pool_2x2s2_row<simd::Scalar>(const float* top, const float* bottom, int Wo, int W,
+                                      std::int64_t row_base, float* out, std::int64_t* indices) {
     max_row_from(0, top, bottom, Wo, W, row_base, out, indices);
 }
-void avg_pool_2x2s2_row_scalar(const float* top, const float* bottom, int Wo, float* out) {
+template <>
+void avg_pool_2x2s2_row<simd::Scalar>(const float* top, const float* bottom, int Wo, float* out) {
     avg_row_from(0, top, bottom, Wo, out);
 }
+
+#if defined(AELAB_ISA_AVX2)
+template void max_pool_2x2s2_row<simd::Avx2>(const float*, const float*, int, int, std::int64_t,
+                                             float*, std::int64_t*);
+template void avg_pool_2x2s2_row<simd::Avx2>(const float*, const float*, int, float*);
+#endif
+#if defined(AELAB_ISA_SIMD128)
+template void max_pool_2x2s2_row<simd::Simd128>(const float*, const float*, int, int, std::int64_t,
+                                                float*, std::int64_t*);
+template void avg_pool_2x2s2_row<simd::Simd128>(const float*, const float*, int, float*);
+#endif
+#if defined(AELAB_ISA_SSE)
+template void max_pool_2x2s2_row<simd::Sse>(const float*, const float*, int, int, std::int64_t,
+                                            float*, std::int64_t*);
+template void avg_pool_2x2s2_row<simd::Sse>(const float*, const float*, int, float*);
+#endif
 
 }  // namespace aelab

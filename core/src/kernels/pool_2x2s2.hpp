@@ -26,24 +26,24 @@ struct Pool2x2s2Kernel {
     const char* name;
 };
 
-#if defined(AELAB_ISA_AVX2)
-void max_pool_2x2s2_row_avx2(const float* top, const float* bottom, int Wo, int W,
-                             std::int64_t row_base, float* out, std::int64_t* indices);
-void avg_pool_2x2s2_row_avx2(const float* top, const float* bottom, int Wo, float* out);
-#endif
-#if defined(AELAB_ISA_SIMD128)
-void max_pool_2x2s2_row_simd128(const float* top, const float* bottom, int Wo, int W,
-                                std::int64_t row_base, float* out, std::int64_t* indices);
-void avg_pool_2x2s2_row_simd128(const float* top, const float* bottom, int Wo, float* out);
-#endif
-#if defined(AELAB_ISA_SSE)
-void max_pool_2x2s2_row_sse(const float* top, const float* bottom, int Wo, int W,
-                            std::int64_t row_base, float* out, std::int64_t* indices);
-void avg_pool_2x2s2_row_sse(const float* top, const float* bottom, int Wo, float* out);
-#endif
-void max_pool_2x2s2_row_scalar(const float* top, const float* bottom, int Wo, int W,
-                               std::int64_t row_base, float* out, std::int64_t* indices);
-void avg_pool_2x2s2_row_scalar(const float* top, const float* bottom, int Wo, float* out);
+// The kernels, one instantiation per SIMD vocabulary V (simd_*.hpp) of an instruction set
+// compiled in (isa.hpp), and simd::Scalar, the plain loop every build has (pool_2x2s2.cpp).
+namespace simd {
+struct Avx2;
+struct Sse;
+struct Simd128;
+struct Scalar;
+}  // namespace simd
+template <class V>
+void max_pool_2x2s2_row(const float* top, const float* bottom, int Wo, int W, std::int64_t row_base,
+                        float* out, std::int64_t* indices);
+template <class V>
+void avg_pool_2x2s2_row(const float* top, const float* bottom, int Wo, float* out);
+template <>
+void max_pool_2x2s2_row<simd::Scalar>(const float* top, const float* bottom, int Wo, int W,
+                                      std::int64_t row_base, float* out, std::int64_t* indices);
+template <>
+void avg_pool_2x2s2_row<simd::Scalar>(const float* top, const float* bottom, int Wo, float* out);
 
 // Kernel `index` of the build's list (best first, the scalar one last); throws if out of range.
 const Pool2x2s2Kernel& pool_2x2s2_kernel(int index);

@@ -389,6 +389,13 @@ void check_indices(const char* op, const IndexTensor& indices, const Shape& expe
                     ", got " + shape_str(indices.shape()));
 }
 
+// d_x and d_out (N, C, *, *): the two sides of an op that routes values through indices.
+void check_planes(const char* op, const Tensor& d_x, const Tensor& d_out) {
+    check_nchw(op, "d_x", d_x);
+    check_nchw(op, "d_out", d_out);
+    check_shape(op, "d_out", d_out, {d_x.shape()[0], d_x.shape()[1], 0, 0});
+}
+
 void check_scale(const char* op, int s_h, int s_w) {
     if (s_h < 1 || s_w < 1)
         throw Error(std::string(op) + ": scale factors must be >= 1, got (" + std::to_string(s_h) +
@@ -409,9 +416,7 @@ MaxPool2dResult max_pool2d(const Tensor& x, const MaxPool2dParams& p) {
 
 void max_pool2d_backward(Tensor& d_x, const Tensor& d_out, const IndexTensor& indices) {
     const char* op = "max_pool2d_backward";
-    check_nchw(op, "d_x", d_x);
-    check_nchw(op, "d_out", d_out);
-    check_shape(op, "d_out", d_out, {d_x.shape()[0], d_x.shape()[1], 0, 0});
+    check_planes(op, d_x, d_out);
     check_indices(op, indices, shape_of(d_out));
     // Indices come from max_pool2d on an input of d_x's shape: each must lie in its plane.
     check_unpool_indices(op, indices.data(), dim(d_out, 0), dim(d_out, 1), dim(d_out, 2),
@@ -463,52 +468,52 @@ Tensor max_unpool2d(const Tensor& x, const IndexTensor& indices, const MaxUnpool
 
 void max_unpool2d_backward(Tensor& d_x, const Tensor& d_out, const IndexTensor& indices) {
     const char* op = "max_unpool2d_backward";
-    check_nchw(op, "d_x", d_x);
-    check_nchw(op, "d_out", d_out);
-    check_shape(op, "d_out", d_out, {d_x.shape()[0], d_x.shape()[1], 0, 0});
+    check_planes(op, d_x, d_out);
     check_indices(op, indices, shape_of(d_x));
     max_unpool2d_backward(d_x.data(), d_out.data(), indices.data(), dim(d_x, 0), dim(d_x, 1),
                           dim(d_x, 2), dim(d_x, 3), dim(d_out, 2), dim(d_out, 3));
 }
 
+namespace {
+
+// The upsampling ops' raw layer: (out or d_in, in or d_out, N, C, H, W, s_h, s_w).
+using UpsampleLoop = void (*)(float*, const float*, int, int, int, int, int, int);
+
+Tensor upsample(const char* op, UpsampleLoop forward, const Tensor& x, int scale_h, int scale_w) {
+    check_nchw(op, "input", x);
+    check_scale(op, scale_h, scale_w);
+    Tensor y = zeros({x.shape()[0], x.shape()[1], x.shape()[2] * scale_h, x.shape()[3] * scale_w});
+    forward(y.data(), x.data(), dim(x, 0), dim(x, 1), dim(x, 2), dim(x, 3), scale_h, scale_w);
+    return y;
+}
+
+void upsample_backward(const char* op, UpsampleLoop backward, Tensor& d_x, const Tensor& d_out,
+                       int scale_h, int scale_w) {
+    check_nchw(op, "d_x", d_x);
+    check_scale(op, scale_h, scale_w);
+    check_shape(
+        op, "d_out", d_out,
+        {d_x.shape()[0], d_x.shape()[1], d_x.shape()[2] * scale_h, d_x.shape()[3] * scale_w});
+    backward(d_x.data(), d_out.data(), dim(d_x, 0), dim(d_x, 1), dim(d_x, 2), dim(d_x, 3), scale_h,
+             scale_w);
+}
+
+}  // namespace
+
 Tensor upsample_nearest2d(const Tensor& x, int scale_h, int scale_w) {
-    check_nchw("upsample_nearest2d", "input", x);
-    check_scale("upsample_nearest2d", scale_h, scale_w);
-    Tensor y = zeros({x.shape()[0], x.shape()[1], x.shape()[2] * scale_h, x.shape()[3] * scale_w});
-    upsample_nearest2d_forward(y.data(), x.data(), dim(x, 0), dim(x, 1), dim(x, 2), dim(x, 3),
-                               scale_h, scale_w);
-    return y;
+    return upsample("upsample_nearest2d", upsample_nearest2d_forward, x, scale_h, scale_w);
 }
-
 void upsample_nearest2d_backward(Tensor& d_x, const Tensor& d_out, int scale_h, int scale_w) {
-    const char* op = "upsample_nearest2d_backward";
-    check_nchw(op, "d_x", d_x);
-    check_scale(op, scale_h, scale_w);
-    check_shape(
-        op, "d_out", d_out,
-        {d_x.shape()[0], d_x.shape()[1], d_x.shape()[2] * scale_h, d_x.shape()[3] * scale_w});
-    upsample_nearest2d_backward(d_x.data(), d_out.data(), dim(d_x, 0), dim(d_x, 1), dim(d_x, 2),
-                                dim(d_x, 3), scale_h, scale_w);
+    upsample_backward("upsample_nearest2d_backward", upsample_nearest2d_backward, d_x, d_out,
+                      scale_h, scale_w);
 }
-
 Tensor upsample_bed_of_nails2d(const Tensor& x, int scale_h, int scale_w) {
-    check_nchw("upsample_bed_of_nails2d", "input", x);
-    check_scale("upsample_bed_of_nails2d", scale_h, scale_w);
-    Tensor y = zeros({x.shape()[0], x.shape()[1], x.shape()[2] * scale_h, x.shape()[3] * scale_w});
-    upsample_bed_of_nails2d_forward(y.data(), x.data(), dim(x, 0), dim(x, 1), dim(x, 2), dim(x, 3),
-                                    scale_h, scale_w);
-    return y;
+    return upsample("upsample_bed_of_nails2d", upsample_bed_of_nails2d_forward, x, scale_h,
+                    scale_w);
 }
-
 void upsample_bed_of_nails2d_backward(Tensor& d_x, const Tensor& d_out, int scale_h, int scale_w) {
-    const char* op = "upsample_bed_of_nails2d_backward";
-    check_nchw(op, "d_x", d_x);
-    check_scale(op, scale_h, scale_w);
-    check_shape(
-        op, "d_out", d_out,
-        {d_x.shape()[0], d_x.shape()[1], d_x.shape()[2] * scale_h, d_x.shape()[3] * scale_w});
-    upsample_bed_of_nails2d_backward(d_x.data(), d_out.data(), dim(d_x, 0), dim(d_x, 1),
-                                     dim(d_x, 2), dim(d_x, 3), scale_h, scale_w);
+    upsample_backward("upsample_bed_of_nails2d_backward", upsample_bed_of_nails2d_backward, d_x,
+                      d_out, scale_h, scale_w);
 }
 
 }  // namespace aelab
