@@ -2,8 +2,8 @@
 //  - the GEMM micro-kernels (gemm(), the polyphase conv engine), the indirect GEMM kernels (the
 //    indirect conv engine), the NT GEMM kernels (conv weight gradients) and the pools' 2x2
 //    stride-2 row kernels: each list below holds every kernel compiled in (isa.hpp), best
-//    first, the scalar twin last. The others stay reachable through *_with_kernel() so tests
-//    cover them;
+//    first, a scalar one last. The op uses the first (or, for gemm(), the best for its M); the
+//    others stay reachable through *_with_kernel() so tests cover them;
 //  - which convolution engine (ops/conv_engines.hpp) computes each part of each conv op.
 // The instruction set is fixed at compile time (the native build uses -march=native, the web
 // build -msimd128). gemm() picks among the "preferred" GEMM kernels (the widest instruction
