@@ -288,11 +288,13 @@ bool all_finite(const float* x, std::size_t n) {
 }
 
 // The engine that writes a side of C_dst channels: the indirect one when they fill at least
-// half its tile (channel padding up to NR is wasted work), else the polyphase one.
+// half its tile (channel padding up to NR is wasted work), else the polyphase one. Both need
+// SIMD micro-kernels: a build without any (isa.hpp: AELAB_ISA_SCALAR) runs the scalar twins.
 ConvEngine conv_engine(const ConvGeometry& g, const float* weight, int C_dst) {
     if (!all_finite(weight, std::size_t(g.C_grid) * g.col_rows())) return ConvEngine::direct;
     const IgemmKernel& kernel = igemm_kernel_best();
-    return kernel.run && 2 * C_dst >= kernel.nr ? ConvEngine::indirect : ConvEngine::polyphase;
+    if (kernel.run && 2 * C_dst >= kernel.nr) return ConvEngine::indirect;
+    return kKernels[0].run ? ConvEngine::polyphase : ConvEngine::direct;
 }
 
 // d_bias (C,) += the sums of each channel of d_side (N, C, size).
