@@ -271,8 +271,7 @@ int run_op(const std::vector<std::string>& args, std::ostream& out) {
         if (x.dimension() < 1) throw Error("linear: input must have at least 1 dimension, got shape ()");
         Shape lead(x.shape().begin(), x.shape().end() - 1);
         const std::size_t in_features = x.shape().back();
-        std::size_t rows = 1;
-        for (auto d : lead) rows *= d;
+        const std::size_t rows = numel(lead);
         Tensor x2 = x;
         x2.reshape({rows, in_features});
         y = linear(x2, w, b);

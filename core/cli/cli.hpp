@@ -1,8 +1,10 @@
-// aelab-cli: the core from the command line (natively and as wasm under node).
-//   aelab-cli op NAME --input x.npy [--weight w.npy] [--bias b.npy] [--indices i.npy] --out y.npy
-//             [--stride S] [--padding P] [--output-padding OP] [--dilation D] [--kernel K]
-//             [--scale F] [--output-size H,W] [--indices-out i.npy]
-//   aelab-cli pca --input X.npy -k K --out components.npy [--explained ev.npy]
+// aelab-cli: the core from the command line (natively and as wasm under node). Commands:
+//   op NAME     one op (conv, pool, unpool, upsample, linear) on .npy files
+//   pca         principal components of a .npy matrix
+//   train       linear-ae, denoising-ae or vae on Fashion-MNIST
+//   bench       the kernel benchmark (core/bench)
+//   version
+// Their options are in kUsage (cli.cpp), printed by --help and on a usage error.
 // run_cli is the whole program; main() only forwards argv, so tests call it in-process.
 #pragma once
 #include <ostream>

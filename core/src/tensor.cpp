@@ -4,7 +4,7 @@
 
 namespace aelab {
 
-std::string shape_str(const std::vector<std::size_t>& shape) {
+std::string shape_str(const Shape& shape) {
     std::ostringstream s;
     s << '(';
     for (std::size_t i = 0; i < shape.size(); ++i) s << (i ? ", " : "") << shape[i];

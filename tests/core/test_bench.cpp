@@ -1,4 +1,4 @@
-// Tests for core/src/bench: run_benchmarks() returns the selected cases with consistent
+// Tests for core/bench: run_benchmarks() returns the selected cases with consistent
 // figures, runs extra cases from outside, and rejects unknown ids.
 #include <doctest/doctest.h>
 

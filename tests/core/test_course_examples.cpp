@@ -1,4 +1,4 @@
-// The worked examples of the course (/work/shared/COURSE.md), reproduced exactly through the
+// The worked examples of the course the lessons teach, reproduced exactly through the
 // Tensor API: the numbers the lessons show must be the numbers the core computes.
 #include <doctest/doctest.h>
 

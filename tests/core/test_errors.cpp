@@ -47,7 +47,7 @@ TEST_CASE("errors: mismatched shapes name the op, what was expected and what was
     auto d_x = zeros({2, 3, 8, 8});
     check_error(
         [&] {
-            aelab::conv2d_backward(zeros({2, 4, 5, 5}), x, w_ok, &d_x, nullptr, nullptr);
+            aelab::conv2d_backward(&d_x, nullptr, nullptr, zeros({2, 4, 5, 5}), x, w_ok);
         },
         {"conv2d_backward", "d_out", "(2, 4, 6, 6)", "(2, 4, 5, 5)"});
     check_error(
@@ -68,7 +68,7 @@ TEST_CASE("errors: mismatched shapes name the op, what was expected and what was
     auto d_small = zeros({2, 3});
     check_error(
         [&] {
-            aelab::relu_backward(zeros({2, 3}), zeros({3, 3}), d_small);
+            aelab::relu_backward(d_small, zeros({2, 3}), zeros({3, 3}));
         },
         {"relu_backward", "d_out", "(3, 3)", "(2, 3)"});
     CHECK(y.shape()[2] == 6);
@@ -193,7 +193,7 @@ TEST_CASE("errors: indices out of range") {
     pool_indices(0, 0, 0, 0) = 4;  // a 2x2 plane has indices 0..3
     check_error(
         [&] {
-            aelab::max_pool2d_backward(zeros({1, 1, 1, 1}), pool_indices, d_x);
+            aelab::max_pool2d_backward(d_x, zeros({1, 1, 1, 1}), pool_indices);
         },
         {"max_pool2d_backward", "index 4"});
     check_error([&] { aelab::gemm_kernel_name(99); }, {"gemm_kernel", "99"});

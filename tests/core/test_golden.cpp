@@ -9,6 +9,7 @@
 #include "golden.hpp"
 #include "test_util.hpp"
 
+using aelab::dim;
 using aelab::Tensor;
 using testutil::max_rel_error;
 
@@ -27,8 +28,6 @@ void expect_close(const Tensor& actual, const std::string& name) {
     REQUIRE(aelab::shape_str(actual.shape()) == aelab::shape_str(expected.shape()));
     CHECK(max_rel_error(actual, expected) < kTol);
 }
-
-int dim(const Tensor& t, int axis) { return int(t.shape()[axis]); }
 
 // Runs one golden conv case through the Tensor API (fast path) and the raw scalar twins.
 // `forward(x, w, b)` returns y; `backward(dy, x, w, dx, dw, db)` adds the gradients; `*_ref`
@@ -78,7 +77,7 @@ TEST_CASE("golden: conv1d, conv2d, conv3d match PyTorch (forward and gradients)"
                 return aelab::conv1d(x, w, b, p);
             },
             [&](const Tensor& dy, const Tensor& x, const Tensor& w, Tensor* dx, Tensor* dw,
-                Tensor* db) { aelab::conv1d_backward(dy, x, w, dx, dw, db, p); },
+                Tensor* db) { aelab::conv1d_backward(dx, dw, db, dy, x, w, p); },
             [&](float* y, const Tensor& x, const Tensor& w, const float* b) {
                 aelab::conv1d_forward_ref(y, x.data(), w.data(), b, dim(x, 0), dim(x, 1), dim(x, 2),
                                           dim(w, 0), dim(w, 2), p);
@@ -100,7 +99,7 @@ TEST_CASE("golden: conv1d, conv2d, conv3d match PyTorch (forward and gradients)"
                 return aelab::conv2d(x, w, b, p);
             },
             [&](const Tensor& dy, const Tensor& x, const Tensor& w, Tensor* dx, Tensor* dw,
-                Tensor* db) { aelab::conv2d_backward(dy, x, w, dx, dw, db, p); },
+                Tensor* db) { aelab::conv2d_backward(dx, dw, db, dy, x, w, p); },
             [&](float* y, const Tensor& x, const Tensor& w, const float* b) {
                 aelab::conv2d_forward_ref(y, x.data(), w.data(), b, dim(x, 0), dim(x, 1), dim(x, 2),
                                           dim(x, 3), dim(w, 0), dim(w, 2), dim(w, 3), p);
@@ -123,7 +122,7 @@ TEST_CASE("golden: conv1d, conv2d, conv3d match PyTorch (forward and gradients)"
                 return aelab::conv3d(x, w, b, p);
             },
             [&](const Tensor& dy, const Tensor& x, const Tensor& w, Tensor* dx, Tensor* dw,
-                Tensor* db) { aelab::conv3d_backward(dy, x, w, dx, dw, db, p); },
+                Tensor* db) { aelab::conv3d_backward(dx, dw, db, dy, x, w, p); },
             [&](float* y, const Tensor& x, const Tensor& w, const float* b) {
                 aelab::conv3d_forward_ref(y, x.data(), w.data(), b, dim(x, 0), dim(x, 1), dim(x, 2),
                                           dim(x, 3), dim(x, 4), dim(w, 0), dim(w, 2), dim(w, 3),
@@ -151,7 +150,7 @@ TEST_CASE("golden: conv_transpose1d and conv_transpose2d match PyTorch") {
                 return aelab::conv_transpose1d(x, w, b, p);
             },
             [&](const Tensor& dy, const Tensor& x, const Tensor& w, Tensor* dx, Tensor* dw,
-                Tensor* db) { aelab::conv_transpose1d_backward(dy, x, w, dx, dw, db, p); },
+                Tensor* db) { aelab::conv_transpose1d_backward(dx, dw, db, dy, x, w, p); },
             [&](float* y, const Tensor& x, const Tensor& w, const float* b) {
                 aelab::conv_transpose1d_forward_ref(y, x.data(), w.data(), b, dim(x, 0), dim(x, 1),
                                                     dim(x, 2), dim(w, 1), dim(w, 2), p);
@@ -179,7 +178,7 @@ TEST_CASE("golden: conv_transpose1d and conv_transpose2d match PyTorch") {
                 return aelab::conv_transpose2d(x, w, b, p);
             },
             [&](const Tensor& dy, const Tensor& x, const Tensor& w, Tensor* dx, Tensor* dw,
-                Tensor* db) { aelab::conv_transpose2d_backward(dy, x, w, dx, dw, db, p); },
+                Tensor* db) { aelab::conv_transpose2d_backward(dx, dw, db, dy, x, w, p); },
             [&](float* y, const Tensor& x, const Tensor& w, const float* b) {
                 aelab::conv_transpose2d_forward_ref(y, x.data(), w.data(), b, dim(x, 0), dim(x, 1),
                                                     dim(x, 2), dim(x, 3), dim(w, 1), dim(w, 2),
@@ -213,7 +212,7 @@ TEST_CASE("golden: pooling, unpooling and upsampling match PyTorch") {
         expect_close(y_ref, pre + "y");
         CHECK(idx_ref == expected_indices);
         Tensor dx = zeros_like(x);
-        aelab::max_pool2d_backward(G.tensor(pre + "dy"), r.indices, dx);
+        aelab::max_pool2d_backward(dx, G.tensor(pre + "dy"), r.indices);
         expect_close(dx, pre + "dx");
     }
     REQUIRE(G.case_count("avg_pool2d") == 3);
@@ -224,7 +223,7 @@ TEST_CASE("golden: pooling, unpooling and upsampling match PyTorch") {
         const Tensor x = G.tensor(pre + "x");
         expect_close(aelab::avg_pool2d(x, p), pre + "y");
         Tensor dx = zeros_like(x);
-        aelab::avg_pool2d_backward(G.tensor(pre + "dy"), dx, p);
+        aelab::avg_pool2d_backward(dx, G.tensor(pre + "dy"), p);
         expect_close(dx, pre + "dx");
         Tensor y_ref = zeros_like(G.tensor(pre + "y")), dx_ref = zeros_like(x);
         aelab::avg_pool2d_forward_ref(y_ref.data(), x.data(), dim(x, 0), dim(x, 1), dim(x, 2),
@@ -243,7 +242,7 @@ TEST_CASE("golden: pooling, unpooling and upsampling match PyTorch") {
         const auto indices = G.indices(pre + "indices");
         expect_close(aelab::max_unpool2d(x, indices, p), pre + "y");
         Tensor dx = zeros_like(x);
-        aelab::max_unpool2d_backward(G.tensor(pre + "dy"), indices, dx);
+        aelab::max_unpool2d_backward(dx, G.tensor(pre + "dy"), indices);
         expect_close(dx, pre + "dx");
     }
     for (const char* op : {"upsample_nearest2d", "upsample_bed_of_nails2d"}) {
@@ -258,9 +257,9 @@ TEST_CASE("golden: pooling, unpooling and upsampling match PyTorch") {
                          pre + "y");
             Tensor dx = zeros_like(x);
             if (nearest)
-                aelab::upsample_nearest2d_backward(G.tensor(pre + "dy"), dx, q[0], q[1]);
+                aelab::upsample_nearest2d_backward(dx, G.tensor(pre + "dy"), q[0], q[1]);
             else
-                aelab::upsample_bed_of_nails2d_backward(G.tensor(pre + "dy"), dx, q[0], q[1]);
+                aelab::upsample_bed_of_nails2d_backward(dx, G.tensor(pre + "dy"), q[0], q[1]);
             expect_close(dx, pre + "dx");
         }
     }
@@ -276,7 +275,7 @@ TEST_CASE("golden: linear matches PyTorch") {
         const Tensor b = has_bias ? G.tensor(pre + "b") : aelab::zeros({1});
         expect_close(aelab::linear(x, w, has_bias ? &b : nullptr), pre + "y");
         Tensor dx = zeros_like(x), dw = zeros_like(w), db = zeros_like(b);
-        aelab::linear_backward(dy, x, w, &dx, &dw, has_bias ? &db : nullptr);
+        aelab::linear_backward(&dx, &dw, has_bias ? &db : nullptr, dy, x, w);
         expect_close(dx, pre + "dx");
         expect_close(dw, pre + "dw");
         if (has_bias) expect_close(db, pre + "db");
@@ -288,7 +287,7 @@ TEST_CASE("golden: activations match PyTorch") {
     struct Activation {
         const char* name;
         Tensor (*forward)(const Tensor&);
-        void (*backward)(const Tensor&, const Tensor&, Tensor&);
+        void (*backward)(Tensor&, const Tensor&, const Tensor&);
     };
     const Activation activations[] = {
         {"relu", aelab::relu, aelab::relu_backward},
@@ -301,13 +300,13 @@ TEST_CASE("golden: activations match PyTorch") {
         const Tensor x = G.tensor(pre + "x");
         expect_close(a.forward(x), pre + "y");
         Tensor dx = zeros_like(x);
-        a.backward(G.tensor(pre + "dy"), x, dx);
+        a.backward(dx, G.tensor(pre + "dy"), x);
         expect_close(dx, pre + "dx");
     }
     const Tensor x = G.tensor("leaky_relu/0/x");
     expect_close(aelab::leaky_relu(x, 0.2f), "leaky_relu/0/y");
     Tensor dx = zeros_like(x);
-    aelab::leaky_relu_backward(G.tensor("leaky_relu/0/dy"), x, dx, 0.2f);
+    aelab::leaky_relu_backward(dx, G.tensor("leaky_relu/0/dy"), x, 0.2f);
     expect_close(dx, "leaky_relu/0/dx");
 }
 
@@ -322,16 +321,16 @@ TEST_CASE("golden: losses and their gradients match PyTorch") {
         CHECK(loss == doctest::Approx(G.tensor(pre + "y").data()[0]).epsilon(kTol));
         Tensor dx = zeros_like(x);
         if (mse)
-            aelab::mse_loss_backward(x, t, dx, d_loss);
+            aelab::mse_loss_backward(dx, x, t, d_loss);
         else
-            aelab::bce_with_logits_loss_backward(x, t, dx, d_loss);
+            aelab::bce_with_logits_loss_backward(dx, x, t, d_loss);
         expect_close(dx, pre + "dx");
     }
     const Tensor mu = G.tensor("kl_normal_loss/0/mu"), logvar = G.tensor("kl_normal_loss/0/logvar");
     CHECK(aelab::kl_normal_loss(mu, logvar) ==
           doctest::Approx(G.tensor("kl_normal_loss/0/y").data()[0]).epsilon(kTol));
     Tensor d_mu = zeros_like(mu), d_logvar = zeros_like(logvar);
-    aelab::kl_normal_loss_backward(mu, logvar, &d_mu, &d_logvar,
+    aelab::kl_normal_loss_backward(&d_mu, &d_logvar, mu, logvar,
                                    G.tensor("kl_normal_loss/0/dy").data()[0]);
     expect_close(d_mu, "kl_normal_loss/0/dmu");
     expect_close(d_logvar, "kl_normal_loss/0/dlogvar");

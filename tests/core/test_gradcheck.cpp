@@ -97,7 +97,7 @@ TEST_CASE("gradcheck: convolutions and linear") {
          {true, true, true},
          [&](const Inputs& in) { return aelab::conv1d(in[0], in[1], &in[2], p1); },
          [&](const Inputs& in, const Tensor& dy, Inputs& g) {
-             aelab::conv1d_backward(dy, in[0], in[1], &g[0], &g[1], &g[2], p1);
+             aelab::conv1d_backward(&g[0], &g[1], &g[2], dy, in[0], in[1], p1);
          }},
         rng);
     aelab::Conv2dParams p2{{2, 1}, {1, 0}, {1, 2}};
@@ -107,7 +107,7 @@ TEST_CASE("gradcheck: convolutions and linear") {
                      {true, true, true},
                      [&](const Inputs& in) { return aelab::conv2d(in[0], in[1], &in[2], p2); },
                      [&](const Inputs& in, const Tensor& dy, Inputs& g) {
-                         aelab::conv2d_backward(dy, in[0], in[1], &g[0], &g[1], &g[2], p2);
+                         aelab::conv2d_backward(&g[0], &g[1], &g[2], dy, in[0], in[1], p2);
                      }},
                     rng);
     aelab::Conv3dParams p3{{1, 2, 1}, {1, 0, 1}, {1, 1, 2}};
@@ -117,7 +117,7 @@ TEST_CASE("gradcheck: convolutions and linear") {
                      {true, true, true},
                      [&](const Inputs& in) { return aelab::conv3d(in[0], in[1], &in[2], p3); },
                      [&](const Inputs& in, const Tensor& dy, Inputs& g) {
-                         aelab::conv3d_backward(dy, in[0], in[1], &g[0], &g[1], &g[2], p3);
+                         aelab::conv3d_backward(&g[0], &g[1], &g[2], dy, in[0], in[1], p3);
                      }},
                     rng);
     aelab::ConvTranspose1dParams pt1{2, 1, 1, 1};
@@ -127,7 +127,7 @@ TEST_CASE("gradcheck: convolutions and linear") {
          {true, true, true},
          [&](const Inputs& in) { return aelab::conv_transpose1d(in[0], in[1], &in[2], pt1); },
          [&](const Inputs& in, const Tensor& dy, Inputs& g) {
-             aelab::conv_transpose1d_backward(dy, in[0], in[1], &g[0], &g[1], &g[2], pt1);
+             aelab::conv_transpose1d_backward(&g[0], &g[1], &g[2], dy, in[0], in[1], pt1);
          }},
         rng);
     aelab::ConvTranspose2dParams pt2{{2, 2}, {1, 0}, {1, 0}, {1, 2}};
@@ -138,7 +138,7 @@ TEST_CASE("gradcheck: convolutions and linear") {
          {true, true, true},
          [&](const Inputs& in) { return aelab::conv_transpose2d(in[0], in[1], &in[2], pt2); },
          [&](const Inputs& in, const Tensor& dy, Inputs& g) {
-             aelab::conv_transpose2d_backward(dy, in[0], in[1], &g[0], &g[1], &g[2], pt2);
+             aelab::conv_transpose2d_backward(&g[0], &g[1], &g[2], dy, in[0], in[1], pt2);
          }},
         rng);
     check_gradients(
@@ -147,7 +147,7 @@ TEST_CASE("gradcheck: convolutions and linear") {
          {true, true, true},
          [&](const Inputs& in) { return aelab::linear(in[0], in[1], &in[2]); },
          [&](const Inputs& in, const Tensor& dy, Inputs& g) {
-             aelab::linear_backward(dy, in[0], in[1], &g[0], &g[1], &g[2]);
+             aelab::linear_backward(&g[0], &g[1], &g[2], dy, in[0], in[1]);
          }},
         rng);
 }
@@ -160,7 +160,7 @@ TEST_CASE("gradcheck: pooling, unpooling, upsampling") {
                      {true},
                      [&](const Inputs& in) { return aelab::max_pool2d(in[0], pm).out; },
                      [&](const Inputs& in, const Tensor& dy, Inputs& g) {
-                         aelab::max_pool2d_backward(dy, aelab::max_pool2d(in[0], pm).indices, g[0]);
+                         aelab::max_pool2d_backward(g[0], dy, aelab::max_pool2d(in[0], pm).indices);
                      }},
                     rng);
     aelab::AvgPool2dParams pa{{3, 2}, {2, 1}, {1, 1}};
@@ -169,7 +169,7 @@ TEST_CASE("gradcheck: pooling, unpooling, upsampling") {
                      {true},
                      [&](const Inputs& in) { return aelab::avg_pool2d(in[0], pa); },
                      [&](const Inputs&, const Tensor& dy, Inputs& g) {
-                         aelab::avg_pool2d_backward(dy, g[0], pa);
+                         aelab::avg_pool2d_backward(g[0], dy, pa);
                      }},
                     rng);
     const auto switches = aelab::max_pool2d(distinct_values(rng, {2, 2, 6, 6})).indices;
@@ -178,7 +178,7 @@ TEST_CASE("gradcheck: pooling, unpooling, upsampling") {
                      {true},
                      [&](const Inputs& in) { return aelab::max_unpool2d(in[0], switches); },
                      [&](const Inputs&, const Tensor& dy, Inputs& g) {
-                         aelab::max_unpool2d_backward(dy, switches, g[0]);
+                         aelab::max_unpool2d_backward(g[0], dy, switches);
                      }},
                     rng);
     check_gradients({"upsample_nearest2d",
@@ -186,7 +186,7 @@ TEST_CASE("gradcheck: pooling, unpooling, upsampling") {
                      {true},
                      [&](const Inputs& in) { return aelab::upsample_nearest2d(in[0], 2, 3); },
                      [&](const Inputs&, const Tensor& dy, Inputs& g) {
-                         aelab::upsample_nearest2d_backward(dy, g[0], 2, 3);
+                         aelab::upsample_nearest2d_backward(g[0], dy, 2, 3);
                      }},
                     rng);
     check_gradients({"upsample_bed_of_nails2d",
@@ -194,7 +194,7 @@ TEST_CASE("gradcheck: pooling, unpooling, upsampling") {
                      {true},
                      [&](const Inputs& in) { return aelab::upsample_bed_of_nails2d(in[0], 3, 2); },
                      [&](const Inputs&, const Tensor& dy, Inputs& g) {
-                         aelab::upsample_bed_of_nails2d_backward(dy, g[0], 3, 2);
+                         aelab::upsample_bed_of_nails2d_backward(g[0], dy, 3, 2);
                      }},
                     rng);
 }
@@ -202,7 +202,7 @@ TEST_CASE("gradcheck: pooling, unpooling, upsampling") {
 TEST_CASE("gradcheck: activations") {
     aelab::Rng rng(53);
     using Fwd = Tensor (*)(const Tensor&);
-    using Bwd = void (*)(const Tensor&, const Tensor&, Tensor&);
+    using Bwd = void (*)(Tensor&, const Tensor&, const Tensor&);
     const struct {
         const char* name;
         Fwd forward;
@@ -219,7 +219,7 @@ TEST_CASE("gradcheck: activations") {
              {x},
              {true},
              [&](const Inputs& in) { return a.forward(in[0]); },
-             [&](const Inputs& in, const Tensor& dy, Inputs& g) { a.backward(dy, in[0], g[0]); }},
+             [&](const Inputs& in, const Tensor& dy, Inputs& g) { a.backward(g[0], dy, in[0]); }},
             rng);
     }
     check_gradients({"leaky_relu",
@@ -227,7 +227,7 @@ TEST_CASE("gradcheck: activations") {
                      {true},
                      [&](const Inputs& in) { return aelab::leaky_relu(in[0], 0.1f); },
                      [&](const Inputs& in, const Tensor& dy, Inputs& g) {
-                         aelab::leaky_relu_backward(dy, in[0], g[0], 0.1f);
+                         aelab::leaky_relu_backward(g[0], dy, in[0], 0.1f);
                      }},
                     rng);
 }
@@ -239,7 +239,7 @@ TEST_CASE("gradcheck: losses") {
                      {true, false},
                      [&](const Inputs& in) { return scalar(aelab::mse_loss(in[0], in[1])); },
                      [&](const Inputs& in, const Tensor& dy, Inputs& g) {
-                         aelab::mse_loss_backward(in[0], in[1], g[0], dy.data()[0]);
+                         aelab::mse_loss_backward(g[0], in[0], in[1], dy.data()[0]);
                      }},
                     rng);
     Tensor logits = random_tensor(rng, {3, 8});
@@ -250,7 +250,7 @@ TEST_CASE("gradcheck: losses") {
          {true, false},
          [&](const Inputs& in) { return scalar(aelab::bce_with_logits_loss(in[0], in[1])); },
          [&](const Inputs& in, const Tensor& dy, Inputs& g) {
-             aelab::bce_with_logits_loss_backward(in[0], in[1], g[0], dy.data()[0]);
+             aelab::bce_with_logits_loss_backward(g[0], in[0], in[1], dy.data()[0]);
          }},
         rng);
     check_gradients({"kl_normal_loss",
@@ -258,7 +258,7 @@ TEST_CASE("gradcheck: losses") {
                      {true, true},
                      [&](const Inputs& in) { return scalar(aelab::kl_normal_loss(in[0], in[1])); },
                      [&](const Inputs& in, const Tensor& dy, Inputs& g) {
-                         aelab::kl_normal_loss_backward(in[0], in[1], &g[0], &g[1], dy.data()[0]);
+                         aelab::kl_normal_loss_backward(&g[0], &g[1], in[0], in[1], dy.data()[0]);
                      }},
                     rng);
 }

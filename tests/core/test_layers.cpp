@@ -8,13 +8,12 @@
 #include "test_util.hpp"
 
 using aelab::Shape;
+using aelab::shape_of;
 using aelab::Tensor;
 using testutil::max_rel_error;
 using testutil::random_tensor;
 
 namespace {
-
-Shape shape_of(const Tensor& t) { return Shape(t.shape().begin(), t.shape().end()); }
 
 // A one-layer model around `layer`, with random parameters.
 template <class L, class... Args>
@@ -135,15 +134,16 @@ TEST_CASE("layers: forward and backward are the ops', and backward adds into the
 
     const Tensor dy = random_tensor(rng, {2, 5});
     Tensor dh3 = aelab::zeros({2, 72}), dw4 = aelab::zeros({5, 72}), db4 = aelab::zeros({5});
-    aelab::linear_backward(dy, h3, w4, &dh3, &dw4, &db4);
+    aelab::linear_backward(&dh3, &dw4, &db4, dy, h3, w4);
     Tensor dh2 = dh3;
     dh2.reshape({2, 2, 6, 6});
     Tensor dh1 = aelab::zeros({2, 4, 3, 3}), dw2 = aelab::zeros({4, 2, 3, 3}), db2 = aelab::zeros({2});
-    aelab::conv_transpose2d_backward(dh2, h1, w2, &dh1, &dw2, &db2, {{2, 2}, {1, 1}, {1, 1}, {1, 1}});
+    aelab::conv_transpose2d_backward(&dh1, &dw2, &db2, dh2, h1, w2,
+                                     {{2, 2}, {1, 1}, {1, 1}, {1, 1}});
     Tensor dh0 = aelab::zeros({2, 4, 3, 3});
-    aelab::leaky_relu_backward(dh1, h0, dh0, 0.1f);
+    aelab::leaky_relu_backward(dh0, dh1, h0, 0.1f);
     Tensor dx_ops = aelab::zeros({2, 3, 6, 5}), dw0 = aelab::zeros({4, 3, 3, 3}), db0 = aelab::zeros({4});
-    aelab::conv2d_backward(dh0, x, w0, &dx_ops, &dw0, &db0, {{2, 2}, {1, 1}, {1, 1}});
+    aelab::conv2d_backward(&dx_ops, &dw0, &db0, dh0, x, w0, {{2, 2}, {1, 1}, {1, 1}});
 
     m.zero_grad();
     const Tensor dx = m.backward(dy);

@@ -31,7 +31,7 @@ double spread(const Tensor& t) {
 
 }  // namespace
 
-TEST_CASE("model: the conv autoencoder of peer-bench case h") {
+TEST_CASE("model: the conv autoencoder of benchmark case h") {
     aelab::Sequential m = aelab::conv_autoencoder(0);
     // Per layer: 16*9+16, 32*16*9+32, 1568*16+16, 16*1568+1568, 32*16*9+16, 16*9+1.
     CHECK(m.param_count() == 160 + 4640 + 25104 + 26656 + 4624 + 145);

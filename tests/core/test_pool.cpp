@@ -4,8 +4,10 @@
 
 #include <cmath>
 #include <cstdint>
+#include <string>
 #include <vector>
 
+#include "aelab/error.hpp"
 #include "aelab/pool.hpp"
 #include "test_util.hpp"
 
@@ -106,50 +108,57 @@ TEST_CASE("max_pool2d backward and max_unpool2d route gradients through the indi
     auto unpooled = aelab::max_unpool2d(pooled.out, pooled.indices);
     CHECK(unpooled.shape()[2] == 6);
     aelab::Tensor gathered = aelab::zeros({2, 3, 3, 3});
-    aelab::max_unpool2d_backward(unpooled, pooled.indices, gathered);
+    aelab::max_unpool2d_backward(gathered, unpooled, pooled.indices);
     CHECK(max_rel_error(gathered, pooled.out) == 0.0);
     // max_pool2d's backward is max_unpool2d's forward, added into d_x.
     aelab::Tensor d_x = aelab::zeros({2, 3, 6, 6});
-    aelab::max_pool2d_backward(pooled.out, pooled.indices, d_x);
+    aelab::max_pool2d_backward(d_x, pooled.out, pooled.indices);
     CHECK(max_rel_error(d_x, unpooled) == 0.0);
 }
 
-TEST_CASE("2x2 stride-2 pools (SIMD row kernels) match the scalar twins at vector-width edges") {
+TEST_CASE("2x2 stride-2 pools (every row kernel) match the scalar twins at vector-width edges") {
     aelab::Rng rng(34);
-    // Output widths around the widest vector (8 lanes on AVX2, 4 on SSE and SIMD128), odd
-    // input sizes (the last row and column are dropped), odd channel counts.
-    for (int Wo : {1, 3, 4, 5, 7, 8, 9, 16, 17, 25})
-        for (int odd_w : {0, 1})
-            for (int H : {2, 5}) {
-                const int N = 2, C = 3, W = 2 * Wo + odd_w, Ho = H / 2;
-                INFO("Wo=", Wo, " W=", W, " H=", H);
-                auto x = random_vector(rng, std::size_t(N) * C * H * W);
-                // Small integers: ties in every window order; then a few NaNs.
-                for (auto& v : x) v = float(int(v * 3));
-                for (std::size_t i = 0; i < x.size(); i += 7 + Wo) x[i] = NAN;
-                std::vector<float> y(std::size_t(N) * C * Ho * Wo), y_ref(y.size());
-                std::vector<std::int64_t> idx(y.size()), idx_ref(y.size());
-                aelab::max_pool2d_forward(y.data(), idx.data(), x.data(), N, C, H, W, {});
-                aelab::max_pool2d_forward_ref(y_ref.data(), idx_ref.data(), x.data(), N, C, H, W,
-                                              {});
-                CHECK(idx == idx_ref);
-                bool same = true;
-                for (std::size_t i = 0; i < y.size(); ++i)
-                    same &= (y[i] == y_ref[i]) || (y[i] != y[i] && y_ref[i] != y_ref[i]);
-                CHECK(same);
+    // Every row kernel of the build (SIMD ones and the scalar one); output widths around the
+    // widest vector (8 lanes on AVX2, 4 on SSE and SIMD128), odd input sizes (the last row and
+    // column are dropped), odd channel counts.
+    CHECK(std::string(aelab::pool_2x2s2_kernel_name(aelab::pool_2x2s2_kernel_count() - 1)) ==
+          "pool_2x2s2_scalar");
+    CHECK_THROWS_AS(aelab::pool_2x2s2_kernel_name(aelab::pool_2x2s2_kernel_count()), aelab::Error);
+    for (int kernel = 0; kernel < aelab::pool_2x2s2_kernel_count(); ++kernel)
+        for (int Wo : {1, 3, 4, 5, 7, 8, 9, 16, 17, 25})
+            for (int odd_w : {0, 1})
+                for (int H : {2, 5}) {
+                    const int N = 2, C = 3, W = 2 * Wo + odd_w, Ho = H / 2;
+                    INFO(aelab::pool_2x2s2_kernel_name(kernel), " Wo=", Wo, " W=", W, " H=", H);
+                    auto x = random_vector(rng, std::size_t(N) * C * H * W);
+                    // Small integers: ties in every window order; then a few NaNs.
+                    for (auto& v : x) v = float(int(v * 3));
+                    for (std::size_t i = 0; i < x.size(); i += 7 + Wo) x[i] = NAN;
+                    std::vector<float> y(std::size_t(N) * C * Ho * Wo), y_ref(y.size());
+                    std::vector<std::int64_t> idx(y.size()), idx_ref(y.size());
+                    aelab::max_pool2d_forward_with_kernel(kernel, y.data(), idx.data(), x.data(), N,
+                                                          C, H, W, {});
+                    aelab::max_pool2d_forward_ref(y_ref.data(), idx_ref.data(), x.data(), N, C, H,
+                                                  W, {});
+                    CHECK(idx == idx_ref);
+                    bool same = true;
+                    for (std::size_t i = 0; i < y.size(); ++i)
+                        same &= (y[i] == y_ref[i]) || (y[i] != y[i] && y_ref[i] != y_ref[i]);
+                    CHECK(same);
 
-                auto xf = random_vector(rng, x.size());
-                std::vector<float> a(y.size()), a_ref(y.size());
-                aelab::avg_pool2d_forward(a.data(), xf.data(), N, C, H, W, {});
-                aelab::avg_pool2d_forward_ref(a_ref.data(), xf.data(), N, C, H, W, {});
-                CHECK(a == a_ref);
-                auto dy = random_vector(rng, y.size());
-                auto dx = random_vector(rng, x.size());
-                auto dx_ref = dx;
-                aelab::avg_pool2d_backward(dx.data(), dy.data(), N, C, H, W, {});
-                aelab::avg_pool2d_backward_ref(dx_ref.data(), dy.data(), N, C, H, W, {});
-                CHECK(max_rel_error(dx, dx_ref) < 1e-6);
-            }
+                    auto xf = random_vector(rng, x.size());
+                    std::vector<float> a(y.size()), a_ref(y.size());
+                    aelab::avg_pool2d_forward_with_kernel(kernel, a.data(), xf.data(), N, C, H, W,
+                                                          {});
+                    aelab::avg_pool2d_forward_ref(a_ref.data(), xf.data(), N, C, H, W, {});
+                    CHECK(a == a_ref);
+                    auto dy = random_vector(rng, y.size());
+                    auto dx = random_vector(rng, x.size());
+                    auto dx_ref = dx;
+                    aelab::avg_pool2d_backward(dx.data(), dy.data(), N, C, H, W, {});
+                    aelab::avg_pool2d_backward_ref(dx_ref.data(), dy.data(), N, C, H, W, {});
+                    CHECK(max_rel_error(dx, dx_ref) < 1e-6);
+                }
 }
 
 TEST_CASE("max_pool2d 2x2: first maximum in window order wins, NaN wins") {

@@ -1,5 +1,5 @@
 // Tests for core/src/nn/train.cpp on the Fashion-MNIST asset (6000 train / 1000 test images):
-// the conv autoencoder of peer-bench case h learns (its test loss falls below a stated value
+// the conv autoencoder of benchmark case h learns (its test loss falls below a stated value
 // in a fixed number of steps) and does so deterministically for a seed; the denoising and VAE
 // trainers lower their losses; batches are reproducible permutations.
 #include <doctest/doctest.h>

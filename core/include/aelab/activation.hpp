@@ -28,14 +28,14 @@ void softplus_backward(float* d_in, const float* d_out, const float* in, std::si
 
 // Any shape; the result has the shape of x. Backward: d_out and d_x must have x's shape.
 Tensor relu(const Tensor& x);
-void relu_backward(const Tensor& d_out, const Tensor& x, Tensor& d_x);
+void relu_backward(Tensor& d_x, const Tensor& d_out, const Tensor& x);
 Tensor leaky_relu(const Tensor& x, float slope = 0.01f);
-void leaky_relu_backward(const Tensor& d_out, const Tensor& x, Tensor& d_x, float slope = 0.01f);
+void leaky_relu_backward(Tensor& d_x, const Tensor& d_out, const Tensor& x, float slope = 0.01f);
 Tensor sigmoid(const Tensor& x);
-void sigmoid_backward(const Tensor& d_out, const Tensor& x, Tensor& d_x);
+void sigmoid_backward(Tensor& d_x, const Tensor& d_out, const Tensor& x);
 Tensor tanh(const Tensor& x);
-void tanh_backward(const Tensor& d_out, const Tensor& x, Tensor& d_x);
+void tanh_backward(Tensor& d_x, const Tensor& d_out, const Tensor& x);
 Tensor softplus(const Tensor& x);
-void softplus_backward(const Tensor& d_out, const Tensor& x, Tensor& d_x);
+void softplus_backward(Tensor& d_x, const Tensor& d_out, const Tensor& x);
 
 }  // namespace aelab

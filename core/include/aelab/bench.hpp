@@ -1,4 +1,4 @@
-// aelab core: kernel benchmarks on the peer-bench cases (/work/shared/peer-bench/README.md),
+// aelab core: kernel benchmarks on the cases below (the ones the peer libraries were measured on),
 // single thread, as data: the CLI (`aelab-cli bench [--json]`) prints them, nothing here does.
 //
 // Cases (NCHW, batch 32, random data from a fixed seed):

@@ -13,10 +13,13 @@
 //  - raw buffers with explicit sizes (llm.c style): <op>_forward / <op>_backward, and the
 //    scalar twins <op>_forward_ref / <op>_backward_ref that specify them. Backward ADDS into
 //    d_in, d_weight, d_bias; any of them may be nullptr to skip it.
-//  - Tensors: <op>(x, w, bias, params) returns the output; <op>_backward(...) adds into the
-//    given gradient tensors (which must already have the shapes of x, w, bias).
+//  - Tensors: <op>(x, w, bias, params) returns the output; <op>_backward(d_x, d_w, d_bias,
+//    d_out, x, w, params) adds into the given gradient tensors (which must already have the
+//    shapes of x, w, bias; any may be nullptr).
 //    Both validate shapes and parameters and throw aelab::Error naming the op.
-// The fast path is im2col + GEMM (conv) and GEMM + col2im (its adjoint, transposed conv).
+// The fast path is GEMM: indirect GEMM (one pointer per output position) or im2col fused into a
+// packed GEMM for conv, the adjoint (GEMM + col2im) for transposed conv, an NT GEMM for the
+// weight gradients; core/src/kernels/dispatch.cpp picks the engine per op and channel count.
 #pragma once
 #include <array>
 
@@ -117,25 +120,27 @@ void conv_transpose2d_backward_ref(float* d_in, float* d_weight, float* d_bias, 
 // ---- Tensor layer --------------------------------------------------------------------------
 // x (N, C_in, L), w (C_out, C_in, K), bias (C_out) or nullptr -> (N, C_out, L_out)
 Tensor conv1d(const Tensor& x, const Tensor& w, const Tensor* bias, const Conv1dParams& p = {});
-void conv1d_backward(const Tensor& d_out, const Tensor& x, const Tensor& w, Tensor* d_x,
-                     Tensor* d_w, Tensor* d_bias, const Conv1dParams& p = {});
+void conv1d_backward(Tensor* d_x, Tensor* d_w, Tensor* d_bias, const Tensor& d_out, const Tensor& x,
+                     const Tensor& w, const Conv1dParams& p = {});
 // x (N, C_in, H, W), w (C_out, C_in, kH, kW) -> (N, C_out, H_out, W_out)
 Tensor conv2d(const Tensor& x, const Tensor& w, const Tensor* bias, const Conv2dParams& p = {});
-void conv2d_backward(const Tensor& d_out, const Tensor& x, const Tensor& w, Tensor* d_x,
-                     Tensor* d_w, Tensor* d_bias, const Conv2dParams& p = {});
+void conv2d_backward(Tensor* d_x, Tensor* d_w, Tensor* d_bias, const Tensor& d_out, const Tensor& x,
+                     const Tensor& w, const Conv2dParams& p = {});
 // x (N, C_in, D, H, W), w (C_out, C_in, kD, kH, kW) -> (N, C_out, D_out, H_out, W_out)
 Tensor conv3d(const Tensor& x, const Tensor& w, const Tensor* bias, const Conv3dParams& p = {});
-void conv3d_backward(const Tensor& d_out, const Tensor& x, const Tensor& w, Tensor* d_x,
-                     Tensor* d_w, Tensor* d_bias, const Conv3dParams& p = {});
+void conv3d_backward(Tensor* d_x, Tensor* d_w, Tensor* d_bias, const Tensor& d_out, const Tensor& x,
+                     const Tensor& w, const Conv3dParams& p = {});
 // x (N, C_in, L), w (C_in, C_out, K) -> (N, C_out, L_out)
 Tensor conv_transpose1d(const Tensor& x, const Tensor& w, const Tensor* bias,
                         const ConvTranspose1dParams& p = {});
-void conv_transpose1d_backward(const Tensor& d_out, const Tensor& x, const Tensor& w, Tensor* d_x,
-                               Tensor* d_w, Tensor* d_bias, const ConvTranspose1dParams& p = {});
+void conv_transpose1d_backward(Tensor* d_x, Tensor* d_w, Tensor* d_bias, const Tensor& d_out,
+                               const Tensor& x, const Tensor& w,
+                               const ConvTranspose1dParams& p = {});
 // x (N, C_in, H, W), w (C_in, C_out, kH, kW) -> (N, C_out, H_out, W_out)
 Tensor conv_transpose2d(const Tensor& x, const Tensor& w, const Tensor* bias,
                         const ConvTranspose2dParams& p = {});
-void conv_transpose2d_backward(const Tensor& d_out, const Tensor& x, const Tensor& w, Tensor* d_x,
-                               Tensor* d_w, Tensor* d_bias, const ConvTranspose2dParams& p = {});
+void conv_transpose2d_backward(Tensor* d_x, Tensor* d_w, Tensor* d_bias, const Tensor& d_out,
+                               const Tensor& x, const Tensor& w,
+                               const ConvTranspose2dParams& p = {});
 
 }  // namespace aelab

@@ -5,7 +5,7 @@
 // op(A) is A or its transpose: with trans_a, A is stored (K, M) row-major with leading
 // dimension lda; otherwise (M, K). Same for B. All matrices are row-major.
 // gemm() is the fast path (packing + register-blocked SIMD micro-kernel, chosen once in
-// core/src/kernels/gemm_dispatch.cpp); gemm_ref() is the triple loop that specifies it.
+// core/src/kernels/dispatch.cpp); gemm_ref() is the triple loop that specifies it.
 #pragma once
 
 namespace aelab {
@@ -37,7 +37,7 @@ void gemm_with_kernel(int index, bool trans_a, bool trans_b, int M, int N, int K
 // with c row-major (leading dimension ldc), written. The rows of A are output positions read
 // straight from an image through one pointer each, so im2col is never materialised.
 // igemm_ref is the scalar twin for any tile size; the build's list (best first, igemm_ref
-// last, mr = nr = 1) is chosen in gemm_dispatch.cpp like the GEMM kernels.
+// last, mr = nr = 1) is chosen in dispatch.cpp like the GEMM kernels.
 void igemm_ref(int mr, int nr, int k, const float* const* rows, const long* offsets,
                const float* b, float* c, int ldc);
 int igemm_kernel_count();

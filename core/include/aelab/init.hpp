@@ -28,7 +28,6 @@ enum class FanMode { fan_in, fan_out };
 // How a model initialises its weights; biases are zero except under pytorch_default.
 // The kaiming schemes use nonlinearity relu and fan_in (the usual choice before a ReLU).
 enum class InitScheme { pytorch_default, kaiming_uniform, kaiming_normal, xavier_uniform, xavier_normal };
-const char* init_scheme_name(InitScheme s);
 
 struct Fans {
     std::size_t fan_in = 0, fan_out = 0;

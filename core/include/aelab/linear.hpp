@@ -21,7 +21,7 @@ void linear_backward_ref(float* d_in, float* d_weight, float* d_bias, const floa
 
 // x (N, I), w (O, I), bias (O) or nullptr -> (N, O)
 Tensor linear(const Tensor& x, const Tensor& w, const Tensor* bias);
-void linear_backward(const Tensor& d_out, const Tensor& x, const Tensor& w, Tensor* d_x,
-                     Tensor* d_w, Tensor* d_bias);
+void linear_backward(Tensor* d_x, Tensor* d_w, Tensor* d_bias, const Tensor& d_out, const Tensor& x,
+                     const Tensor& w);
 
 }  // namespace aelab

@@ -9,7 +9,8 @@
 //                       then the MEAN over the N batch rows (a per-example KL, so its weight
 //                       against a per-example reconstruction loss does not depend on N).
 // Losses are accumulated in double. Backward ADDS d_loss * dLoss/d(input) into the gradient
-// buffers (d_loss is the upstream gradient, 1 for a final loss).
+// buffers, which come first as in every op (core/include/aelab/ops.hpp); d_loss, the upstream
+// gradient of the scalar loss (1 for a final loss), comes last so that it can default to 1.
 #pragma once
 #include <cstddef>
 
@@ -30,13 +31,13 @@ void kl_normal_loss_backward(float* d_mu, float* d_logvar, const float* mu, cons
 
 // Tensor layer: pred and target of the same (non-empty) shape; mu and logvar (N, L).
 float mse_loss(const Tensor& pred, const Tensor& target);
-void mse_loss_backward(const Tensor& pred, const Tensor& target, Tensor& d_pred,
+void mse_loss_backward(Tensor& d_pred, const Tensor& pred, const Tensor& target,
                        float d_loss = 1.0f);
 float bce_with_logits_loss(const Tensor& logits, const Tensor& target);
-void bce_with_logits_loss_backward(const Tensor& logits, const Tensor& target, Tensor& d_logits,
+void bce_with_logits_loss_backward(Tensor& d_logits, const Tensor& logits, const Tensor& target,
                                    float d_loss = 1.0f);
 float kl_normal_loss(const Tensor& mu, const Tensor& logvar);
-void kl_normal_loss_backward(const Tensor& mu, const Tensor& logvar, Tensor* d_mu, Tensor* d_logvar,
+void kl_normal_loss_backward(Tensor* d_mu, Tensor* d_logvar, const Tensor& mu, const Tensor& logvar,
                              float d_loss = 1.0f);
 
 }  // namespace aelab

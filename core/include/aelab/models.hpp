@@ -2,7 +2,7 @@
 // initialised with PyTorch's default init from a seed. All take images (N, 1, 28, 28) in [0, 1]
 // (Fashion-MNIST) unless a sample shape says otherwise.
 //
-//   conv_autoencoder      peer-bench case h: conv(1->16, 3x3, s2, p1) + ReLU,
+//   conv_autoencoder      benchmark case h: conv(1->16, 3x3, s2, p1) + ReLU,
 //                         conv(16->32, 3x3, s2, p1) + ReLU, flatten, Linear(1568, 16),
 //                         Linear(16, 1568) + ReLU, unflatten (32, 7, 7),
 //                         conv-transpose(32->16, 3x3, s2, p1, op1) + ReLU,
@@ -28,7 +28,6 @@ namespace aelab {
 Sequential conv_autoencoder(std::uint64_t seed = 0, int latent = 16);
 
 enum class Activation { none, relu, leaky_relu, sigmoid, tanh, softplus };
-const char* activation_name(Activation a);
 // The layer for an activation (nullptr for none).
 std::unique_ptr<Layer> make_activation(Activation a);
 

@@ -6,6 +6,12 @@
 //   activation.hpp  relu, leaky_relu, sigmoid, tanh, softplus
 //   loss.hpp        MSE, binary cross-entropy from logits, KL of a diagonal Gaussian to N(0, I)
 //   noise.hpp       Gaussian, salt-and-pepper and masking corruption
+// One argument order for every op's backward, raw buffers and Tensors alike:
+//   <op>_backward(gradients it writes..., d_out, what the forward read..., sizes, params)
+// The gradients come first, in the order of the forward's inputs (d_in, d_weight, d_bias; on
+// Tensors d_x, d_w, d_bias), then the upstream gradient d_out, then the forward's inputs (in,
+// weight, indices), then sizes and parameters. Backward ADDS into its gradients. A loss's
+// upstream gradient d_loss is a scalar scale that defaults to 1, so it comes last.
 #pragma once
 #include "aelab/activation.hpp"
 #include "aelab/conv.hpp"

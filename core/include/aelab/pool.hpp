@@ -57,6 +57,16 @@ void avg_pool2d_backward(float* d_in, const float* d_out, int N, int C, int H, i
 void avg_pool2d_backward_ref(float* d_in, const float* d_out, int N, int C, int H, int W,
                              const AvgPool2dParams& p);
 
+// The 2x2 stride-2 unpadded case runs on row kernels: one per instruction set compiled in, best
+// first, and a scalar one last ("pool_2x2s2_avx2", ..., "pool_2x2s2_scalar"). The forwards use
+// the first; *_with_kernel run kernel `index` of the list (tests). Out of range throws.
+int pool_2x2s2_kernel_count();
+const char* pool_2x2s2_kernel_name(int index = 0);
+void max_pool2d_forward_with_kernel(int index, float* out, std::int64_t* indices, const float* in,
+                                    int N, int C, int H, int W, const MaxPool2dParams& p);
+void avg_pool2d_forward_with_kernel(int index, float* out, const float* in, int N, int C, int H,
+                                    int W, const AvgPool2dParams& p);
+
 // out (N, C, H_out, W_out) = zeros + in (N, C, H, W) scattered through indices (N, C, H, W)
 void max_unpool2d_forward(float* out, const float* in, const std::int64_t* indices, int N, int C,
                           int H, int W, int H_out, int W_out);
@@ -81,18 +91,18 @@ struct MaxPool2dResult {
 };
 MaxPool2dResult max_pool2d(const Tensor& x, const MaxPool2dParams& p = {});
 // d_x (N, C, H, W) += d_out through indices.
-void max_pool2d_backward(const Tensor& d_out, const IndexTensor& indices, Tensor& d_x);
+void max_pool2d_backward(Tensor& d_x, const Tensor& d_out, const IndexTensor& indices);
 
 Tensor avg_pool2d(const Tensor& x, const AvgPool2dParams& p = {});
-void avg_pool2d_backward(const Tensor& d_out, Tensor& d_x, const AvgPool2dParams& p = {});
+void avg_pool2d_backward(Tensor& d_x, const Tensor& d_out, const AvgPool2dParams& p = {});
 
 // x and indices (N, C, H, W) -> (N, C, H_out, W_out); throws if an index is outside the output.
 Tensor max_unpool2d(const Tensor& x, const IndexTensor& indices, const MaxUnpool2dParams& p = {});
-void max_unpool2d_backward(const Tensor& d_out, const IndexTensor& indices, Tensor& d_x);
+void max_unpool2d_backward(Tensor& d_x, const Tensor& d_out, const IndexTensor& indices);
 
 Tensor upsample_nearest2d(const Tensor& x, int scale_h, int scale_w);
-void upsample_nearest2d_backward(const Tensor& d_out, Tensor& d_x, int scale_h, int scale_w);
+void upsample_nearest2d_backward(Tensor& d_x, const Tensor& d_out, int scale_h, int scale_w);
 Tensor upsample_bed_of_nails2d(const Tensor& x, int scale_h, int scale_w);
-void upsample_bed_of_nails2d_backward(const Tensor& d_out, Tensor& d_x, int scale_h, int scale_w);
+void upsample_bed_of_nails2d_backward(Tensor& d_x, const Tensor& d_out, int scale_h, int scale_w);
 
 }  // namespace aelab

@@ -17,6 +17,27 @@ namespace aelab {
 using Tensor = xt::xarray<float, xt::layout_type::row_major>;
 using Shape = std::vector<std::size_t>;
 
+// The shape helpers every op and layer uses (one copy here, none local):
+// the size of axis `axis` as an int, the type the raw layer's sizes take;
+inline int dim(const Tensor& t, int axis) { return static_cast<int>(t.shape()[std::size_t(axis)]); }
+// the number of elements a shape holds (1 for the empty shape, a scalar);
+inline std::size_t numel(const Shape& shape) {
+    std::size_t n = 1;
+    for (std::size_t d : shape) n *= d;
+    return n;
+}
+// a Tensor's (or IndexTensor's) shape as a Shape, for comparing and building shapes;
+template <class T>
+Shape shape_of(const T& t) {
+    return Shape(t.shape().begin(), t.shape().end());
+}
+// "(2, 3, 28, 28)": the way PyTorch prints a shape, so messages read like torch's.
+std::string shape_str(const Shape& shape);
+template <class S>
+std::string shape_str(const S& shape) {
+    return shape_str(Shape(shape.begin(), shape.end()));
+}
+
 inline Tensor zeros(const Shape& shape) { return Tensor(shape, 0.0f); }
 // A tensor whose values are left unset: only for outputs an op writes in full (it saves the
 // zero fill, a pass over memory, in every layer of every training step).

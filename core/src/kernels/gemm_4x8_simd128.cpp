@@ -1,8 +1,9 @@
 // GEMM micro-kernels for WebAssembly SIMD128: 4x8 tile = 8 accumulators + 2 B vectors + 1
 // broadcast, well inside V8's 16 SIMD registers; U = 1 or 2 depth steps per loop iteration
-// (gemm_microkernel.hpp; the engine's faster is timed in gemm_dispatch.cpp). Kept out of line
+// (gemm_microkernel.hpp; the engine's faster is timed in dispatch.cpp). Kept out of line
 // (never inlined into the driver) so V8 tiers them up on their own.
-#if defined(__wasm_simd128__)
+#include "isa.hpp"
+#if defined(AELAB_ISA_SIMD128)
 #include "gemm_kernels.hpp"
 #include "gemm_microkernel.hpp"
 #include "simd_simd128.hpp"

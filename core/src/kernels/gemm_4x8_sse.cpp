@@ -1,6 +1,7 @@
 // GEMM micro-kernel for SSE: 4x8 tile (8 accumulators in 16 xmm registers). Used natively when
 // the build has no AVX2+FMA; it has the same instruction mix as the wasm SIMD128 kernel.
-#if defined(__SSE__) || defined(__x86_64__)
+#include "isa.hpp"
+#if defined(AELAB_ISA_SSE)
 #include "gemm_kernels.hpp"
 #include "gemm_microkernel.hpp"
 #include "simd_sse.hpp"

@@ -1,6 +1,7 @@
 // GEMM micro-kernel for AVX2 + FMA: 6x16 tile = 12 ymm accumulators + 2 B vectors + 1
 // broadcast = 15 of the 16 ymm registers.
-#if defined(__AVX2__) && defined(__FMA__)
+#include "isa.hpp"
+#if defined(AELAB_ISA_AVX2)
 #include "gemm_kernels.hpp"
 #include "gemm_microkernel.hpp"
 #include "simd_avx2.hpp"

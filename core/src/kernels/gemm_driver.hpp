@@ -1,7 +1,7 @@
 // The GEMM driver: cache blocking around a register-blocked micro-kernel (Goto/BLIS loop
 // order), written once over *packers*, so callers decide where the operands come from. gemm()
 // packs plain row-major matrices; the convolutions pack straight from images (im2col fused into
-// the packing, conv.cpp), so the column matrix is never written out.
+// the packing, conv_polyphase.cpp), so the column matrix is never written out.
 //
 // Legend: C (M, N) (+)= op(A) (M, K) * op(B) (K, N); MR x NR the micro-kernel's register tile;
 //   NC columns of B per outer block, KC depth per block (packed B block (KC, NC) stays in L2,

@@ -1,9 +1,10 @@
 // The GEMM micro-kernels of this build (see gemm_microkernel.hpp for the contract) and the
-// one place that picks among them (gemm_dispatch.cpp).
+// one place that picks among them (dispatch.cpp).
 #pragma once
 #include <string>
 
 #include "aelab/error.hpp"
+#include "isa.hpp"
 
 namespace aelab {
 
@@ -19,15 +20,15 @@ struct GemmKernel {
     int steps = 1;   // depth steps per loop iteration (gemm_microkernel.hpp)
 };
 
-#if defined(__wasm_simd128__)
+#if defined(AELAB_ISA_SIMD128)
 void gemm_4x8_simd128(int kc, const float* a, const float* b, float* c, int ldc, int accumulate);
 void gemm_4x8_simd128_x2(int kc, const float* a, const float* b, float* c, int ldc,
                          int accumulate);
 #endif
-#if defined(__SSE__) || defined(__x86_64__)
+#if defined(AELAB_ISA_SSE)
 void gemm_4x8_sse(int kc, const float* a, const float* b, float* c, int ldc, int accumulate);
 #endif
-#if defined(__AVX2__) && defined(__FMA__)
+#if defined(AELAB_ISA_AVX2)
 void gemm_6x16_avx2(int kc, const float* a, const float* b, float* c, int ldc, int accumulate);
 #endif
 
@@ -56,7 +57,7 @@ struct IgemmKernel {
     }
 };
 
-#if defined(__wasm_simd128__)
+#if defined(AELAB_ISA_SIMD128)
 // One and two depth steps per loop iteration (gemm_microkernel.hpp), each with its run tiles.
 void igemm_4x8_simd128(int k, const float* const* rows, const long* offsets, const float* b,
                        float* c, int ldc);
@@ -65,11 +66,11 @@ void igemm_4x8_simd128_x2(int k, const float* const* rows, const long* offsets, 
 extern const IgemmRunsMicrokernel igemm_4x8_simd128_runs_table[2 * 4];
 extern const IgemmRunsMicrokernel igemm_4x8_simd128_x2_runs_table[2 * 4];
 #endif
-#if defined(__SSE__) || defined(__x86_64__)
+#if defined(AELAB_ISA_SSE)
 void igemm_4x8_sse(int k, const float* const* rows, const long* offsets, const float* b, float* c,
                    int ldc);
 #endif
-#if defined(__AVX2__) && defined(__FMA__)
+#if defined(AELAB_ISA_AVX2)
 void igemm_6x16_avx2(int k, const float* const* rows, const long* offsets, const float* b,
                      float* c, int ldc);
 #endif
@@ -91,17 +92,19 @@ struct GemmNtKernel {
     int mr, nr;
     const char* name;
 };
-#if defined(__wasm_simd128__)
+#if defined(AELAB_ISA_SIMD128)
 extern const GemmNtMicrokernel* const gemm_nt_4x2_simd128;  // [4 * 2]
 #endif
-#if defined(__SSE__) || defined(__x86_64__)
+#if defined(AELAB_ISA_SSE)
 extern const GemmNtMicrokernel* const gemm_nt_4x2_sse;  // [4 * 2]
 #endif
-#if defined(__AVX2__) && defined(__FMA__)
+#if defined(AELAB_ISA_AVX2)
 extern const GemmNtMicrokernel* const gemm_nt_3x4_avx2;  // [3 * 4]
 #endif
 // NT kernel `index` of the build's list, best first; throws if out of range.
 const GemmNtKernel& gemm_nt_kernel(int index);
+// The NT kernel the convolution weight gradients use: the first.
+const GemmNtKernel& gemm_nt_kernel_best();
 // One tile of at most the kernel's mr x nr through kernel `index` (the scalar twin for the last).
 void gemm_nt_run(const GemmNtKernel& kernel, int mr, int nr, int depth, int count, const float* a,
                  long a_row, long a_step, const float* b, const long* b_rows, long b_step,

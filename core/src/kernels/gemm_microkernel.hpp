@@ -14,11 +14,10 @@
 namespace aelab::simd {
 
 // U, the depth steps per loop iteration, is 1 but for the WebAssembly tiles, built with U = 1
-// and 2: V8 11-12 (node 20, 22) pays ~7 instructions of loop overhead per iteration (interrupt
-// check, index zero-extensions, pointer updates) on top of a 4x8 step's 22 and runs U = 2 3-13%
-// faster; V8 13.6 and later (node 24, Chromium 156) compiles U = 1 better and runs U = 2 10-60%
-// slower. The faster is timed once per engine (gemm_dispatch.cpp); both compute the same sums
-// in the same order.
+// and 2: some V8 versions pay enough loop overhead per iteration (interrupt check, index
+// zero-extensions, pointer updates) that U = 2 wins, later ones compile U = 1 better and U = 2
+// loses (docs/PERFORMANCE.md). The faster is timed once per engine (dispatch.cpp); both compute
+// the same sums in the same order.
 
 // Ends a depth step of a tile with U > 1: every accumulator materialized, no later load moved
 // above (V::pin8, simd_simd128.hpp).
@@ -58,7 +57,7 @@ inline void gemm_microkernel(int kc, const float* a, const float* b, float* c, i
         b += NR;
     };
     // The kc % U odd steps first: a remainder loop after the main loop makes V8 hoist every
-    // load of the unrolled body and spill (measured 30% slower). Then U per iteration until B
+    // load of the unrolled body and spill. Then U per iteration until B
     // runs out: the B pointer is the loop's induction variable (no counter to update).
     const float* const end = b + std::size_t(kc) * NR;
     const float* const odd_end = b + std::size_t(kc % U) * NR;

@@ -1,6 +1,7 @@
 // NT GEMM micro-kernels (gemm_nt_microkernel.hpp) for AVX2+FMA: a 3x4 tile = 12
 // accumulators + 3 A vectors + 1 B vector in 16 ymm registers.
-#if defined(__AVX2__) && defined(__FMA__)
+#include "isa.hpp"
+#if defined(AELAB_ISA_AVX2)
 #include "gemm_kernels.hpp"
 #include "gemm_nt_microkernel.hpp"
 #include "simd_avx2.hpp"

@@ -1,8 +1,9 @@
 // The "NT" GEMM micro-kernel: a tile of dot products between rows that are all contiguous in
 // the depth, written once against a SIMD vocabulary (simd_*.hpp) and instantiated per
 // instruction set in gemm_nt_<isa>.cpp. It is the engine of the convolution weight gradients
-// (conv.cpp, weight_grad): dW[m, k] = sum over positions of dY[m, t] * col[k, t], where both
-// the gradient rows and the column rows are runs of positions, so nothing is packed or gathered.
+// (conv_backward_weight_gemm_nt, conv_polyphase.cpp): dW[m, k] = sum over positions of
+// dY[m, t] * col[k, t], where both the gradient rows and the column rows are runs of positions,
+// so nothing is packed or gathered.
 //
 // Legend: MR x NR the tile of C; depth the run length per image; count images;
 //   A row i of image n: a + n * a_step + i * a_row      (MR rows, evenly spaced)

@@ -1,8 +1,9 @@
 // Indirect GEMM micro-kernels for WebAssembly SIMD128: 4 positions x 8 channels = 8
 // accumulators + 2 weight vectors + 1 splat, inside V8's 16 SIMD registers. Each in two loop
 // shapes, U = 1 or 2 depth steps per iteration (gemm_microkernel.hpp; the engine's faster is
-// timed in gemm_dispatch.cpp). Out of line so V8 tiers them up on their own.
-#if defined(__wasm_simd128__)
+// timed in dispatch.cpp). Out of line so V8 tiers them up on their own.
+#include "isa.hpp"
+#if defined(AELAB_ISA_SIMD128)
 #include "gemm_kernels.hpp"
 #include "igemm_microkernel.hpp"
 #include "simd_simd128.hpp"

@@ -1,6 +1,7 @@
 // Indirect GEMM micro-kernel for SSE: 4 positions x 8 channels (8 xmm accumulators); the same
 // instruction mix as the wasm SIMD128 kernel.
-#if defined(__SSE__) || defined(__x86_64__)
+#include "isa.hpp"
+#if defined(AELAB_ISA_SSE)
 #include "gemm_kernels.hpp"
 #include "igemm_microkernel.hpp"
 #include "simd_sse.hpp"

@@ -1,6 +1,7 @@
 // Indirect GEMM micro-kernel for AVX2 + FMA: 6 positions x 16 channels = 12 ymm accumulators
 // + 2 weight vectors + 1 broadcast, as gemm_6x16_avx2.
-#if defined(__AVX2__) && defined(__FMA__)
+#include "isa.hpp"
+#if defined(AELAB_ISA_AVX2)
 #include "gemm_kernels.hpp"
 #include "igemm_microkernel.hpp"
 #include "simd_avx2.hpp"

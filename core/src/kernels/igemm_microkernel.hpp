@@ -88,8 +88,8 @@ inline void igemm_microkernel(int k, const float* const* rows, const long* offse
 // The same tile when its MR positions are one or two runs of consecutive outputs (runs of one
 // row; a tile that wraps to the next row is two runs), source step S between them: one or two
 // addresses per depth step with the rows at constant displacements, where the general kernel
-// adds an offset to each of MR pointers. Under V8 that is ~7% faster (the kernel is bound by
-// instruction count).
+// adds an offset to each of MR pointers: fewer instructions, which bound the kernel under V8
+// (docs/PERFORMANCE.md).
 template <class V, int MR, int NV, int S, int J, int U = 1>
 inline void igemm_microkernel_runs(int k, const float* run0, const float* run1,
                                    const long* offsets, const float* b, float* c, int ldc) {

@@ -1,24 +1,22 @@
-// 2x2 stride-2 pooling rows, written once against the SIMD vocabulary (simd_*.hpp); the
-// instruction set is chosen below, once, at compile time. Two loads per input row give 2*lanes
-// inputs; deinterleave splits them into the window's left and right columns.
+// 2x2 stride-2 pooling rows, written once against the SIMD vocabulary (simd_*.hpp) and
+// instantiated per instruction set compiled in (isa.hpp), plus the scalar loop every build
+// has; dispatch.cpp picks one. Two loads per input row give 2*lanes inputs; deinterleave
+// splits them into the window's left and right columns.
 //
-// Legend: see pool_2x2s2.hpp; V the vocabulary, L = V::lanes outputs per step, then a scalar
-//   tail with the same comparisons.
+// Legend: see pool_2x2s2.hpp; V the vocabulary, L = V::lanes outputs per step, then the scalar
+//   loop for the tail, with the same comparisons.
 #include "pool_2x2s2.hpp"
 
-#if defined(__AVX2__) && defined(__FMA__)
+#if defined(AELAB_ISA_AVX2)
 #include "simd_avx2.hpp"
-#define AELAB_POOL_SIMD simd::Avx2
-#define AELAB_POOL_VARIANT "avx2"
-#elif defined(__wasm_simd128__)
-#include "simd_simd128.hpp"
-#define AELAB_POOL_SIMD simd::Simd128
-#define AELAB_POOL_VARIANT "simd128"
-#elif defined(__SSE__) || defined(__x86_64__)
-#include "simd_sse.hpp"
-#define AELAB_POOL_SIMD simd::Sse
-#define AELAB_POOL_VARIANT "sse"
 #endif
+#if defined(AELAB_ISA_SIMD128)
+#include "simd_simd128.hpp"
+#endif
+#if defined(AELAB_ISA_SSE)
+#include "simd_sse.hpp"
+#endif
+#include "simd_scalar.hpp"
 
 namespace aelab {
 namespace {
@@ -31,9 +29,30 @@ inline void take(float v, int code, float& best, int& best_code) {
     best_code = t ? code : best_code;
 }
 
+// Outputs [ow, Wo) of a row, one at a time.
+void max_row_from(int ow, const float* top, const float* bottom, int Wo, int W,
+                  std::int64_t row_base, float* out, std::int64_t* indices) {
+    for (; ow < Wo; ++ow) {
+        float best = top[2 * ow];
+        int code = 0;
+        take(top[2 * ow + 1], 1, best, code);
+        take(bottom[2 * ow], W, best, code);
+        take(bottom[2 * ow + 1], W + 1, best, code);
+        out[ow] = best;
+        indices[ow] = row_base + 2 * ow + code;
+    }
+}
+
+void avg_row_from(int ow, const float* top, const float* bottom, int Wo, float* out) {
+    for (; ow < Wo; ++ow)
+        out[ow] = (((top[2 * ow] + top[2 * ow + 1]) + bottom[2 * ow]) + bottom[2 * ow + 1]) * 0.25f;
+}
+
+}  // namespace
+
 template <class V>
-void max_row(const float* top, const float* bottom, int Wo, int W, std::int64_t row_base,
-             float* out, std::int64_t* indices) {
+void max_pool_2x2s2_row(const float* top, const float* bottom, int Wo, int W, std::int64_t row_base,
+                        float* out, std::int64_t* indices) {
     using vec = typename V::vec;
     constexpr int L = V::lanes;
     // Offsets of the four taps from the window's top-left, as floats (exact below 2^24).
@@ -60,19 +79,11 @@ void max_row(const float* top, const float* bottom, int Wo, int W, std::int64_t 
         for (int i = 0; i < L; ++i)
             indices[ow + i] = row_base + 2 * (ow + i) + std::int64_t(offsets[i]);
     }
-    for (; ow < Wo; ++ow) {
-        float best = top[2 * ow];
-        int code = 0;
-        take(top[2 * ow + 1], 1, best, code);
-        take(bottom[2 * ow], W, best, code);
-        take(bottom[2 * ow + 1], W + 1, best, code);
-        out[ow] = best;
-        indices[ow] = row_base + 2 * ow + code;
-    }
+    max_row_from(ow, top, bottom, Wo, W, row_base, out, indices);
 }
 
 template <class V>
-void avg_row(const float* top, const float* bottom, int Wo, float* out) {
+void avg_pool_2x2s2_row(const float* top, const float* bottom, int Wo, float* out) {
     using vec = typename V::vec;
     constexpr int L = V::lanes;
     const vec quarter = V::broadcast(0.25f);
@@ -83,19 +94,34 @@ void avg_row(const float* top, const float* bottom, int Wo, float* out) {
         V::deinterleave(V::load(bottom + 2 * ow), V::load(bottom + 2 * ow + L), bl, br);
         V::store(out + ow, V::mul(V::add(V::add(V::add(tl, tr), bl), br), quarter));
     }
-    for (; ow < Wo; ++ow)
-        out[ow] = (((top[2 * ow] + top[2 * ow + 1]) + bottom[2 * ow]) + bottom[2 * ow + 1]) * 0.25f;
+    avg_row_from(ow, top, bottom, Wo, out);
 }
 
-}  // namespace
+// Without SIMD the scalar loop does the whole row.
+template <>
+void max_pool_2x2s2_row<simd::Scalar>(const float* top, const float* bottom, int Wo, int W,
+                                      std::int64_t row_base, float* out, std::int64_t* indices) {
+    max_row_from(0, top, bottom, Wo, W, row_base, out, indices);
+}
+template <>
+void avg_pool_2x2s2_row<simd::Scalar>(const float* top, const float* bottom, int Wo, float* out) {
+    avg_row_from(0, top, bottom, Wo, out);
+}
 
-void max_pool_2x2s2_row(const float* top, const float* bottom, int Wo, int W,
-                        std::int64_t row_base, float* out, std::int64_t* indices) {
-    max_row<AELAB_POOL_SIMD>(top, bottom, Wo, W, row_base, out, indices);
-}
-void avg_pool_2x2s2_row(const float* top, const float* bottom, int Wo, float* out) {
-    avg_row<AELAB_POOL_SIMD>(top, bottom, Wo, out);
-}
-const char* pool_2x2s2_variant() { return AELAB_POOL_VARIANT; }
+#if defined(AELAB_ISA_AVX2)
+template void max_pool_2x2s2_row<simd::Avx2>(const float*, const float*, int, int, std::int64_t,
+                                             float*, std::int64_t*);
+template void avg_pool_2x2s2_row<simd::Avx2>(const float*, const float*, int, float*);
+#endif
+#if defined(AELAB_ISA_SIMD128)
+template void max_pool_2x2s2_row<simd::Simd128>(const float*, const float*, int, int, std::int64_t,
+                                                float*, std::int64_t*);
+template void avg_pool_2x2s2_row<simd::Simd128>(const float*, const float*, int, float*);
+#endif
+#if defined(AELAB_ISA_SSE)
+template void max_pool_2x2s2_row<simd::Sse>(const float*, const float*, int, int, std::int64_t,
+                                            float*, std::int64_t*);
+template void avg_pool_2x2s2_row<simd::Sse>(const float*, const float*, int, float*);
+#endif
 
 }  // namespace aelab

@@ -12,7 +12,7 @@ struct Simd128 {
     // an empty asm that "changes" the tile's 8 accumulators and clobbers memory. It emits
     // nothing, but no later load moves above it and each accumulator keeps its own wasm local;
     // without it clang hoists both steps' loads and groups the arithmetic by accumulator, and
-    // V8 spills (20-30% slower).
+    // V8 spills.
     static void pin8(vec& a, vec& b, vec& c, vec& d, vec& e, vec& f, vec& g, vec& h) {
         __asm__ volatile("" : "+r"(a), "+r"(b), "+r"(c), "+r"(d), "+r"(e), "+r"(f), "+r"(g), "+r"(h)
                          :

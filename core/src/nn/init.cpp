@@ -6,17 +6,6 @@
 
 namespace aelab {
 
-const char* init_scheme_name(InitScheme s) {
-    switch (s) {
-        case InitScheme::pytorch_default: return "PyTorch default (kaiming_uniform, a = sqrt(5))";
-        case InitScheme::kaiming_uniform: return "Kaiming uniform";
-        case InitScheme::kaiming_normal: return "Kaiming normal";
-        case InitScheme::xavier_uniform: return "Xavier uniform";
-        case InitScheme::xavier_normal: return "Xavier normal";
-    }
-    return "?";
-}
-
 Fans compute_fans(const Shape& shape) {
     if (shape.size() < 2)
         throw Error("init: fan in and fan out need a weight with at least 2 dimensions, got shape " +
@@ -47,12 +36,6 @@ void normal_init(float* w, std::size_t n, float mean, float stddev, Rng& rng) {
 
 namespace {
 
-std::size_t element_count(const Shape& shape) {
-    std::size_t n = 1;
-    for (auto d : shape) n *= d;
-    return n;
-}
-
 float kaiming_std(const Shape& shape, float a, FanMode mode, Nonlinearity nl) {
     const Fans f = compute_fans(shape);
     const std::size_t fan = mode == FanMode::fan_in ? f.fan_in : f.fan_out;
@@ -69,20 +52,20 @@ float xavier_std(const Shape& shape, float gain) {
 
 void kaiming_uniform(float* w, const Shape& shape, Rng& rng, float a, FanMode mode, Nonlinearity nl) {
     const float bound = std::sqrt(3.0f) * kaiming_std(shape, a, mode, nl);
-    uniform_init(w, element_count(shape), -bound, bound, rng);
+    uniform_init(w, numel(shape), -bound, bound, rng);
 }
 
 void kaiming_normal(float* w, const Shape& shape, Rng& rng, float a, FanMode mode, Nonlinearity nl) {
-    normal_init(w, element_count(shape), 0.0f, kaiming_std(shape, a, mode, nl), rng);
+    normal_init(w, numel(shape), 0.0f, kaiming_std(shape, a, mode, nl), rng);
 }
 
 void xavier_uniform(float* w, const Shape& shape, Rng& rng, float gain) {
     const float bound = std::sqrt(3.0f) * xavier_std(shape, gain);
-    uniform_init(w, element_count(shape), -bound, bound, rng);
+    uniform_init(w, numel(shape), -bound, bound, rng);
 }
 
 void xavier_normal(float* w, const Shape& shape, Rng& rng, float gain) {
-    normal_init(w, element_count(shape), 0.0f, xavier_std(shape, gain), rng);
+    normal_init(w, numel(shape), 0.0f, xavier_std(shape, gain), rng);
 }
 
 void default_init(float* weight, const Shape& weight_shape, float* bias, std::size_t bias_size,

@@ -112,11 +112,7 @@ std::string LayerConfig::str() const {
 
 // ---- Layer ---------------------------------------------------------------------------------
 
-std::size_t ParamSpec::size() const {
-    std::size_t n = 1;
-    for (auto d : shape) n *= d;
-    return n;
-}
+std::size_t ParamSpec::size() const { return numel(shape); }
 
 std::size_t Layer::param_count() const {
     std::size_t n = 0;

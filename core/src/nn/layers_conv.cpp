@@ -14,8 +14,6 @@ std::string pair_str(const std::array<int, 2>& v) {
 
 std::vector<int> vec(const std::array<int, 2>& v) { return {v[0], v[1]}; }
 
-int dim(const Tensor& t, int axis) { return int(t.shape()[std::size_t(axis)]); }
-
 void check_sizes(const std::string& name, int in, int out, std::array<int, 2> kernel) {
     if (in < 1 || out < 1 || kernel[0] < 1 || kernel[1] < 1)
         throw Error(name + ": channels and kernel size must be >= 1, got in_channels " +

@@ -9,8 +9,6 @@
 namespace aelab {
 namespace {
 
-Shape shape_of(const Tensor& t) { return Shape(t.shape().begin(), t.shape().end()); }
-
 std::size_t product(const Shape& s, std::size_t from) {
     std::size_t n = 1;
     for (std::size_t i = from; i < s.size(); ++i) n *= s[i];

@@ -14,8 +14,6 @@ std::string pair_str(const std::array<int, 2>& v) {
 }
 std::vector<int> vec(const std::array<int, 2>& v) { return {v[0], v[1]}; }
 
-Shape shape_of(const IndexTensor& t) { return Shape(t.shape().begin(), t.shape().end()); }
-
 }  // namespace
 
 // ---- MaxPool2d -----------------------------------------------------------------------------
@@ -64,7 +62,7 @@ Tensor MaxPool2d::forward(const Tensor& x) {
 
 Tensor MaxPool2d::backward(const Tensor& d_out) {
     Tensor d_x = begin_backward(d_out);  // (N, C, H, W)
-    max_pool2d_backward(d_out, indices_, d_x);
+    max_pool2d_backward(d_x, d_out, indices_);
     return d_x;
 }
 
@@ -117,7 +115,7 @@ Tensor MaxUnpool2d::forward(const Tensor& x) {
 
 Tensor MaxUnpool2d::backward(const Tensor& d_out) {
     Tensor d_x = begin_backward(d_out);  // (N, C, H, W)
-    max_unpool2d_backward(d_out, indices_, d_x);
+    max_unpool2d_backward(d_x, d_out, indices_);
     return d_x;
 }
 

@@ -7,8 +7,7 @@ namespace aelab {
 namespace {
 
 std::size_t features(const Shape& sample) {
-    std::size_t n = 1;
-    for (auto d : sample) n *= d;
+    const std::size_t n = numel(sample);
     if (sample.empty() || n == 0) throw Error("models: sample shape must be non-empty, got " + shape_str(sample));
     return n;
 }
@@ -18,18 +17,6 @@ void check_positive(const char* model, const char* what, int v) {
 }
 
 }  // namespace
-
-const char* activation_name(Activation a) {
-    switch (a) {
-        case Activation::none: return "none";
-        case Activation::relu: return "ReLU";
-        case Activation::leaky_relu: return "LeakyReLU";
-        case Activation::sigmoid: return "Sigmoid";
-        case Activation::tanh: return "Tanh";
-        case Activation::softplus: return "Softplus";
-    }
-    return "?";
-}
 
 std::unique_ptr<Layer> make_activation(Activation a) {
     switch (a) {

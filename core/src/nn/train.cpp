@@ -61,7 +61,7 @@ float AutoencoderTrainer::train_step(const Tensor& batch) {
     output_ = model_.forward(input_);
     const float loss = mse_loss(output_, batch);
     Tensor d_out = zeros(Shape(output_.shape().begin(), output_.shape().end()));
-    mse_loss_backward(output_, batch, d_out);
+    mse_loss_backward(d_out, output_, batch);
     model_.backward_params(d_out);
     opt_.step(model_);
     return loss;

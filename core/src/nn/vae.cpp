@@ -12,14 +12,11 @@
 namespace aelab {
 namespace {
 
-Shape shape_of(const Tensor& t) { return Shape(t.shape().begin(), t.shape().end()); }
-
 Sequential build_vae_net(const VaeOptions& o) {
     if (o.hidden < 1 || o.latent < 1)
         throw Error("Vae: hidden and latent must be >= 1, got " + std::to_string(o.hidden) + " and " +
                     std::to_string(o.latent));
-    std::size_t D = 1;
-    for (auto d : o.sample_shape) D *= d;
+    const std::size_t D = numel(o.sample_shape);
     Sequential m(o.sample_shape);
     m.add<Flatten>();                        // -> (N, D)
     m.add<Linear>(int(D), o.hidden);
@@ -98,10 +95,10 @@ void Vae::backward(const Tensor& x) {
     check_shape("Vae::backward", "x", x, shape_of(out_.logits));
     const std::size_t N = x.shape()[0], L = std::size_t(latent_), D = x.size() / N;
     Tensor d_logits = zeros(shape_of(out_.logits));
-    bce_with_logits_loss_backward(out_.logits, x, d_logits, float(D));
+    bce_with_logits_loss_backward(d_logits, out_.logits, x, float(D));
     const Tensor d_z = net_.backward(d_logits, encoder_layers_, net_.size());  // (N, L)
     Tensor d_mu = zeros({N, L}), d_logvar = zeros({N, L});
-    kl_normal_loss_backward(out_.mu, out_.logvar, &d_mu, &d_logvar, beta_);
+    kl_normal_loss_backward(&d_mu, &d_logvar, out_.mu, out_.logvar, beta_);
     Tensor d_h = zeros({N, 2 * L});  // (N, 2L) = [d_mu | d_logvar]
     for (std::size_t n = 0; n < N; ++n)
         for (std::size_t j = 0; j < L; ++j) {

@@ -73,8 +73,6 @@ void softplus_backward(float* d_in, const float* d_out, const float* in, std::si
 // ---- Tensor layer --------------------------------------------------------------------------
 namespace {
 
-Shape shape_of(const Tensor& t) { return Shape(t.shape().begin(), t.shape().end()); }
-
 void check_backward(const char* op, const Tensor& d_out, const Tensor& x, const Tensor& d_x) {
     check_shape(op, "d_out", d_out, shape_of(x));
     check_shape(op, "d_x", d_x, shape_of(x));
@@ -90,7 +88,7 @@ Tensor apply(const Tensor& x, Forward forward) {
 }  // namespace
 
 Tensor relu(const Tensor& x) { return apply(x, relu_forward); }
-void relu_backward(const Tensor& d_out, const Tensor& x, Tensor& d_x) {
+void relu_backward(Tensor& d_x, const Tensor& d_out, const Tensor& x) {
     check_backward("relu_backward", d_out, x, d_x);
     relu_backward(d_x.data(), d_out.data(), x.data(), x.size());
 }
@@ -100,25 +98,25 @@ Tensor leaky_relu(const Tensor& x, float slope) {
         leaky_relu_forward(o, i, n, slope);
     });
 }
-void leaky_relu_backward(const Tensor& d_out, const Tensor& x, Tensor& d_x, float slope) {
+void leaky_relu_backward(Tensor& d_x, const Tensor& d_out, const Tensor& x, float slope) {
     check_backward("leaky_relu_backward", d_out, x, d_x);
     leaky_relu_backward(d_x.data(), d_out.data(), x.data(), x.size(), slope);
 }
 
 Tensor sigmoid(const Tensor& x) { return apply(x, sigmoid_forward); }
-void sigmoid_backward(const Tensor& d_out, const Tensor& x, Tensor& d_x) {
+void sigmoid_backward(Tensor& d_x, const Tensor& d_out, const Tensor& x) {
     check_backward("sigmoid_backward", d_out, x, d_x);
     sigmoid_backward(d_x.data(), d_out.data(), x.data(), x.size());
 }
 
 Tensor tanh(const Tensor& x) { return apply(x, tanh_forward); }
-void tanh_backward(const Tensor& d_out, const Tensor& x, Tensor& d_x) {
+void tanh_backward(Tensor& d_x, const Tensor& d_out, const Tensor& x) {
     check_backward("tanh_backward", d_out, x, d_x);
     tanh_backward(d_x.data(), d_out.data(), x.data(), x.size());
 }
 
 Tensor softplus(const Tensor& x) { return apply(x, softplus_forward); }
-void softplus_backward(const Tensor& d_out, const Tensor& x, Tensor& d_x) {
+void softplus_backward(Tensor& d_x, const Tensor& d_out, const Tensor& x) {
     check_backward("softplus_backward", d_out, x, d_x);
     softplus_backward(d_x.data(), d_out.data(), x.data(), x.size());
 }

@@ -1,348 +1,234 @@
-// Convolution on GEMM, batched: each GEMM runs over the positions of a group of images (as
-// many as keep the blocks in L2), the weights packed once per block, im2col fused into the packing of B (the column matrix is
-// never written: each of its rows is a contiguous run of a phase plane, conv_geometry.hpp).
-//   conv forward        grid  = W (C_grid, K) * col(image)            grid_from_image
-//   conv dX             image += col2im(W^T (K, C_grid) * grid)       image_from_grid
-//   conv dW             W    += grid (C_grid, NT) * col(image)^T     weight_grad (NT tiles)
-// Transposed conv is the adjoint: its forward is conv's dX, its dX is conv's forward, its dW
-// is conv's dW with the roles of input and output swapped.
-//
-// Legend (conv_geometry.hpp): K = C_img * kD * kH * kW rows of col; T pitched positions per
-//   image, G images per group, NT = G * T the GEMM's columns (positions); planes (G, C_img,
-//   phases, plane) the group's split image side; pitched (G, C_grid, T) its grid side.
-#include <algorithm>
-#include <cstring>
-#include <vector>
+// The convolution ops of conv.hpp. The raw layer makes each op's geometry and hands it to the
+// op that picks the engines (conv_engines.hpp, dispatch.cpp). The Tensor layer checks shapes
+// with clear messages, then does the same: one template per direction serves all five ops; a
+// traits struct per params type says how many spatial axes the op has and how its weight is
+// laid out. The scalar twins (*_ref) are in conv_ref.cpp.
+#include <string>
 
-#include "../kernels/gemm_driver.hpp"
-#include "../kernels/gemm_kernels.hpp"
 #include "aelab/conv.hpp"
-#include "aelab/gemm.hpp"
-#include "conv_geometry.hpp"
+#include "conv_engines.hpp"
 
 namespace aelab {
-namespace {
 
-// An operand whose row k, for every image n, is a contiguous run of T positions:
-//   X[k, j] = base[row_offset[k] + (j / T) * image_stride + j % T],  j in [0, N*T)
-struct RunRows {
-    const float* base;
-    const long* row_offset;
-    long image_stride;
-    int T;
-};
-
-// Copies kc rows of NR floats, row k from src + row_offset[k], into a packed (kc, NR) panel.
-// NR is a constant so each row is a couple of vector moves, not a memcpy call.
-template <int NR>
-void copy_panel(float* dst, const float* src, const long* row_offset, int kc) {
-    for (int k = 0; k < kc; ++k) std::memcpy(dst + k * NR, src + row_offset[k], NR * sizeof(float));
-}
-
-// Packs X[p0:p0+kc, j0:j0+nc] as panels (kc, nr), zero-padding the last: the B packer when the
-// GEMM's columns are positions.
-void pack_runs(float* dst, const RunRows& x, int p0, int kc, int j0, int nc, int nr) {
-    const long* rows = x.row_offset + p0;
-    for (int jp = 0; jp < nc; jp += nr, dst += std::size_t(kc) * nr) {
-        const int cols = std::min(nr, nc - jp);
-        int n = (j0 + jp) / x.T, t = (j0 + jp) % x.T;
-        if (cols == nr && t + nr <= x.T) {  // the common case: one image, a full panel
-            const float* src = x.base + n * x.image_stride + t;
-            if (nr == 16) { copy_panel<16>(dst, src, rows, kc); continue; }
-            if (nr == 8) { copy_panel<8>(dst, src, rows, kc); continue; }
-        }
-        std::fill(dst, dst + std::size_t(kc) * nr, 0.0f);
-        for (int q = 0; q < cols; ++n, t = 0) {  // runs split where the panel crosses images
-            const int len = std::min(cols - q, x.T - t);
-            const float* src = x.base + n * x.image_stride + t;
-            for (int k = 0; k < kc; ++k)
-                std::copy(src + rows[k], src + rows[k] + len, dst + std::size_t(k) * nr + q);
-            q += len;
-        }
-    }
-}
-
-// Images per GEMM call: their T positions each make the GEMM's columns (or depth, for dW).
-// The C block (M, G*T) and the group's planes stay in L2 (~256 KB each) and are consumed
-// while still warm, and the scratch does not grow with the batch.
-int image_group(const ConvGeometry& g, const PhasePlanes& pp, int M) {
-    const long columns = std::max(1L, 64L * 1024 / M / pp.positions);
-    const long planes = std::max(1L, 64L * 1024 / pp.image_stride);
-    return int(std::min<long>(g.N, std::max(1L, std::min(columns, planes))));
-}
-
-// Scratch reused per thread; each role has its own buffer.
-float* scratch(std::vector<float>& v, std::size_t n) {
-    v.resize(n);
-    return v.data();
-}
-thread_local std::vector<float> t_planes, t_pitched, t_block;
-
-// The geometry of images [n0, n0 + count) of a batch.
-ConvGeometry image_range(ConvGeometry g, int count) {
-    g.N = count;
-    return g;
-}
-
-// grid (N, C_grid, grid...) = (accumulate ? grid : bias) + W (C_grid, K) * col(image)
-void grid_from_image(const ConvGeometry& g, float* grid, const float* image, const float* weight,
-                     const float* bias, bool accumulate) {
-    const PhasePlanes pp = phase_planes(g);
-    const int M = g.C_grid, K = g.col_rows(), T = pp.positions, G = image_group(g, pp, M);
-    const GemmKernel& kernel = gemm_kernel(gemm_kernel_for(M));
-    float* planes = scratch(t_planes, std::size_t(G) * pp.image_stride);  // (G, C_img, phases, plane)
-    float* block = scratch(t_block, std::size_t(M) * G * T);               // (M, G*T)
-    const RunRows col{planes, pp.tap_offset.data(), pp.image_stride, T};
-    const int Dg = g.grid[0], Hg = g.grid[1], Wg = g.grid[2], P = g.grid_size();
-    for (int n0 = 0; n0 < g.N; n0 += G) {
-        const int count = std::min(G, g.N - n0), NT = count * T;
-        split_phases(planes, image + std::size_t(n0) * g.C_img * g.image_size(),
-                     image_range(g, count), pp);
-        gemm_blocked(
-            kernel, M, NT, K,
-            [&](float* dst, int i0, int mc, int p0, int kc, int mr) {
-                pack_matrix_a(dst, weight, K, false, i0, mc, p0, kc, mr);
-            },
-            [&](float* dst, int p0, int kc, int j0, int nc, int nr) {
-                pack_runs(dst, col, p0, kc, j0, nc, nr);
-            },
-            block, NT, false);
-        // Drop the junk positions: each grid row is a run of W_grid values of the block.
-        for (int n = 0; n < count; ++n)
-            for (int m = 0; m < M; ++m) {
-                float* dst = grid + (std::size_t(n0 + n) * M + m) * P;  // (Dg, Hg, Wg)
-                const float* src = block + std::size_t(m) * NT + std::size_t(n) * T;
-                const float b = bias ? bias[m] : 0.0f;
-                for (int gd = 0; gd < Dg; ++gd)
-                    for (int gh = 0; gh < Hg; ++gh, dst += Wg) {
-                        const float* run = src + (gd * pp.ext[1] + gh) * pp.ext[2];
-                        if (accumulate)
-                            for (int i = 0; i < Wg; ++i) dst[i] += run[i];
-                        else
-                            for (int i = 0; i < Wg; ++i) dst[i] = run[i] + b;
-                    }
-            }
-    }
-}
-
-// image (N, C_img, image...) += col2im(W^T (K, C_grid) * grid (C_grid, NT))
-void image_from_grid(const ConvGeometry& g, float* image, const float* grid,
-                     const float* weight) {
-    const PhasePlanes pp = phase_planes(g);
-    const int M = g.col_rows(), K = g.C_grid, T = pp.positions, G = image_group(g, pp, M);
-    const GemmKernel& kernel = gemm_kernel(gemm_kernel_for(M));
-    float* planes = scratch(t_planes, std::size_t(G) * pp.image_stride);  // (G, C_img, phases, plane)
-    float* pitched = scratch(t_pitched, std::size_t(G) * K * T);           // (G, C_grid, T)
-    float* block = scratch(t_block, std::size_t(M) * G * T);               // (M, G*T)
-    std::vector<long> grid_rows(static_cast<std::size_t>(K));  // row c starts at c*T
-    for (int c = 0; c < K; ++c) grid_rows[c] = long(c) * T;
-    const RunRows x{pitched, grid_rows.data(), long(K) * T, T};
-    for (int n0 = 0; n0 < g.N; n0 += G) {
-        const int count = std::min(G, g.N - n0), NT = count * T;
-        const ConvGeometry group = image_range(g, count);
-        pitch_grid(pitched, grid + std::size_t(n0) * K * g.grid_size(), group, pp);
-        gemm_blocked(
-            kernel, M, NT, K,
-            [&](float* dst, int i0, int mc, int p0, int kc, int mr) {
-                pack_matrix_a(dst, weight, M, true, i0, mc, p0, kc, mr);
-            },
-            [&](float* dst, int p0, int kc, int j0, int nc, int nr) {
-                pack_runs(dst, x, p0, kc, j0, nc, nr);
-            },
-            block, NT, false);
-        // col2im into the planes: row r of the block is one run of plane positions per image.
-        // Junk positions add exact zeros (their grid values are zero); merge drops padding.
-        std::fill(planes, planes + std::size_t(count) * pp.image_stride, 0.0f);
-        for (int n = 0; n < count; ++n)
-            for (int r = 0; r < M; ++r) {
-                const float* src = block + std::size_t(r) * NT + std::size_t(n) * T;
-                float* dst = planes + n * pp.image_stride + pp.tap_offset[r];
-                for (int i = 0; i < T; ++i) dst[i] += src[i];
-            }
-        merge_phases_add(image + std::size_t(n0) * g.C_img * g.image_size(), planes, group, pp);
-    }
-}
-
-// d_weight (C_grid, K) += grid (C_grid, NT) * col(image)^T (NT, K): every entry a dot product
-// of a pitched gradient row with a column row, both runs of T positions per image, on the NT
-// GEMM tiles (gemm_nt_microkernel.hpp): no packing, no gathers. The gradient rows are padded
-// with zeros to a whole number of vectors (Tv), so the column rows are read Tv long too, into
-// the next row or the planes' slack: finite values times zero (for a finite image; an inf or NaN
-// anywhere in the image makes the result non-finite either way).
-void weight_grad(const ConvGeometry& g, float* d_weight, const float* grid, const float* image) {
-    const PhasePlanes pp = phase_planes(g);
-    const int M = g.C_grid, K = g.col_rows(), T = pp.positions, G = image_group(g, pp, M);
-    const GemmNtKernel& kernel = gemm_nt_kernel(0);
-    const int Tv = (T + kGemmNtDepthStep - 1) / kGemmNtDepthStep * kGemmNtDepthStep;
-    // (G, C_img, phases, plane) + slack for the last row's read past T
-    float* planes = scratch(t_planes, std::size_t(G) * pp.image_stride + kGemmNtDepthStep);
-    float* pitched = scratch(t_pitched, std::size_t(G) * M * Tv);  // (G, C_grid, Tv)
-    for (int n0 = 0; n0 < g.N; n0 += G) {
-        const int count = std::min(G, g.N - n0);
-        const ConvGeometry group = image_range(g, count);
-        pitch_grid(pitched, grid + std::size_t(n0) * M * g.grid_size(), group, pp, Tv);
-        split_phases(planes, image + std::size_t(n0) * g.C_img * g.image_size(), group, pp);
-        float* slack = planes + std::size_t(count) * pp.image_stride;  // not stale scratch
-        std::fill(slack, slack + kGemmNtDepthStep, 0.0f);
-        // Column tiles outer: a tile's NR column rows stay in L1 while the gradient rows stream.
-        for (int k0 = 0; k0 < K; k0 += kernel.nr) {
-            const int nr = std::min(kernel.nr, K - k0);
-            for (int m0 = 0; m0 < M; m0 += kernel.mr)
-                gemm_nt_run(kernel, std::min(kernel.mr, M - m0), nr, Tv, count,
-                            pitched + std::size_t(m0) * Tv, Tv, long(M) * Tv, planes,
-                            pp.tap_offset.data() + k0, pp.image_stride,
-                            d_weight + std::size_t(m0) * K + k0, K);
-        }
-    }
-}
-
-void add_bias_sums(float* d_bias, const float* d_side, int N, int C, int size) {
-    for (int n = 0; n < N; ++n)
-        for (int c = 0; c < C; ++c) {
-            const float* x = d_side + (std::size_t(n) * C + c) * size;
-            float sum = 0.0f;
-            for (int i = 0; i < size; ++i) sum += x[i];
-            d_bias[c] += sum;
-        }
-}
-
-
-// The engines read padding (and the pitched rows' junk) as zeros multiplied by weights: exact
-// for finite weights, but 0 * inf is NaN where the scalar twins skip the padding taps. Weights
-// with an inf or NaN therefore go through the twins.
-bool all_finite(const float* x, std::size_t n) {
-    float s = 0.0f;
-    for (std::size_t i = 0; i < n; ++i) s += x[i] - x[i];  // NaN as soon as one is inf or NaN
-    return s == 0.0f;
-}
-
-std::size_t weight_count(const ConvGeometry& g) { return std::size_t(g.C_grid) * g.col_rows(); }
-
-// grid = (accumulate ? grid : bias) + conv(image), through the engine that fits C_grid.
-void grid_from_image_any(const ConvGeometry& g, float* grid, const float* image,
-                         const float* weight, const float* bias, bool accumulate) {
-    if (conv_indirect_applies(g.C_grid))
-        conv_indirect_grid_from_image(g, grid, image, weight, bias, accumulate);
-    else
-        grid_from_image(g, grid, image, weight, bias, accumulate);
-}
-
-// image = (accumulate ? image : bias) + conv_transpose(grid), likewise for C_img.
-void image_from_grid_any(const ConvGeometry& g, float* image, const float* grid,
-                         const float* weight, const float* bias, bool accumulate) {
-    if (conv_indirect_applies(g.C_img)) {
-        conv_indirect_image_from_grid(g, image, grid, weight, bias, accumulate);
-        return;
-    }
-    if (!accumulate) {
-        const int I = g.image_size();
-        for (long plane = 0; plane < long(g.N) * g.C_img; ++plane)
-            std::fill(image + plane * I, image + (plane + 1) * I,
-                      bias ? bias[plane % g.C_img] : 0.0f);
-    }
-    image_from_grid(g, image, grid, weight);
-}
-
-}  // namespace
-
-void conv_forward_gemm(const ConvGeometry& g, float* out, const float* in, const float* weight,
-                       const float* bias) {
-    if (!all_finite(weight, weight_count(g))) return conv_forward_direct(g, out, in, weight, bias);
-    grid_from_image_any(g, out, in, weight, bias, false);
-}
-
-void conv_backward_gemm(const ConvGeometry& g, float* d_in, float* d_weight, float* d_bias,
-                        const float* d_out, const float* in, const float* weight) {
-    if (d_bias) add_bias_sums(d_bias, d_out, g.N, g.C_grid, g.grid_size());
-    if (d_weight) weight_grad(g, d_weight, d_out, in);
-    if (!d_in) return;
-    if (!all_finite(weight, weight_count(g)))
-        return conv_backward_direct(g, d_in, nullptr, nullptr, d_out, in, weight);
-    image_from_grid_any(g, d_in, d_out, weight, nullptr, true);
-}
-
-void conv_transpose_forward_gemm(const ConvGeometry& g, float* out, const float* in,
-                                 const float* weight, const float* bias) {
-    if (!all_finite(weight, weight_count(g)))
-        return conv_transpose_forward_direct(g, out, in, weight, bias);
-    image_from_grid_any(g, out, in, weight, bias, false);
-}
-
-void conv_transpose_backward_gemm(const ConvGeometry& g, float* d_in, float* d_weight,
-                                  float* d_bias, const float* d_out, const float* in,
-                                  const float* weight) {
-    if (d_bias) add_bias_sums(d_bias, d_out, g.N, g.C_img, g.image_size());
-    if (d_weight) weight_grad(g, d_weight, in, d_out);
-    if (!d_in) return;
-    if (!all_finite(weight, weight_count(g)))
-        return conv_transpose_backward_direct(g, d_in, nullptr, nullptr, d_out, in, weight);
-    grid_from_image_any(g, d_in, d_out, weight, nullptr, true);
-}
-
-// ---- raw layer: geometry + engine ----------------------------------------------------------
+// ---- raw layer: geometry + the ops that pick the engines -------------------------------------
 
 void conv1d_forward(float* out, const float* in, const float* weight, const float* bias, int N,
                     int C_in, int L, int C_out, int K, const Conv1dParams& p) {
-    conv_forward_gemm(make_geometry("conv1d", N, C_in, L, C_out, K, p), out, in, weight, bias);
+    conv_forward(make_geometry("conv1d", N, C_in, L, C_out, K, p), out, in, weight, bias);
 }
 void conv1d_backward(float* d_in, float* d_weight, float* d_bias, const float* d_out,
                      const float* in, const float* weight, int N, int C_in, int L, int C_out, int K,
                      const Conv1dParams& p) {
-    conv_backward_gemm(make_geometry("conv1d_backward", N, C_in, L, C_out, K, p), d_in, d_weight,
-                       d_bias, d_out, in, weight);
+    conv_backward(make_geometry("conv1d_backward", N, C_in, L, C_out, K, p), d_in, d_weight, d_bias,
+                  d_out, in, weight);
 }
 
 void conv2d_forward(float* out, const float* in, const float* weight, const float* bias, int N,
                     int C_in, int H, int W, int C_out, int kH, int kW, const Conv2dParams& p) {
-    conv_forward_gemm(make_geometry("conv2d", N, C_in, H, W, C_out, kH, kW, p), out, in, weight,
-                      bias);
+    conv_forward(make_geometry("conv2d", N, C_in, H, W, C_out, kH, kW, p), out, in, weight, bias);
 }
 void conv2d_backward(float* d_in, float* d_weight, float* d_bias, const float* d_out,
                      const float* in, const float* weight, int N, int C_in, int H, int W, int C_out,
                      int kH, int kW, const Conv2dParams& p) {
-    conv_backward_gemm(make_geometry("conv2d_backward", N, C_in, H, W, C_out, kH, kW, p), d_in,
-                       d_weight, d_bias, d_out, in, weight);
+    conv_backward(make_geometry("conv2d_backward", N, C_in, H, W, C_out, kH, kW, p), d_in, d_weight,
+                  d_bias, d_out, in, weight);
 }
 
 void conv3d_forward(float* out, const float* in, const float* weight, const float* bias, int N,
                     int C_in, int D, int H, int W, int C_out, int kD, int kH, int kW,
                     const Conv3dParams& p) {
-    conv_forward_gemm(make_geometry("conv3d", N, C_in, D, H, W, C_out, kD, kH, kW, p), out, in,
-                      weight, bias);
+    conv_forward(make_geometry("conv3d", N, C_in, D, H, W, C_out, kD, kH, kW, p), out, in, weight,
+                 bias);
 }
 void conv3d_backward(float* d_in, float* d_weight, float* d_bias, const float* d_out,
                      const float* in, const float* weight, int N, int C_in, int D, int H, int W,
                      int C_out, int kD, int kH, int kW, const Conv3dParams& p) {
-    conv_backward_gemm(make_geometry("conv3d_backward", N, C_in, D, H, W, C_out, kD, kH, kW, p),
-                       d_in, d_weight, d_bias, d_out, in, weight);
+    conv_backward(make_geometry("conv3d_backward", N, C_in, D, H, W, C_out, kD, kH, kW, p), d_in,
+                  d_weight, d_bias, d_out, in, weight);
 }
 
 void conv_transpose1d_forward(float* out, const float* in, const float* weight, const float* bias,
                               int N, int C_in, int L, int C_out, int K,
                               const ConvTranspose1dParams& p) {
-    conv_transpose_forward_gemm(make_geometry("conv_transpose1d", N, C_in, L, C_out, K, p), out, in,
-                                weight, bias);
+    conv_transpose_forward(make_geometry("conv_transpose1d", N, C_in, L, C_out, K, p), out, in,
+                           weight, bias);
 }
 void conv_transpose1d_backward(float* d_in, float* d_weight, float* d_bias, const float* d_out,
                                const float* in, const float* weight, int N, int C_in, int L,
                                int C_out, int K, const ConvTranspose1dParams& p) {
-    conv_transpose_backward_gemm(
-        make_geometry("conv_transpose1d_backward", N, C_in, L, C_out, K, p), d_in, d_weight, d_bias,
-        d_out, in, weight);
+    conv_transpose_backward(make_geometry("conv_transpose1d_backward", N, C_in, L, C_out, K, p),
+                            d_in, d_weight, d_bias, d_out, in, weight);
 }
 
 void conv_transpose2d_forward(float* out, const float* in, const float* weight, const float* bias,
                               int N, int C_in, int H, int W, int C_out, int kH, int kW,
                               const ConvTranspose2dParams& p) {
-    conv_transpose_forward_gemm(make_geometry("conv_transpose2d", N, C_in, H, W, C_out, kH, kW, p),
-                                out, in, weight, bias);
+    conv_transpose_forward(make_geometry("conv_transpose2d", N, C_in, H, W, C_out, kH, kW, p), out,
+                           in, weight, bias);
 }
 void conv_transpose2d_backward(float* d_in, float* d_weight, float* d_bias, const float* d_out,
                                const float* in, const float* weight, int N, int C_in, int H, int W,
                                int C_out, int kH, int kW, const ConvTranspose2dParams& p) {
-    conv_transpose_backward_gemm(
+    conv_transpose_backward(
         make_geometry("conv_transpose2d_backward", N, C_in, H, W, C_out, kH, kW, p), d_in, d_weight,
         d_bias, d_out, in, weight);
+}
+
+// ---- Tensor layer ------------------------------------------------------------------------
+
+namespace {
+
+template <class P>
+struct ConvTraits;
+template <>
+struct ConvTraits<Conv1dParams> {
+    static constexpr int dims = 1;
+    static constexpr bool transposed = false;
+    static constexpr const char* input_layout = "N, C_in, L";
+    static constexpr const char* weight_layout = "C_out, C_in, K";
+    static ConvGeometry geometry(const char* op, const Tensor& x, const Tensor& w,
+                                 const Conv1dParams& p) {
+        return make_geometry(op, dim(x, 0), dim(x, 1), dim(x, 2), dim(w, 0), dim(w, 2), p);
+    }
+};
+template <>
+struct ConvTraits<Conv2dParams> {
+    static constexpr int dims = 2;
+    static constexpr bool transposed = false;
+    static constexpr const char* input_layout = "N, C_in, H, W";
+    static constexpr const char* weight_layout = "C_out, C_in, kH, kW";
+    static ConvGeometry geometry(const char* op, const Tensor& x, const Tensor& w,
+                                 const Conv2dParams& p) {
+        return make_geometry(op, dim(x, 0), dim(x, 1), dim(x, 2), dim(x, 3), dim(w, 0), dim(w, 2),
+                             dim(w, 3), p);
+    }
+};
+template <>
+struct ConvTraits<Conv3dParams> {
+    static constexpr int dims = 3;
+    static constexpr bool transposed = false;
+    static constexpr const char* input_layout = "N, C_in, D, H, W";
+    static constexpr const char* weight_layout = "C_out, C_in, kD, kH, kW";
+    static ConvGeometry geometry(const char* op, const Tensor& x, const Tensor& w,
+                                 const Conv3dParams& p) {
+        return make_geometry(op, dim(x, 0), dim(x, 1), dim(x, 2), dim(x, 3), dim(x, 4), dim(w, 0),
+                             dim(w, 2), dim(w, 3), dim(w, 4), p);
+    }
+};
+template <>
+struct ConvTraits<ConvTranspose1dParams> {
+    static constexpr int dims = 1;
+    static constexpr bool transposed = true;
+    static constexpr const char* input_layout = "N, C_in, L";
+    static constexpr const char* weight_layout = "C_in, C_out, K";
+    static ConvGeometry geometry(const char* op, const Tensor& x, const Tensor& w,
+                                 const ConvTranspose1dParams& p) {
+        return make_geometry(op, dim(x, 0), dim(x, 1), dim(x, 2), dim(w, 1), dim(w, 2), p);
+    }
+};
+template <>
+struct ConvTraits<ConvTranspose2dParams> {
+    static constexpr int dims = 2;
+    static constexpr bool transposed = true;
+    static constexpr const char* input_layout = "N, C_in, H, W";
+    static constexpr const char* weight_layout = "C_in, C_out, kH, kW";
+    static ConvGeometry geometry(const char* op, const Tensor& x, const Tensor& w,
+                                 const ConvTranspose2dParams& p) {
+        return make_geometry(op, dim(x, 0), dim(x, 1), dim(x, 2), dim(x, 3), dim(w, 1), dim(w, 2),
+                             dim(w, 3), p);
+    }
+};
+
+template <class P>
+ConvGeometry check_conv(const char* op, const Tensor& x, const Tensor& w, const Tensor* bias,
+                        const P& p) {
+    using T = ConvTraits<P>;
+    check_rank(op, "input", x, T::dims + 2, T::input_layout);
+    check_rank(op, "weight", w, T::dims + 2, T::weight_layout);
+    Shape expected_w(T::dims + 2, 0);  // 0: any size
+    expected_w[T::transposed ? 0 : 1] = x.shape()[1];
+    check_shape(op, "weight", w, expected_w);
+    if (bias) check_shape(op, "bias", *bias, {w.shape()[T::transposed ? 1 : 0]});
+    return T::geometry(op, x, w, p);
+}
+
+// (N, C_out, out...): the grid side for conv, the image side for transposed conv.
+Shape output_shape(const ConvGeometry& g, int dims, bool transposed) {
+    Shape s{std::size_t(g.N), std::size_t(transposed ? g.C_img : g.C_grid)};
+    for (int a = 3 - dims; a < 3; ++a)
+        s.push_back(std::size_t(transposed ? g.image[a] : g.grid[a]));
+    return s;
+}
+
+template <class P>
+Tensor conv_any(const char* op, const Tensor& x, const Tensor& w, const Tensor* bias, const P& p) {
+    using T = ConvTraits<P>;
+    const ConvGeometry g = check_conv(op, x, w, bias, p);
+    Tensor y = zeros(output_shape(g, T::dims, T::transposed));  // (N, C_out, out...)
+    const float* b = bias ? bias->data() : nullptr;
+    if (T::transposed)
+        conv_transpose_forward(g, y.data(), x.data(), w.data(), b);
+    else
+        conv_forward(g, y.data(), x.data(), w.data(), b);
+    return y;
+}
+
+template <class P>
+void conv_any_backward(const char* op, Tensor* d_x, Tensor* d_w, Tensor* d_bias,
+                       const Tensor& d_out, const Tensor& x, const Tensor& w, const P& p) {
+    using T = ConvTraits<P>;
+    const ConvGeometry g = check_conv(op, x, w, nullptr, p);
+    check_shape(op, "d_out", d_out, output_shape(g, T::dims, T::transposed));
+    if (d_x) check_shape(op, "d_x", *d_x, Shape(x.shape().begin(), x.shape().end()));
+    if (d_w) check_shape(op, "d_w", *d_w, Shape(w.shape().begin(), w.shape().end()));
+    if (d_bias) check_shape(op, "d_bias", *d_bias, {w.shape()[T::transposed ? 1 : 0]});
+    float* dx = d_x ? d_x->data() : nullptr;
+    float* dw = d_w ? d_w->data() : nullptr;
+    float* db = d_bias ? d_bias->data() : nullptr;
+    if (T::transposed)
+        conv_transpose_backward(g, dx, dw, db, d_out.data(), x.data(), w.data());
+    else
+        conv_backward(g, dx, dw, db, d_out.data(), x.data(), w.data());
+}
+
+}  // namespace
+
+Tensor conv1d(const Tensor& x, const Tensor& w, const Tensor* bias, const Conv1dParams& p) {
+    return conv_any("conv1d", x, w, bias, p);
+}
+void conv1d_backward(Tensor* d_x, Tensor* d_w, Tensor* d_bias, const Tensor& d_out, const Tensor& x,
+                     const Tensor& w, const Conv1dParams& p) {
+    conv_any_backward("conv1d_backward", d_x, d_w, d_bias, d_out, x, w, p);
+}
+Tensor conv2d(const Tensor& x, const Tensor& w, const Tensor* bias, const Conv2dParams& p) {
+    return conv_any("conv2d", x, w, bias, p);
+}
+void conv2d_backward(Tensor* d_x, Tensor* d_w, Tensor* d_bias, const Tensor& d_out, const Tensor& x,
+                     const Tensor& w, const Conv2dParams& p) {
+    conv_any_backward("conv2d_backward", d_x, d_w, d_bias, d_out, x, w, p);
+}
+Tensor conv3d(const Tensor& x, const Tensor& w, const Tensor* bias, const Conv3dParams& p) {
+    return conv_any("conv3d", x, w, bias, p);
+}
+void conv3d_backward(Tensor* d_x, Tensor* d_w, Tensor* d_bias, const Tensor& d_out, const Tensor& x,
+                     const Tensor& w, const Conv3dParams& p) {
+    conv_any_backward("conv3d_backward", d_x, d_w, d_bias, d_out, x, w, p);
+}
+Tensor conv_transpose1d(const Tensor& x, const Tensor& w, const Tensor* bias,
+                        const ConvTranspose1dParams& p) {
+    return conv_any("conv_transpose1d", x, w, bias, p);
+}
+void conv_transpose1d_backward(Tensor* d_x, Tensor* d_w, Tensor* d_bias, const Tensor& d_out,
+                               const Tensor& x, const Tensor& w, const ConvTranspose1dParams& p) {
+    conv_any_backward("conv_transpose1d_backward", d_x, d_w, d_bias, d_out, x, w, p);
+}
+Tensor conv_transpose2d(const Tensor& x, const Tensor& w, const Tensor* bias,
+                        const ConvTranspose2dParams& p) {
+    return conv_any("conv_transpose2d", x, w, bias, p);
+}
+void conv_transpose2d_backward(Tensor* d_x, Tensor* d_w, Tensor* d_bias, const Tensor& d_out,
+                               const Tensor& x, const Tensor& w, const ConvTranspose2dParams& p) {
+    conv_any_backward("conv_transpose2d_backward", d_x, d_w, d_bias, d_out, x, w, p);
 }
 
 }  // namespace aelab

@@ -85,32 +85,4 @@ void merge_phases_add(float* image, const float* planes, const ConvGeometry& g,
 void pitch_grid(float* pitched, const float* grid, const ConvGeometry& g, const PhasePlanes& pp,
                 int row = 0);
 
-// The engines behind every conv op: fast (GEMM) and reference (direct loops), on one image
-// batch. Conv: in is the image side, out the grid side; transposed conv the other way round.
-void conv_forward_gemm(const ConvGeometry& g, float* out, const float* in, const float* weight,
-                       const float* bias);
-void conv_backward_gemm(const ConvGeometry& g, float* d_in, float* d_weight, float* d_bias,
-                        const float* d_out, const float* in, const float* weight);
-void conv_transpose_forward_gemm(const ConvGeometry& g, float* out, const float* in,
-                                 const float* weight, const float* bias);
-void conv_transpose_backward_gemm(const ConvGeometry& g, float* d_in, float* d_weight,
-                                  float* d_bias, const float* d_out, const float* in,
-                                  const float* weight);
-// Indirect-GEMM engines (conv_indirect.cpp), for when the written side has enough channels to
-// fill the igemm tile (conv_indirect_applies). grid / image = (accumulate ? itself : bias) + ...
-bool conv_indirect_applies(int C_dst);
-void conv_indirect_grid_from_image(const ConvGeometry& g, float* grid, const float* image,
-                                   const float* weight, const float* bias, bool accumulate);
-void conv_indirect_image_from_grid(const ConvGeometry& g, float* image, const float* grid,
-                                   const float* weight, const float* bias, bool accumulate);
-void conv_forward_direct(const ConvGeometry& g, float* out, const float* in, const float* weight,
-                         const float* bias);
-void conv_backward_direct(const ConvGeometry& g, float* d_in, float* d_weight, float* d_bias,
-                          const float* d_out, const float* in, const float* weight);
-void conv_transpose_forward_direct(const ConvGeometry& g, float* out, const float* in,
-                                   const float* weight, const float* bias);
-void conv_transpose_backward_direct(const ConvGeometry& g, float* d_in, float* d_weight,
-                                    float* d_bias, const float* d_out, const float* in,
-                                    const float* weight);
-
 }  // namespace aelab

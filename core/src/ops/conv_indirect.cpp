@@ -1,13 +1,15 @@
-// Convolution on indirect GEMM (igemm_microkernel.hpp): the GEMM's rows are output positions,
-// its columns output channels, its depth source channels x taps. Each position is one pointer
-// into a zero-padded copy of the source; each tap one offset from it. Nothing is packed but the
-// weights (once per call), every register tile is full (positions run across rows and images;
-// only the very last tile and the channel padding up to NR are dropped), and there are no junk
-// positions: padding is read only as the zeros of the padded copy, multiplied by weights.
-//   conv (grid from image)            one pass: position g reads image g*S + k*Dl - P
-//   transposed conv (image from grid) one pass per output phase r (S per axis): output
-//                                     q*S + r reads grid q + (r + P - k*Dl) / S for the taps k
-//                                     with (r + P - k*Dl) divisible by S
+// The indirect-GEMM engines of the convolutions (conv_engines.hpp; igemm_microkernel.hpp), for
+// when the written side has enough channels to fill the tile (dispatch.cpp decides): the GEMM's
+// rows are output positions, its columns output channels, its depth source channels x taps.
+// Each position is one pointer into a zero-padded copy of the source; each tap one offset from
+// it. Nothing is packed but the weights (once per call), every register tile is full (positions
+// run across rows and images; only the very last tile and the channel padding up to NR are
+// dropped), and there are no junk positions: padding is read only as the zeros of the padded
+// copy, multiplied by weights.
+//   conv_forward_indirect         one pass: position g reads image g*S + k*Dl - P
+//   conv_backward_input_indirect  one pass per output phase r (S per axis): output
+//                                 q*S + r reads grid q + (r + P - k*Dl) / S for the taps k
+//                                 with (r + P - k*Dl) divisible by S
 // Conv dX is the transposed conv's forward (accumulating), transposed-conv dX is conv's.
 //
 // Legend (conv_geometry.hpp): src / dst the side read / written (image / grid or the other
@@ -20,6 +22,7 @@
 #include "../kernels/gemm_kernels.hpp"
 #include "../kernels/simd4.hpp"
 #include "aelab/gemm.hpp"
+#include "conv_engines.hpp"
 #include "conv_geometry.hpp"
 
 namespace aelab {
@@ -149,7 +152,7 @@ void write_block(float* out, long dst_size, long, const float* block, int Npad,
 #endif
 
 // Clang turns the short row loops below into memcpy / memset calls; in wasm a call per row
-// of 7-28 floats costs more than the copy (measured ~5% of conv b). GCC keeps them inline.
+// of 7-28 floats costs more than the copy (docs/PERFORMANCE.md). GCC keeps them inline.
 #if defined(__clang__)
 #define AELAB_NO_MEMCPY_CALLS __attribute__((no_builtin("memcpy", "memset")))
 #else
@@ -174,8 +177,8 @@ AELAB_NO_MEMCPY_CALLS inline void copy_row(float* __restrict dst, const float* _
 
 // Padded copies of the sources, one zero-filled buffer per layout (source extents, padding,
 // padded extents), kept across calls: only the interiors are ever written, so the borders stay
-// zero and each call copies the interiors alone (zeroing them was ~a quarter of the padding
-// pass, itself 10-20% of a strided conv natively). A training step cycles through a handful of
+// zero and each call copies the interiors alone (zeroing whole buffers was a sizeable part of
+// the padding pass: docs/PERFORMANCE.md). A training step cycles through a handful of
 // layouts; the least recently used goes when there are more, and big buffers are not kept.
 struct PadBuffer {
     std::array<int, 3> src_ext, lo, ext;
@@ -351,14 +354,9 @@ void run_passes(const IgemmKernel& kernel, const Problem& pr, const std::vector<
 
 }  // namespace
 
-bool conv_indirect_applies(int C_dst) {
-    const IgemmKernel& kernel = igemm_kernel_best();
-    // Channel padding up to NR is wasted work: at most half the tile.
-    return kernel.run && 2 * C_dst >= kernel.nr;
-}
-
-void conv_indirect_grid_from_image(const ConvGeometry& g, float* grid, const float* image,
-                                   const float* weight, const float* bias, bool accumulate) {
+// grid (N, C_grid, grid...) = (accumulate ? grid : bias) + conv(image): one pass.
+void conv_forward_indirect(const ConvGeometry& g, float* grid, const float* image,
+                           const float* weight, const float* bias, bool accumulate) {
     const int taps = g.kernel_size();
     const Problem pr{g.N, g.C_img, g.C_grid, g.image, g.grid, long(g.C_img) * taps, taps};
     Pass ps;
@@ -376,8 +374,9 @@ void conv_indirect_grid_from_image(const ConvGeometry& g, float* grid, const flo
     run_passes(igemm_kernel_best(), pr, {ps}, grid, image, weight, bias, accumulate);
 }
 
-void conv_indirect_image_from_grid(const ConvGeometry& g, float* image, const float* grid,
-                                   const float* weight, const float* bias, bool accumulate) {
+// image (N, C_img, image...) = (accumulate ? image : bias) + conv^T(grid): a pass per phase.
+void conv_backward_input_indirect(const ConvGeometry& g, float* image, const float* grid,
+                                  const float* weight, const float* bias, bool accumulate) {
     const int taps = g.kernel_size();
     const Problem pr{g.N, g.C_grid, g.C_img, g.grid, g.image, taps, long(g.C_img) * taps};
     // Per axis and phase r: the taps reaching outputs q*S + r and their grid shifts.

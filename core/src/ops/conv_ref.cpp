@@ -1,7 +1,7 @@
-// The scalar twins of the convolution ops: direct loops over the definition, no im2col, no
-// GEMM. They are the specification the fast path (conv.cpp) is tested against; keep them
-// obvious rather than fast. The transposed conv here is the textbook scatter: every input
-// value adds a weighted copy of the filter into the output.
+// The scalar twins of the convolution ops, the direct engine (conv_engines.hpp): loops over the
+// definition, no im2col, no GEMM. They are the specification the fast engines are tested
+// against; keep them obvious rather than fast. The transposed conv here is the textbook
+// scatter: every input value adds a weighted copy of the filter into the output.
 //
 // Legend (conv_geometry.hpp): image side (N, C_img, Di, Hi, Wi), grid side (N, C_grid, Dg, Hg,
 // Wg), weight (C_grid, C_img, kD, kH, kW); image coordinate of grid position g and tap k along
@@ -9,7 +9,7 @@
 #include <cstddef>
 
 #include "aelab/conv.hpp"
-#include "conv_geometry.hpp"
+#include "conv_engines.hpp"
 
 namespace aelab {
 namespace {

@@ -98,8 +98,8 @@ Tensor linear(const Tensor& x, const Tensor& w, const Tensor* bias) {
     return y;
 }
 
-void linear_backward(const Tensor& d_out, const Tensor& x, const Tensor& w, Tensor* d_x,
-                     Tensor* d_w, Tensor* d_bias) {
+void linear_backward(Tensor* d_x, Tensor* d_w, Tensor* d_bias, const Tensor& d_out, const Tensor& x,
+                     const Tensor& w) {
     const char* op = "linear_backward";
     check_linear(op, x, w);
     check_shape(op, "d_out", d_out, {x.shape()[0], w.shape()[0]});

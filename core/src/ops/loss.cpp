@@ -61,8 +61,6 @@ void kl_normal_loss_backward(float* d_mu, float* d_logvar, const float* mu, cons
 // ---- Tensor layer --------------------------------------------------------------------------
 namespace {
 
-Shape shape_of(const Tensor& t) { return Shape(t.shape().begin(), t.shape().end()); }
-
 void check_pair(const char* op, const char* a_name, const Tensor& a, const Tensor& target) {
     if (a.size() == 0)
         throw Error(std::string(op) + ": " + a_name + " must not be empty, got shape " +
@@ -83,7 +81,7 @@ float mse_loss(const Tensor& pred, const Tensor& target) {
     check_pair("mse_loss", "pred", pred, target);
     return mse_loss(pred.data(), target.data(), pred.size());
 }
-void mse_loss_backward(const Tensor& pred, const Tensor& target, Tensor& d_pred, float d_loss) {
+void mse_loss_backward(Tensor& d_pred, const Tensor& pred, const Tensor& target, float d_loss) {
     check_pair("mse_loss_backward", "pred", pred, target);
     check_shape("mse_loss_backward", "d_pred", d_pred, shape_of(pred));
     mse_loss_backward(d_pred.data(), pred.data(), target.data(), pred.size(), d_loss);
@@ -93,7 +91,7 @@ float bce_with_logits_loss(const Tensor& logits, const Tensor& target) {
     check_pair("bce_with_logits_loss", "logits", logits, target);
     return bce_with_logits_loss(logits.data(), target.data(), logits.size());
 }
-void bce_with_logits_loss_backward(const Tensor& logits, const Tensor& target, Tensor& d_logits,
+void bce_with_logits_loss_backward(Tensor& d_logits, const Tensor& logits, const Tensor& target,
                                    float d_loss) {
     check_pair("bce_with_logits_loss_backward", "logits", logits, target);
     check_shape("bce_with_logits_loss_backward", "d_logits", d_logits, shape_of(logits));
@@ -105,7 +103,7 @@ float kl_normal_loss(const Tensor& mu, const Tensor& logvar) {
     check_latent("kl_normal_loss", mu, logvar);
     return kl_normal_loss(mu.data(), logvar.data(), int(mu.shape()[0]), int(mu.shape()[1]));
 }
-void kl_normal_loss_backward(const Tensor& mu, const Tensor& logvar, Tensor* d_mu, Tensor* d_logvar,
+void kl_normal_loss_backward(Tensor* d_mu, Tensor* d_logvar, const Tensor& mu, const Tensor& logvar,
                              float d_loss) {
     const char* op = "kl_normal_loss_backward";
     check_latent(op, mu, logvar);

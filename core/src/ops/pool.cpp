@@ -4,8 +4,8 @@
 //   p padding, d dilation; tap kh of output row oh reads input row oh*s - p + kh*d.
 // The fast pools precompute, per output row and column, the taps that fall inside the input
 // (valid_taps) so the inner loops have no bounds checks; the *_ref twins test every tap. The
-// 2x2 stride-2 unpadded case (nearly every CNN's pool) goes to the SIMD row kernels of
-// core/src/kernels/pool_2x2s2.*.
+// 2x2 stride-2 unpadded case (nearly every CNN's pool) goes to the row kernels of
+// core/src/kernels/pool_2x2s2.* (SIMD where the build has it), chosen in dispatch.cpp.
 #include <algorithm>
 #include <cmath>
 #include <limits>
@@ -98,14 +98,19 @@ PoolGeometry avg_geometry(const char* op, int N, int C, int H, int W, const AvgP
 
 void max_pool2d_forward(float* out, std::int64_t* indices, const float* in, int N, int C, int H,
                         int W, const MaxPool2dParams& p) {
+    max_pool2d_forward_with_kernel(0, out, indices, in, N, C, H, W, p);
+}
+
+void max_pool2d_forward_with_kernel(int kernel, float* out, std::int64_t* indices, const float* in,
+                                    int N, int C, int H, int W, const MaxPool2dParams& p) {
     const PoolGeometry g = max_geometry("max_pool2d", N, C, H, W, p);
+    const MaxPoolRow row = pool_2x2s2_kernel(kernel).max_row;
     if (is_2x2_stride2(g)) {
         for (long plane = 0; plane < long(N) * C; ++plane)
             for (int oh = 0; oh < g.Ho; ++oh) {
                 const float* top = in + (plane * H + 2 * oh) * W;  // rows 2*oh, 2*oh + 1
                 const long o = (plane * g.Ho + oh) * g.Wo;
-                max_pool_2x2s2_row(top, top + W, g.Wo, W, std::int64_t(2 * oh) * W, out + o,
-                                   indices + o);
+                row(top, top + W, g.Wo, W, std::int64_t(2 * oh) * W, out + o, indices + o);
             }
         return;
     }
@@ -178,12 +183,18 @@ void max_pool2d_backward(float* d_in, const float* d_out, const std::int64_t* in
 
 void avg_pool2d_forward(float* out, const float* in, int N, int C, int H, int W,
                         const AvgPool2dParams& p) {
+    avg_pool2d_forward_with_kernel(0, out, in, N, C, H, W, p);
+}
+
+void avg_pool2d_forward_with_kernel(int kernel, float* out, const float* in, int N, int C, int H,
+                                    int W, const AvgPool2dParams& p) {
     const PoolGeometry g = avg_geometry("avg_pool2d", N, C, H, W, p);
+    const AvgPoolRow row = pool_2x2s2_kernel(kernel).avg_row;
     if (is_2x2_stride2(g)) {
         for (long plane = 0; plane < long(N) * C; ++plane)
             for (int oh = 0; oh < g.Ho; ++oh) {
                 const float* top = in + (plane * H + 2 * oh) * W;  // rows 2*oh, 2*oh + 1
-                avg_pool_2x2s2_row(top, top + W, g.Wo, out + (plane * g.Ho + oh) * g.Wo);
+                row(top, top + W, g.Wo, out + (plane * g.Ho + oh) * g.Wo);
             }
         return;
     }
@@ -364,9 +375,6 @@ void upsample_bed_of_nails2d_backward(float* d_in, const float* d_out, int N, in
 
 namespace {
 
-int dim(const Tensor& t, int axis) { return static_cast<int>(t.shape()[axis]); }
-Shape shape_of(const Tensor& t) { return Shape(t.shape().begin(), t.shape().end()); }
-
 void check_nchw(const char* op, const char* what, const Tensor& x) {
     check_rank(op, what, x, 4, "N, C, H, W");
     for (std::size_t a = 0; a < 4; ++a)
@@ -379,6 +387,13 @@ void check_indices(const char* op, const IndexTensor& indices, const Shape& expe
     if (Shape(indices.shape().begin(), indices.shape().end()) != expected)
         throw Error(std::string(op) + ": indices must have shape " + shape_str(expected) +
                     ", got " + shape_str(indices.shape()));
+}
+
+// d_x and d_out (N, C, *, *): the two sides of an op that routes values through indices.
+void check_planes(const char* op, const Tensor& d_x, const Tensor& d_out) {
+    check_nchw(op, "d_x", d_x);
+    check_nchw(op, "d_out", d_out);
+    check_shape(op, "d_out", d_out, {d_x.shape()[0], d_x.shape()[1], 0, 0});
 }
 
 void check_scale(const char* op, int s_h, int s_w) {
@@ -399,11 +414,9 @@ MaxPool2dResult max_pool2d(const Tensor& x, const MaxPool2dParams& p) {
     return r;
 }
 
-void max_pool2d_backward(const Tensor& d_out, const IndexTensor& indices, Tensor& d_x) {
+void max_pool2d_backward(Tensor& d_x, const Tensor& d_out, const IndexTensor& indices) {
     const char* op = "max_pool2d_backward";
-    check_nchw(op, "d_x", d_x);
-    check_nchw(op, "d_out", d_out);
-    check_shape(op, "d_out", d_out, {d_x.shape()[0], d_x.shape()[1], 0, 0});
+    check_planes(op, d_x, d_out);
     check_indices(op, indices, shape_of(d_out));
     // Indices come from max_pool2d on an input of d_x's shape: each must lie in its plane.
     check_unpool_indices(op, indices.data(), dim(d_out, 0), dim(d_out, 1), dim(d_out, 2),
@@ -421,7 +434,7 @@ Tensor avg_pool2d(const Tensor& x, const AvgPool2dParams& p) {
     return y;
 }
 
-void avg_pool2d_backward(const Tensor& d_out, Tensor& d_x, const AvgPool2dParams& p) {
+void avg_pool2d_backward(Tensor& d_x, const Tensor& d_out, const AvgPool2dParams& p) {
     const char* op = "avg_pool2d_backward";
     check_nchw(op, "d_x", d_x);
     const PoolGeometry g = avg_geometry(op, dim(d_x, 0), dim(d_x, 1), dim(d_x, 2), dim(d_x, 3), p);
@@ -453,54 +466,54 @@ Tensor max_unpool2d(const Tensor& x, const IndexTensor& indices, const MaxUnpool
     return y;
 }
 
-void max_unpool2d_backward(const Tensor& d_out, const IndexTensor& indices, Tensor& d_x) {
+void max_unpool2d_backward(Tensor& d_x, const Tensor& d_out, const IndexTensor& indices) {
     const char* op = "max_unpool2d_backward";
-    check_nchw(op, "d_x", d_x);
-    check_nchw(op, "d_out", d_out);
-    check_shape(op, "d_out", d_out, {d_x.shape()[0], d_x.shape()[1], 0, 0});
+    check_planes(op, d_x, d_out);
     check_indices(op, indices, shape_of(d_x));
     max_unpool2d_backward(d_x.data(), d_out.data(), indices.data(), dim(d_x, 0), dim(d_x, 1),
                           dim(d_x, 2), dim(d_x, 3), dim(d_out, 2), dim(d_out, 3));
 }
 
+namespace {
+
+// The upsampling ops' raw layer: (out or d_in, in or d_out, N, C, H, W, s_h, s_w).
+using UpsampleLoop = void (*)(float*, const float*, int, int, int, int, int, int);
+
+Tensor upsample(const char* op, UpsampleLoop forward, const Tensor& x, int scale_h, int scale_w) {
+    check_nchw(op, "input", x);
+    check_scale(op, scale_h, scale_w);
+    Tensor y = zeros({x.shape()[0], x.shape()[1], x.shape()[2] * scale_h, x.shape()[3] * scale_w});
+    forward(y.data(), x.data(), dim(x, 0), dim(x, 1), dim(x, 2), dim(x, 3), scale_h, scale_w);
+    return y;
+}
+
+void upsample_backward(const char* op, UpsampleLoop backward, Tensor& d_x, const Tensor& d_out,
+                       int scale_h, int scale_w) {
+    check_nchw(op, "d_x", d_x);
+    check_scale(op, scale_h, scale_w);
+    check_shape(
+        op, "d_out", d_out,
+        {d_x.shape()[0], d_x.shape()[1], d_x.shape()[2] * scale_h, d_x.shape()[3] * scale_w});
+    backward(d_x.data(), d_out.data(), dim(d_x, 0), dim(d_x, 1), dim(d_x, 2), dim(d_x, 3), scale_h,
+             scale_w);
+}
+
+}  // namespace
+
 Tensor upsample_nearest2d(const Tensor& x, int scale_h, int scale_w) {
-    check_nchw("upsample_nearest2d", "input", x);
-    check_scale("upsample_nearest2d", scale_h, scale_w);
-    Tensor y = zeros({x.shape()[0], x.shape()[1], x.shape()[2] * scale_h, x.shape()[3] * scale_w});
-    upsample_nearest2d_forward(y.data(), x.data(), dim(x, 0), dim(x, 1), dim(x, 2), dim(x, 3),
-                               scale_h, scale_w);
-    return y;
+    return upsample("upsample_nearest2d", upsample_nearest2d_forward, x, scale_h, scale_w);
 }
-
-void upsample_nearest2d_backward(const Tensor& d_out, Tensor& d_x, int scale_h, int scale_w) {
-    const char* op = "upsample_nearest2d_backward";
-    check_nchw(op, "d_x", d_x);
-    check_scale(op, scale_h, scale_w);
-    check_shape(
-        op, "d_out", d_out,
-        {d_x.shape()[0], d_x.shape()[1], d_x.shape()[2] * scale_h, d_x.shape()[3] * scale_w});
-    upsample_nearest2d_backward(d_x.data(), d_out.data(), dim(d_x, 0), dim(d_x, 1), dim(d_x, 2),
-                                dim(d_x, 3), scale_h, scale_w);
+void upsample_nearest2d_backward(Tensor& d_x, const Tensor& d_out, int scale_h, int scale_w) {
+    upsample_backward("upsample_nearest2d_backward", upsample_nearest2d_backward, d_x, d_out,
+                      scale_h, scale_w);
 }
-
 Tensor upsample_bed_of_nails2d(const Tensor& x, int scale_h, int scale_w) {
-    check_nchw("upsample_bed_of_nails2d", "input", x);
-    check_scale("upsample_bed_of_nails2d", scale_h, scale_w);
-    Tensor y = zeros({x.shape()[0], x.shape()[1], x.shape()[2] * scale_h, x.shape()[3] * scale_w});
-    upsample_bed_of_nails2d_forward(y.data(), x.data(), dim(x, 0), dim(x, 1), dim(x, 2), dim(x, 3),
-                                    scale_h, scale_w);
-    return y;
+    return upsample("upsample_bed_of_nails2d", upsample_bed_of_nails2d_forward, x, scale_h,
+                    scale_w);
 }
-
-void upsample_bed_of_nails2d_backward(const Tensor& d_out, Tensor& d_x, int scale_h, int scale_w) {
-    const char* op = "upsample_bed_of_nails2d_backward";
-    check_nchw(op, "d_x", d_x);
-    check_scale(op, scale_h, scale_w);
-    check_shape(
-        op, "d_out", d_out,
-        {d_x.shape()[0], d_x.shape()[1], d_x.shape()[2] * scale_h, d_x.shape()[3] * scale_w});
-    upsample_bed_of_nails2d_backward(d_x.data(), d_out.data(), dim(d_x, 0), dim(d_x, 1),
-                                     dim(d_x, 2), dim(d_x, 3), scale_h, scale_w);
+void upsample_bed_of_nails2d_backward(Tensor& d_x, const Tensor& d_out, int scale_h, int scale_w) {
+    upsample_backward("upsample_bed_of_nails2d_backward", upsample_bed_of_nails2d_backward, d_x,
+                      d_out, scale_h, scale_w);
 }
 
 }  // namespace aelab

@@ -21,8 +21,7 @@ const DenoisingRecipeOptions& checked(const DenoisingRecipeOptions& o, const Dat
     if (o.eval_count < 1 || std::size_t(o.eval_count) > data.size(Split::test))
         throw Error("denoising recipe: eval_count must be in [1, " + std::to_string(data.size(Split::test)) +
                     "], got " + std::to_string(o.eval_count));
-    std::size_t sample_size = 1;
-    for (std::size_t d : o.model.sample_shape) sample_size *= d;
+    const std::size_t sample_size = numel(o.model.sample_shape);
     if (std::size_t(data.rows) * data.cols != sample_size)
         throw Error("denoising recipe: the model expects " + shape_str(o.model.sample_shape) + " images, the dataset has " +
                     std::to_string(data.rows) + " x " + std::to_string(data.cols));

@@ -1,7 +1,7 @@
 // aelab-cli bench: the kernel benchmark (core/include/aelab/bench.hpp) plus case h, one
-// training step of the peer-bench conv autoencoder, printed as a table with ratios to the
-// SIMD peak and to the peers measured on this machine kind (/work/shared/peer-bench), or as
-// JSON (--json: the last line is {"peak_gflops": P, "cases": [{"name", "ms", "gflops"}]}).
+// training step of the conv autoencoder (aelab/models.hpp), printed as a table with ratios to
+// the SIMD peak and to the peer libraries measured on this machine kind, or as JSON (--json:
+// the last line is {"peak_gflops": P, "cases": [{"name", "ms", "gflops"}]}).
 #include <cstdio>
 #include <sstream>
 
@@ -16,7 +16,8 @@
 namespace aelab::cli {
 namespace {
 
-// Peer figures (ms, best-pass medians, single thread) from /work/shared/peer-bench/README.md.
+// Peer figures for the same cases: ms, best-pass medians, single thread, TensorFlow.js's wasm
+// backend and PyTorch on the CPU, measured on the machine kind the project is developed on.
 struct Peer {
     const char* id;
     double tfjs_wasm_ms, pytorch_cpu_ms;  // 0: not measured

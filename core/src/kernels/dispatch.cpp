@@ -1,70 +1,93 @@
-// The one place that decides which GEMM micro-kernel this build uses. The instruction set is
-// fixed at compile time (the native build uses -march=native, the web build -msimd128): the
-// list below is every kernel compiled in, best first. gemm() picks among the "preferred" ones
-// (the widest instruction set) by M: the tile height that wastes the fewest padded rows, the
-// earlier kernel on a tie. The others stay reachable through gemm_with_kernel() so tests cover
-// them.
+// The one place that decides which kernels and engines this build runs:
+//  - the GEMM micro-kernels (gemm(), the polyphase conv engine), the indirect GEMM kernels (the
+//    indirect conv engine), the NT GEMM kernels (conv weight gradients) and the pools' 2x2
+//    stride-2 row kernels: each list below holds every kernel compiled in (isa.hpp), best
+//    first, a scalar one last. The op uses the first (or, for gemm(), the best for its M); the
+//    others stay reachable through *_with_kernel() so tests cover them;
+//  - which convolution engine (ops/conv_engines.hpp) computes each part of each conv op.
+// The instruction set is fixed at compile time (the native build uses -march=native, the web
+// build -msimd128). gemm() picks among the "preferred" GEMM kernels (the widest instruction
+// set) by M: the tile height that wastes the fewest padded rows, the earlier kernel on a tie.
 #include <algorithm>
 #include <chrono>
 #include <vector>
 
+#include "../ops/conv_engines.hpp"
 #include "aelab/gemm.hpp"
+#include "aelab/pool.hpp"
 #include "gemm_kernels.hpp"
+#include "isa.hpp"
+#include "pool_2x2s2.hpp"
 
 namespace aelab {
 
 namespace {
-#if defined(__AVX2__) && defined(__FMA__)
+#if defined(AELAB_ISA_AVX2)
 constexpr bool kSseIsBest = false;
-#elif defined(__SSE__) || defined(__x86_64__)
+#elif defined(AELAB_ISA_SSE)
 constexpr bool kSseIsBest = true;
 #endif
 const GemmKernel kKernels[] = {
-#if defined(__AVX2__) && defined(__FMA__)
+#if defined(AELAB_ISA_AVX2)
     {gemm_6x16_avx2, 6, 16, "gemm_6x16_avx2", true},
 #endif
-#if defined(__wasm_simd128__)
+#if defined(AELAB_ISA_SIMD128)
     {gemm_4x8_simd128, 4, 8, "gemm_4x8_simd128", true, 1},
     {gemm_4x8_simd128_x2, 4, 8, "gemm_4x8_simd128_x2", true, 2},
 #endif
-#if defined(__SSE__) || defined(__x86_64__)
+#if defined(AELAB_ISA_SSE)
     {gemm_4x8_sse, 4, 8, "gemm_4x8_sse", kSseIsBest},
 #endif
     {nullptr, 1, 1, "gemm_ref", false},
 };
 constexpr int kKernelCount = int(sizeof(kKernels) / sizeof(kKernels[0]));
 
-// The convolutions' indirect kernels, best first (conv_indirect.cpp uses igemm_kernel_best()).
+// The convolutions' indirect kernels, best first (the indirect engine uses igemm_kernel_best()).
 // Only wasm has run-tile variants: x86 addresses r[i] + o in the load itself, wasm needs an add.
 const IgemmKernel kIgemmKernels[] = {
-#if defined(__AVX2__) && defined(__FMA__)
+#if defined(AELAB_ISA_AVX2)
     {igemm_6x16_avx2, 6, 16, "igemm_6x16_avx2"},
 #endif
-#if defined(__wasm_simd128__)
+#if defined(AELAB_ISA_SIMD128)
     {igemm_4x8_simd128, 4, 8, "igemm_4x8_simd128", igemm_4x8_simd128_runs_table, 1},
     {igemm_4x8_simd128_x2, 4, 8, "igemm_4x8_simd128_x2", igemm_4x8_simd128_x2_runs_table, 2},
 #endif
-#if defined(__SSE__) || defined(__x86_64__)
+#if defined(AELAB_ISA_SSE)
     {igemm_4x8_sse, 4, 8, "igemm_4x8_sse"},
 #endif
     {nullptr, 1, 1, "igemm_ref"},
 };
 constexpr int kIgemmKernelCount = int(sizeof(kIgemmKernels) / sizeof(kIgemmKernels[0]));
 
-// The convolution weight gradients' NT kernels (conv.cpp uses the first), best first.
+// The convolution weight gradients' NT kernels, best first (gemm_nt_kernel_best()).
 const GemmNtKernel kGemmNtKernels[] = {
-#if defined(__AVX2__) && defined(__FMA__)
+#if defined(AELAB_ISA_AVX2)
     {gemm_nt_3x4_avx2, 3, 4, "gemm_nt_3x4_avx2"},
 #endif
-#if defined(__wasm_simd128__)
+#if defined(AELAB_ISA_SIMD128)
     {gemm_nt_4x2_simd128, 4, 2, "gemm_nt_4x2_simd128"},
 #endif
-#if defined(__SSE__) || defined(__x86_64__)
+#if defined(AELAB_ISA_SSE)
     {gemm_nt_4x2_sse, 4, 2, "gemm_nt_4x2_sse"},
 #endif
     {nullptr, 1, 1, "gemm_nt_ref"},
 };
 constexpr int kGemmNtKernelCount = int(sizeof(kGemmNtKernels) / sizeof(kGemmNtKernels[0]));
+
+// The pools' 2x2 stride-2 row kernels (pool.cpp uses the first), best first.
+const Pool2x2s2Kernel kPoolKernels[] = {
+#if defined(AELAB_ISA_AVX2)
+    {max_pool_2x2s2_row<simd::Avx2>, avg_pool_2x2s2_row<simd::Avx2>, "pool_2x2s2_avx2"},
+#endif
+#if defined(AELAB_ISA_SIMD128)
+    {max_pool_2x2s2_row<simd::Simd128>, avg_pool_2x2s2_row<simd::Simd128>, "pool_2x2s2_simd128"},
+#endif
+#if defined(AELAB_ISA_SSE)
+    {max_pool_2x2s2_row<simd::Sse>, avg_pool_2x2s2_row<simd::Sse>, "pool_2x2s2_sse"},
+#endif
+    {max_pool_2x2s2_row<simd::Scalar>, avg_pool_2x2s2_row<simd::Scalar>, "pool_2x2s2_scalar"},
+};
+constexpr int kPoolKernelCount = int(sizeof(kPoolKernels) / sizeof(kPoolKernels[0]));
 }  // namespace
 
 const GemmKernel& gemm_kernel(int index) {
@@ -74,18 +97,15 @@ const GemmKernel& gemm_kernel(int index) {
     return kKernels[index];
 }
 
-#if defined(__wasm_simd128__)
+#if defined(AELAB_ISA_SIMD128)
 namespace {
 // Which SIMD128 loop shape this engine runs faster (gemm_microkernel.hpp), timed on the 4x8
 // GEMM tile over 256 in-cache depth steps, in pairs of blocks (one per shape, ABBA order) after
 // a warm-up in which the engine tiers both up from its baseline compiler. Each pair gives a
 // ratio and their median decides (two steps when below 1): a shared machine drifts between
-// fast and slow phases (measured 1.6x apart) and pauses now and then, which the two blocks of
-// a pair share and the median ignores. 24 pairs of ~0.25 ms blocks, or 12 of ~1 ms where the
-// clock ticks coarsely (browsers without cross-origin isolation: 0.1 ms); 15-30 ms, once.
-// Measured with the bench's --loop-steps: V8 11-12 (node 20, 22) run two steps 3-6% faster
-// (in this test and in the bench; in slow phases the two tie, so node picks either), V8
-// 13.6-15.6 (node 24, 25, Chromium 156) 10-60% slower, never picked.
+// fast and slow phases and pauses now and then, which the two blocks of a pair share and the
+// median ignores. Fewer, longer blocks where the clock ticks coarsely (browsers without
+// cross-origin isolation); 15-30 ms, once. What each V8 version picks: docs/PERFORMANCE.md.
 int time_simd128_loop_steps() {
     using clock = std::chrono::steady_clock;
     constexpr int kc = 256;
@@ -129,7 +149,7 @@ int g_simd128_loop_steps = 0;  // 0: not timed yet
 }  // namespace
 
 int simd128_loop_steps() {
-#if defined(__wasm_simd128__)
+#if defined(AELAB_ISA_SIMD128)
     if (g_simd128_loop_steps == 0) g_simd128_loop_steps = time_simd128_loop_steps();
     return g_simd128_loop_steps;
 #else
@@ -138,7 +158,7 @@ int simd128_loop_steps() {
 }
 
 void set_simd128_loop_steps(int steps) {
-#if defined(__wasm_simd128__)
+#if defined(AELAB_ISA_SIMD128)
     const int most = 2;
 #else
     const int most = 1;
@@ -204,6 +224,8 @@ void igemm_tile_with_kernel(int index, int k, const float* const* rows, const lo
         igemm_ref(kernel.mr, kernel.nr, k, rows, offsets, b, c, ldc);
 }
 
+const GemmNtKernel& gemm_nt_kernel_best() { return kGemmNtKernels[0]; }
+
 const GemmNtKernel& gemm_nt_kernel(int index) {
     if (index < 0 || index >= kGemmNtKernelCount)
         throw Error("gemm_nt_kernel: index must be in [0, " + std::to_string(kGemmNtKernelCount) +
@@ -241,5 +263,111 @@ int gemm_kernel_count() { return kKernelCount; }
 const char* gemm_kernel_name(int index) { return gemm_kernel(index).name; }
 int gemm_kernel_mr(int index) { return gemm_kernel(index).mr; }
 int gemm_kernel_nr(int index) { return gemm_kernel(index).nr; }
+
+const Pool2x2s2Kernel& pool_2x2s2_kernel(int index) {
+    if (index < 0 || index >= kPoolKernelCount)
+        throw Error("pool_2x2s2_kernel: index must be in [0, " + std::to_string(kPoolKernelCount) +
+                    "), got " + std::to_string(index));
+    return kPoolKernels[index];
+}
+int pool_2x2s2_kernel_count() { return kPoolKernelCount; }
+const char* pool_2x2s2_kernel_name(int index) { return pool_2x2s2_kernel(index).name; }
+
+// ---- convolution engines ---------------------------------------------------------------------
+namespace {
+
+enum class ConvEngine { direct, indirect, polyphase };
+
+// The engines read padding (and the pitched rows' junk) as zeros multiplied by weights: exact
+// for finite weights, but 0 * inf is NaN where the scalar twins skip the padding taps. Weights
+// with an inf or NaN therefore go through the twins.
+bool all_finite(const float* x, std::size_t n) {
+    float s = 0.0f;
+    for (std::size_t i = 0; i < n; ++i) s += x[i] - x[i];  // NaN as soon as one is inf or NaN
+    return s == 0.0f;
+}
+
+// The engine that writes a side of C_dst channels: the indirect one when they fill at least
+// half its tile (channel padding up to NR is wasted work), else the polyphase one. Both need
+// SIMD micro-kernels: a build without any (isa.hpp: AELAB_ISA_SCALAR) runs the scalar twins.
+ConvEngine conv_engine(const ConvGeometry& g, const float* weight, int C_dst) {
+    if (!all_finite(weight, std::size_t(g.C_grid) * g.col_rows())) return ConvEngine::direct;
+    const IgemmKernel& kernel = igemm_kernel_best();
+    if (kernel.run && 2 * C_dst >= kernel.nr) return ConvEngine::indirect;
+    return kKernels[0].run ? ConvEngine::polyphase : ConvEngine::direct;
+}
+
+// d_bias (C,) += the sums of each channel of d_side (N, C, size).
+void add_bias_sums(float* d_bias, const float* d_side, int N, int C, int size) {
+    for (int n = 0; n < N; ++n)
+        for (int c = 0; c < C; ++c) {
+            const float* x = d_side + (std::size_t(n) * C + c) * size;
+            float sum = 0.0f;
+            for (int i = 0; i < size; ++i) sum += x[i];
+            d_bias[c] += sum;
+        }
+}
+
+// grid = (accumulate ? grid : bias) + conv(image) on the engine for C_grid channels, or
+// through `direct`, the calling op's scalar twin.
+template <class Direct>
+void grid_from_image(const ConvGeometry& g, float* grid, const float* image, const float* weight,
+                     const float* bias, bool accumulate, Direct direct) {
+    switch (conv_engine(g, weight, g.C_grid)) {
+        case ConvEngine::direct:
+            return direct();
+        case ConvEngine::indirect:
+            return conv_forward_indirect(g, grid, image, weight, bias, accumulate);
+        case ConvEngine::polyphase:
+            return conv_forward_polyphase(g, grid, image, weight, bias, accumulate);
+    }
+}
+
+// image = (accumulate ? image : bias) + conv^T(grid), likewise for C_img channels.
+template <class Direct>
+void image_from_grid(const ConvGeometry& g, float* image, const float* grid, const float* weight,
+                     const float* bias, bool accumulate, Direct direct) {
+    switch (conv_engine(g, weight, g.C_img)) {
+        case ConvEngine::direct:
+            return direct();
+        case ConvEngine::indirect:
+            return conv_backward_input_indirect(g, image, grid, weight, bias, accumulate);
+        case ConvEngine::polyphase:
+            return conv_backward_input_polyphase(g, image, grid, weight, bias, accumulate);
+    }
+}
+
+}  // namespace
+
+void conv_forward(const ConvGeometry& g, float* out, const float* in, const float* weight,
+                  const float* bias) {
+    grid_from_image(g, out, in, weight, bias, false,
+                    [&] { conv_forward_direct(g, out, in, weight, bias); });
+}
+
+void conv_backward(const ConvGeometry& g, float* d_in, float* d_weight, float* d_bias,
+                   const float* d_out, const float* in, const float* weight) {
+    if (d_bias) add_bias_sums(d_bias, d_out, g.N, g.C_grid, g.grid_size());
+    if (d_weight) conv_backward_weight_gemm_nt(g, d_weight, d_out, in);
+    if (!d_in) return;
+    image_from_grid(g, d_in, d_out, weight, nullptr, true,
+                    [&] { conv_backward_direct(g, d_in, nullptr, nullptr, d_out, in, weight); });
+}
+
+void conv_transpose_forward(const ConvGeometry& g, float* out, const float* in, const float* weight,
+                            const float* bias) {
+    image_from_grid(g, out, in, weight, bias, false,
+                    [&] { conv_transpose_forward_direct(g, out, in, weight, bias); });
+}
+
+void conv_transpose_backward(const ConvGeometry& g, float* d_in, float* d_weight, float* d_bias,
+                             const float* d_out, const float* in, const float* weight) {
+    if (d_bias) add_bias_sums(d_bias, d_out, g.N, g.C_img, g.image_size());
+    if (d_weight) conv_backward_weight_gemm_nt(g, d_weight, in, d_out);
+    if (!d_in) return;
+    grid_from_image(g, d_in, d_out, weight, nullptr, true, [&] {
+        conv_transpose_backward_direct(g, d_in, nullptr, nullptr, d_out, in, weight);
+    });
+}
 
 }  // namespace aelab

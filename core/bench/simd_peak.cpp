@@ -1,22 +1,25 @@
 // The SIMD multiply-add peak: 12 independent chains acc = acc * m + a, enough to hide the
-// latency of mul + add (or FMA) at two per cycle, on the widest instruction set compiled in.
-// Each variant is a separate, never-inlined function (V8 tiers it up on its own); the one
-// simd_peak_gflops() runs is chosen below, once.
+// latency of mul + add (or FMA) at two per cycle, on the widest instruction set compiled in
+// (isa.hpp; plain floats without one). Each variant is a separate, never-inlined function (V8
+// tiers it up on its own); the one simd_peak_gflops() runs is chosen below, once.
 //
 // Legend: V a SIMD vocabulary (core/src/kernels/simd_*.hpp), lanes floats per vector;
 //   12 chains * lanes * 2 flops per iteration.
+#include <algorithm>
 #include <chrono>
 #include <vector>
-#include <algorithm>
 
 #include "aelab/bench.hpp"
 
-#if defined(__AVX2__) && defined(__FMA__)
-#include "../kernels/simd_avx2.hpp"
-#elif defined(__wasm_simd128__)
-#include "../kernels/simd_simd128.hpp"
-#elif defined(__SSE__) || defined(__x86_64__)
-#include "../kernels/simd_sse.hpp"
+#include "../src/kernels/isa.hpp"
+#if defined(AELAB_ISA_AVX2)
+#include "../src/kernels/simd_avx2.hpp"
+#elif defined(AELAB_ISA_SIMD128)
+#include "../src/kernels/simd_simd128.hpp"
+#elif defined(AELAB_ISA_SSE)
+#include "../src/kernels/simd_sse.hpp"
+#else
+#include "../src/kernels/simd_scalar.hpp"
 #endif
 
 namespace aelab {
@@ -40,24 +43,30 @@ float peak_loop(long iterations, float m, float a) {
     return V::hsum(sum);
 }
 
-#if defined(__AVX2__) && defined(__FMA__)
+#if defined(AELAB_ISA_AVX2)
 __attribute__((noinline)) float peak_loop_avx2(long n, float m, float a) {
     return peak_loop<simd::Avx2>(n, m, a);
 }
 constexpr int kLanes = simd::Avx2::lanes;
 float (*const kPeakLoop)(long, float, float) = peak_loop_avx2;
-#elif defined(__wasm_simd128__)
+#elif defined(AELAB_ISA_SIMD128)
 __attribute__((noinline)) float peak_loop_simd128(long n, float m, float a) {
     return peak_loop<simd::Simd128>(n, m, a);
 }
 constexpr int kLanes = simd::Simd128::lanes;
 float (*const kPeakLoop)(long, float, float) = peak_loop_simd128;
-#elif defined(__SSE__) || defined(__x86_64__)
+#elif defined(AELAB_ISA_SSE)
 __attribute__((noinline)) float peak_loop_sse(long n, float m, float a) {
     return peak_loop<simd::Sse>(n, m, a);
 }
 constexpr int kLanes = simd::Sse::lanes;
 float (*const kPeakLoop)(long, float, float) = peak_loop_sse;
+#else
+__attribute__((noinline)) float peak_loop_scalar(long n, float m, float a) {
+    return peak_loop<simd::Scalar>(n, m, a);
+}
+constexpr int kLanes = simd::Scalar::lanes;
+float (*const kPeakLoop)(long, float, float) = peak_loop_scalar;
 #endif
 
 }  // namespace

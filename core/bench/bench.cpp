@@ -1,4 +1,4 @@
-// run_benchmarks(): the peer-bench cases on the core's fast paths (see bench.hpp). Each case
+// run_benchmarks(): the benchmark cases of bench.hpp on the core's fast paths. Each case
 // prepares its buffers once, then times only the op.
 #include "aelab/bench.hpp"
 
@@ -12,6 +12,7 @@
 #include "aelab/gemm.hpp"
 #include "aelab/pool.hpp"
 #include "aelab/rng.hpp"
+#include "../src/kernels/isa.hpp"
 
 namespace aelab {
 namespace {
@@ -22,24 +23,29 @@ std::vector<float> random_buffer(Rng& rng, std::size_t n) {
     return v;
 }
 
-const char* simd_name() {
-#if defined(__AVX2__) && defined(__FMA__)
-    return "avx2+fma";
-#elif defined(__wasm_simd128__)
-    return "wasm-simd128";
-#elif defined(__SSE__) || defined(__x86_64__)
-    return "sse";
-#else
-    return "scalar";
-#endif
-}
-
 // A built-in case: its id, description, multiply-adds per run, and the op (buffers captured).
 struct Case {
     std::string id, description;
     double macs;
     std::function<void()> run;
 };
+
+// A conv case's buffers: x, w, b, y random (drawn in that order), the gradients zero.
+struct ConvBuffers {
+    std::vector<float> x, w, b, y, dx, dw, db;
+};
+std::shared_ptr<ConvBuffers> conv_buffers(Rng& rng, std::size_t x, std::size_t w, std::size_t b,
+                                          std::size_t y) {
+    auto s = std::make_shared<ConvBuffers>();
+    s->x = random_buffer(rng, x);
+    s->w = random_buffer(rng, w);
+    s->b = random_buffer(rng, b);
+    s->y = random_buffer(rng, y);
+    s->dx.assign(x, 0.0f);
+    s->dw.assign(w, 0.0f);
+    s->db.assign(b, 0.0f);
+    return s;
+}
 
 // conv2d case: x (N, C_in, H, W), w (C_out, C_in, k, k), bias (C_out), y (N, C_out, Ho, Wo);
 // backward: d_x, d_w, d_bias from d_y = y.
@@ -48,23 +54,14 @@ std::vector<Case> conv2d_cases(Rng& rng, const std::string& id, const std::strin
     const int k = 3;
     const Conv2dParams p{{2, 2}, {1, 1}, {1, 1}};
     const int Ho = conv_output_size(H, k, 2, 1, 1), Wo = conv_output_size(W, k, 2, 1, 1);
-    struct Buffers {
-        std::vector<float> x, w, b, y, dx, dw, db;
-    };
-    auto s = std::make_shared<Buffers>();
-    s->x = random_buffer(rng, std::size_t(N) * C_in * H * W);
-    s->w = random_buffer(rng, std::size_t(C_out) * C_in * k * k);
-    s->b = random_buffer(rng, std::size_t(C_out));
-    s->y = random_buffer(rng, std::size_t(N) * C_out * Ho * Wo);
+    auto s = conv_buffers(rng, std::size_t(N) * C_in * H * W, std::size_t(C_out) * C_in * k * k,
+                          std::size_t(C_out), std::size_t(N) * C_out * Ho * Wo);
     const double macs = double(N) * C_out * Ho * Wo * C_in * k * k;
     std::vector<Case> cases{{id, description, macs, [=] {
                                  conv2d_forward(s->y.data(), s->x.data(), s->w.data(),
                                                 s->b.data(), N, C_in, H, W, C_out, k, k, p);
                              }}};
     if (with_backward) {
-        s->dx.assign(s->x.size(), 0.0f);
-        s->dw.assign(s->w.size(), 0.0f);
-        s->db.assign(s->b.size(), 0.0f);
         cases.push_back({id + "_bwd", "conv2d_backward of " + id + " (d_in, d_weight, d_bias)",
                          2 * macs, [=] {
                              conv2d_backward(s->dx.data(), s->dw.data(), s->db.data(),
@@ -83,14 +80,8 @@ std::vector<Case> conv_transpose2d_cases(Rng& rng, const std::string& id,
     const ConvTranspose2dParams p{{2, 2}, {1, 1}, {1, 1}, {1, 1}};
     const int Ho = conv_transpose_output_size(H, k, 2, 1, 1, 1),
               Wo = conv_transpose_output_size(W, k, 2, 1, 1, 1);
-    struct Buffers {
-        std::vector<float> x, w, b, y, dx, dw, db;
-    };
-    auto s = std::make_shared<Buffers>();
-    s->x = random_buffer(rng, std::size_t(N) * C_in * H * W);
-    s->w = random_buffer(rng, std::size_t(C_in) * C_out * k * k);
-    s->b = random_buffer(rng, std::size_t(C_out));
-    s->y = random_buffer(rng, std::size_t(N) * C_out * Ho * Wo);
+    auto s = conv_buffers(rng, std::size_t(N) * C_in * H * W, std::size_t(C_in) * C_out * k * k,
+                          std::size_t(C_out), std::size_t(N) * C_out * Ho * Wo);
     // Every input value meets every filter tap: the same multiply-adds as the conv it inverts.
     const double macs = double(N) * C_in * H * W * C_out * k * k;
     std::vector<Case> cases{{id, description, macs, [=] {
@@ -99,9 +90,6 @@ std::vector<Case> conv_transpose2d_cases(Rng& rng, const std::string& id,
                                                           k, p);
                              }}};
     if (with_backward) {
-        s->dx.assign(s->x.size(), 0.0f);
-        s->dw.assign(s->w.size(), 0.0f);
-        s->db.assign(s->b.size(), 0.0f);
         cases.push_back({id + "_bwd",
                          "conv_transpose2d_backward of " + id + " (d_in, d_weight, d_bias)",
                          2 * macs, [=] {
@@ -198,7 +186,7 @@ BenchReport run_benchmarks(const BenchOptions& options) {
             throw Error("run_benchmarks: unknown case id '" + id + "' (known: " + known + ")");
     BenchReport report;
     report.peak_gflops = simd_peak_gflops();
-    report.simd = simd_name();
+    report.simd = AELAB_ISA_NAME;
     report.gemm_kernel = gemm_kernel_name(gemm_kernel_for(256));
     for (const auto& c : cases) {
         if (!selected(c.id)) continue;
