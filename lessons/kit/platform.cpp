@@ -6,6 +6,8 @@
 #include <fstream>
 #include <memory>
 
+#include "aelab/gemm.hpp"
+
 #ifdef __EMSCRIPTEN__
 #include <emscripten.h>
 #endif
@@ -295,21 +297,10 @@ BuildInfo build_info() {
     b.build_type = AELAB_BUILD_TYPE;
 #ifdef __EMSCRIPTEN__
     b.target = "WebAssembly (Emscripten)";
-#ifdef __wasm_simd128__
-    b.simd = "SIMD128 active";
-#else
-    b.simd = "SIMD128 off (scalar kernels)";
-#endif
 #else
     b.target = "native";
-#if defined(__AVX2__) && defined(__FMA__)
-    b.simd = "AVX2 + FMA";
-#elif defined(__SSE2__)
-    b.simd = "SSE2";
-#else
-    b.simd = "scalar";
 #endif
-#endif
+    b.simd = instruction_set();  // the core's kernels decide, in one place
     return b;
 }
 

@@ -80,7 +80,7 @@ struct BuildInfo {
     const char* version;
     const char* build_type;
     const char* target;  // "WebAssembly" or "native"
-    const char* simd;    // "SIMD128 active", "AVX2 + FMA", ...
+    const char* simd;    // the core's instruction_set(): "wasm-simd128", "avx2+fma", ...
 };
 BuildInfo build_info();
 

@@ -43,6 +43,9 @@ void igemm_ref(int mr, int nr, int k, const float* const* rows, const long* offs
 int igemm_kernel_count();
 // The name of the indirect kernel the convolutions use (igemm_kernel_best()).
 const char* igemm_kernel_best_name();
+// The instruction set the kernels were compiled for, the widest first: "avx2+fma",
+// "wasm-simd128", "sse" or "scalar" (kernels/isa.hpp decides it, once for every kernel).
+const char* instruction_set();
 // Depth steps per loop iteration of this engine's faster WebAssembly SIMD128 tiles, 1 or 2
 // (kernels/gemm_microkernel.hpp): timed once on first use, since V8 versions disagree; the
 // results are identical either way. 1 on native builds.

@@ -148,6 +148,8 @@ namespace {
 int g_simd128_loop_steps = 0;  // 0: not timed yet
 }  // namespace
 
+const char* instruction_set() { return AELAB_ISA_NAME; }
+
 int simd128_loop_steps() {
 #if defined(AELAB_ISA_SIMD128)
     if (g_simd128_loop_steps == 0) g_simd128_loop_steps = time_simd128_loop_steps();
