@@ -55,6 +55,9 @@ Tensor tiled(const Tensor& src, int rows, int cols) {
     return xt::view(xt::tile(src, {reps[0], reps[1]}), xt::range(0, rows), xt::range(0, cols));
 }
 
+// A tensor's values in row-major order, as the state keeps them.
+std::vector<float> values_of(const Tensor& t) { return {t.begin(), t.end()}; }
+
 // A number inside a sum: negatives in parentheses, "(-1)".
 std::string term(float v) { return v < 0 ? "(" + ui::fmt_num(v) + ")" : ui::fmt_num(v); }
 }  // namespace
@@ -133,11 +136,7 @@ PlaneResult conv_volume(const Tensor& x, const Tensor& w) {
     return one_channel(x, w, [](const Tensor& x5, const Tensor& w5) { return conv3d(x5, w5, nullptr); });
 }
 
-State1d::State1d() {
-    Tensor x0 = course_signal(), w0 = course_kernel_1d();
-    x.assign(x0.begin(), x0.end());
-    w.assign(w0.begin(), w0.end());
-}
+State1d::State1d() : x(values_of(course_signal())), w(values_of(course_kernel_1d())) {}
 
 Tensor kernel_used_1d(const State1d& s) {
     std::vector<float> k = s.w;
@@ -179,8 +178,7 @@ void State2d::apply_preset(int index) {
 
 void State2d::resize_kernel(int new_rows, int new_cols) {
     krows = new_rows, kcols = new_cols;
-    Tensor k = tiled_course_kernel(krows, kcols);
-    kernel.assign(k.begin(), k.end());
+    kernel = values_of(tiled_course_kernel(krows, kcols));
 }
 
 Tensor input_2d(const State2d& s) { return tiled_course_image(s.rows, s.cols); }
@@ -291,10 +289,7 @@ Tensor directional_kernel(float degrees) {
     return k;
 }
 
-State4::State4() {
-    Tensor k = sobel_x();
-    custom.assign(k.begin(), k.end());
-}
+State4::State4() : custom(values_of(sobel_x())) {}
 
 void State4::resize_custom(int size) {
     custom_size = size;
