@@ -20,7 +20,6 @@
 
 #include <algorithm>
 #include <cmath>
-#include <cstdio>
 
 #include <xtensor/xpad.hpp>
 #include <xtensor/xview.hpp>
@@ -49,14 +48,15 @@ Tensor course_image() {
 Tensor course_kernel_2d() { return from_values({3, 3}, {0, 1, 2, 2, 2, 0, 0, 1, 2}); }
 
 namespace {
-int dim(const Tensor& t, std::size_t axis) { return static_cast<int>(t.shape()[axis]); }
-
 // src (R, C) repeated and cropped to (rows, cols).
 Tensor tiled(const Tensor& src, int rows, int cols) {
     const std::size_t reps[2] = {std::size_t((rows + dim(src, 0) - 1) / dim(src, 0)),
                                  std::size_t((cols + dim(src, 1) - 1) / dim(src, 1))};
     return xt::view(xt::tile(src, {reps[0], reps[1]}), xt::range(0, rows), xt::range(0, cols));
 }
+
+// A tensor's values in row-major order, as the state keeps them.
+std::vector<float> values_of(const Tensor& t) { return {t.begin(), t.end()}; }
 
 // A number inside a sum: negatives in parentheses, "(-1)".
 std::string term(float v) { return v < 0 ? "(" + ui::fmt_num(v) + ")" : ui::fmt_num(v); }
@@ -101,17 +101,12 @@ std::vector<WindowStep> window_steps(const Tensor& x, const Tensor& w, const Con
 std::string output_size_formula(const std::string& out_name, const std::string& in_name, int in, int kernel,
                                 int stride, int padding, int dilation) {
     const int span = in + 2 * padding - dilation * (kernel - 1) - 1;
-    const int out = conv_output_size(in, kernel, stride, padding, dilation);
-    char buf[256];
-    std::snprintf(buf, sizeof buf, "%s = floor((%s + 2P - D(K-1) - 1)/S) + 1 = floor((%d + 2*%d - %d*(%d-1) - 1)/%d) + 1",
-                  out_name.c_str(), in_name.c_str(), in, padding, dilation, kernel, stride);
-    std::string s = buf;
-    if (span < 0) {
-        const int floored = -((-span + stride - 1) / stride);  // floor division, as torch does
-        return s + " = floor(" + std::to_string(span) + "/" + std::to_string(stride) + ") + 1 = " +
-               std::to_string(floored + 1) + ": no window fits, the output is empty";
-    }
-    return s + " = floor(" + std::to_string(span) + "/" + std::to_string(stride) + ") + 1 = " + std::to_string(out);
+    const std::string s =
+        ui::format("%s = floor((%s + 2P - D(K-1) - 1)/S) + 1 = floor((%d + 2*%d - %d*(%d-1) - 1)/%d) + 1 = floor(%d/%d) + 1 = ",
+                   out_name.c_str(), in_name.c_str(), in, padding, dilation, kernel, stride, span, stride);
+    if (span < 0)  // floor division, as torch does
+        return s + std::to_string(-((-span + stride - 1) / stride) + 1) + ": no window fits, the output is empty";
+    return s + std::to_string(conv_output_size(in, kernel, stride, padding, dilation));
 }
 
 namespace {
@@ -141,11 +136,7 @@ PlaneResult conv_volume(const Tensor& x, const Tensor& w) {
     return one_channel(x, w, [](const Tensor& x5, const Tensor& w5) { return conv3d(x5, w5, nullptr); });
 }
 
-State1d::State1d() {
-    Tensor x0 = course_signal(), w0 = course_kernel_1d();
-    x.assign(x0.begin(), x0.end());
-    w.assign(w0.begin(), w0.end());
-}
+State1d::State1d() : x(values_of(course_signal())), w(values_of(course_kernel_1d())) {}
 
 Tensor kernel_used_1d(const State1d& s) {
     std::vector<float> k = s.w;
@@ -187,8 +178,7 @@ void State2d::apply_preset(int index) {
 
 void State2d::resize_kernel(int new_rows, int new_cols) {
     krows = new_rows, kcols = new_cols;
-    Tensor k = tiled_course_kernel(krows, kcols);
-    kernel.assign(k.begin(), k.end());
+    kernel = values_of(tiled_course_kernel(krows, kcols));
 }
 
 Tensor input_2d(const State2d& s) { return tiled_course_image(s.rows, s.cols); }
@@ -299,10 +289,7 @@ Tensor directional_kernel(float degrees) {
     return k;
 }
 
-State4::State4() {
-    Tensor k = sobel_x();
-    custom.assign(k.begin(), k.end());
-}
+State4::State4() : custom(values_of(sobel_x())) {}
 
 void State4::resize_custom(int size) {
     custom_size = size;
@@ -538,7 +525,38 @@ ui::GridStyle grid_style(const Tensor& t, const char* format = "%.0f", bool dive
     return g;
 }
 
-// The padded input as a grid: padded zeros tinted blue, the window's taps yellow, its extent outlined.
+// Pixel levels 0..255 in `cmap`, or (levels false) the plane's own range, symmetric when diverging.
+ui::HeatmapStyle heatmap_style(ui::Colormap cmap, float zoom, bool levels, const char* format = "%.0f") {
+    ui::HeatmapStyle hs;
+    hs.cmap = cmap, hs.zoom = zoom, hs.value_format = format;
+    if (levels) hs.vmax = 255;
+    hs.auto_range = !levels;
+    return hs;
+}
+
+// A caption above a widget group.
+void caption(const std::string& text) { ImGui::TextDisabled("%s", text.c_str()); }
+
+// A plane (H, W) as numbers or as a heatmap under its caption, in one group so planes can sit side
+// by side.
+ui::Hover captioned_grid(const std::string& text, const char* id, const Tensor& plane, const ui::GridStyle& style,
+                         const std::vector<ui::CellMark>& marks = {}, const std::vector<ui::Highlight>& boxes = {}) {
+    ImGui::BeginGroup();
+    caption(text);
+    const ui::Hover h = ui::number_grid(id, plane.data(), dim(plane, 0), dim(plane, 1), style, marks, boxes);
+    ImGui::EndGroup();
+    return h;
+}
+ui::Hover captioned_heatmap(const std::string& text, const char* id, const Tensor& plane, const ui::HeatmapStyle& style,
+                            const std::vector<ui::Highlight>& boxes = {}) {
+    ImGui::BeginGroup();
+    caption(text);
+    const ui::Hover h = ui::heatmap(id, plane.data(), dim(plane, 0), dim(plane, 1), style, boxes);
+    ImGui::EndGroup();
+    return h;
+}
+
+// The padded input x (H, W) as a grid: padded zeros tinted blue, the window's taps yellow, its extent outlined.
 void padded_input_grid(const char* id, const Tensor& x, int pad_rows, int pad_cols, const WindowStep* step) {
     const std::size_t pr = std::size_t(pad_rows), pc = std::size_t(pad_cols);
     const Tensor xp = xt::pad(x, {{pr, pr}, {pc, pc}}, xt::pad_mode::constant, 0.0f);
@@ -554,14 +572,14 @@ void padded_input_grid(const char* id, const Tensor& x, int pad_rows, int pad_co
         const Term &first = step->terms.front(), &last = step->terms.back();
         boxes.push_back({first.row, first.col, last.row + 1, last.col + 1, kit::palette::window});
     }
-    ui::number_grid(id, xp.data(), R, C, grid_style(x), marks, boxes);
+    captioned_grid(pad_rows || pad_cols ? "input x (zero padding in blue)" : "input x", id, xp, grid_style(x), marks, boxes);
 }
 
-// The output with the current element marked; clicking an element steps to it.
-void output_grid(const char* id, const Tensor& y, int row, int col, ui::Stepper& stepper) {
-    const int rows = y.dimension() == 2 ? dim(y, 0) : 1, cols = y.dimension() == 2 ? dim(y, 1) : dim(y, 0);
-    ui::Hover h = ui::number_grid(id, y.data(), rows, cols, grid_style(y), {{row, col, kit::palette::current}});
-    if (h.clicked) stepper.step = h.row * cols + h.col, stepper.playing = false;
+// The output (L_out,) or (H_out, W_out) with the step's element marked; clicking an element steps to it.
+void output_grid(const char* text, const char* id, const Tensor& y, const WindowStep& step, ui::Stepper& stepper) {
+    const Tensor plane = y.dimension() == 2 ? y : as_row(y);
+    const ui::Hover h = captioned_grid(text, id, plane, grid_style(y), {{step.row, step.col, kit::palette::current}});
+    if (h.clicked) stepper.step = h.row * dim(plane, 1) + h.col, stepper.playing = false;
 }
 
 // A thin rule and a title inside a section.
@@ -569,9 +587,6 @@ void subheading(const char* text) {
     ImGui::Separator();
     ImGui::TextUnformatted(text);
 }
-
-// A caption above a widget group.
-void caption(const char* text) { ImGui::TextDisabled("%s", text); }
 
 bool slider(const char* label, int* v, int lo, int hi, float width = 110.0f) {
     ImGui::SetNextItemWidth(width);
@@ -598,7 +613,8 @@ private:
     //-------------------------------------------------------------------------
     // [SECTION] 1. 1D
     //-------------------------------------------------------------------------
-    // A conv stepped window by window, with its results cached.
+    // A conv stepped window by window (sections 1 and 2), with its results cached. 1D walks its
+    // signal as the one-row plane of 2D.
     struct Stepped {
         ui::Stepper stepper;
         std::string key;  // the state the cached results belong to
@@ -606,22 +622,39 @@ private:
         PlaneResult result;
         std::vector<WindowStep> steps;
         std::string code;
+
+        // Whether `state` differs from the one the results belong to; remembers it.
+        bool stale(const std::string& state) {
+            if (state == key) return false;
+            key = state;
+            return true;
+        }
+        // Once x, w and the result are set: every window (p as on the planes) and the stepper's range.
+        void enumerate(const Conv2dParams& p, bool one_d) {
+            const auto plane = [one_d](const Tensor& t) { return one_d ? as_row(t) : t; };
+            steps.clear();
+            if (result.ok()) steps = window_steps(plane(x), plane(w), p, plane(result.y), one_d);
+            stepper.reset(static_cast<int>(steps.size()));
+        }
+        const WindowStep* current() const { return result.ok() ? &steps[std::size_t(stepper.step)] : nullptr; }
+        // Below the grids: the PyTorch code and the files (y when there is an output); `n` numbers the ids.
+        void draw_code_and_files(const std::string& n) const {
+            ui::pytorch_panel(("torch" + n).c_str(), code);
+            std::vector<ui::NpyExport> files = {{"x.npy", &x}, {"w.npy", &w}};
+            if (result.ok()) files.push_back({"y.npy", &result.y});
+            ui::export_buttons(("export" + n).c_str(), files);
+        }
     } one_;
 
     void update_1d() {
-        State1d& s = state_.one;
-        std::string key = platform::floats_text(s.x) + "|" + platform::floats_text(s.w) + "|" + std::to_string(s.stride) + std::to_string(s.padding) +
-                          std::to_string(s.dilation) + std::to_string(s.flip);
-        if (key == one_.key) return;
-        one_.key = key;
+        const State1d& s = state_.one;
+        if (!one_.stale(platform::floats_text(s.x) + "|" + platform::floats_text(s.w) + "|" + std::to_string(s.stride) +
+                        std::to_string(s.padding) + std::to_string(s.dilation) + std::to_string(s.flip)))
+            return;
         one_.x = from_values({s.x.size()}, s.x);
         one_.w = kernel_used_1d(s);
         one_.result = conv_signal(one_.x, one_.w, {s.stride, s.padding, s.dilation});
-        one_.steps.clear();
-        if (one_.result.ok())
-            one_.steps = window_steps(as_row(one_.x), as_row(one_.w), {{1, s.stride}, {0, s.padding}, {1, s.dilation}},
-                                      as_row(one_.result.y), true);
-        one_.stepper.reset(static_cast<int>(one_.steps.size()));
+        one_.enumerate({{1, s.stride}, {0, s.padding}, {1, s.dilation}}, true);
         one_.code = pytorch_1d(s);
     }
 
@@ -670,19 +703,12 @@ private:
             return;
         }
         ui::step_controller("step1", one_.stepper);
-        const WindowStep& st = one_.steps[std::size_t(one_.stepper.step)];
-
-        caption(s.padding ? "input x (zero padding in blue)" : "input x");
+        const WindowStep& st = *one_.current();
+        // The long input row on its own line, the kernel and the output below it.
         padded_input_grid("x1grid", as_row(one_.x), 0, s.padding, &st);
-        ImGui::BeginGroup();
-        caption(s.flip ? "kernel used: w reversed" : "kernel w");
-        ui::number_grid("w1grid", one_.w.data(), 1, dim(one_.w, 0), grid_style(one_.w, "%g"));
-        ImGui::EndGroup();
+        captioned_grid(s.flip ? "kernel used: w reversed" : "kernel w", "w1grid", as_row(one_.w), grid_style(one_.w, "%g"));
         ImGui::SameLine(0, 40);
-        ImGui::BeginGroup();
-        caption("output y (from the core's conv1d)");
-        output_grid("y1grid", one_.result.y, 0, st.col, one_.stepper);
-        ImGui::EndGroup();
+        output_grid("output y (from the core's conv1d)", "y1grid", one_.result.y, st, one_.stepper);
         ui::code_block("step1text", st.text);
         if (ImGui::TreeNode("All windows")) {
             std::string all;
@@ -691,8 +717,7 @@ private:
             ui::code_block("all1", all);
             ImGui::TreePop();
         }
-        ui::pytorch_panel("torch1", one_.code);
-        ui::export_buttons("export1", {{"x.npy", &one_.x}, {"w.npy", &one_.w}, {"y.npy", &one_.result.y}});
+        one_.draw_code_and_files("1");
     }
 
     //-------------------------------------------------------------------------
@@ -701,17 +726,15 @@ private:
     Stepped two_;
 
     void update_2d() {
-        State2d& s = state_.two;
-        std::string key = std::to_string(s.rows) + "x" + std::to_string(s.cols) + "|" + std::to_string(s.krows) + "x" +
-                          std::to_string(s.kcols) + "|" + platform::floats_text(s.kernel) + "|" + pair_text(s.stride) +
-                          pair_text(s.padding) + pair_text(s.dilation);
-        if (key == two_.key) return;
-        two_.key = key;
+        const State2d& s = state_.two;
+        if (!two_.stale(std::to_string(s.rows) + "x" + std::to_string(s.cols) + "|" + std::to_string(s.krows) + "x" +
+                        std::to_string(s.kcols) + "|" + platform::floats_text(s.kernel) + "|" + pair_text(s.stride) +
+                        pair_text(s.padding) + pair_text(s.dilation)))
+            return;
         two_.x = input_2d(s);
         two_.w = kernel_2d(s);
         two_.result = conv_plane(two_.x, two_.w, s.params());
-        two_.steps = two_.result.ok() ? window_steps(two_.x, two_.w, s.params(), two_.result.y, false) : std::vector<WindowStep>{};
-        two_.stepper.reset(static_cast<int>(two_.steps.size()));
+        two_.enumerate(s.params(), false);
         two_.code = pytorch_2d(s);
     }
 
@@ -772,33 +795,24 @@ private:
                                     "\n" +
                                     output_size_formula("W_out", "W", s.cols, s.kcols, s.stride[1], s.padding[1], s.dilation[1]));
         if (two_.result.ok()) ui::step_controller("step2", two_.stepper);
-        const WindowStep* st = two_.result.ok() ? &two_.steps[std::size_t(two_.stepper.step)] : nullptr;
-
-        ImGui::BeginGroup();
-        caption(s.padding[0] || s.padding[1] ? "input x (zero padding in blue)" : "input x");
+        const WindowStep* st = two_.current();
+        // The input, the kernel and the output side by side; without an output, why not.
         padded_input_grid("x2grid", two_.x, s.padding[0], s.padding[1], st);
-        ImGui::EndGroup();
         ImGui::SameLine(0, 30);
         ImGui::BeginGroup();
         caption("kernel w (drag to edit)");
         ui::edit_grid("w2edit", s.kernel.data(), s.krows, s.kcols, 0.1f);  // recomputed next frame
         ImGui::EndGroup();
         ImGui::SameLine(0, 30);
-        ImGui::BeginGroup();
-        if (two_.result.ok()) {
-            caption("output y (from the core's conv2d)");
-            output_grid("y2grid", two_.result.y, st->row, st->col, two_.stepper);
+        if (st) {
+            output_grid("output y (from the core's conv2d)", "y2grid", two_.result.y, *st, two_.stepper);
+            ui::code_block("step2text", st->text);
         } else {
             ImGui::PushTextWrapPos(ImGui::GetCursorPosX() + 420);
             ui::error_panel("No output", two_.result.error);
             ImGui::PopTextWrapPos();
         }
-        ImGui::EndGroup();
-        if (st) ui::code_block("step2text", st->text);
-        ui::pytorch_panel("torch2", two_.code);
-        std::vector<ui::NpyExport> files = {{"x.npy", &two_.x}, {"w.npy", &two_.w}};
-        if (two_.result.ok()) files.push_back({"y.npy", &two_.result.y});
-        ui::export_buttons("export2", files);
+        two_.draw_code_and_files("2");
     }
 
     //-------------------------------------------------------------------------
@@ -868,26 +882,22 @@ private:
             ImGui::Text("w[%d]: %s", f, multichannel_filter_name(f));
             for (int c = 0; c < 3; ++c) {
                 if (c) ImGui::SameLine(0, 12);
-                ImGui::BeginGroup();
-                ImGui::TextDisabled("w[%d,%d] %s", f, c, channel_names[c]);
-                Tensor slice = xt::view(three_.w, f, c);  // (3, 3)
+                const Tensor slice = xt::view(three_.w, f, c);  // (3, 3)
                 ImGui::PushID(c);
-                ui::number_grid("wslice", slice.data(), 3, 3, grid_style(slice, "%.0f", true));
+                captioned_grid(ui::format("w[%d,%d] %s", f, c, channel_names[c]), "wslice", slice, grid_style(slice, "%.0f", true));
                 ImGui::PopID();
-                ImGui::EndGroup();
             }
             ImGui::EndGroup();
             ImGui::PopID();
         }
 
         ui::step_controller("step3", three_.stepper);
-        const int Wo = dim(three_.split.total, 2);
+        const int Ho = dim(three_.split.total, 1), Wo = dim(three_.split.total, 2);
         const int row = three_.stepper.step / Wo, col = three_.stepper.step % Wo;
         const int f = s.filter;
         const ui::Highlight window{row, col, row + 3, col + 3, kit::palette::window};
 
         // The picture and its channels with the window, then every output channel.
-        const int Ho = dim(three_.split.total, 1);
         // A click on the input puts the window's top-left corner there; on an output, selects that element.
         auto move_window = [&](const ui::Hover& h) {
             if (!h.clicked) return;
@@ -901,30 +911,20 @@ private:
         const ui::Colormap tints[3] = {ui::Colormap::red, ui::Colormap::green, ui::Colormap::blue};
         for (int c = 0; c < 3; ++c) {
             ImGui::SameLine();
-            ImGui::BeginGroup();
-            ImGui::TextDisabled("x[%d] (%s)", c, channel_names[c]);
-            Tensor plane = xt::view(three_.picture, c);
-            ui::HeatmapStyle hs;
-            hs.cmap = tints[c];
-            hs.vmin = 0, hs.vmax = 255, hs.zoom = 7, hs.value_format = "%.0f";
-            move_window(ui::heatmap(channel_names[c], plane.data(), kPictureRows, kPictureCols, hs, {window}));
-            ImGui::EndGroup();
+            move_window(captioned_heatmap(ui::format("x[%d] (%s)", c, channel_names[c]), channel_names[c],
+                                          xt::view(three_.picture, c), heatmap_style(tints[c], 7, true), {window}));
         }
         for (int o = 0; o < s.filters; ++o) {
             ImGui::SameLine();
-            ImGui::BeginGroup();
-            ImGui::TextDisabled(o == f ? "y[%d] (stepped)" : "y[%d]", o);
-            Tensor plane = xt::view(three_.split.total, o);
-            ui::HeatmapStyle hs;
-            hs.cmap = ui::Colormap::diverging, hs.auto_range = true, hs.zoom = 7, hs.value_format = "%.0f";
             std::vector<ui::Highlight> mark;
             if (o == f) mark.push_back({row, col, row + 1, col + 1, kit::palette::current});
             ImGui::PushID(o);
-            ui::Hover h = ui::heatmap("y", plane.data(), dim(plane, 0), dim(plane, 1), hs, mark);
+            const ui::Hover h = captioned_heatmap(ui::format(o == f ? "y[%d] (stepped)" : "y[%d]", o), "y",
+                                                  xt::view(three_.split.total, o),
+                                                  heatmap_style(ui::Colormap::diverging, 7, false), mark);
+            ImGui::PopID();
             if (h.clicked) s.filter = o;
             move_window(h);
-            ImGui::PopID();
-            ImGui::EndGroup();
         }
 
         // The current output element, channel by channel.
@@ -947,21 +947,23 @@ private:
             ui::number_grid("slice", wc.data(), 3, 3, grid_style(wc, "%.0f", true));
             ImGui::PopID();
             ImGui::EndGroup();
-            char head[64];
-            std::snprintf(head, sizeof head, "%s (x[%d] with w[%d, %d]): ", channel_names[c], c, f, c);
-            text += head + st.products + " = " + ui::fmt_num(st.output) + "\n";
+            text += ui::format("%s (x[%d] with w[%d, %d]): ", channel_names[c], c, f, c) + st.products + " = " +
+                    ui::fmt_num(st.output) + "\n";
         }
-        char total[256];
-        std::snprintf(total, sizeof total, "y[%d, %d, %d] = R + G + B = %s + %s + %s = %s", f, row, col,
-                      term(three_.split.partial(f, 0, row, col)).c_str(), term(three_.split.partial(f, 1, row, col)).c_str(),
-                      term(three_.split.partial(f, 2, row, col)).c_str(),
-                      ui::fmt_num(three_.split.total(f, row, col)).c_str());
-        ui::code_block("step3text", text + total);
+        const Tensor& partial = three_.split.partial;
+        text += ui::format("y[%d, %d, %d] = R + G + B = %s + %s + %s = %s", f, row, col, term(partial(f, 0, row, col)).c_str(),
+                           term(partial(f, 1, row, col)).c_str(), term(partial(f, 2, row, col)).c_str(),
+                           ui::fmt_num(three_.split.total(f, row, col)).c_str());
+        ui::code_block("step3text", text);
 
         ui::pytorch_panel("torch3", three_.code);
         ui::export_buttons("export3", {{"picture.npy", &three_.picture}, {"weight.npy", &three_.w}, {"y.npy", &three_.split.total}});
+        draw_volume();
+    }
 
-        // The course's 3D formula on a volume, with the core's conv3d.
+    // The course's 3D formula on a volume, with the core's conv3d.
+    void draw_volume() {
+        State3d& s = state_.three;
         ImGui::Spacing();
         subheading("3D convolution of a volume");
         ImGui::TextWrapped(
@@ -977,11 +979,9 @@ private:
             slider(((a < 3 ? "d" : "k") + std::to_string(a % 3 + 1)).c_str(), &size, 1, 6, 70);
         }
         update_3d();
-        const auto& d = s.volume;
-        const auto& k = s.kernel;
-        char formula[256];
-        std::snprintf(formula, sizeof formula, "(%d x %d x %d) conv (%d x %d x %d) -> (%d-%d+1) x (%d-%d+1) x (%d-%d+1)", d[0],
-                      d[1], d[2], k[0], k[1], k[2], d[0], k[0], d[1], k[1], d[2], k[2]);
+        const auto &d = s.volume, &k = s.kernel;
+        const std::string formula = ui::format("(%d x %d x %d) conv (%d x %d x %d) -> (%d-%d+1) x (%d-%d+1) x (%d-%d+1)",
+                                               d[0], d[1], d[2], k[0], k[1], k[2], d[0], k[0], d[1], k[1], d[2], k[2]);
         if (!three_.volume_result.ok()) {
             ui::code_block("vol", formula);
             ui::error_panel("No output", three_.volume_result.error);
@@ -989,41 +989,30 @@ private:
         }
         const Tensor& vy = three_.volume_result.y;
         auto& at = s.at;
-        for (int a = 0; a < 3; ++a) at[std::size_t(a)] = std::clamp(at[std::size_t(a)], 0, dim(vy, std::size_t(a)) - 1);
-        ui::code_block("vol", std::string(formula) + " = " + shape_str(vy.shape()) + "   (from the core's conv3d)");
-        // Slices along d1; `marked(i)` outlines the window (or the chosen element) on slice i.
-        auto slices = [&](const char* id, const Tensor& t, const char* name, auto marked) {
+        for (int a = 0; a < 3; ++a) at[std::size_t(a)] = std::clamp(at[std::size_t(a)], 0, dim(vy, a) - 1);
+        ui::code_block("vol", formula + " = " + shape_str(vy.shape()) + "   (from the core's conv3d)");
+        // Slices along d1, side by side; slices first .. first + count - 1 get `box` (the window, or
+        // the chosen element). Clicking an output element chooses it.
+        auto slices = [&](const char* id, const Tensor& t, const char* name, int first, int count, ui::Highlight box) {
             ImGui::PushID(id);
             ImGui::BeginGroup();
             for (int i = 0; i < dim(t, 0); ++i) {
                 if (i) ImGui::SameLine(0, 12);
-                ImGui::BeginGroup();
-                ImGui::TextDisabled("%s[%d]", name, i);
-                Tensor plane = xt::view(t, i);
+                std::vector<ui::Highlight> boxes;
+                if (i >= first && i < first + count) boxes.push_back(box);
+                const Tensor plane = xt::view(t, i);
                 ImGui::PushID(i);
-                ui::Hover h = ui::number_grid("s", plane.data(), dim(plane, 0), dim(plane, 1), grid_style(plane), {}, marked(i));
-                if (h.clicked && id[1] == 'y') at = {i, h.row, h.col};
+                const ui::Hover h = captioned_grid(ui::format("%s[%d]", name, i), "s", plane, grid_style(plane), {}, boxes);
                 ImGui::PopID();
-                ImGui::EndGroup();
+                if (h.clicked && &t == &vy) at = {i, h.row, h.col};
             }
             ImGui::EndGroup();
             ImGui::PopID();
         };
-        const int k1 = k[0], k2 = k[1], k3 = k[2];
-        slices("vx", three_.volume, "x", [&](int i) {
-            std::vector<ui::Highlight> h;
-            if (i >= at[0] && i < at[0] + k1) h.push_back({at[1], at[2], at[1] + k2, at[2] + k3, kit::palette::window});
-            return h;
-        });
-        slices("vw", three_.volume_kernel, "w", [](int) { return std::vector<ui::Highlight>{}; });
-        slices("vy", vy, "out", [&](int i) {
-            std::vector<ui::Highlight> h;
-            if (i == at[0]) h.push_back({at[1], at[2], at[1] + 1, at[2] + 1, kit::palette::current});
-            return h;
-        });
-        ImGui::PushTextWrapPos(0.0f);
-        ImGui::TextUnformatted(volume_sum(three_.volume, three_.volume_kernel, vy, at[0], at[1], at[2]).text.c_str());
-        ImGui::PopTextWrapPos();
+        slices("vx", three_.volume, "x", at[0], k[0], {at[1], at[2], at[1] + k[1], at[2] + k[2], kit::palette::window});
+        slices("vw", three_.volume_kernel, "w", 0, 0, {});
+        slices("vy", vy, "out", at[0], 1, {at[1], at[2], at[1] + 1, at[2] + 1, kit::palette::current});
+        ImGui::TextWrapped("%s", volume_sum(three_.volume, three_.volume_kernel, vy, at[0], at[1], at[2]).text.c_str());
     }
 
     //-------------------------------------------------------------------------
@@ -1112,83 +1101,61 @@ private:
         if (!dataset) return;
         update_4d();
 
-        const int H = dim(four_.image, 0), W = dim(four_.image, 1);
-        const float zoom = W <= 28 ? 9.0f : 5.0f;
-        const Conv2dParams p = filter_params(s, four_.kernels[0]);
-        int Ho = 0, Wo = 0;
-        if (four_.result.ok()) {
-            Ho = dim(four_.result.out, 0), Wo = dim(four_.result.out, 1);
-            s.probe_row = std::clamp(s.probe_row, 0, Ho - 1);
-            s.probe_col = std::clamp(s.probe_col, 0, Wo - 1);
-        }
-        const int kH = dim(four_.kernels[0], 0), kW = dim(four_.kernels[0], 1);
-        const int r0 = s.probe_row - p.padding[0], c0 = s.probe_col - p.padding[1];
+        const FilterResult& r = four_.result;
+        const bool magnitude = four_.kernels.size() == 2;  // Sobel x and y
+        const float zoom = dim(four_.image, 1) <= 28 ? 9.0f : 5.0f;
         std::vector<ui::Highlight> window;
-        if (four_.result.ok())
-            window.push_back({std::max(r0, 0), std::max(c0, 0), std::min(r0 + kH, H), std::min(c0 + kW, W), kit::palette::window});
+        if (r.ok()) {
+            s.probe_row = std::clamp(s.probe_row, 0, dim(r.out, 0) - 1);
+            s.probe_col = std::clamp(s.probe_col, 0, dim(r.out, 1) - 1);
+            const Conv2dParams p = filter_params(s, four_.kernels[0]);
+            const int r0 = s.probe_row - p.padding[0], c0 = s.probe_col - p.padding[1];
+            window.push_back({std::max(r0, 0), std::max(c0, 0), std::min(r0 + dim(four_.kernels[0], 0), dim(four_.image, 0)),
+                              std::min(c0 + dim(four_.kernels[0], 1), dim(four_.image, 1)), kit::palette::window});
+        }
 
-        ImGui::BeginGroup();
-        ImGui::TextDisabled("input %s, levels 0..255", shape_str(four_.image.shape()).c_str());
-        ui::HeatmapStyle in_style;
-        in_style.vmin = 0, in_style.vmax = 255, in_style.zoom = zoom, in_style.value_format = "%.0f";
-        ui::heatmap("in4", four_.image.data(), H, W, in_style, window);
-        ImGui::EndGroup();
+        captioned_heatmap("input " + shape_str(four_.image.shape()) + ", levels 0..255", "in4", four_.image,
+                          heatmap_style(ui::Colormap::gray, zoom, true), window);
         ImGui::SameLine(0, 20);
         ImGui::BeginGroup();
         for (std::size_t i = 0; i < four_.kernels.size(); ++i) {
             const Tensor& k = four_.kernels[i];
-            ImGui::TextDisabled(four_.kernels.size() == 2 ? (i ? "Sobel y" : "Sobel x") : "kernel %s",
-                                shape_str(k.shape()).c_str());
-            ImGui::PushID(int(i));
             const bool whole = std::all_of(k.begin(), k.end(), [](float v) { return v == std::round(v); });
-            ui::number_grid("k", k.data(), dim(k, 0), dim(k, 1), grid_style(k, whole ? "%.0f" : "%.3f", true));
+            ImGui::PushID(int(i));
+            captioned_grid(magnitude ? (i ? "Sobel y" : "Sobel x") : "kernel " + shape_str(k.shape()), "k", k,
+                           grid_style(k, whole ? "%.0f" : "%.3f", true));
             ImGui::PopID();
         }
         ImGui::EndGroup();
         ImGui::SameLine(0, 20);
-        ImGui::BeginGroup();
-        if (!four_.result.ok()) {
-            ui::error_panel("No output", four_.result.error);
+        if (!r.ok()) {
+            ui::error_panel("No output", r.error);
         } else {
-            const bool magnitude = four_.kernels.size() == 2;
             const bool is_signed = !magnitude && has_negative(four_.kernels[0]);
-            ImGui::TextDisabled("output %s%s", shape_str(four_.result.out.shape()).c_str(),
-                                magnitude ? ", sqrt(gx^2 + gy^2)" : is_signed ? ", signed" : "");
-            ui::HeatmapStyle out_style;
-            out_style.cmap = is_signed ? ui::Colormap::diverging : ui::Colormap::gray;
-            out_style.auto_range = true, out_style.zoom = zoom, out_style.value_format = "%.1f";
-            ui::Hover h = ui::heatmap("out4", four_.result.out.data(), Ho, Wo, out_style,
-                                      {{s.probe_row, s.probe_col, s.probe_row + 1, s.probe_col + 1, kit::palette::current}});
+            const ui::Hover h = captioned_heatmap(
+                "output " + shape_str(r.out.shape()) + (magnitude ? ", sqrt(gx^2 + gy^2)" : is_signed ? ", signed" : ""), "out4",
+                r.out, heatmap_style(is_signed ? ui::Colormap::diverging : ui::Colormap::gray, zoom, false, "%.1f"),
+                {{s.probe_row, s.probe_col, s.probe_row + 1, s.probe_col + 1, kit::palette::current}});
             if (h.clicked) s.probe_row = h.row, s.probe_col = h.col;
-        }
-        ImGui::EndGroup();
 
-        if (four_.result.ok()) {
+            // The probed pixel's sum, per kernel, and the magnitude of the two.
+            const int pr = s.probe_row, pc = s.probe_col;
             std::string text;
             const char* part_names[2] = {"gx", "gy"};
-            for (std::size_t i = 0; i < four_.kernels.size(); ++i) {
-                WindowStep st = window_step(four_.image, four_.kernels[i], filter_params(s, four_.kernels[i]),
-                                            four_.result.parts[i], s.probe_row, s.probe_col, false,
-                                            four_.kernels.size() == 2 ? part_names[i] : "y");
-                text += st.text + "\n";
-            }
-            if (four_.kernels.size() == 2) {
-                char buf[160];
-                        std::snprintf(buf, sizeof buf, "y[%d,%d] = sqrt(gx^2 + gy^2) = sqrt(%s^2 + %s^2) = %s", s.probe_row, s.probe_col,
-                              term(four_.result.parts[0](s.probe_row, s.probe_col)).c_str(),
-                              term(four_.result.parts[1](s.probe_row, s.probe_col)).c_str(),
-                              ui::fmt_num(four_.result.out(s.probe_row, s.probe_col)).c_str());
-                text += buf;
-            } else {
+            for (std::size_t i = 0; i < four_.kernels.size(); ++i)
+                text += window_step(four_.image, four_.kernels[i], filter_params(s, four_.kernels[i]), r.parts[i], pr, pc, false,
+                                    magnitude ? part_names[i] : "y").text + "\n";
+            if (magnitude)
+                text += ui::format("y[%d,%d] = sqrt(gx^2 + gy^2) = sqrt(%s^2 + %s^2) = %s", pr, pc,
+                                   term(r.parts[0](pr, pc)).c_str(), term(r.parts[1](pr, pc)).c_str(),
+                                   ui::fmt_num(r.out(pr, pc)).c_str());
+            else
                 text.pop_back();
-            }
-            ImGui::PushTextWrapPos(0.0f);
-            ImGui::TextUnformatted(text.c_str());
-            ImGui::PopTextWrapPos();
+            ImGui::TextWrapped("%s", text.c_str());
         }
         ui::pytorch_panel("torch4", four_.code);
         std::vector<ui::NpyExport> files = {{"input.npy", &four_.image}, {"kernel.npy", &four_.kernels[0]}};
-        if (four_.result.ok()) files.push_back({"output.npy", &four_.result.out});
+        if (r.ok()) files.push_back({"output.npy", &r.out});
         ui::export_buttons("export4", files);
 
         draw_parameter_counts();
@@ -1205,21 +1172,18 @@ private:
         slider("filters n", &s.filters_n, 1, 256, 200);
         const ParameterCounts c = parameter_counts(s.filters_n);
         const ParameterCounts one = parameter_counts(1);
-        char buf[640];
-        std::snprintf(buf, sizeof buf,
-                      "convolution, n = %d filters of 5x5:  25n = %s weights  (output %s)\n"
-                      "fully connected, 28*28 -> 24*24 per map:  (28*28*24*24)n = %sn = %s weights\n"
-                      "ratio: %s / %s = %s times more",
-                      s.filters_n, with_commas(c.conv).c_str(), shape_str(c.conv_output).c_str(), with_commas(one.dense).c_str(),
-                      with_commas(c.dense).c_str(), with_commas(c.dense).c_str(), with_commas(c.conv).c_str(),
-                      with_commas(c.dense / c.conv).c_str());
-        ui::code_block("params", buf);
+        ui::code_block("params", ui::format("convolution, n = %d filters of 5x5:  25n = %s weights  (output %s)\n"
+                                            "fully connected, 28*28 -> 24*24 per map:  (28*28*24*24)n = %sn = %s weights\n"
+                                            "ratio: %s / %s = %s times more",
+                                            s.filters_n, with_commas(c.conv).c_str(), shape_str(c.conv_output).c_str(),
+                                            with_commas(one.dense).c_str(), with_commas(c.dense).c_str(),
+                                            with_commas(c.dense).c_str(), with_commas(c.conv).c_str(),
+                                            with_commas(c.dense / c.conv).c_str()));
         ui::help_marker("Counts from the core's Conv2d(1, n, 5, bias=False) and Linear(784, 576n, bias=False) layers; "
                         "biases add n and 576n. The course slide says \"over 200,000x more\"; its own numbers give "
                         "451,584 / 25 = 18,063x.");
     }
 
-    void draw_sections();
 };
 
 //-----------------------------------------------------------------------------

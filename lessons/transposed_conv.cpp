@@ -19,7 +19,6 @@
 
 #include <algorithm>
 #include <cmath>
-#include <cstdio>
 #include <sstream>
 
 #include <xtensor/xbuilder.hpp>
@@ -79,12 +78,9 @@ std::string invalid_explanation(const Geometry& g) {
 
 std::string output_size_formula(const Geometry& g, bool rows) {
     const int in = rows ? g.H : g.W;
-    char buf[256];
-    std::snprintf(buf, sizeof buf,
-                  "%s = (%s - 1)*S - 2P + D(K - 1) + OP + 1 = (%d - 1)*%d - 2*%d + %d*(%d - 1) + %d + 1 = %d",
-                  rows ? "H_out" : "W_out", rows ? "H" : "W", in, g.S, g.P, g.D, g.K, g.OP,
-                  conv_transpose_output_size(in, g.K, g.S, g.P, g.OP, g.D));
-    return buf;
+    return ui::format("%s = (%s - 1)*S - 2P + D(K - 1) + OP + 1 = (%d - 1)*%d - 2*%d + %d*(%d - 1) + %d + 1 = %d",
+                      rows ? "H_out" : "W_out", rows ? "H" : "W", in, g.S, g.P, g.D, g.K, g.OP,
+                      conv_transpose_output_size(in, g.K, g.S, g.P, g.OP, g.D));
 }
 
 const std::vector<Preset>& presets() {
@@ -221,16 +217,12 @@ Tensor overlap_count(const Geometry& g) {
 std::vector<Term> gather_terms(const Tensor& x, const Tensor& w, const Geometry& g, int r, int c) {
     std::vector<Term> terms;
     const int R = r + g.P, C = c + g.P;  // on the canvas
-    for (int i = 0; i < g.H; ++i)
-        for (int a = 0; a < g.K; ++a) {
-            if (i * g.S + a * g.D != R) continue;
-            for (int j = 0; j < g.W; ++j)
+    for (int i = 0; i < g.H; ++i)  // in the order of the input elements
+        for (int j = 0; j < g.W; ++j)
+            for (int a = 0; a < g.K; ++a)
                 for (int b = 0; b < g.K; ++b)
-                    if (j * g.S + b * g.D == C) terms.push_back({i, j, a, b, x(0, 0, i, j), w(0, 0, a, b)});
-        }
-    std::sort(terms.begin(), terms.end(), [](const Term& p, const Term& q) {
-        return std::make_pair(p.i, p.j) < std::make_pair(q.i, q.j);
-    });
+                    if (i * g.S + a * g.D == R && j * g.S + b * g.D == C)
+                        terms.push_back({i, j, a, b, x(0, 0, i, j), w(0, 0, a, b)});
     return terms;
 }
 
@@ -344,25 +336,26 @@ float dot(const Tensor& a, const Tensor& b) {
 
 // --- 4. Checkerboard artifacts -------------------------------------------------------------------------
 
-const char* upsampler_name(Upsampler u) {
-    switch (u) {
-        case Upsampler::k3s2: return "transposed conv, kernel 3, stride 2";
-        case Upsampler::k4s2: return "transposed conv, kernel 4, stride 2";
-        case Upsampler::resize_conv: return "nearest resize x2, then 3x3 conv";
-    }
-    return "";
-}
-
-float uniform_weight(Upsampler u) {
-    switch (u) {
-        case Upsampler::k3s2: return 4.0f / 9.0f;
-        case Upsampler::k4s2: return 4.0f / 16.0f;
-        case Upsampler::resize_conv: return 1.0f / 9.0f;
-    }
-    return 0.0f;
-}
-
 namespace {
+// What the page says about each upsampler, in the enum's order: its name, the uniform weight that
+// keeps the brightness and the PyTorch call.
+struct UpsamplerText {
+    const char* name;
+    float weight;
+    const char* call;
+};
+const UpsamplerText& facts(Upsampler u) {
+    static const UpsamplerText table[kUpsamplerCount] = {
+        {"transposed conv, kernel 3, stride 2", 4.0f / 9.0f,
+         "F.conv_transpose2d(img, torch.full((1, 1, 3, 3), 4 / 9), stride=2, padding=1, output_padding=1)"},
+        {"transposed conv, kernel 4, stride 2", 4.0f / 16.0f,
+         "F.conv_transpose2d(img, torch.full((1, 1, 4, 4), 1 / 4), stride=2, padding=1)"},
+        {"nearest resize x2, then 3x3 conv", 1.0f / 9.0f,
+         "F.conv2d(F.interpolate(img, scale_factor=2, mode=\"nearest\"), torch.full((1, 1, 3, 3), 1 / 9), padding=1)"},
+    };
+    return table[static_cast<int>(u)];
+}
+
 Tensor upsample_with(const Tensor& img, Upsampler u, float weight) {
     switch (u) {
         case Upsampler::k3s2:
@@ -376,19 +369,13 @@ Tensor upsample_with(const Tensor& img, Upsampler u, float weight) {
 }
 }  // namespace
 
+const char* upsampler_name(Upsampler u) { return facts(u).name; }
+float uniform_weight(Upsampler u) { return facts(u).weight; }
+std::string upsampler_call(Upsampler u) { return facts(u).call; }
+
 Tensor upsample_x2(const Tensor& img, Upsampler u) { return upsample_with(img, u, uniform_weight(u)); }
 
 Tensor overlap_x2(int H, int W, Upsampler u) { return upsample_with(xt::ones<float>({1, 1, H, W}), u, 1.0f); }
-
-std::string upsampler_call(Upsampler u) {
-    switch (u) {
-        case Upsampler::k3s2: return "F.conv_transpose2d(img, torch.full((1, 1, 3, 3), 4 / 9), stride=2, padding=1, output_padding=1)";
-        case Upsampler::k4s2: return "F.conv_transpose2d(img, torch.full((1, 1, 4, 4), 1 / 4), stride=2, padding=1)";
-        case Upsampler::resize_conv:
-            return "F.conv2d(F.interpolate(img, scale_factor=2, mode=\"nearest\"), torch.full((1, 1, 3, 3), 1 / 9), padding=1)";
-    }
-    return "";
-}
 
 //-----------------------------------------------------------------------------
 // [SECTION] Page state in the URL
@@ -487,15 +474,17 @@ using namespace transposed_conv;
 
 namespace palette = kit::palette;
 
-// A small plane as numbers, a large one as a heatmap (same marks, as outlines).
-ui::Hover show_plane(const char* id, const float* data, int rows, int cols, const std::vector<ui::CellMark>& marks = {},
+// A plane (the last two axes of t: (H, W) or (1, 1, H, W)): numbers when small, a heatmap when large
+// (the same marks, as outlines).
+ui::Hover show_plane(const char* id, const Tensor& t, const std::vector<ui::CellMark>& marks = {},
                      const std::vector<ui::Highlight>& highlights = {}, bool diverging = true) {
+    const int rows = dim(t, int(t.dimension()) - 2), cols = dim(t, int(t.dimension()) - 1);
     if (rows <= 12 && cols <= 12) {
         ui::GridStyle gs;
         gs.format = "%g";
         gs.cmap = diverging ? ui::Colormap::diverging : ui::Colormap::gray;
         gs.min_cell_width = 24.0f;
-        return ui::number_grid(id, data, rows, cols, gs, marks, highlights);
+        return ui::number_grid(id, t.data(), rows, cols, gs, marks, highlights);
     }
     ui::HeatmapStyle hs;
     hs.cmap = diverging ? ui::Colormap::diverging : ui::Colormap::gray;
@@ -503,7 +492,7 @@ ui::Hover show_plane(const char* id, const float* data, int rows, int cols, cons
     hs.zoom = std::clamp(240.0f / float(std::max(rows, cols)), 6.0f, 16.0f);
     std::vector<ui::Highlight> all = highlights;
     for (const auto& m : marks) all.push_back({m.row, m.col, m.row + 1, m.col + 1, m.color});
-    return ui::heatmap(id, data, rows, cols, hs, all);
+    return ui::heatmap(id, t.data(), rows, cols, hs, all);
 }
 
 void titled(const std::string& title, const char* tip = nullptr) {
@@ -511,14 +500,13 @@ void titled(const std::string& title, const char* tip = nullptr) {
     if (tip) ui::help_marker(tip);
 }
 
-// A titled plane ((H, W) or (1, 1, H, W)) as one group, so views can sit side by side.
+// A titled plane as one group, so views can sit side by side.
 ui::Hover titled_plane(const std::string& title, const char* tip, const char* id, const Tensor& t,
                        const std::vector<ui::CellMark>& marks = {}, const std::vector<ui::Highlight>& highlights = {},
                        bool diverging = true) {
     ImGui::BeginGroup();
     titled(title, tip);
-    const int rows = int(t.shape()[t.dimension() - 2]), cols = int(t.shape()[t.dimension() - 1]);
-    const ui::Hover h = show_plane(id, t.data(), rows, cols, marks, highlights, diverging);
+    const ui::Hover h = show_plane(id, t, marks, highlights, diverging);
     ImGui::EndGroup();
     return h;
 }
@@ -715,6 +703,17 @@ private:
         ui::code_block("formula", output_size_formula(st_.g, true) + "\n" + output_size_formula(st_.g, false));
     }
 
+    // The values of x or w (`shown` as the core is given them): numbers to drag while editing.
+    void editable_plane(const std::string& id, std::vector<float>& values, const Tensor& shown,
+                        const std::vector<ui::CellMark>& marks = {}) {
+        if (!editing_) {
+            show_plane(id.c_str(), shown, marks);
+        } else if (ui::edit_grid((id + "-edit").c_str(), values.data(), dim(shown, 2), dim(shown, 3))) {
+            st_.preset = -1;
+            changed();
+        }
+    }
+
     void draw_scatter() {
         ImGui::TextWrapped(
             "A transposed convolution runs the other way round from a convolution: instead of each output reading "
@@ -746,18 +745,10 @@ private:
         std::vector<ui::CellMark> in_marks;
         for (int k = 0; k <= scatter_.step; ++k)
             in_marks.push_back({k / g.W, k % g.W, k == scatter_.step ? palette::current : palette::done});
-        if (editing_) {
-            if (ui::edit_grid("x-edit", st_.x.data(), g.H, g.W)) st_.preset = -1, changed();
-        } else {
-            show_plane("x", x_.data(), g.H, g.W, in_marks);
-        }
+        editable_plane("x", st_.x, x_, in_marks);
         ImGui::Spacing();
         titled("w (kernel)");
-        if (editing_) {
-            if (ui::edit_grid("w-edit", st_.w.data(), g.K, g.K)) st_.preset = -1, changed();
-        } else {
-            show_plane("w", w_.data(), g.K, g.K);
-        }
+        editable_plane("w", st_.w, w_);
         ImGui::Checkbox("edit numbers", &editing_);
         ImGui::EndGroup();
         ImGui::SameLine(0, 24);
@@ -810,16 +801,13 @@ private:
 
     void draw_zero_insertion() {
         const Geometry& g = st_.g;
-        char intro[900];
-        std::snprintf(intro, sizeof intro,
-                      "The same numbers come from an ordinary convolution (stride 1). Insert S - 1 = %d zero%s between "
+        ImGui::TextWrapped("The same numbers come from an ordinary convolution (stride 1). Insert S - 1 = %d zero%s between "
                       "neighbouring input values (a \"bed of nails\"), pad by D(K - 1) - P = %d on each side (and "
                       "OP = %d more at the bottom/right), then convolve with the kernel flipped in both axes. Each "
                       "output cell then reads exactly the copies that the scatter view drops on it. With several "
                       "channels the kernel's in/out channel axes are also swapped: (C_in, C_out, K, K) becomes "
                       "(C_out, C_in, K, K). It wastes work on zeros, which is why libraries scatter instead.",
                       g.S - 1, g.S == 2 ? "" : "s", g.D * (g.K - 1) - g.P, g.OP);
-        ImGui::TextWrapped("%s", intro);
         if (!error_.empty()) {
             ui::error_panel("No output for these settings", error_);
             return;
@@ -1004,9 +992,7 @@ private:
             "A trained network can in principle learn weights that cancel the uneven overlap, but in practice it "
             "rarely does, and stacking layers compounds the pattern. Choosing a kernel size divisible by the stride "
             "helps; resize-then-convolve removes it (at the cost of a fixed, not learned, upsampling step).");
-        ui::export_buttons("export-cb", {{"input.npy", &cb_input_},
-                                         {"k3s2.npy", &cb_out_[0]},
-                                         {"k4s2.npy", &cb_out_[1]},
+        ui::export_buttons("export-cb", {{"input.npy", &cb_input_}, {"k3s2.npy", &cb_out_[0]}, {"k4s2.npy", &cb_out_[1]},
                                          {"resize_conv.npy", &cb_out_[2]}});
         ui::pytorch_panel("torch-cb", pytorch_checkerboard_code());
     }
@@ -1019,16 +1005,10 @@ void TransposedConvLesson::draw() {
     ImGui::TextWrapped("Transposed convolution (\"deconvolution\", learnable upsampling) is how decoders grow a small "
                        "feature map back into an image. This page builds it three ways and shows where its artifacts "
                        "come from.");
-    const char* titles[4] = {"1. Scatter: one kernel copy per input value", "2. The same result: zero insertion + ordinary convolution",
-                             "3. The same result: the transpose of the convolution's matrix", "4. Checkerboard artifacts"};
-    void (TransposedConvLesson::*const bodies[4])() = {&TransposedConvLesson::draw_scatter, &TransposedConvLesson::draw_zero_insertion,
-                                                       &TransposedConvLesson::draw_matrix_view, &TransposedConvLesson::draw_checkerboard};
-    for (int s = 0; s < 4; ++s) {
-        if (!sections_.header(s, titles[s])) continue;
-        ImGui::PushID(s);
-        (this->*bodies[s])();
-        ImGui::PopID();
-    }
+    if (sections_.header(0, "1. Scatter: one kernel copy per input value")) draw_scatter();
+    if (sections_.header(1, "2. The same result: zero insertion + ordinary convolution")) draw_zero_insertion();
+    if (sections_.header(2, "3. The same result: the transpose of the convolution's matrix")) draw_matrix_view();
+    if (sections_.header(3, "4. Checkerboard artifacts")) draw_checkerboard();
     st_.open = sections_.open;
     st_.step = scatter_.step;
     st_.out_step = gather_.step;

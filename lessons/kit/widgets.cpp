@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdarg>
 #include <cstdio>
 #include <cstring>
 #include <unordered_map>
@@ -409,6 +410,17 @@ std::string fmt_num(float v) {
         if (r.back() == '.') r.pop_back();
     }
     return r;
+}
+
+std::string format(const char* fmt, ...) {
+    va_list args, again;
+    va_start(args, fmt);
+    va_copy(again, args);
+    std::string s(std::size_t(std::max(0, std::vsnprintf(nullptr, 0, fmt, args))), '\0');
+    std::vsnprintf(&s[0], s.size() + 1, fmt, again);  // its '\0' lands on the string's own terminator
+    va_end(again);
+    va_end(args);
+    return s;
 }
 
 void pytorch_panel(const char* id, const std::string& code) {

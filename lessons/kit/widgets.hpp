@@ -6,6 +6,7 @@
 //   Stepper        first / previous / next / last / play with speed, arrow keys
 //   line_plot      loss curves and other series
 //   help_marker    a "(?)" that explains on hover
+//   fmt_num, format  numbers as students write them, printf into a std::string
 //   error_panel    a message in place of a result that could not be computed
 // Images are drawn through textures the host provides (set_texture_backend), so lessons stay
 // free of OpenGL; without a backend (tests) nothing is drawn.
@@ -115,6 +116,8 @@ void line_plot(const char* id, const std::vector<Series>& series, const PlotStyl
 // A number as students write it: whole numbers without decimals, others with up to 3
 // significant decimals ("12", "-0.5", "36.5", "0.333").
 std::string fmt_num(float v);
+// printf into a std::string of any length: ui::format("y[%d,%d] = %s", r, c, ...).
+std::string format(const char* fmt, ...) IM_FMTARGS(1);
 // The "In PyTorch" panel: the torch.nn.functional call for the current parameters, with a
 // copy button.
 void pytorch_panel(const char* id, const std::string& code);

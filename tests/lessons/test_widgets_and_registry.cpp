@@ -80,6 +80,12 @@ TEST_CASE("widgets: numbers as students write them") {
     CHECK(ui::fmt_num(NAN) == "nan");
 }
 
+TEST_CASE("widgets: printf into a std::string") {
+    CHECK(ui::format("y[%d,%d] = %s", 1, 2, "17") == "y[1,2] = 17");
+    CHECK(ui::format("%s", "") == "");
+    CHECK(ui::format("%s", std::string(1000, 'a').c_str()).size() == 1000);  // no fixed buffer
+}
+
 TEST_CASE("platform: typed page parameters fall back on bad values") {
     platform::set_params({{"step", "7"}, {"bad", "x1"}, {"big", "999"}, {"f", "0.25"}});
     CHECK(platform::param_int("step", 0, 0, 100) == 7);
