@@ -51,12 +51,6 @@ Shape sample_shape_of(const LayerConfig& header) {
     return s;
 }
 
-void check_count(const ModelFile& f, std::size_t needed, const std::string& source) {
-    if (f.params.size() != needed)
-        throw Error(source + ": the architecture needs " + std::to_string(needed) +
-                    " parameters, the file holds " + std::to_string(f.params.size()));
-}
-
 // What a file stores of a model: the parameters, then the buffers (running statistics).
 std::vector<float> stored_values(const Sequential& model) {
     std::vector<float> v(model.params(), model.params() + model.param_count());
@@ -64,7 +58,16 @@ std::vector<float> stored_values(const Sequential& model) {
     return v;
 }
 
-std::size_t stored_count(const Sequential& model) { return model.param_count() + model.buffer_count(); }
+void check_count(const ModelFile& f, const Sequential& model, const std::string& source) {
+    const std::size_t params = model.param_count(), buffers = model.buffer_count();
+    if (f.params.size() == params + buffers) return;
+    const std::string needed = buffers == 0 ? std::to_string(params) + " parameters"
+                                            : std::to_string(params + buffers) + " values (" +
+                                                  std::to_string(params) + " parameters, " +
+                                                  std::to_string(buffers) + " running statistics)";
+    throw Error(source + ": the architecture needs " + needed + ", the file holds " +
+                std::to_string(f.params.size()));
+}
 
 // The inverse of stored_values, once check_count has passed.
 void restore_values(Sequential& model, const std::vector<float>& values) {
@@ -179,7 +182,7 @@ Sequential load_sequential(const std::uint8_t* data, std::size_t size, const std
         throw Error(source + ": holds a " + header.type() + ", not a Sequential model");
     try {
         Sequential model = Sequential::from_layers_text(sample_shape_of(header), layers);
-        check_count(f, stored_count(model), source);
+        check_count(f, model, source);
         restore_values(model, f.params);
         return model;
     } catch (const Error& e) {
@@ -198,7 +201,7 @@ Vae load_vae(const std::uint8_t* data, std::size_t size, const std::string& sour
         Vae vae(Sequential::from_layers_text(sample_shape_of(header), layers),
                 std::size_t(header.get_int("encoder_layers")), header.get_int("latent"),
                 header.get_float("beta"));
-        check_count(f, stored_count(vae.net()), source);
+        check_count(f, vae.net(), source);
         restore_values(vae.net(), f.params);
         return vae;
     } catch (const Error& e) {
@@ -225,7 +228,7 @@ void load_weights_into(const std::string& model_text, Sequential& model, const s
     if (f.architecture != model_text)
         throw Error(source + ": architecture differs from the model's (" +
                     first_difference(f.architecture, model_text) + ")");
-    check_count(f, stored_count(model), source);
+    check_count(f, model, source);
     restore_values(model, f.params);
 }
 
