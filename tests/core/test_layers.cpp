@@ -481,4 +481,8 @@ TEST_CASE("layers: set_training switches every layer of a model") {
     for (std::size_t i = 0; i < m.size(); ++i) CHECK_FALSE(m.layer(i).training());
     m.set_training(true);
     for (std::size_t i = 0; i < m.size(); ++i) CHECK(m.layer(i).training());
+    // a layer added to a model in evaluation mode joins it
+    m.set_training(false);
+    CHECK_FALSE(m.training());
+    CHECK_FALSE(m.add<aelab::Dropout>(0.5f).training());
 }

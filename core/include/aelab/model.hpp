@@ -78,8 +78,10 @@ public:
     const std::vector<ParamBlock>& buffer_blocks() const { return buffer_blocks_; }
     Tensor buffer_tensor(const std::string& name) const;
 
-    // Training (the default) or evaluation mode for every layer.
+    // Training (the default) or evaluation mode for every layer; layers added later join the
+    // model's mode.
     void set_training(bool training);
+    bool training() const { return training_; }
 
     void zero_grad();
     // Every layer's parameters from Rng(seed), layer by layer, weight before bias. Under
@@ -126,6 +128,7 @@ private:
     std::vector<std::size_t> layer_buffer_offset_;  // where each layer's block starts in buffers_
     std::vector<ParamBlock> buffer_blocks_;
     std::vector<float> buffers_;  // (buffer_count)
+    bool training_ = true;
 };
 
 // "(N, 16, 14, 14)": a shape with its batch axis written as N.

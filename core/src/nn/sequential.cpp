@@ -42,6 +42,7 @@ Layer& Sequential::add(std::unique_ptr<Layer> layer) {
     buffers_.resize(buffer_at, 0.0f);
     rebind();
     layers_.back()->reset_buffers();
+    layers_.back()->set_training(training_);
     return *layers_.back();
 }
 
@@ -53,6 +54,7 @@ void Sequential::rebind() {
 }
 
 void Sequential::set_training(bool training) {
+    training_ = training;
     for (auto& l : layers_) l->set_training(training);
 }
 
