@@ -3,8 +3,10 @@
 // pools are checked through both the fast Tensor API and the scalar twins (*_ref).
 #include <doctest/doctest.h>
 
+#include <cmath>
 #include <string>
 
+#include "aelab/model.hpp"
 #include "aelab/ops.hpp"
 #include "golden.hpp"
 #include "test_util.hpp"
@@ -334,4 +336,78 @@ TEST_CASE("golden: losses and their gradients match PyTorch") {
                                    G.tensor("kl_normal_loss/0/dy").data()[0]);
     expect_close(d_mu, "kl_normal_loss/0/dmu");
     expect_close(d_logvar, "kl_normal_loss/0/dlogvar");
+}
+
+// Batch normalisation in training mode (batch statistics, running statistics after one step)
+// and in evaluation mode (running statistics), through the raw ops and the BatchNorm2d layer.
+TEST_CASE("golden: batch_norm2d matches PyTorch in training and evaluation mode") {
+    const auto& G = golden::ops();
+    REQUIRE(G.case_count("batch_norm2d") == 3);
+    REQUIRE(G.case_count("batch_norm2d_eval") == 1);
+    for (const char* op : {"batch_norm2d", "batch_norm2d_eval"}) {
+        const bool training = std::string(op) == "batch_norm2d";
+        for (int i = 0; i < G.case_count(op); ++i) {
+            const std::string pre = case_prefix(op, i);
+            INFO(pre);
+            const Tensor x = G.tensor(pre + "x"), dy = G.tensor(pre + "dy");
+            const bool affine = G.has(pre + "w");
+            const Tensor w = affine ? G.tensor(pre + "w") : aelab::zeros({1});
+            const Tensor b = affine ? G.tensor(pre + "b") : aelab::zeros({1});
+            const Tensor hyper = G.tensor(pre + "hyper");  // eps, momentum
+            const float eps = hyper(0), momentum = hyper(1);
+            const int N = dim(x, 0), C = dim(x, 1), H = dim(x, 2), W = dim(x, 3);
+
+            // raw ops
+            Tensor running_mean = G.tensor(pre + "running_mean"), running_var = G.tensor(pre + "running_var");
+            Tensor y = zeros_like(x);
+            Tensor mean = aelab::zeros({std::size_t(C)}), invstd = aelab::zeros({std::size_t(C)});
+            const float* gamma = affine ? w.data() : nullptr;
+            const float* beta = affine ? b.data() : nullptr;
+            if (training) {
+                aelab::batchnorm2d_forward_train(y.data(), mean.data(), invstd.data(),
+                                                 running_mean.data(), running_var.data(), x.data(),
+                                                 gamma, beta, N, C, H, W, eps, momentum);
+            } else {
+                aelab::batchnorm2d_forward_eval(y.data(), x.data(), running_mean.data(),
+                                                running_var.data(), gamma, beta, N, C, H, W, eps);
+                for (int c = 0; c < C; ++c) {
+                    mean(c) = running_mean(c);
+                    invstd(c) = float(1.0 / std::sqrt(double(running_var(c)) + eps));
+                }
+            }
+            expect_close(y, pre + "y");
+            expect_close(running_mean, pre + "running_mean_out");
+            expect_close(running_var, pre + "running_var_out");
+            Tensor dx = zeros_like(x), dw = zeros_like(w), db = zeros_like(b);
+            aelab::batchnorm2d_backward(dx.data(), affine ? dw.data() : nullptr,
+                                        affine ? db.data() : nullptr, dy.data(), x.data(), gamma,
+                                        mean.data(), invstd.data(), N, C, H, W, training);
+            expect_close(dx, pre + "dx");
+            if (affine) {
+                expect_close(dw, pre + "dw");
+                expect_close(db, pre + "db");
+            }
+
+            // the layer: parameters and running statistics in the model's buffers
+            aelab::Sequential m(aelab::shape_of(x));
+            m.add<aelab::BatchNorm2d>(C, eps, momentum, affine);
+            if (affine) {
+                std::copy(w.begin(), w.end(), m.params());
+                std::copy(b.begin(), b.end(), m.params() + C);
+            }
+            const Tensor rm0 = G.tensor(pre + "running_mean"), rv0 = G.tensor(pre + "running_var");
+            std::copy(rm0.begin(), rm0.end(), m.buffers());
+            std::copy(rv0.begin(), rv0.end(), m.buffers() + C);
+            m.set_training(training);
+            expect_close(m.forward(x), pre + "y");
+            expect_close(m.buffer_tensor("0.running_mean"), pre + "running_mean_out");
+            expect_close(m.buffer_tensor("0.running_var"), pre + "running_var_out");
+            m.zero_grad();
+            expect_close(m.backward(dy), pre + "dx");
+            if (affine) {
+                expect_close(m.grad_tensor("0.weight"), pre + "dw");
+                expect_close(m.grad_tensor("0.bias"), pre + "db");
+            }
+        }
+    }
 }

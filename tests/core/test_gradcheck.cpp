@@ -199,6 +199,89 @@ TEST_CASE("gradcheck: pooling, unpooling, upsampling") {
                     rng);
 }
 
+TEST_CASE("gradcheck: batch normalisation (training and evaluation) and dropout (fixed mask)") {
+    aelab::Rng rng(56);
+    // training: the gradient flows through the batch mean and variance as well
+    for (const bool training : {true, false}) {
+        const int N = 3, C = 2, H = 4, W = 3;
+        const Tensor running_mean = random_tensor(rng, {2}), running_var = random_tensor(rng, {2}, 0.5f, 2.0f);
+        check_gradients(
+            {training ? "batchnorm2d (training)" : "batchnorm2d (evaluation)",
+             {random_tensor(rng, {N, C, H, W}, -1.0f, 2.0f), random_tensor(rng, {2}, 0.5f, 1.5f),
+              random_tensor(rng, {2})},
+             {true, true, true},
+             [=](const Inputs& in) {
+                 Tensor y = zeros_like(in[0]);
+                 if (training) {
+                     float mean[C], invstd[C];
+                     aelab::batchnorm2d_forward_train(y.data(), mean, invstd, nullptr, nullptr,
+                                                      in[0].data(), in[1].data(), in[2].data(), N, C,
+                                                      H, W, 1e-5f, 0.1f);
+                 } else {
+                     aelab::batchnorm2d_forward_eval(y.data(), in[0].data(), running_mean.data(),
+                                                     running_var.data(), in[1].data(), in[2].data(),
+                                                     N, C, H, W, 1e-5f);
+                 }
+                 return y;
+             },
+             [=](const Inputs& in, const Tensor& dy, Inputs& g) {
+                 float mean[C], invstd[C];
+                 Tensor y = zeros_like(in[0]);
+                 if (training) {
+                     aelab::batchnorm2d_forward_train(y.data(), mean, invstd, nullptr, nullptr,
+                                                      in[0].data(), in[1].data(), in[2].data(), N, C,
+                                                      H, W, 1e-5f, 0.1f);
+                 } else {
+                     for (int c = 0; c < C; ++c) {
+                         mean[c] = running_mean(c);
+                         invstd[c] = 1.0f / std::sqrt(running_var(c) + 1e-5f);
+                     }
+                 }
+                 aelab::batchnorm2d_backward(g[0].data(), g[1].data(), g[2].data(), dy.data(),
+                                             in[0].data(), in[1].data(), mean, invstd, N, C, H, W,
+                                             training);
+             }},
+            rng);
+    }
+    // affine=False: the scale is one and the shift zero
+    check_gradients({"batchnorm2d (training, affine=False)",
+                     {random_tensor(rng, {2, 3, 2, 2})},
+                     {true},
+                     [](const Inputs& in) {
+                         Tensor y = zeros_like(in[0]);
+                         float mean[3], invstd[3];
+                         aelab::batchnorm2d_forward_train(y.data(), mean, invstd, nullptr, nullptr,
+                                                          in[0].data(), nullptr, nullptr, 2, 3, 2, 2,
+                                                          1e-5f, 0.1f);
+                         return y;
+                     },
+                     [](const Inputs& in, const Tensor& dy, Inputs& g) {
+                         Tensor y = zeros_like(in[0]);
+                         float mean[3], invstd[3];
+                         aelab::batchnorm2d_forward_train(y.data(), mean, invstd, nullptr, nullptr,
+                                                          in[0].data(), nullptr, nullptr, 2, 3, 2, 2,
+                                                          1e-5f, 0.1f);
+                         aelab::batchnorm2d_backward(g[0].data(), nullptr, nullptr, dy.data(),
+                                                     in[0].data(), nullptr, mean, invstd, 2, 3, 2, 2,
+                                                     true);
+                     }},
+                    rng);
+    Tensor mask = aelab::zeros({4, 9});
+    aelab::dropout_mask(mask.data(), mask.size(), 0.3f, rng);
+    check_gradients({"dropout",
+                     {random_tensor(rng, {4, 9})},
+                     {true},
+                     [&](const Inputs& in) {
+                         Tensor y = zeros_like(in[0]);
+                         aelab::dropout_forward(y.data(), in[0].data(), mask.data(), mask.size());
+                         return y;
+                     },
+                     [&](const Inputs&, const Tensor& dy, Inputs& g) {
+                         aelab::dropout_backward(g[0].data(), dy.data(), mask.data(), mask.size());
+                     }},
+                    rng);
+}
+
 TEST_CASE("gradcheck: activations") {
     aelab::Rng rng(53);
     using Fwd = Tensor (*)(const Tensor&);
@@ -312,6 +395,36 @@ TEST_CASE("gradcheck: whole models (small conv AE, tied linear AE, VAE with fixe
     conv_ae.add<aelab::Sigmoid>();
     conv_ae.init(1);
     check_gradients(model_case("conv autoencoder", conv_ae, random_tensor(rng, {2, 1, 8, 8}, 0.0f, 1.0f)), rng);
+
+    // The training tricks and resize-convolution: BatchNorm2d on batch statistics, Dropout with
+    // its mask fixed by reseeding before every forward, nearest upsampling; then the same model
+    // in evaluation mode (running statistics, no dropout).
+    aelab::Sequential tricks({2, 4, 4});
+    tricks.add<aelab::Conv2d>(2, 3, 3, 1, 1);
+    tricks.add<aelab::BatchNorm2d>(3);
+    tricks.add<aelab::Tanh>();
+    auto& dropout = tricks.add<aelab::Dropout>(0.25f);
+    tricks.add<aelab::UpsampleNearest2d>(std::array<int, 2>{2, 1});
+    tricks.add<aelab::Conv2d>(3, 2, 3, 1, 1);
+    tricks.init(3);
+    for (const bool training : {true, false}) {
+        tricks.set_training(training);
+        GradCase c = model_case(training ? "BatchNorm2d, Dropout, Upsample (training)"
+                                         : "BatchNorm2d, Dropout, Upsample (evaluation)",
+                                tricks, random_tensor(rng, {3, 2, 4, 4}));
+        auto forward = c.forward;
+        auto backward = c.backward;
+        c.forward = [&dropout, forward](const Inputs& in) {
+            dropout.set_seed(8);
+            return forward(in);
+        };
+        c.backward = [&dropout, backward](const Inputs& in, const Tensor& dy, Inputs& g) {
+            dropout.set_seed(8);
+            backward(in, dy, g);
+        };
+        check_gradients(c, rng);
+    }
+    CHECK(tricks.buffer_tensor("1.running_var")(0) != 1.0f);  // the training forwards moved it
 
     // The tied weight gets gradient from both of its uses.
     aelab::Sequential tied({12});

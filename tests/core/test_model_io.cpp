@@ -85,6 +85,44 @@ TEST_CASE("model_io: tied weights, unpooling switches and the VAE survive the ro
                          "x.model: holds a Sequential, not a Vae", aelab::Error);
 }
 
+TEST_CASE("model_io: BatchNorm2d's running statistics are saved after the parameters") {
+    aelab::Sequential m({1, 6, 6});
+    m.add<aelab::Conv2d>(1, 3, 3, 1, 1);
+    m.add<aelab::BatchNorm2d>(3);
+    m.add<aelab::Dropout>(0.2f);
+    m.add<aelab::UpsampleNearest2d>(2);
+    m.init(4);
+    aelab::Rng rng(3);
+    m.forward(testutil::random_tensor(rng, {4, 1, 6, 6}));  // one training step moves the running stats
+    REQUIRE(m.buffer_count() == 6);
+    const Bytes bytes = aelab::save_model(m);
+    CHECK(bytes.size() == 8 + 4 + 4 + aelab::architecture_text(m).size() + 4 +
+                              4 * (m.param_count() + m.buffer_count()) + 4);
+    aelab::Sequential back = load(bytes);
+    CHECK(back.layers_text() == m.layers_text());
+    CHECK(std::equal(m.params(), m.params() + m.param_count(), back.params()));
+    CHECK(std::equal(m.buffers(), m.buffers() + m.buffer_count(), back.buffers()));
+    CHECK(back.buffer_tensor("1.running_var")(0) != 1.0f);
+    // the same model answers the same in evaluation mode (running stats, no dropout)
+    m.set_training(false);
+    back.set_training(false);
+    const Tensor x = testutil::random_tensor(rng, {2, 1, 6, 6});
+    CHECK(testutil::max_rel_error(back.forward(x), m.forward(x)) == 0.0);
+
+    aelab::Sequential other({1, 6, 6});
+    other.add<aelab::Conv2d>(1, 3, 3, 1, 1);
+    other.add<aelab::BatchNorm2d>(3);
+    other.add<aelab::Dropout>(0.2f);
+    other.add<aelab::UpsampleNearest2d>(2);
+    aelab::load_weights(other, bytes.data(), bytes.size(), "bn.model");
+    CHECK(std::equal(m.buffers(), m.buffers() + m.buffer_count(), other.buffers()));
+    // a file without the statistics does not fit the architecture
+    const Bytes short_file = aelab::encode_model_file(aelab::architecture_text(m), m.params(), m.param_count());
+    CHECK_THROWS_WITH_AS(load(short_file),
+                         doctest::Contains("the architecture needs 42 values (36 parameters, 6 running statistics), the file holds 36"),
+                         aelab::Error);
+}
+
 TEST_CASE("model_io: damaged and mismatched files are rejected, naming the file and the defect") {
     aelab::Sequential m = aelab::linear_autoencoder({4});
     const Bytes good = aelab::save_model(m);

@@ -185,6 +185,33 @@ mu, logvar = rand(5, 8, lo=-2.0, hi=2.0), rand(5, 8, lo=-3.0, hi=2.0)
 kl = (-0.5 * (1 + logvar - mu ** 2 - logvar.exp()).sum(dim=1)).mean()  # sum over latent, mean over batch
 record("kl_normal_loss/0", {"mu": mu, "logvar": logvar}, kl)
 
+
+# ---- batch_norm2d: hyper = eps, momentum (float32). Training mode normalises with the batch's
+# statistics and updates the running ones in place (running_mean/var: before, *_out: after one
+# step); evaluation mode normalises with the running ones. Without w/b the case is affine=False.
+def batch_norm_case(i, x_shape, eps, momentum, affine, training):
+    c = x_shape[1]
+    x = rand(*x_shape, lo=-2.0, hi=3.0)
+    inputs = {"x": x}
+    if affine:
+        inputs["w"], inputs["b"] = rand(c, lo=0.5, hi=1.5), rand(c)
+    running_mean = rand(c).detach()
+    running_var = rand(c, lo=0.5, hi=2.0).detach()
+    before = running_mean.clone(), running_var.clone()
+    y = F.batch_norm(x, running_mean, running_var, inputs.get("w"), inputs.get("b"),
+                     training=training, momentum=momentum, eps=eps)
+    op = "batch_norm2d" if training else "batch_norm2d_eval"
+    record(f"{op}/{i}", inputs, y, [("running_mean", before[0]), ("running_var", before[1]),
+                                    ("running_mean_out", running_mean),
+                                    ("running_var_out", running_var)])
+    add(f"{op}/{i}/hyper", np.array([eps, momentum], dtype=np.float32))
+
+
+batch_norm_case(0, (4, 3, 5, 5), 1e-5, 0.1, affine=True, training=True)
+batch_norm_case(1, (3, 4, 1, 2), 1e-3, 0.3, affine=False, training=True)
+batch_norm_case(2, (2, 5, 3, 4), 1e-5, 1.0, affine=True, training=True)
+batch_norm_case(0, (4, 3, 5, 5), 1e-5, 0.1, affine=True, training=False)
+
 out = os.path.join(os.path.dirname(os.path.abspath(__file__)), "ops.bin")
 with open(out, "wb") as f:
     f.write(b"AELABGLD")

@@ -6,10 +6,15 @@
 //                    d_input (dLoss/dx for the x of the last forward);
 //   output_shape(s)  the output shape for an input shape, or aelab::Error naming the layer,
 //                    the shape it expects and the shape it got;
-//   param_specs()    the layer's parameter tensors in order ("weight", "bias") with shapes.
+//   param_specs()    the layer's parameter tensors in order ("weight", "bias") with shapes;
+//   buffer_specs()   its buffers: state saved with the model but not trained by gradient
+//                    (BatchNorm2d's "running_mean", "running_var"), as torch's register_buffer.
+// A layer is in training mode (the default) or evaluation mode, as torch's module.train() and
+// module.eval(): BatchNorm2d and Dropout behave differently in the two, the others ignore it.
 // A layer owns no parameter memory: the model lays every layer's parameters out in one
 // contiguous buffer (and the gradients in a second one, same layout) and bind()s each layer to
-// its block, llm.c style, so an optimizer is one flat loop over all parameters.
+// its block, llm.c style, so an optimizer is one flat loop over all parameters. Buffers live
+// in a third model buffer (bind_buffers()), out of the optimizer's reach.
 //
 // Shapes are batch-first as in torch: N batch, C channels, H/W spatial. Parameter layouts are
 // torch's (conv weight (C_out, C_in, kH, kW), transposed (C_in, C_out, kH, kW), linear (O, I)),
@@ -20,6 +25,7 @@
 #pragma once
 #include <array>
 #include <cstddef>
+#include <cstdint>
 #include <memory>
 #include <string>
 #include <utility>
@@ -87,6 +93,19 @@ public:
     // PyTorch's default initialisation of this layer type (no-op without parameters).
     virtual void reset_parameters(Rng&) {}
 
+    virtual std::vector<ParamSpec> buffer_specs() const { return {}; }
+    std::size_t buffer_count() const;
+    // Points the layer at its block of the model's buffer (laid out as buffer_specs()).
+    void bind_buffers(float* buffers) { buffers_ = buffers; }
+    // The buffers' initial values (BatchNorm2d: running mean 0, running variance 1).
+    virtual void reset_buffers() {}
+    // Seeds the layer's own random stream (Dropout's masks); the same seed, the same masks.
+    virtual void set_seed(std::uint64_t) {}
+
+    // Training (true, the default) or evaluation mode.
+    void set_training(bool training) { training_ = training; }
+    bool training() const { return training_; }
+
     virtual Shape output_shape(const Shape& input) const = 0;
     virtual Tensor forward(const Tensor& x) = 0;
     virtual Tensor backward(const Tensor& d_out) = 0;
@@ -114,6 +133,8 @@ protected:
 
     float* params_ = nullptr;  // this layer's block of the model's parameter buffer
     float* grads_ = nullptr;   // the same block of the gradient buffer
+    float* buffers_ = nullptr; // this layer's block of the model's buffer
+    bool training_ = true;
     Tensor input_;             // x of the last forward
     Shape output_shape_;       // shape of the last forward's output
     bool has_forward_ = false;
@@ -364,9 +385,83 @@ private:
     Shape sample_shape_;
 };
 
+// Nearest-neighbour upsampling, as torch.nn.Upsample(scale_factor=s, mode='nearest'): each
+// value fills its s_h x s_w block. (N, C, H, W) -> (N, C, H*s_h, W*s_w).
+class UpsampleNearest2d : public Layer {
+public:
+    explicit UpsampleNearest2d(int scale) : UpsampleNearest2d(std::array<int, 2>{scale, scale}) {}
+    explicit UpsampleNearest2d(std::array<int, 2> scale);  // (s_h, s_w)
+    std::string type() const override { return "UpsampleNearest2d"; }
+    std::string repr() const override;  // "Upsample(scale_factor=2.0, mode=nearest)"
+    LayerConfig config() const override;
+    Shape output_shape(const Shape& input) const override;
+    Tensor forward(const Tensor& x) override;
+    Tensor backward(const Tensor& d_out) override;
+
+private:
+    std::array<int, 2> scale_;
+};
+
+// Batch normalisation per channel, as torch.nn.BatchNorm2d (norm.hpp has the formulas).
+// (N, C, H, W) -> the same shape. Parameters weight (gamma) and bias (beta) (C) when affine;
+// buffers running_mean and running_var (C). Training mode normalises with the batch's own
+// statistics and updates the running ones; evaluation mode normalises with the running ones.
+class BatchNorm2d : public Layer {
+public:
+    explicit BatchNorm2d(int num_features, float eps = 1e-5f, float momentum = 0.1f,
+                         bool affine = true);
+    std::string type() const override { return "BatchNorm2d"; }
+    std::string repr() const override;
+    LayerConfig config() const override;
+    std::vector<ParamSpec> param_specs() const override;
+    void reset_parameters(Rng& rng) override;
+    std::vector<ParamSpec> buffer_specs() const override;
+    void reset_buffers() override;
+    Shape output_shape(const Shape& input) const override;
+    Tensor forward(const Tensor& x) override;
+    Tensor backward(const Tensor& d_out) override;
+
+    int num_features() const { return features_; }
+    const float* running_mean() const { return buffers_; }                   // (C)
+    const float* running_var() const { return buffers_ ? buffers_ + features_ : nullptr; }  // (C)
+
+private:
+    int features_;
+    float eps_, momentum_;
+    bool affine_;
+    std::vector<float> mean_, invstd_;  // (C) what the last forward normalised with
+    bool batch_stats_ = false;          // ... and whether those were the batch's (training)
+};
+
+// Dropout, as torch.nn.Dropout(p): in training mode each value is zeroed with probability p and
+// the kept ones scaled by 1 / (1 - p); the identity in evaluation mode. Any shape. The mask
+// comes from the layer's own Rng (set_seed; Sequential::init seeds it), and backward uses the
+// mask of the last forward.
+class Dropout : public Layer {
+public:
+    explicit Dropout(float p = 0.5f);
+    std::string type() const override { return "Dropout"; }
+    std::string repr() const override;  // "Dropout(p=0.5, inplace=False)"
+    LayerConfig config() const override;
+    void set_seed(std::uint64_t seed) override { rng_ = Rng(seed); }
+    Shape output_shape(const Shape& input) const override { return input; }
+    Tensor forward(const Tensor& x) override;
+    Tensor backward(const Tensor& d_out) override;
+
+    float p() const { return p_; }
+
+private:
+    float p_;
+    Rng rng_;
+    std::vector<float> mask_;  // the last forward's (0 or 1 / (1 - p)); empty after an eval forward
+};
+
 // The layer a config line describes. `earlier` are the layers before it in the model, for the
 // ones that refer back (TiedLinear to a Linear, MaxUnpool2d to a MaxPool2d). Throws
 // aelab::Error for an unknown type, bad arguments or a reference to the wrong kind of layer.
+// Keys a hand-written line may leave out take torch's defaults: BatchNorm2d eps=1e-5,
+// momentum=0.1, affine=1; Dropout p=0.5; MaxUnpool2d output_size=0,0 (from the pool's
+// geometry). UpsampleNearest2d scale_factor takes one value (both axes) or two.
 std::unique_ptr<Layer> make_layer(const LayerConfig& config, const std::vector<Layer*>& earlier);
 
 }  // namespace aelab

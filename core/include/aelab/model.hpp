@@ -9,6 +9,12 @@
 // compared with torch tensor by tensor. Adding a layer grows the buffers (keeping values) and
 // rebinds every layer.
 //
+//   buffers() [ 1.running_mean | 1.running_var | ... ]   buffer_count() floats
+//
+// holds the layers' state that is saved with the model but not trained (BatchNorm2d's running
+// statistics; torch's buffers), so the optimizer never touches it. set_training(false) puts
+// every layer in evaluation mode (torch's model.eval()), set_training(true) back.
+//
 // forward(x) runs the layers in order, each caching what its backward needs; backward(d_out)
 // runs them in reverse, ADDING into grads() (call zero_grad() first), and returns d_x.
 // Errors from a layer are rethrown prefixed with its index: "layer 3 (Linear(1568, 16)): ...".
@@ -65,10 +71,24 @@ public:
     Tensor param_tensor(const std::string& name) const;
     Tensor grad_tensor(const std::string& name) const;
 
+    // The buffer blocks ("1.running_mean"), laid out like blocks() in buffers().
+    float* buffers() { return buffers_.data(); }
+    const float* buffers() const { return buffers_.data(); }
+    std::size_t buffer_count() const { return buffers_.size(); }
+    const std::vector<ParamBlock>& buffer_blocks() const { return buffer_blocks_; }
+    Tensor buffer_tensor(const std::string& name) const;
+
+    // Training (the default) or evaluation mode for every layer; layers added later join the
+    // model's mode.
+    void set_training(bool training);
+    bool training() const { return training_; }
+
     void zero_grad();
     // Every layer's parameters from Rng(seed), layer by layer, weight before bias. Under
     // pytorch_default each layer runs its reset_parameters (torch's own init); otherwise
-    // weights follow `scheme` and biases are zero.
+    // weights follow `scheme`, biases are zero and a normalisation layer's 1-D weight is one.
+    // Buffers return to their initial values, and each layer with its own random stream
+    // (Dropout) is seeded from `seed` and its position, so a seed fixes the masks as well.
     void init(std::uint64_t seed, InitScheme scheme = InitScheme::pytorch_default);
 
     // x (N, sample_shape...) -> the last layer's output.
@@ -105,6 +125,10 @@ private:
     std::vector<ParamBlock> blocks_;
     std::vector<float> params_;  // (param_count)
     std::vector<float> grads_;   // (param_count), same layout
+    std::vector<std::size_t> layer_buffer_offset_;  // where each layer's block starts in buffers_
+    std::vector<ParamBlock> buffer_blocks_;
+    std::vector<float> buffers_;  // (buffer_count)
+    bool training_ = true;
 };
 
 // "(N, 16, 14, 14)": a shape with its batch axis written as N.

@@ -9,8 +9,10 @@
 //                  line 1: "Sequential sample_shape=1,28,28"
 //                       or "Vae sample_shape=1,28,28 encoder_layers=4 latent=2 beta=1"
 //                  then one LayerConfig line per layer ("Conv2d in_channels=1 ...")
-//   ..  u32      P, parameter count (must equal what the architecture needs)
-//   ..  f32[P]   the parameter buffer, in the model's layout (Sequential::blocks())
+//   ..  u32      P, value count (must equal what the architecture needs)
+//   ..  f32[P]   the parameter buffer, in the model's layout (Sequential::blocks()), then the
+//                buffer of running statistics (Sequential::buffer_blocks(); BatchNorm2d's),
+//                empty for models without one
 //   end u32      CRC-32 (IEEE, aelab::crc32) of every byte before it
 // Every defect throws aelab::Error naming the source (path or given name) and the defect:
 // too short / truncated, wrong magic, unsupported version, checksum mismatch, malformed or
@@ -32,7 +34,7 @@ constexpr std::uint32_t kModelFileVersion = 1;
 // The container alone: architecture text and parameters, no interpretation.
 struct ModelFile {
     std::string architecture;
-    std::vector<float> params;
+    std::vector<float> params;  // the parameters, then the buffers
 };
 std::vector<std::uint8_t> encode_model_file(const std::string& architecture, const float* params,
                                             std::size_t count);

@@ -6,6 +6,7 @@
 //   activation.hpp  relu, leaky_relu, sigmoid, tanh, softplus
 //   loss.hpp        MSE, binary cross-entropy from logits, KL of a diagonal Gaussian to N(0, I)
 //   noise.hpp       Gaussian, salt-and-pepper and masking corruption
+//   norm.hpp        batch normalisation and dropout (the training tricks)
 // One argument order for every op's backward, raw buffers and Tensors alike:
 //   <op>_backward(gradients it writes..., d_out, what the forward read..., sizes, params)
 // The gradients come first, in the order of the forward's inputs (d_in, d_weight, d_bias; on
@@ -19,4 +20,5 @@
 #include "aelab/linear.hpp"
 #include "aelab/loss.hpp"
 #include "aelab/noise.hpp"
+#include "aelab/norm.hpp"
 #include "aelab/pool.hpp"

@@ -120,10 +120,17 @@ std::size_t Layer::param_count() const {
     return n;
 }
 
+std::size_t Layer::buffer_count() const {
+    std::size_t n = 0;
+    for (const auto& s : buffer_specs()) n += s.size();
+    return n;
+}
+
 void Layer::fail(const std::string& message) const { throw Error(repr() + ": " + message); }
 
 Shape Layer::begin_forward(const Tensor& x) {
-    if (!params_ && param_count() > 0) fail("no parameter buffer bound (add the layer to a model)");
+    if ((!params_ && param_count() > 0) || (!buffers_ && buffer_count() > 0))
+        fail("no parameter buffer bound (add the layer to a model)");
     Shape out = output_shape(Shape(x.shape().begin(), x.shape().end()));
     if (&x != &input_) input_ = x;
     output_shape_ = out;
@@ -200,7 +207,19 @@ std::unique_ptr<Layer> make_layer(const LayerConfig& c, const std::vector<Layer*
     if (t == "MaxUnpool2d")
         return std::make_unique<MaxUnpool2d>(
             earlier_layer<MaxPool2d>(c, earlier, "pool", "MaxPool2d"), std::size_t(c.get_int("pool")),
-            c.get_pair("output_size"));
+            c.has("output_size") ? c.get_pair("output_size") : std::array<int, 2>{0, 0});
+    if (t == "UpsampleNearest2d") {
+        const auto s = c.get_ints("scale_factor", 0);
+        if (s.size() > 2)
+            throw Error("layer config '" + c.str() + "': scale_factor must have 1 or 2 values");
+        return std::make_unique<UpsampleNearest2d>(std::array<int, 2>{s[0], s.back()});
+    }
+    if (t == "BatchNorm2d")
+        return std::make_unique<BatchNorm2d>(c.get_int("num_features"),
+                                             c.has("eps") ? c.get_float("eps") : 1e-5f,
+                                             c.has("momentum") ? c.get_float("momentum") : 0.1f,
+                                             c.has("affine") ? c.get_bool("affine") : true);
+    if (t == "Dropout") return std::make_unique<Dropout>(c.has("p") ? c.get_float("p") : 0.5f);
     if (t == "ReLU") return std::make_unique<ReLU>();
     if (t == "LeakyReLU") return std::make_unique<LeakyReLU>(c.get_float("negative_slope"));
     if (t == "Sigmoid") return std::make_unique<Sigmoid>();

@@ -1,7 +1,9 @@
-// MaxPool2d and MaxUnpool2d layers over pool.hpp. The unpool layer reads the switches (max
-// indices) of its paired pool, the way an encoder's pooling tells the decoder where each
-// maximum came from.
-// Legend: N batch, C channels, H/W input size, H_out/W_out output size.
+// MaxPool2d, MaxUnpool2d and UpsampleNearest2d layers over pool.hpp. The unpool layer reads
+// the switches (max indices) of its paired pool, the way an encoder's pooling tells the
+// decoder where each maximum came from; the upsampling layer needs no partner.
+// Legend: N batch, C channels, H/W input size, H_out/W_out output size, s_h/s_w scale factors.
+#include <climits>
+#include <cstdio>
 #include <string>
 
 #include "aelab/layers.hpp"
@@ -116,6 +118,51 @@ Tensor MaxUnpool2d::forward(const Tensor& x) {
 Tensor MaxUnpool2d::backward(const Tensor& d_out) {
     Tensor d_x = begin_backward(d_out);  // (N, C, H, W)
     max_unpool2d_backward(d_x, d_out, indices_);
+    return d_x;
+}
+
+// ---- UpsampleNearest2d ---------------------------------------------------------------------
+
+UpsampleNearest2d::UpsampleNearest2d(std::array<int, 2> scale) : scale_(scale) {
+    if (scale_[0] < 1 || scale_[1] < 1)
+        throw Error("UpsampleNearest2d: scale factors must be >= 1, got " + pair_str(scale_));
+}
+
+std::string UpsampleNearest2d::repr() const {
+    // torch prints the factors as floats: "2.0", or "(2.0, 3.0)" when they differ.
+    char buf[96];
+    if (scale_[0] == scale_[1])
+        std::snprintf(buf, sizeof buf, "Upsample(scale_factor=%d.0, mode=nearest)", scale_[0]);
+    else
+        std::snprintf(buf, sizeof buf, "Upsample(scale_factor=(%d.0, %d.0), mode=nearest)",
+                      scale_[0], scale_[1]);
+    return buf;
+}
+
+LayerConfig UpsampleNearest2d::config() const {
+    return LayerConfig("UpsampleNearest2d").set("scale_factor", vec(scale_));
+}
+
+Shape UpsampleNearest2d::output_shape(const Shape& in) const {
+    if (in.size() != 4) fail("input must have shape (N, C, H, W), got " + shape_str(in));
+    Shape out = in;
+    for (std::size_t a = 0; a < 2; ++a) {
+        if (in[2 + a] == 0) fail("input must have no empty axis, got " + shape_str(in));
+        out[2 + a] = in[2 + a] * std::size_t(scale_[a]);
+        if (out[2 + a] > std::size_t(INT_MAX))
+            fail("input " + shape_str(in) + " would give an output of more than 2^31 rows or columns");
+    }
+    return out;
+}
+
+Tensor UpsampleNearest2d::forward(const Tensor& x) {
+    begin_forward(x);
+    return upsample_nearest2d(x, scale_[0], scale_[1]);  // (N, C, H*s_h, W*s_w)
+}
+
+Tensor UpsampleNearest2d::backward(const Tensor& d_out) {
+    Tensor d_x = begin_backward(d_out);  // (N, C, H, W)
+    upsample_nearest2d_backward(d_x, d_out, scale_[0], scale_[1]);
     return d_x;
 }
 

@@ -51,10 +51,29 @@ Shape sample_shape_of(const LayerConfig& header) {
     return s;
 }
 
-void check_count(const ModelFile& f, std::size_t needed, const std::string& source) {
-    if (f.params.size() != needed)
-        throw Error(source + ": the architecture needs " + std::to_string(needed) +
-                    " parameters, the file holds " + std::to_string(f.params.size()));
+// What a file stores of a model: the parameters, then the buffers (running statistics).
+std::vector<float> stored_values(const Sequential& model) {
+    std::vector<float> v(model.params(), model.params() + model.param_count());
+    v.insert(v.end(), model.buffers(), model.buffers() + model.buffer_count());
+    return v;
+}
+
+void check_count(const ModelFile& f, const Sequential& model, const std::string& source) {
+    const std::size_t params = model.param_count(), buffers = model.buffer_count();
+    if (f.params.size() == params + buffers) return;
+    const std::string needed = buffers == 0 ? std::to_string(params) + " parameters"
+                                            : std::to_string(params + buffers) + " values (" +
+                                                  std::to_string(params) + " parameters, " +
+                                                  std::to_string(buffers) + " running statistics)";
+    throw Error(source + ": the architecture needs " + needed + ", the file holds " +
+                std::to_string(f.params.size()));
+}
+
+// The inverse of stored_values, once check_count has passed.
+void restore_values(Sequential& model, const std::vector<float>& values) {
+    const auto split = values.begin() + long(model.param_count());
+    std::copy(values.begin(), split, model.params());
+    std::copy(split, values.end(), model.buffers());
 }
 
 void write_bytes(const std::vector<std::uint8_t>& bytes, const std::string& path) {
@@ -145,10 +164,12 @@ std::string architecture_text(const Vae& vae) {
 }
 
 std::vector<std::uint8_t> save_model(const Sequential& model) {
-    return encode_model_file(architecture_text(model), model.params(), model.param_count());
+    const std::vector<float> values = stored_values(model);
+    return encode_model_file(architecture_text(model), values.data(), values.size());
 }
 std::vector<std::uint8_t> save_model(const Vae& vae) {
-    return encode_model_file(architecture_text(vae), vae.net().params(), vae.net().param_count());
+    const std::vector<float> values = stored_values(vae.net());
+    return encode_model_file(architecture_text(vae), values.data(), values.size());
 }
 void save_model_file(const Sequential& model, const std::string& path) { write_bytes(save_model(model), path); }
 void save_model_file(const Vae& vae, const std::string& path) { write_bytes(save_model(vae), path); }
@@ -161,8 +182,8 @@ Sequential load_sequential(const std::uint8_t* data, std::size_t size, const std
         throw Error(source + ": holds a " + header.type() + ", not a Sequential model");
     try {
         Sequential model = Sequential::from_layers_text(sample_shape_of(header), layers);
-        check_count(f, model.param_count(), source);
-        std::copy(f.params.begin(), f.params.end(), model.params());
+        check_count(f, model, source);
+        restore_values(model, f.params);
         return model;
     } catch (const Error& e) {
         const std::string what = e.what();
@@ -180,8 +201,8 @@ Vae load_vae(const std::uint8_t* data, std::size_t size, const std::string& sour
         Vae vae(Sequential::from_layers_text(sample_shape_of(header), layers),
                 std::size_t(header.get_int("encoder_layers")), header.get_int("latent"),
                 header.get_float("beta"));
-        check_count(f, vae.net().param_count(), source);
-        std::copy(f.params.begin(), f.params.end(), vae.net().params());
+        check_count(f, vae.net(), source);
+        restore_values(vae.net(), f.params);
         return vae;
     } catch (const Error& e) {
         const std::string what = e.what();
@@ -201,23 +222,23 @@ Vae load_vae_file(const std::string& path) {
 
 namespace {
 
-void load_weights_into(const std::string& model_text, float* params, std::size_t count,
-                       const std::uint8_t* data, std::size_t size, const std::string& source) {
+void load_weights_into(const std::string& model_text, Sequential& model, const std::uint8_t* data,
+                       std::size_t size, const std::string& source) {
     const ModelFile f = decode_model_file(data, size, source);
     if (f.architecture != model_text)
         throw Error(source + ": architecture differs from the model's (" +
                     first_difference(f.architecture, model_text) + ")");
-    check_count(f, count, source);
-    std::copy(f.params.begin(), f.params.end(), params);
+    check_count(f, model, source);
+    restore_values(model, f.params);
 }
 
 }  // namespace
 
 void load_weights(Sequential& model, const std::uint8_t* data, std::size_t size, const std::string& source) {
-    load_weights_into(architecture_text(model), model.params(), model.param_count(), data, size, source);
+    load_weights_into(architecture_text(model), model, data, size, source);
 }
 void load_weights(Vae& vae, const std::uint8_t* data, std::size_t size, const std::string& source) {
-    load_weights_into(architecture_text(vae), vae.net().params(), vae.net().param_count(), data, size, source);
+    load_weights_into(architecture_text(vae), vae.net(), data, size, source);
 }
 
 }  // namespace aelab

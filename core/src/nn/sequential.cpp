@@ -7,6 +7,10 @@
 
 namespace aelab {
 
+namespace {
+constexpr std::uint64_t kLayerSeedStream = 0x6c61796572ULL;  // "layer": the layers' own seeds
+}  // namespace
+
 std::string batch_shape_str(const Shape& shape) {
     std::string s = "(N";
     for (std::size_t i = 1; i < shape.size(); ++i) s += ", " + std::to_string(shape[i]);
@@ -23,18 +27,35 @@ Layer& Sequential::add(std::unique_ptr<Layer> layer) {
         blocks_.push_back({std::to_string(index) + "." + s.name, s.shape, at, s.size()});
         at += s.size();
     }
+    const std::size_t buffer_offset = buffers_.size();
+    std::size_t buffer_at = buffer_offset;
+    for (const ParamSpec& s : layer->buffer_specs()) {
+        buffer_blocks_.push_back({std::to_string(index) + "." + s.name, s.shape, buffer_at, s.size()});
+        buffer_at += s.size();
+    }
     layer_offset_.push_back(offset);
+    layer_buffer_offset_.push_back(buffer_offset);
     layers_.push_back(std::move(layer));
     // Growing may move the buffers, so every layer is pointed at its block again.
     params_.resize(at, 0.0f);
     grads_.resize(at, 0.0f);
+    buffers_.resize(buffer_at, 0.0f);
     rebind();
+    layers_.back()->reset_buffers();
+    layers_.back()->set_training(training_);
     return *layers_.back();
 }
 
 void Sequential::rebind() {
-    for (std::size_t i = 0; i < layers_.size(); ++i)
+    for (std::size_t i = 0; i < layers_.size(); ++i) {
         layers_[i]->bind(params_.data() + layer_offset_[i], grads_.data() + layer_offset_[i]);
+        layers_[i]->bind_buffers(buffers_.data() + layer_buffer_offset_[i]);
+    }
+}
+
+void Sequential::set_training(bool training) {
+    training_ = training;
+    for (auto& l : layers_) l->set_training(training);
 }
 
 Layer& Sequential::layer(std::size_t i) {
@@ -45,32 +66,47 @@ Layer& Sequential::layer(std::size_t i) {
 }
 const Layer& Sequential::layer(std::size_t i) const { return const_cast<Sequential*>(this)->layer(i); }
 
-const ParamBlock& Sequential::block(const std::string& name) const {
+namespace {
+
+const ParamBlock& find_block(const std::vector<ParamBlock>& blocks, const std::string& name,
+                             const char* kind) {
     std::string names;
-    for (const auto& b : blocks_) {
+    for (const auto& b : blocks) {
         if (b.name == name) return b;
         names += (names.empty() ? "" : ", ") + b.name;
     }
-    throw Error("Sequential: no parameter named '" + name + "' (have: " + names + ")");
+    throw Error("Sequential: no " + std::string(kind) + " named '" + name + "' (have: " + names + ")");
 }
 
-Tensor Sequential::param_tensor(const std::string& name) const {
-    const ParamBlock& b = block(name);
+Tensor block_tensor(const std::vector<float>& values, const ParamBlock& b) {
     Tensor t = zeros(b.shape);
-    std::copy(params_.begin() + long(b.offset), params_.begin() + long(b.offset + b.size), t.begin());
+    std::copy(values.begin() + long(b.offset), values.begin() + long(b.offset + b.size), t.begin());
     return t;
 }
 
-Tensor Sequential::grad_tensor(const std::string& name) const {
-    const ParamBlock& b = block(name);
-    Tensor t = zeros(b.shape);
-    std::copy(grads_.begin() + long(b.offset), grads_.begin() + long(b.offset + b.size), t.begin());
-    return t;
+}  // namespace
+
+const ParamBlock& Sequential::block(const std::string& name) const {
+    return find_block(blocks_, name, "parameter");
+}
+
+Tensor Sequential::param_tensor(const std::string& name) const { return block_tensor(params_, block(name)); }
+Tensor Sequential::grad_tensor(const std::string& name) const { return block_tensor(grads_, block(name)); }
+Tensor Sequential::buffer_tensor(const std::string& name) const {
+    return block_tensor(buffers_, find_block(buffer_blocks_, name, "buffer"));
 }
 
 void Sequential::zero_grad() { std::fill(grads_.begin(), grads_.end(), 0.0f); }
 
 void Sequential::init(std::uint64_t seed, InitScheme scheme) {
+    // Layer seeds come from a stream of their own, so adding a Dropout leaves the weights of
+    // every other layer as they were.
+    Rng layer_seeds(seed, kLayerSeedStream);
+    for (auto& l : layers_) {
+        const std::uint64_t high = layer_seeds.next_u32();
+        l->set_seed(high << 32 | layer_seeds.next_u32());
+        l->reset_buffers();
+    }
     Rng rng(seed);
     if (scheme == InitScheme::pytorch_default) {
         for (auto& l : layers_) l->reset_parameters(rng);
@@ -78,10 +114,11 @@ void Sequential::init(std::uint64_t seed, InitScheme scheme) {
     }
     for (const ParamBlock& b : blocks_) {
         float* p = params_.data() + b.offset;
+        const bool norm_scale = b.name.size() > 7 && b.name.compare(b.name.size() - 7, 7, ".weight") == 0;
         if (b.shape.size() >= 2)
             init_weight(p, b.shape, scheme, rng);
-        else
-            std::fill(p, p + b.size, 0.0f);
+        else  // a 1-D weight is a normalisation layer's scale: one, as torch
+            std::fill(p, p + b.size, norm_scale ? 1.0f : 0.0f);
     }
 }
 
