@@ -9,8 +9,11 @@
 // Layers are separated by '-'. Each layer is a kind, then its main number, then options, each
 // one letter and a whole number:
 //
-//   conv16k3s2p1-relu-conv32k3s2p1-relu-flat-lin16-code-lin1568-relu-unflat32x7x7-
-//   tconv16k3s2p1o1-relu-tconv1k3s2p1o1-sigmoid                (benchmark case h, one line)
+//   conv16s2p1-relu-conv32s2p1-relu-flat-lin16-code-lin1568-relu-unflat32x7x7-
+//   tconv16s2p1o1-relu-tconv1s2p1o1-sigmoid                    (benchmark case h, one line)
+//
+// reads "conv to 16 channels, stride 2, padding 1 (3x3, the default kernel); ReLU; ...;
+// the code; ...; transposed conv to 1 channel, stride 2, padding 1, output padding 1; sigmoid".
 //
 //   conv<C>[k<K>][s<S>][p<P>][b0]       Conv2d to C channels, K x K kernel (default 3), stride S
 //                                       (1), zero padding P (0); b0: no bias
