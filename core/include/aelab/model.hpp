@@ -16,7 +16,8 @@
 // every layer in evaluation mode (torch's model.eval()), set_training(true) back.
 //
 // forward(x) runs the layers in order, each caching what its backward needs; backward(d_out)
-// runs them in reverse, ADDING into grads() (call zero_grad() first), and returns d_x.
+// runs them in reverse, ADDING into grads() (call zero_grad() first), and returns d_x, the
+// gradient with respect to the input (what gradient ascent on an input image follows).
 // Errors from a layer are rethrown prefixed with its index: "layer 3 (Linear(1568, 16)): ...".
 // A Sequential is movable, not copyable (layers refer to each other and to the buffers).
 #pragma once
@@ -94,6 +95,10 @@ public:
     // x (N, sample_shape...) -> the last layer's output.
     Tensor forward(const Tensor& x);
     Tensor backward(const Tensor& d_out);
+    // forward(x) that also keeps every layer's output: result[i] is layer i's activation
+    // (the last is the model's output), for looking inside the network. Layers cache their
+    // inputs as in forward(), so backward() may follow.
+    std::vector<Tensor> forward_capture(const Tensor& x);
     // Layers [first, last) only (a VAE runs its encoder and decoder halves separately).
     Tensor forward(const Tensor& x, std::size_t first, std::size_t last);
     Tensor backward(const Tensor& d_out, std::size_t first, std::size_t last);

@@ -175,6 +175,17 @@ void Sequential::backward_params(const Tensor& d_out, std::size_t first, std::si
 }
 
 Tensor Sequential::forward(const Tensor& x) { return forward(x, 0, size()); }
+
+std::vector<Tensor> Sequential::forward_capture(const Tensor& x) {
+    std::vector<Tensor> outputs;
+    outputs.reserve(layers_.size());
+    // Each layer copies its input for backward; the captured outputs stay with the caller.
+    for (std::size_t i = 0; i < layers_.size(); ++i) {
+        const Tensor& in = i == 0 ? x : outputs.back();
+        outputs.push_back(at_layer(i, *layers_[i], [&] { return layers_[i]->forward(in); }));
+    }
+    return outputs;
+}
 Tensor Sequential::backward(const Tensor& d_out) { return backward(d_out, 0, size()); }
 
 Shape Sequential::output_shape(const Shape& input, std::size_t first, std::size_t last) const {
