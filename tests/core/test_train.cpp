@@ -7,6 +7,8 @@
 #include <algorithm>
 
 #include "aelab/dataset.hpp"
+#include "aelab/layers.hpp"
+#include "aelab/rng.hpp"
 #include "aelab/train.hpp"
 
 using aelab::Split;
@@ -113,4 +115,27 @@ TEST_CASE("train: batches are reproducible permutations of the dataset") {
     a.next();  // 1 left over: dropped, a new epoch begins
     CHECK(a.epoch() == 2);
     CHECK_THROWS_AS(aelab::BatchSampler(10, 11, 0), aelab::Error);
+}
+
+TEST_CASE("AutoencoderTrainer::evaluate runs in evaluation mode and restores the model's mode") {
+    // Dropout in the model: training-mode forwards differ from call to call (new masks), so
+    // two evaluations agree only if both ran in evaluation mode; the mode comes back after.
+    aelab::Sequential model({1, 4, 4});
+    model.add<aelab::Flatten>();
+    model.add<aelab::Linear>(16, 8);
+    model.add<aelab::Dropout>(0.5f);
+    model.add<aelab::Linear>(8, 16);
+    model.add<aelab::Unflatten>(aelab::Shape{1, 4, 4});
+    model.init(3);
+    aelab::Adam adam;
+    aelab::AutoencoderTrainer trainer(model, adam);
+    aelab::Rng rng(5);
+    Tensor x = aelab::zeros({6, 1, 4, 4});
+    for (float& v : x) v = rng.uniform();
+    const float a = trainer.evaluate(x), b = trainer.evaluate(x);
+    CHECK(a == b);
+    CHECK(model.training());
+    model.set_training(false);
+    CHECK(trainer.evaluate(x) == a);
+    CHECK_FALSE(model.training());
 }

@@ -136,6 +136,20 @@ private:
     bool training_ = true;
 };
 
+// Evaluation mode for a scope (torch's `with` of model.eval(), then back): held-out figures use
+// running statistics and keep every unit, whatever mode training left the model in.
+class EvalScope {
+public:
+    explicit EvalScope(Sequential& model) : model_(model), was_training_(model.training()) { model.set_training(false); }
+    ~EvalScope() { model_.set_training(was_training_); }
+    EvalScope(const EvalScope&) = delete;
+    EvalScope& operator=(const EvalScope&) = delete;
+
+private:
+    Sequential& model_;
+    bool was_training_;
+};
+
 // "(N, 16, 14, 14)": a shape with its batch axis written as N.
 std::string batch_shape_str(const Shape& shape);
 

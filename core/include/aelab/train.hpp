@@ -48,7 +48,7 @@ public:
     AutoencoderTrainer(Sequential& model, Optimizer& optimizer, const TrainerOptions& o = {});
     // One optimisation step on batch (N, sample...); returns the MSE before the update.
     float train_step(const Tensor& batch);
-    // MSE of the model on the clean batch, no update (gradients untouched).
+    // MSE of the model on the clean batch in evaluation mode (EvalScope), no update.
     float evaluate(const Tensor& batch);
     // The input and output of the last train_step (the corrupted batch and its reconstruction).
     const Tensor& last_input() const { return input_; }

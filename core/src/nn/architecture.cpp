@@ -604,7 +604,7 @@ LayerConfig layer_config(const ArchCheck& c, std::size_t i, const Shape& sample)
                 .set("pool", int(pool_layer))
                 .set("output_size", std::vector<int>{int(pool_in[1]), int(pool_in[2])});
         }
-        case ArchKind::upsample: return LayerConfig("UpsampleNearest2d").set("scale", l.scale);
+        case ArchKind::upsample: return LayerConfig("UpsampleNearest2d").set("scale_factor", l.scale);
         case ArchKind::flatten: return LayerConfig("Flatten");
         case ArchKind::linear:
             return LayerConfig("Linear").set("in_features", int(in[0])).set("out_features", l.out).set("bias", l.bias);
@@ -613,7 +613,7 @@ LayerConfig layer_config(const ArchCheck& c, std::size_t i, const Shape& sample)
         case ArchKind::sigmoid: return LayerConfig("Sigmoid");
         case ArchKind::tanh: return LayerConfig("Tanh");
         case ArchKind::leaky_relu: return LayerConfig("LeakyReLU").set("negative_slope", l.value);
-        case ArchKind::batch_norm: return LayerConfig("BatchNorm2d").set("features", int(in[0]));
+        case ArchKind::batch_norm: return LayerConfig("BatchNorm2d").set("num_features", int(in[0]));
         case ArchKind::dropout: return LayerConfig("Dropout").set("p", l.value);
     }
     throw Error("architecture: unknown layer kind");  // unreachable

@@ -67,7 +67,10 @@ float AutoencoderTrainer::train_step(const Tensor& batch) {
     return loss;
 }
 
-float AutoencoderTrainer::evaluate(const Tensor& batch) { return mse_loss(model_.forward(batch), batch); }
+float AutoencoderTrainer::evaluate(const Tensor& batch) {
+    EvalScope eval(model_);
+    return mse_loss(model_.forward(batch), batch);
+}
 
 VaeTrainer::VaeTrainer(Vae& vae, Optimizer& optimizer, std::uint64_t seed)
     : vae_(vae), opt_(optimizer), rng_(seed) {}
