@@ -283,3 +283,16 @@ TEST_CASE("probe curve: codes of an encoder and pixels, on the same labelled ima
     }
     CHECK(curve[1].accuracy_pixels > 0.6);  // 100 labels on pixels: about 0.7
 }
+
+TEST_CASE("stacked schedule: a third, a sixth, the rest") {
+    const StackedOptions d = stacked_schedule(3000);
+    CHECK(d.stage1_steps == StackedOptions{}.stage1_steps);  // the defaults follow the same rule
+    CHECK(d.stage2_steps == StackedOptions{}.stage2_steps);
+    CHECK(d.finetune_steps == StackedOptions{}.finetune_steps);
+    const StackedOptions s = stacked_schedule(4);
+    CHECK(s.stage1_steps == 1);
+    CHECK(s.stage2_steps == 1);
+    CHECK(s.finetune_steps == 2);
+    CHECK(s.total_steps() == 4);
+    check_error([] { stacked_schedule(2); }, "at least 3 steps");
+}

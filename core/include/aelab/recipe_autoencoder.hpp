@@ -179,6 +179,10 @@ struct StackedOptions {
     int total_steps() const { return stage1_steps + stage2_steps + finetune_steps; }
 };
 
+// The default proportions for a run of `total_steps` (>= 3): a third for stage 1, a sixth for
+// stage 2, the rest for fine-tuning; the other options from `base`.
+StackedOptions stacked_schedule(int total_steps, const StackedOptions& base = {});
+
 enum class StackedStage { layer1, layer2, finetune, done };
 const char* stacked_stage_name(StackedStage s);
 
@@ -247,6 +251,10 @@ struct ProbePoint {
     int labels = 0;
     double accuracy_codes = 0, accuracy_pixels = 0;
 };
+// The lesson's and the CLI's probe: these label counts, tested on the first 1000 test images.
+constexpr int kProbeLabelCounts[3] = {10, 100, 1000};
+constexpr std::size_t kProbeTestCount = 1000;
+
 // For each label count: a probe on the encoder's codes (encode(images)) and one on the raw
 // pixels, trained on the first `labels` training images, tested on the first test_count test images.
 template <class Encode>

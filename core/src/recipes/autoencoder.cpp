@@ -286,6 +286,15 @@ const StackedOptions& checked(const StackedOptions& o, const Dataset& data) {
 }
 }  // namespace
 
+StackedOptions stacked_schedule(int total_steps, const StackedOptions& base) {
+    if (total_steps < 3) throw Error("stacked recipe: a run needs at least 3 steps, got " + std::to_string(total_steps));
+    StackedOptions o = base;
+    o.stage1_steps = total_steps / 3;
+    o.stage2_steps = total_steps / 6 > 0 ? total_steps / 6 : 1;
+    o.finetune_steps = total_steps - o.stage1_steps - o.stage2_steps;
+    return o;
+}
+
 const char* stacked_stage_name(StackedStage s) {
     switch (s) {
         case StackedStage::layer1: return "stage 1: 784 -> h1 -> 784 on pixels";
