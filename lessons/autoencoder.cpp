@@ -27,6 +27,7 @@
 #include <cmath>
 #include <cstdio>
 #include <sstream>
+#include <tuple>
 
 #include <imgui.h>
 #include <xtensor/xview.hpp>
@@ -160,11 +161,11 @@ void attach_side_by_side(LiveTraining& t, SideBySideState& st, const Dataset& da
                  [&st] { st.held_out.push_back({st.recipe->step(), st.recipe->evaluate()}); }});
 }
 
-void fit_probes(StackedState& st, const Dataset& data, int version) {
+void fit_probes(StackedState& st, const Dataset& data) {
     StackedRecipe& r = *st.recipe;
     const std::vector<int> counts(std::begin(kProbeLabelCounts), std::end(kProbeLabelCounts));
     ProbeResult p;
-    p.version = version;
+    p.fitted = true;
     p.step = r.step();
     p.greedy = probe_curve(data, [&r](const Tensor& x) { return r.encode_greedy(x); }, counts, kProbeTestCount);
     // The end-to-end encoder's codes; the pixel probes would be the same again, so fit codes only.
@@ -194,13 +195,13 @@ void attach_stacked(LiveTraining& t, StackedState& st, const Dataset& data) {
                      st.end_to_end.push_back(r.end_to_end_losses().back());
                      return std::isfinite(st.end_to_end.back()) ? loss : st.end_to_end.back();
                  },
-                 [&st, &t, &data] {
+                 [&st, &data] {
                      StackedRecipe& r = *st.recipe;
                      if (r.step() % kEvalEvery == 0) {  // a grid for the plot; the end is fitted below
                          st.held_out_greedy.push_back(float(r.held_out_mse_greedy()));
                          st.held_out_end_to_end.push_back(float(r.held_out_mse_end_to_end()));
                      }
-                     if (r.stage() == StackedStage::done) fit_probes(st, data, t.version());
+                     if (r.stage() == StackedStage::done) fit_probes(st, data);
                  }});
 }
 
@@ -532,7 +533,7 @@ private:
     // [SECTION] 2. The bottleneck
     //-------------------------------------------------------------------------
     SideBySideState bottleneck_;
-    std::pair<int, int> off_for_{-1, -1};  // (training version, image) the inputs below were made for
+    std::tuple<int, int, int> off_for_{-1, -1, -1};  // (training version, image, noise seed) shown below
     std::vector<NamedImage> off_inputs_;
     Tensor off_batch_, off_narrow_, off_wide_;  // (4, 1, 28, 28): test image, noise, inverted, scribble
     std::vector<double> off_mse_narrow_, off_mse_wide_;
@@ -576,8 +577,8 @@ private:
         ImGui::SliderInt("test image", &st_.image, 0, n - 1);
         ImGui::SameLine();
         if (ImGui::Button("New noise")) ++st_.noise_seed;
-        const std::pair<int, int> key{t.version() * 1000003 + st_.noise_seed, st_.image};
-        if (key != off_for_ || t.run().running()) {
+        const std::tuple<int, int, int> key{t.version(), st_.image, st_.noise_seed};
+        if (key != off_for_) {
             off_inputs_ = off_distribution_inputs(d, std::size_t(st_.image), std::uint64_t(st_.noise_seed));
             off_inputs_.insert(off_inputs_.begin(), NamedImage{"test image", d.batch(Split::test, std::size_t(st_.image), 1)});
             off_batch_ = zeros({off_inputs_.size(), 1, kSide, kSide});
@@ -688,7 +689,7 @@ private:
             }
             ImGui::EndTable();
         }
-        if (depth_shown_for_ != t.version() || run.running()) {
+        if (depth_shown_for_ != t.version()) {
             depth_inputs_ = xt::view(r.eval_images(), xt::range(0, 6));
             depth_recons_.clear();
             for (std::size_t i = 0; i < r.size(); ++i) depth_recons_.push_back(r.net(i).reconstruct(depth_inputs_));
@@ -765,7 +766,7 @@ private:
         ui::help_marker("Before stage 3 the stack's middle is untrained (stage 1) or trained only on codes (stage 2), "
                         "so its pixel MSE is high until fine-tuning starts; stage 1's own autoencoder is shown below.");
 
-        if (stacked_shown_for_ != t.version() || run.running()) {
+        if (stacked_shown_for_ != t.version()) {
             st_input_ = xt::view(r.eval_images(), xt::range(0, 1));
             st_layer1_ = r.reconstruct_layer1(st_input_);
             st_codes_ = r.codes_layer1(st_input_);
@@ -826,12 +827,13 @@ private:
         if (!t.built()) return;
         ProbeResult& p = stacked_.probes;
         if (ImGui::Button("Fit the probes on the encoders as they are now"))
-            fit_probes(stacked_, d, t.version());
+            fit_probes(stacked_, d);
         ui::help_marker("The probes are fitted by themselves when the stacked training of section 4 finishes.");
-        if (p.version < 0) {
+        if (!p.fitted) {
             ImGui::TextDisabled("No probes yet: finish the training of section 4 or press the button.");
         } else {
-            ImGui::Text("Fitted at step %d%s.", p.step, p.version == t.version() ? "" : " of an earlier run");
+            ImGui::Text("Fitted at step %d%s.", p.step,
+                        p.step == stacked_.recipe->step() ? "" : " (the encoders have trained since: press the button)");
             probe_table_ = zeros({p.greedy.size(), 4});
             std::vector<float> codes, e2e, pixels;
             if (ImGui::BeginTable("probe", 4, ImGuiTableFlags_Borders | ImGuiTableFlags_SizingFixedFit)) {

@@ -68,8 +68,8 @@ struct SideBySideState {
     std::vector<MsePoint> held_out;          // step 0, every kEvalEvery steps, the end
 };
 struct ProbeResult {
-    int version = -1;             // of the stacked training the probes were fitted on; -1: none yet
-    int step = 0;                 // its step then
+    bool fitted = false;
+    int step = 0;                 // the stacked training's step they were fitted at
     std::vector<ProbePoint> greedy;      // codes of the greedy + fine-tuned encoder, and pixels
     std::vector<double> end_to_end;      // codes of the end-to-end encoder, per label count
 };
@@ -87,7 +87,7 @@ void attach_side_by_side(LiveTraining& t, SideBySideState& st, const Dataset& da
                          std::function<std::vector<MlpAeSpec>()> specs);
 void attach_stacked(LiveTraining& t, StackedState& st, const Dataset& data);
 // Fits the probes (10, 100, 1000 labels) on the stacked recipe's two encoders and on pixels.
-void fit_probes(StackedState& st, const Dataset& data, int version);
+void fit_probes(StackedState& st, const Dataset& data);
 
 // How often, across ten seeds from `first_seed`, each loss gets all eight inputs right.
 struct SeedSurvey {
