@@ -113,6 +113,7 @@ Toy838Options toy_options(const Settings& s, const LiveTraining& toy) {
 
 SideBySideOptions side_by_side_options(const LiveTraining& training) {
     SideBySideOptions o;
+    o.eval_count = 200;  // a held-out pass of the 1024-wide network every kEvalEvery steps must not stall a frame
     o.learning_rate = training.controls().learning_rate;
     o.seed = std::uint64_t(training.controls().seed);
     o.steps = training.max_steps();
@@ -608,12 +609,14 @@ private:
             ImGui::EndTable();
         }
         ImGui::TextWrapped(
-            "Train for a while and compare the columns. The narrow code can only keep what garments have in common, "
-            "so it turns anything into a garment-like blur: noise, the inverted image and the scribble come back "
-            "badly. The wide code keeps far more of any input, including inputs that are nothing like the data. A "
-            "low reconstruction error alone therefore does not mean a useful code: a network that copies everything "
-            "has learned nothing about what clothes look like. (For uniform noise, an output of 0.5 everywhere "
-            "already scores MSE 1/12 = 0.083: the wide network has to beat that.)");
+            "Train for a while (a thousand steps or more) and compare the columns. The narrow code can only keep "
+            "what garments have in common, so it turns anything into a garment-like blur: the inverted image and "
+            "the scribble come back badly. The wide code keeps far more of any input, including inputs that are "
+            "nothing like the data: its errors on them drop to a fraction of the narrow code's. Uniform noise is the "
+            "exception in a short run: it lies mostly in directions the training images barely vary in, which the "
+            "network has had no reason to learn, so both return something close to flat grey (0.5 everywhere "
+            "scores MSE 1/12 = 0.083). A low reconstruction error alone therefore does not mean a useful code: a "
+            "network that copies everything has learned little about what clothes look like.");
         ui::pytorch_panel("torch-bottleneck", pytorch_side_by_side(bottleneck_specs(st_), side_by_side_options(t)));
         ui::export_buttons("export-bottleneck", {{"inputs.npy", &off_batch_},
                                                  {"reconstructions_narrow.npy", &off_narrow_},
