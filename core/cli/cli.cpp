@@ -6,6 +6,7 @@
 
 #include <array>
 #include <cmath>
+#include <cstdio>
 #include <optional>
 #include <cstdlib>
 #include <fstream>
@@ -26,6 +27,7 @@
 #include "train_linear_ae.hpp"
 #include "train_denoising_ae.hpp"
 #include "train_vae.hpp"
+#include "train_autoencoder.hpp"
 
 namespace aelab::cli {
 
@@ -117,6 +119,28 @@ void Args::check_all_used(const std::string& command) const {
             throw UsageError(command + ": unknown or unused option --" + kv.first);
 }
 
+std::string decimals(double v, int count) {
+    char buf[64];
+    std::snprintf(buf, sizeof buf, "%.*f", count, v);
+    return buf;
+}
+
+TrainArgs read_train_args(const Args& a, const std::string& command, int default_steps, std::uint64_t default_seed,
+                          int max_steps) {
+    const long steps = a.get_int("steps", default_steps);
+    const long seed = a.get_int("seed", long(default_seed));
+    if (steps < 1 || steps > max_steps)
+        throw UsageError(command + ": --steps must be in [1, " + std::to_string(max_steps) + "], got " +
+                         std::to_string(steps));
+    if (seed < 0) throw UsageError(command + ": --seed must be >= 0, got " + std::to_string(seed));
+    TrainArgs t;
+    t.steps = int(steps);
+    t.seed = std::uint64_t(seed);
+    t.json = a.get("json", "") == "1";  // get(), not has(): check_all_used counts what was read
+    t.data_option = a.get("data", "");
+    return t;
+}
+
 namespace {
 
 const char* const kUsage =
@@ -128,9 +152,11 @@ const char* const kUsage =
     "            max_unpool2d upsample_nearest bed_of_nails linear\n"
     "      S, P, OP, D, K: one integer, or a comma list with one per spatial axis\n"
     "  aelab-cli pca --input X.npy -k K --out components.npy [--explained ev.npy]\n"
-    "  aelab-cli train linear-ae|denoising-ae|vae [--steps N] [--seed S] [--json] [--data FILE]\n"
+    "  aelab-cli train linear-ae|denoising-ae|vae|autoencoder-838|stacked-ae [--steps N] [--seed S] [--json]\n"
+    "            [--data FILE]\n"
     "            (vae: [--save FILE] [--beta B]; denoising-ae: [--noise KIND] [--level L];\n"
-    "             linear-ae: [--latent K] [--tied 0|1])\n"
+    "             linear-ae: [--latent K] [--tied 0|1]; autoencoder-838: [--loss cross-entropy|squared-error],\n"
+    "             no --data)\n"
     "  aelab-cli bench [--json] [--only b,c,...] [--repeats N] [--warmup N] [--loop-steps 1|2]\n"
     "  aelab-cli version\n";
 
@@ -323,7 +349,10 @@ int run_cli(const std::vector<std::string>& args, std::ostream& out, std::ostrea
             if (model == "linear-ae") return train_linear_ae(Args(args, 2), out);
             if (model == "denoising-ae") return train_denoising_ae(Args(args, 2), out);
             if (model == "vae") return train_vae(Args(args, 2), out);
-            throw UsageError("train: unknown model '" + model + "' (linear-ae, denoising-ae or vae)");
+            if (model == "autoencoder-838") return train_autoencoder_838(Args(args, 2), out);
+            if (model == "stacked-ae") return train_stacked_ae(Args(args, 2), out);
+            throw UsageError("train: unknown model '" + model +
+                             "' (linear-ae, denoising-ae, vae, autoencoder-838 or stacked-ae)");
         }
         if (cmd == "version") {
             out << "aelab-cli " << AELAB_VERSION << "\n";

@@ -1,7 +1,8 @@
 // aelab-cli: the core from the command line (natively and as wasm under node). Commands:
 //   op NAME     one op (conv, pool, unpool, upsample, linear) on .npy files
 //   pca         principal components of a .npy matrix
-//   train       linear-ae, denoising-ae or vae on Fashion-MNIST
+//   train       linear-ae, denoising-ae, vae or stacked-ae on Fashion-MNIST; the 8-3-8 toy
+//               (autoencoder-838)
 //   bench       the kernel benchmark (core/bench)
 //   version
 // Their options are in kUsage (cli.cpp), printed by --help and on a usage error.

@@ -1,5 +1,6 @@
 // Shared pieces of aelab-cli's commands (private to core/cli).
 #pragma once
+#include <cstdint>
 #include <map>
 #include <ostream>
 #include <set>
@@ -37,6 +38,20 @@ private:
 // directory (where the wasm build run by node looks). Throws naming `command` and every place
 // tried when none is readable.
 std::string find_dataset(const std::string& data_option, const std::string& command);
+
+// v with `count` digits after the point ("%.*f"), for progress and JSON lines.
+std::string decimals(double v, int count);
+
+// The options every `train` command reads, checked: --steps in [1, max_steps], --seed >= 0,
+// the --json flag and --data. `command` ("train stacked-ae") prefixes the messages.
+struct TrainArgs {
+    int steps = 0;
+    std::uint64_t seed = 0;
+    bool json = false;
+    std::string data_option;
+};
+TrainArgs read_train_args(const Args& a, const std::string& command, int default_steps, std::uint64_t default_seed,
+                          int max_steps = 1000000);
 
 int run_bench(const Args& args, std::ostream& out);
 

@@ -9,6 +9,7 @@
 
 #include "aelab/dataset.hpp"
 #include "aelab/npy.hpp"
+#include "aelab/recipe_autoencoder.hpp"
 #include "cli.hpp"
 
 using namespace aelab;
@@ -146,4 +147,79 @@ TEST_CASE("cli train: an unknown or missing model is a usage error") {
     CHECK(r.code == 2);
     CHECK(r.err.find("unknown model 'gan'") != std::string::npos);
     CHECK(run({"train"}).code == 2);
+}
+
+namespace {
+// The last line of a command's output (its JSON line with --json).
+std::string last_line(const std::string& text) {
+    const std::size_t end = text.find_last_not_of('\n');
+    const std::size_t start = text.rfind('\n', end);
+    return text.substr(start == std::string::npos ? 0 : start + 1, end - (start == std::string::npos ? 0 : start + 1) + 1);
+}
+// The value of "key": in a flat JSON line, as text.
+std::string json_value(const std::string& line, const std::string& key) {
+    const std::size_t at = line.find("\"" + key + "\": ");
+    if (at == std::string::npos) return "";
+    const std::size_t from = at + key.size() + 4, to = line.find_first_of(",}", from);
+    return line.substr(from, to - from);
+}
+}  // namespace
+
+TEST_CASE("cli train autoencoder-838: the table, one line per seed and seeds_all_correct") {
+    Result r = run({"train", "autoencoder-838", "--json"});
+    REQUIRE_MESSAGE(r.code == 0, r.err);
+    CHECK(r.out.find("seeds 1 .. 10") != std::string::npos);
+    CHECK(r.out.find("  00000001  ") != std::string::npos);  // e_0 as the slide writes it
+    CHECK(r.out.find("  10000000  ") != std::string::npos);
+    CHECK(r.out.find("seed 10: loss") != std::string::npos);
+    const std::string j = last_line(r.out);
+    CHECK(json_value(j, "loss") == "\"cross-entropy\"");
+    CHECK(json_value(j, "steps") == "1000");
+    CHECK(json_value(j, "seeds") == "10");
+    const int ce = std::stoi(json_value(j, "seeds_all_correct"));
+    CHECK(ce >= 9);  // 10 natively
+    // The same count as the recipe gives directly.
+    CHECK(ce == toy838_seeds_all_correct(Toy838Options{}, 1, 10));
+
+    Result se = run({"train", "autoencoder-838", "--loss", "squared-error", "--steps", "300", "--seed", "5", "--json"});
+    REQUIRE_MESSAGE(se.code == 0, se.err);
+    const std::string js = last_line(se.out);
+    CHECK(json_value(js, "first_seed") == "5");
+    CHECK(std::stoi(json_value(js, "seeds_all_correct")) <= 2);  // 300 steps: squared error is still on its plateau
+
+    CHECK(run({"train", "autoencoder-838", "--loss", "hinge"}).code == 2);
+    CHECK(run({"train", "autoencoder-838", "--steps", "0"}).code == 2);
+    CHECK(run({"train", "autoencoder-838", "--data", "x"}).code == 2);
+    CHECK(run({"train", "autoencoder-838", "--lossy", "1"}).code == 2);
+}
+
+TEST_CASE("cli train stacked-ae: greedy and end-to-end MSE, probe accuracies on codes and pixels") {
+    Result r = run({"train", "stacked-ae", "--steps", "60", "--seed", "3", "--data", AELAB_TEST_DATASET, "--json"});
+    REQUIRE_MESSAGE(r.code == 0, r.err);
+    CHECK(r.out.find("20 steps 784-256-784, 10 steps 256-32-256") != std::string::npos);
+    CHECK(r.out.find("step 60/60") != std::string::npos);
+    CHECK(r.out.find("linear probe, 100 labels") != std::string::npos);
+    const std::string j = last_line(r.out);
+    CHECK(json_value(j, "steps") == "60");
+    CHECK(json_value(j, "seed") == "3");
+    for (const char* key : {"mse_greedy_finetuned", "mse_end_to_end"}) {
+        CAPTURE(key);
+        const double mse = std::stod(json_value(j, key));
+        CHECK(mse > 0.0);
+        CHECK(mse < 0.12);  // below a constant 0.5 image's ~0.17 after 60 steps
+    }
+    for (const char* key : {"probe_accuracy_codes_100", "probe_accuracy_pixels_100", "probe_accuracy_codes_10",
+                            "probe_accuracy_pixels_1000"}) {
+        CAPTURE(key);
+        const double acc = std::stod(json_value(j, key));
+        CHECK(acc > 0.1);  // better than chance
+        CHECK(acc <= 1.0);
+    }
+    CHECK(std::stod(json_value(j, "probe_accuracy_pixels_100")) > 0.6);
+
+    CHECK(run({"train", "stacked-ae", "--steps", "2", "--data", AELAB_TEST_DATASET}).code == 2);
+    CHECK(run({"train", "stacked-ae", "--seed", "-1", "--data", AELAB_TEST_DATASET}).code == 2);
+    Result missing = run({"train", "stacked-ae", "--steps", "5", "--data", "/nonexistent.aelab"});
+    CHECK(missing.code == 1);
+    CHECK(missing.err.find("/nonexistent.aelab") != std::string::npos);
 }

@@ -199,3 +199,17 @@ TEST_CASE("errors: indices out of range") {
     check_error([&] { aelab::gemm_kernel_name(99); }, {"gemm_kernel", "99"});
     check_error([&] { aelab::set_simd128_loop_steps(7); }, {"set_simd128_loop_steps", "7"});
 }
+
+TEST_CASE("errors: softmax cross-entropy names bad logits and labels") {
+    check_error([] { aelab::softmax_cross_entropy_loss(zeros({2, 3, 1}), {0, 1}); },
+                {"softmax_cross_entropy_loss", "logits", "(2, 3, 1)"});
+    check_error([] { aelab::softmax_cross_entropy_loss(zeros({2, 3}), {0}); },
+                {"softmax_cross_entropy_loss", "2 labels", "got 1"});
+    check_error([] { aelab::softmax_cross_entropy_loss(zeros({2, 3}), {0, 3}); },
+                {"softmax_cross_entropy_loss", "label 1 is 3", "[0, 3)"});
+    check_error([] { aelab::softmax_cross_entropy_loss(zeros({2, 3}), {-1, 0}); }, {"label 0 is -1"});
+    check_error([] { aelab::softmax_cross_entropy_loss(zeros({0, 3}), {}); }, {"empty"});
+    aelab::Tensor d = zeros({3, 2});
+    check_error([&] { aelab::softmax_cross_entropy_loss_backward(d, zeros({2, 3}), {0, 1}); },
+                {"softmax_cross_entropy_loss_backward", "d_logits", "(2, 3)", "(3, 2)"});
+}

@@ -411,3 +411,37 @@ TEST_CASE("golden: batch_norm2d matches PyTorch in training and evaluation mode"
         }
     }
 }
+
+TEST_CASE("golden: softmax cross-entropy matches F.cross_entropy, with huge logits too") {
+    const auto& G = golden::ops();
+    const int cases = G.case_count("softmax_cross_entropy_loss");
+    CHECK(cases == 3);
+    for (int c = 0; c < cases; ++c) {
+        const std::string pre = "softmax_cross_entropy_loss/" + std::to_string(c) + "/";
+        CAPTURE(pre);
+        const Tensor x = G.tensor(pre + "x");
+        const std::vector<int> labels = G.params(pre + "labels");
+        const float loss = aelab::softmax_cross_entropy_loss(x, labels);
+        CHECK(std::isfinite(loss));
+        CHECK(loss == doctest::Approx(G.tensor(pre + "y").data()[0]).epsilon(kTol).scale(1e-6));
+        Tensor dx = zeros_like(x);
+        aelab::softmax_cross_entropy_loss_backward(dx, x, labels, G.tensor(pre + "dy").data()[0]);
+        expect_close(dx, pre + "dx");
+    }
+}
+
+TEST_CASE("softmax cross-entropy: hand values") {
+    // Equal logits over K classes: the loss is log K whatever the label; the gradient is
+    // (1/K - onehot) / N.
+    const Tensor z = aelab::zeros({2, 4});
+    CHECK(aelab::softmax_cross_entropy_loss(z, {1, 3}) == doctest::Approx(std::log(4.0)));
+    Tensor dz = aelab::zeros({2, 4});
+    aelab::softmax_cross_entropy_loss_backward(dz, z, {1, 3});
+    testutil::check_values(dz, {2, 4}, {0.125f, -0.375f, 0.125f, 0.125f, 0.125f, 0.125f, 0.125f, -0.375f});
+    // logits (0, ln 3): softmax (1/4, 3/4); label 1 costs -ln(3/4), label 0 costs ln 4.
+    const Tensor w = aelab::from_values({2, 2}, {0.0f, std::log(3.0f), 0.0f, std::log(3.0f)});
+    CHECK(aelab::softmax_cross_entropy_loss(w, {1, 0}) == doctest::Approx((-std::log(0.75) + std::log(4.0)) / 2));
+    // Far beyond exp's range the loss stays finite: z = (1000, 0), label 1 costs 1000.
+    CHECK(aelab::softmax_cross_entropy_loss(aelab::from_values({1, 2}, {1000.0f, 0.0f}), {1}) ==
+          doctest::Approx(1000.0));
+}

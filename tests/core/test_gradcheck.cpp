@@ -344,6 +344,17 @@ TEST_CASE("gradcheck: losses") {
                          aelab::kl_normal_loss_backward(&g[0], &g[1], in[0], in[1], dy.data()[0]);
                      }},
                     rng);
+    const std::vector<int> labels = {3, 0, 4, 4};
+    Tensor class_logits = random_tensor(rng, {4, 5});
+    for (auto& v : class_logits) v *= 3.0f;
+    check_gradients({"softmax_cross_entropy_loss",
+                     {class_logits},
+                     {true},
+                     [&](const Inputs& in) { return scalar(aelab::softmax_cross_entropy_loss(in[0], labels)); },
+                     [&](const Inputs& in, const Tensor& dy, Inputs& g) {
+                         aelab::softmax_cross_entropy_loss_backward(g[0], in[0], labels, dy.data()[0]);
+                     }},
+                    rng);
 }
 
 // Whole models: the parameter buffer is one more input. forward copies it into the model and

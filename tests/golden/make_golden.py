@@ -212,6 +212,18 @@ batch_norm_case(1, (3, 4, 1, 2), 1e-3, 0.3, affine=False, training=True)
 batch_norm_case(2, (2, 5, 3, 4), 1e-5, 1.0, affine=True, training=True)
 batch_norm_case(0, (4, 3, 5, 5), 1e-5, 0.1, affine=True, training=False)
 
+# ---- softmax cross-entropy: logits (N, K), int64 labels; scalar y (mean over N) and dy
+def softmax_cross_entropy_case(i, n, k, lo, hi):
+    logits = rand(n, k, lo=lo, hi=hi)
+    labels = torch.randint(0, k, (n,))
+    record(f"softmax_cross_entropy_loss/{i}", {"x": logits}, F.cross_entropy(logits, labels),
+           extra_outputs=[("labels", labels)])
+
+
+softmax_cross_entropy_case(0, 6, 10, -3.0, 3.0)
+softmax_cross_entropy_case(1, 5, 3, -80.0, 80.0)  # far beyond exp's float range: needs log-sum-exp
+softmax_cross_entropy_case(2, 1, 1, -1.0, 1.0)   # one class: the loss is 0
+
 out = os.path.join(os.path.dirname(os.path.abspath(__file__)), "ops.bin")
 with open(out, "wb") as f:
     f.write(b"AELABGLD")

@@ -13,6 +13,7 @@
 // gradient of the scalar loss (1 for a final loss), comes last so that it can default to 1.
 #pragma once
 #include <cstddef>
+#include <vector>
 
 #include "aelab/tensor.hpp"
 
@@ -28,6 +29,10 @@ void bce_with_logits_loss_backward(float* d_logits, const float* logits, const f
 float kl_normal_loss(const float* mu, const float* logvar, int N, int L);
 void kl_normal_loss_backward(float* d_mu, float* d_logvar, const float* mu, const float* logvar,
                              int N, int L, float d_loss = 1.0f);
+// logits (N, K), labels (N) in [0, K) (unchecked here)
+float softmax_cross_entropy_loss(const float* logits, const int* labels, int N, int K);
+void softmax_cross_entropy_loss_backward(float* d_logits, const float* logits, const int* labels, int N,
+                                         int K, float d_loss = 1.0f);
 
 // Tensor layer: pred and target of the same (non-empty) shape; mu and logvar (N, L).
 float mse_loss(const Tensor& pred, const Tensor& target);
@@ -39,5 +44,9 @@ void bce_with_logits_loss_backward(Tensor& d_logits, const Tensor& logits, const
 float kl_normal_loss(const Tensor& mu, const Tensor& logvar);
 void kl_normal_loss_backward(Tensor* d_mu, Tensor* d_logvar, const Tensor& mu, const Tensor& logvar,
                              float d_loss = 1.0f);
+// logits (N, K) with N, K >= 1; labels: N class indices, each in [0, K).
+float softmax_cross_entropy_loss(const Tensor& logits, const std::vector<int>& labels);
+void softmax_cross_entropy_loss_backward(Tensor& d_logits, const Tensor& logits, const std::vector<int>& labels,
+                                         float d_loss = 1.0f);
 
 }  // namespace aelab

@@ -4,7 +4,8 @@
 //   pool.hpp        max/avg pooling, max unpooling, nearest and bed-of-nails upsampling
 //   linear.hpp      fully connected layer
 //   activation.hpp  relu, leaky_relu, sigmoid, tanh, softplus
-//   loss.hpp        MSE, binary cross-entropy from logits, KL of a diagonal Gaussian to N(0, I)
+//   loss.hpp        MSE, binary cross-entropy from logits, KL of a diagonal Gaussian to N(0, I),
+//                   softmax cross-entropy of logits against class labels
 //   noise.hpp       Gaussian, salt-and-pepper and masking corruption
 //   norm.hpp        batch normalisation and dropout (the training tricks)
 // One argument order for every op's backward, raw buffers and Tensors alike:

@@ -58,6 +58,39 @@ void kl_normal_loss_backward(float* d_mu, float* d_logvar, const float* mu, cons
     }
 }
 
+namespace {
+// log sum_k e^(z_k) of one row, shifted by its max.
+double log_sum_exp(const float* z, int K) {
+    const double top = *std::max_element(z, z + K);
+    double sum = 0;
+    for (int k = 0; k < K; ++k) sum += std::exp(double(z[k]) - top);
+    return top + std::log(sum);
+}
+}  // namespace
+
+float softmax_cross_entropy_loss(const float* logits, const int* labels, int N, int K) {
+    double sum = 0;
+    for (long n = 0; n < N; ++n) {
+        const float* z = logits + n * K;
+        sum += log_sum_exp(z, K) - z[labels[n]];
+    }
+    return float(sum / N);
+}
+
+void softmax_cross_entropy_loss_backward(float* d_logits, const float* logits, const int* labels, int N,
+                                         int K, float d_loss) {
+    const double scale = double(d_loss) / N;
+    for (long n = 0; n < N; ++n) {
+        const float* z = logits + n * K;
+        float* dz = d_logits + n * K;
+        const double lse = log_sum_exp(z, K);
+        for (int k = 0; k < K; ++k) {
+            const double p = std::exp(double(z[k]) - lse);  // softmax(z)_k
+            dz[k] += float(scale * (p - (k == labels[n] ? 1.0 : 0.0)));
+        }
+    }
+}
+
 // ---- Tensor layer --------------------------------------------------------------------------
 namespace {
 
@@ -73,6 +106,20 @@ void check_latent(const char* op, const Tensor& mu, const Tensor& logvar) {
     if (mu.size() == 0)
         throw Error(std::string(op) + ": mu must not be empty, got shape " + shape_str(mu.shape()));
     check_shape(op, "logvar", logvar, shape_of(mu));
+}
+
+void check_logits(const char* op, const Tensor& logits, const std::vector<int>& labels) {
+    check_rank(op, "logits", logits, 2, "N, classes");
+    if (logits.size() == 0)
+        throw Error(std::string(op) + ": logits must not be empty, got shape " + shape_str(logits.shape()));
+    const std::size_t N = logits.shape()[0], K = logits.shape()[1];
+    if (labels.size() != N)
+        throw Error(std::string(op) + ": expected " + std::to_string(N) + " labels for logits of shape " +
+                    shape_str(logits.shape()) + ", got " + std::to_string(labels.size()));
+    for (std::size_t n = 0; n < N; ++n)
+        if (labels[n] < 0 || std::size_t(labels[n]) >= K)
+            throw Error(std::string(op) + ": label " + std::to_string(n) + " is " + std::to_string(labels[n]) +
+                        ", outside [0, " + std::to_string(K) + ")");
 }
 
 }  // namespace
@@ -112,6 +159,19 @@ void kl_normal_loss_backward(Tensor* d_mu, Tensor* d_logvar, const Tensor& mu, c
     kl_normal_loss_backward(d_mu ? d_mu->data() : nullptr, d_logvar ? d_logvar->data() : nullptr,
                             mu.data(), logvar.data(), int(mu.shape()[0]), int(mu.shape()[1]),
                             d_loss);
+}
+
+float softmax_cross_entropy_loss(const Tensor& logits, const std::vector<int>& labels) {
+    check_logits("softmax_cross_entropy_loss", logits, labels);
+    return softmax_cross_entropy_loss(logits.data(), labels.data(), dim(logits, 0), dim(logits, 1));
+}
+void softmax_cross_entropy_loss_backward(Tensor& d_logits, const Tensor& logits, const std::vector<int>& labels,
+                                         float d_loss) {
+    const char* op = "softmax_cross_entropy_loss_backward";
+    check_logits(op, logits, labels);
+    check_shape(op, "d_logits", d_logits, shape_of(logits));
+    softmax_cross_entropy_loss_backward(d_logits.data(), logits.data(), labels.data(), dim(logits, 0),
+                                        dim(logits, 1), d_loss);
 }
 
 }  // namespace aelab
