@@ -49,4 +49,10 @@ float softmax_cross_entropy_loss(const Tensor& logits, const std::vector<int>& l
 void softmax_cross_entropy_loss_backward(Tensor& d_logits, const Tensor& logits, const std::vector<int>& labels,
                                          float d_loss = 1.0f);
 
+// Image quality, for pixels in [0, 1] (what the lessons and the CLI report for reconstructions).
+// PSNR in dB: 10 log10(1 / mse). mse must be >= 0; 0 gives +infinity.
+double psnr_from_mse(double mse);
+// PSNR between two tensors of the same shape (MSE over all their elements, in double).
+double psnr_db(const Tensor& a, const Tensor& b);
+
 }  // namespace aelab

@@ -21,6 +21,7 @@
 #include <vector>
 
 #include "aelab/dataset.hpp"
+#include "aelab/loss.hpp"
 #include "aelab/model.hpp"
 #include "aelab/models.hpp"
 #include "aelab/optim.hpp"
@@ -43,11 +44,6 @@ struct DenoisingRecipeOptions {
 
 // The held-out noise does not depend on the training seed.
 constexpr std::uint64_t kEvalNoiseSeed = 2008;
-
-// PSNR in dB for pixels in [0, 1]: 10 log10(1 / mse). mse must be >= 0; 0 gives +infinity.
-double psnr_from_mse(double mse);
-// PSNR between two tensors of the same shape (MSE over all their elements, in double).
-double psnr_db(const Tensor& a, const Tensor& b);
 
 // One draw of the corruption process C(x_tilde | x) (noise.hpp), not clipped. none copies x.
 Tensor corrupt(const Tensor& x, Corruption c, float level, Rng& rng);

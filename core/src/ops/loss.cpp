@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 #include <string>
 
 namespace aelab {
@@ -172,6 +173,25 @@ void softmax_cross_entropy_loss_backward(Tensor& d_logits, const Tensor& logits,
     check_shape(op, "d_logits", d_logits, shape_of(logits));
     softmax_cross_entropy_loss_backward(d_logits.data(), logits.data(), labels.data(), dim(logits, 0),
                                         dim(logits, 1), d_loss);
+}
+
+double psnr_from_mse(double mse) {
+    if (!(mse >= 0)) throw Error("psnr: the MSE must be >= 0, got " + std::to_string(mse));
+    if (mse == 0) return std::numeric_limits<double>::infinity();
+    return 10.0 * std::log10(1.0 / mse);
+}
+
+double psnr_db(const Tensor& a, const Tensor& b) {
+    if (a.shape() != b.shape())
+        throw Error("psnr: the images must have the same shape, got " + shape_str(a.shape()) + " and " +
+                    shape_str(b.shape()));
+    if (a.size() == 0) throw Error("psnr: empty images");
+    double sum = 0;
+    for (std::size_t i = 0; i < a.size(); ++i) {
+        const double d = double(a.data()[i]) - double(b.data()[i]);
+        sum += d * d;
+    }
+    return psnr_from_mse(sum / double(a.size()));
 }
 
 }  // namespace aelab

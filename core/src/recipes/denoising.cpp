@@ -32,25 +32,6 @@ const DenoisingRecipeOptions& checked(const DenoisingRecipeOptions& o, const Dat
 
 }  // namespace
 
-double psnr_from_mse(double mse) {
-    if (!(mse >= 0)) throw Error("psnr: the MSE must be >= 0, got " + std::to_string(mse));
-    if (mse == 0) return std::numeric_limits<double>::infinity();
-    return 10.0 * std::log10(1.0 / mse);
-}
-
-double psnr_db(const Tensor& a, const Tensor& b) {
-    if (a.shape() != b.shape())
-        throw Error("psnr: the images must have the same shape, got " + shape_str(a.shape()) + " and " +
-                    shape_str(b.shape()));
-    if (a.size() == 0) throw Error("psnr: empty images");
-    double sum = 0;
-    for (std::size_t i = 0; i < a.size(); ++i) {
-        const double d = double(a.data()[i]) - double(b.data()[i]);
-        sum += d * d;
-    }
-    return psnr_from_mse(sum / double(a.size()));
-}
-
 Tensor corrupt(const Tensor& x, Corruption c, float level, Rng& rng) {
     switch (c) {
         case Corruption::none: return x;
