@@ -370,7 +370,8 @@ private:
         }
         if (check.ok) {
             ImGui::Text("%lld parameters; the code is %s = %lld numbers; a dense autoencoder 784 -> %lld -> 784 has "
-                        "%lld (%.1fx as many: convolution shares its weights across positions)",
+                        "%lld, %.2f times this network's count (convolutions share their weights across positions; "
+                        "Linear layers around a small code do not)",
                         (long long)check.params, shape_str(check.code_shape).c_str(), (long long)check.code_size,
                         (long long)check.code_size, (long long)check.dense_params,
                         double(check.dense_params) / double(std::max<std::int64_t>(check.params, 1)));
