@@ -134,6 +134,7 @@ void attach_training(LiveTraining& t, TrainState& st, const Dataset& data, const
     t.set_hooks({[&st, &t, &data, &s] {
                      st.recipe.reset();
                      st.held_out.clear();
+                     ++st.builds;
                      st.recipe = std::make_unique<ConvAeRecipe>(data, training_specs(s), conv_ae_options(s, t));
                  },
                  [&st, &s] {
@@ -536,10 +537,10 @@ private:
     Tensor filters_;            // the first conv's weight (C_out, C_in, k, k)
     Tensor chosen_maps_;        // the chosen layer's output, for export
     std::vector<Activating> top_;
-    std::tuple<const void*, int, int, int> top_for_{nullptr, -1, -1, -1};  // (recipe, net, layer, channel)
+    std::tuple<int, int, int, int> top_for_{-1, -1, -1, -1};  // (build, net, layer, channel)
     int top_step_ = 0;
     std::unique_ptr<FeatureAscent> ascent_;
-    std::tuple<const void*, int, int, int> ascent_for_{nullptr, -1, -1, -1};
+    std::tuple<int, int, int, int> ascent_for_{-1, -1, -1, -1};  // the ascent holds that build's network
     Tensor ascent_input_;
     bool ascent_playing_ = false;
 
@@ -623,7 +624,7 @@ private:
         ui::help_marker("Click a feature map above to choose its layer and channel.");
         chosen_maps_ = maps_[std::size_t(st_.layer)];
 
-        const std::tuple<const void*, int, int, int> key{&r, st_.net, st_.layer, st_.channel};
+        const std::tuple<int, int, int, int> key{train_.builds, st_.net, st_.layer, st_.channel};
         const bool refresh = ImGui::Button("Find the top nine again");
         if (key != top_for_ || refresh) {
             top_ = top_activating(net.net, std::size_t(st_.layer), st_.channel, d.batch(Split::test, 0, kTopPool), 9);

@@ -62,6 +62,7 @@ struct TrainState {
     std::unique_ptr<ConvAeRecipe> recipe;
     std::vector<float> losses2;      // network 2's loss per step (network 1's: run().losses())
     std::vector<PsnrPoint> held_out;  // step 0, every kEvalEvery steps, the end
+    int builds = 0;                   // counts rebuilds: views holding a network check it
 };
 // Hooks that build the recipe from the settings at every rebuild (a spec that does not check
 // becomes the training's error), step it (a diverging network stops the run) and evaluate PSNR.

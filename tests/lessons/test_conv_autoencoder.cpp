@@ -108,6 +108,7 @@ TEST_CASE("conv-autoencoder lesson: two networks trained live on the same batche
     REQUIRE(t.built());
     REQUIRE(st.held_out.size() == 1);
     CHECK(st.held_out[0].step == 0);
+    CHECK(st.builds == 1);
     t.run().start();
     t.controls().budget_ms = 1e9f;
     t.advance();
