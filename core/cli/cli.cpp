@@ -28,6 +28,7 @@
 #include "train_denoising_ae.hpp"
 #include "train_vae.hpp"
 #include "train_autoencoder.hpp"
+#include "train_conv_ae.hpp"
 
 namespace aelab::cli {
 
@@ -152,11 +153,12 @@ const char* const kUsage =
     "            max_unpool2d upsample_nearest bed_of_nails linear\n"
     "      S, P, OP, D, K: one integer, or a comma list with one per spatial axis\n"
     "  aelab-cli pca --input X.npy -k K --out components.npy [--explained ev.npy]\n"
-    "  aelab-cli train linear-ae|denoising-ae|vae|autoencoder-838|stacked-ae [--steps N] [--seed S] [--json]\n"
-    "            [--data FILE]\n"
+    "  aelab-cli train linear-ae|denoising-ae|vae|autoencoder-838|stacked-ae|conv-ae [--steps N] [--seed S]\n"
+    "            [--json] [--data FILE]\n"
     "            (vae: [--save FILE] [--beta B]; denoising-ae: [--noise KIND] [--level L];\n"
     "             linear-ae: [--latent K] [--tied 0|1]; autoencoder-838: [--loss cross-entropy|squared-error],\n"
-    "             no --data)\n"
+    "             no --data; conv-ae: [--arch SPEC] [--arch2 SPEC] [--augment 0|1], SPEC architecture text\n"
+    "             or a preset: pool-unpool, strided, resize-conv)\n"
     "  aelab-cli bench [--json] [--only b,c,...] [--repeats N] [--warmup N] [--loop-steps 1|2]\n"
     "  aelab-cli version\n";
 
@@ -351,8 +353,9 @@ int run_cli(const std::vector<std::string>& args, std::ostream& out, std::ostrea
             if (model == "vae") return train_vae(Args(args, 2), out);
             if (model == "autoencoder-838") return train_autoencoder_838(Args(args, 2), out);
             if (model == "stacked-ae") return train_stacked_ae(Args(args, 2), out);
+            if (model == "conv-ae") return train_conv_ae(Args(args, 2), out);
             throw UsageError("train: unknown model '" + model +
-                             "' (linear-ae, denoising-ae, vae, autoencoder-838 or stacked-ae)");
+                             "' (linear-ae, denoising-ae, vae, autoencoder-838, stacked-ae or conv-ae)");
         }
         if (cmd == "version") {
             out << "aelab-cli " << AELAB_VERSION << "\n";

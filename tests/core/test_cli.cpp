@@ -8,6 +8,7 @@
 #include <sstream>
 
 #include "aelab/dataset.hpp"
+#include "aelab/architecture.hpp"
 #include "aelab/npy.hpp"
 #include "aelab/recipe_autoencoder.hpp"
 #include "cli.hpp"
@@ -222,4 +223,45 @@ TEST_CASE("cli train stacked-ae: greedy and end-to-end MSE, probe accuracies on 
     Result missing = run({"train", "stacked-ae", "--steps", "5", "--data", "/nonexistent.aelab"});
     CHECK(missing.code == 1);
     CHECK(missing.err.find("/nonexistent.aelab") != std::string::npos);
+}
+
+TEST_CASE("cli train conv-ae: one or two architectures, held-out PSNR and parameter counts") {
+    Result r = run({"train", "conv-ae", "--arch", "conv4s2p1-relu-tconv1s2p1o1-sigmoid", "--arch2", "resize-conv",
+                    "--steps", "30", "--seed", "2", "--data", AELAB_TEST_DATASET, "--json"});
+    REQUIRE_MESSAGE(r.code == 0, r.err);
+    CHECK(r.out.find("network 1: conv4s2p1-relu-tconv1s2p1o1-sigmoid") != std::string::npos);
+    CHECK(r.out.find("<- code") != std::string::npos);
+    CHECK(r.out.find("step 30/30") != std::string::npos);
+    const std::string j = last_line(r.out);
+    CHECK(json_value(j, "steps") == "30");
+    CHECK(json_value(j, "batch") == "32");
+    CHECK(json_value(j, "augment") == "false");
+    // conv 1->4 (3x3): 36 + 4; tconv 4->1 (3x3): 36 + 1.
+    CHECK(json_value(j, "params") == "77");
+    CHECK(json_value(j, "dense_params") == std::to_string(dense_autoencoder_params(784, 4 * 14 * 14)));
+    CHECK(json_value(j, "params_2") == std::to_string(check_architecture(architecture_preset("resize-conv")).params));
+    for (const char* key : {"psnr_db", "psnr_db_2"}) {
+        CAPTURE(key);
+        const double psnr = std::stod(json_value(j, key));
+        CHECK(psnr > 9.0);  // better than a constant grey image after 30 steps
+        CHECK(psnr < 40.0);
+    }
+
+    Result one = run({"train", "conv-ae", "--steps", "3", "--augment", "1", "--data", AELAB_TEST_DATASET, "--json"});
+    REQUIRE_MESSAGE(one.code == 0, one.err);
+    const std::string j1 = last_line(one.out);
+    CHECK(json_value(j1, "arch") == std::string("\"") + architecture_preset("strided") + "\"");
+    CHECK(json_value(j1, "augment") == "true");
+    CHECK(j1.find("psnr_db_2") == std::string::npos);
+
+    Result bad = run({"train", "conv-ae", "--arch", "conv16s2p1-relu-lin16-sigmoid", "--data", AELAB_TEST_DATASET});
+    CHECK(bad.code == 2);
+    CHECK(bad.err.find("layer 3 'lin16'") != std::string::npos);
+    Result bad2 = run({"train", "conv-ae", "--arch2", "conv4-unpool1", "--data", AELAB_TEST_DATASET});
+    CHECK(bad2.code == 2);
+    CHECK(bad2.err.find("--arch2") != std::string::npos);
+    CHECK(bad2.err.find("'unpool1'") != std::string::npos);
+    CHECK(run({"train", "conv-ae", "--arch", "zz9", "--data", AELAB_TEST_DATASET}).code == 2);
+    CHECK(run({"train", "conv-ae", "--augment", "2", "--data", AELAB_TEST_DATASET}).code == 2);
+    CHECK(run({"train", "conv-ae", "--archs", "strided", "--data", AELAB_TEST_DATASET}).code == 2);
 }
