@@ -406,13 +406,18 @@ private:
     void report_status() {
         const TrainingRun& run = tr_.toy.run();
         platform::set_status("step", std::to_string(run.step()));
+        platform::set_status("examples_per_s", std::to_string(std::lround(run.examples_per_second())));
         if (!run.losses().empty()) {
             platform::set_status("loss", ui::fmt_num(run.losses().back()));
             platform::set_status("first_loss", ui::fmt_num(run.losses().front()));
         }
         if (toy_.toy) platform::set_status("toy_all_correct", toy_.toy->all_correct() ? "1" : "0");
         if (survey_.cross_entropy >= 0) platform::set_status("seeds_all_correct", std::to_string(survey_.cross_entropy));
-        if (bottleneck_.recipe) platform::set_status("bottleneck_step", std::to_string(bottleneck_.recipe->step()));
+        if (bottleneck_.recipe) {
+            platform::set_status("bottleneck_step", std::to_string(bottleneck_.recipe->step()));
+            platform::set_status("bottleneck_examples_per_s",
+                                 std::to_string(std::lround(tr_.bottleneck.run().examples_per_second())));
+        }
         if (depth_.recipe) platform::set_status("depth_step", std::to_string(depth_.recipe->step()));
         if (stacked_.recipe) {
             platform::set_status("stacked_step", std::to_string(stacked_.recipe->step()));

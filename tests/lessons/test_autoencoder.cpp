@@ -222,6 +222,7 @@ TEST_CASE("autoencoder lesson: train=1 trains the toy live; status reports the l
     CHECK(step() == 300);
     REQUIRE(platform::status().count("loss"));
     CHECK(std::stof(platform::status().at("loss")) < std::stof(platform::status().at("first_loss")));
+    CHECK(std::stol(platform::status().at("examples_per_s")) > 0);  // 8 examples a step
     gui.frame([&] { lesson->draw(); });
     CHECK(platform::param("train") == "0");
     platform::set_params({});
