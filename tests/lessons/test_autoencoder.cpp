@@ -34,6 +34,7 @@ struct UrlPage {
 void run_to_end(lessons::LiveTraining& t) {
     t.run().start();
     t.controls().budget_ms = 1e9f;
+    t.controls().max_steps_per_frame = 0;
     t.advance();
 }
 
@@ -218,6 +219,10 @@ TEST_CASE("autoencoder lesson: train=1 trains the toy live; status reports the l
         auto it = platform::status().find("step");
         return it == platform::status().end() ? 0 : std::stoi(it->second);
     };
+    gui.frame([&] { lesson->draw(); });  // builds the toy (its section draws after the trainings advance)
+    gui.frame([&] { lesson->draw(); });
+    CHECK(step() > 0);
+    CHECK(step() <= 10);  // paced: the table fills in over many frames
     for (int i = 0; i < 600 && step() < 300; ++i) gui.frame([&] { lesson->draw(); });
     CHECK(step() == 300);
     REQUIRE(platform::status().count("loss"));
