@@ -51,7 +51,10 @@ Trainings::Trainings() {
     toy.controls().lr_max = 50.0f;
     toy.controls().learning_rate = Toy838Options{}.learning_rate;
     toy.controls().seed = int(Toy838Options{}.seed);
-    toy.controls().budget_ms = 1.0f;  // about 15 steps a frame: the table fills in over a second or two
+    // A toy step takes microseconds (about 100 fit in 1 ms in Chromium): paced at 10 steps a
+    // frame, the table fills in over a second or two (1000 steps), not in a dozen frames.
+    toy.controls().budget_ms = 1.0f;
+    toy.controls().max_steps_per_frame = 10;
     for (LiveTraining* t : {&bottleneck, &depth, &stacked}) {
         t->controls().lr_min = 1e-5f;
         t->controls().lr_max = 0.1f;
@@ -391,6 +394,7 @@ private:
     Trainings tr_;
     kit::UrlState url_ = url_state(st_, sections_, tr_);
     bool attached_[4] = {};  // toy, bottleneck, depth, stacked: hooks given (once: track() keeps pointers)
+    bool built_this_frame_ = false;  // a Fashion-MNIST training was built (and evaluated) this frame
 
     // Builds a training the first time a section needs it.
     template <class Attach>
@@ -402,17 +406,34 @@ private:
         }
         return t.built();
     }
+    // Whether a Fashion-MNIST training must wait for the next frame: building one evaluates its
+    // networks on held-out images (tens of milliseconds in a browser), so with every section open
+    // the page builds one a frame instead of all three in its first frame.
+    bool deferred(int index) {
+        if (attached_[index]) return false;
+        if (built_this_frame_) {
+            ImGui::TextDisabled("Building the networks...");
+            return true;
+        }
+        built_this_frame_ = true;
+        return false;
+    }
 
     void report_status() {
         const TrainingRun& run = tr_.toy.run();
         platform::set_status("step", std::to_string(run.step()));
+        platform::set_status("examples_per_s", std::to_string(std::lround(run.examples_per_second())));
         if (!run.losses().empty()) {
             platform::set_status("loss", ui::fmt_num(run.losses().back()));
             platform::set_status("first_loss", ui::fmt_num(run.losses().front()));
         }
         if (toy_.toy) platform::set_status("toy_all_correct", toy_.toy->all_correct() ? "1" : "0");
         if (survey_.cross_entropy >= 0) platform::set_status("seeds_all_correct", std::to_string(survey_.cross_entropy));
-        if (bottleneck_.recipe) platform::set_status("bottleneck_step", std::to_string(bottleneck_.recipe->step()));
+        if (bottleneck_.recipe) {
+            platform::set_status("bottleneck_step", std::to_string(bottleneck_.recipe->step()));
+            platform::set_status("bottleneck_examples_per_s",
+                                 std::to_string(std::lround(tr_.bottleneck.run().examples_per_second())));
+        }
         if (depth_.recipe) platform::set_status("depth_step", std::to_string(depth_.recipe->step()));
         if (stacked_.recipe) {
             platform::set_status("stacked_step", std::to_string(stacked_.recipe->step()));
@@ -891,6 +912,7 @@ void AutoencoderLesson::draw() {
                                      "3. Deep, shallow and asymmetric", "4. Stacked autoencoders, trained greedily",
                                      "5. Reusing the encoder (transfer)"};
     for (LiveTraining* t : {&tr_.toy, &tr_.bottleneck, &tr_.depth, &tr_.stacked}) t->advance();
+    built_this_frame_ = false;
     for (int s = 0; s < kSections; ++s) {
         if (!sections_.header(s, titles[s])) continue;
         ImGui::PushID(s);
@@ -902,7 +924,8 @@ void AutoencoderLesson::draw() {
                 auto side_by_side = [&](int index, LiveTraining& t, SideBySideState& state, auto specs) {
                     return ensure(index, t, [&t, &state, &d, specs] { attach_side_by_side(t, state, d, specs); });
                 };
-                switch (s) {
+                const int training = s == 1 ? 1 : s == 2 ? 2 : 3;  // sections 4, 5: the stacked one
+                if (!deferred(training)) switch (s) {
                     case 1:
                         side_by_side(1, tr_.bottleneck, bottleneck_, [this] { return bottleneck_specs(st_); });
                         draw_bottleneck(d);

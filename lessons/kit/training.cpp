@@ -36,7 +36,7 @@ bool TrainingRun::diverged_at(float loss) const {
     return losses_.size() >= 5 && best_loss_ > 0 && loss > explode_factor * best_loss_;
 }
 
-int TrainingRun::advance(const StepFn& step_fn, double budget_ms) {
+int TrainingRun::advance(const StepFn& step_fn, double budget_ms, int max_steps) {
     if (state_ != State::running) return 0;
     using clock = std::chrono::steady_clock;
     const auto t0 = clock::now();
@@ -67,7 +67,7 @@ int TrainingRun::advance(const StepFn& step_fn, double budget_ms) {
         best_loss_ = losses_.size() == 1 ? loss : std::min(best_loss_, loss);
         ++step_;
         elapsed_ms = std::chrono::duration<double, std::milli>(clock::now() - t0).count();
-        if (elapsed_ms >= budget_ms) break;
+        if (elapsed_ms >= budget_ms || taken == max_steps) break;
     }
     if (taken > 0 && elapsed_ms > 0) {
         const double rate = taken * batch_size_ / (elapsed_ms / 1000.0);
@@ -203,7 +203,7 @@ int LiveTraining::advance() {
             }
             return loss;
         },
-        controls_.budget_ms);
+        controls_.budget_ms, controls_.max_steps_per_frame);
     const std::size_t n = run_.losses().size();
     for (auto* c : curves_)
         if (c->size() > n) c->resize(n);

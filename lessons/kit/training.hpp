@@ -41,9 +41,10 @@ public:
     // from training_panel (or calls it itself).
     void reset();
 
-    // Runs steps until `budget_ms` of wall time is used, the run finishes or it diverges.
-    // Returns the number of steps taken. Does nothing unless running.
-    int advance(const StepFn& step_fn, double budget_ms);
+    // Runs steps until `budget_ms` of wall time is used, `max_steps` steps are taken (0: no
+    // limit), the run finishes or it diverges. Returns the number of steps taken. Does nothing
+    // unless running.
+    int advance(const StepFn& step_fn, double budget_ms, int max_steps = 0);
 
     // The divergence rule, exposed for tests: a loss that is not finite, or more than
     // `explode_factor` times the smallest loss seen so far (after the first few steps).
@@ -68,6 +69,7 @@ struct TrainingControls {
     float learning_rate = 1e-3f;
     float lr_min = 1e-5f, lr_max = 1.0f;
     float budget_ms = 8.0f;  // training time per frame
+    int max_steps_per_frame = 0;  // 0: as many as the budget allows (a tiny model can be paced to be watched)
 };
 bool training_panel(const char* id, TrainingRun& run, TrainingControls& c);
 

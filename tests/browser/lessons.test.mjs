@@ -21,7 +21,7 @@ const CHROMIUM_ARGS = [
 // Lessons with a step controller whose state is the URL's `step`, and lessons that train.
 // The URL key of each stepped lesson's first step controller (the one the arrow keys drive).
 const STEPPED = { convolution: "st1", pooling: "step", "transposed-conv": "step" };
-const TRAINED = ["pca-linear-ae", "denoising", "vae"];
+const TRAINED = ["pca-linear-ae", "autoencoder", "denoising", "vae"];
 
 let failures = 0;
 function expect(cond, what) {
@@ -138,6 +138,40 @@ try {
       await page.screenshot({ path: path.join(shots, `${id}-training.png`) });
     });
   }
+
+  // The autoencoder lesson: the 8-3-8 toy trains to the end with train=1 and gets all eight inputs
+  // right (the table the slide shows); its settings survive a reload of the link.
+  await withPage(browser, "autoencoder-toy-learns-the-code", {}, async (page) => {
+    await page.goto(`${base}?lesson=autoencoder&train=1&open=1`);
+    await settle(page, 10);
+    await page.waitForFunction(
+      `(() => { const s = Module.aelabState.status; return s && Number(s.step) >= 1000; })()`, null,
+      { timeout: 120000, polling: 250 });
+    const s = (await page.evaluate(() => Module.aelabState)).status;
+    expect(Number(s.loss) < 0.1 * Number(s.first_loss), `loss ${s.first_loss} -> ${s.loss}`);
+    expect(s.toy_all_correct === "1", `after ${s.step} steps not all eight inputs come back: ${JSON.stringify(s)}`);
+    await page.screenshot({ path: path.join(shots, "autoencoder-toy-trained.png") });
+  });
+  await withPage(browser, "autoencoder-url-state", {}, async (page) => {
+    const keys = { loss: "squared-error", seed: "7", steps: "400", code: "64", img: "5", dcode: "32", bsteps: "500",
+                   sseed: "3", open: "3" };
+    const check = (when) => {
+      const p = new URL(page.url()).searchParams;
+      const lost = Object.entries(keys).filter(([k, v]) => p.get(k) !== v);
+      expect(lost.length === 0, `${when}: ${lost.map(([k, v]) => `${k}=${v}`).join(", ")} lost from ${page.url()}`);
+      expect(p.get("lesson") === "autoencoder", `${when}: ${page.url()}`);
+    };
+    await page.goto(`${base}?lesson=autoencoder&${new URLSearchParams(keys)}`);
+    await settle(page, 20, `Module.aelabState.data !== "loading"`);
+    await moreFrames(page, 5);
+    check("opened");
+    expect(page.url().includes("blr=") && page.url().includes("dsteps="), `defaults missing from ${page.url()}`);
+    await page.reload();
+    await settle(page, 20, `Module.aelabState.data !== "loading"`);
+    await moreFrames(page, 5);
+    check("reloaded");
+    expect((await page.evaluate(() => Module.aelabState.lesson)) === "autoencoder", "the reload left the lesson");
+  });
 
   // The template lesson keeps everything the student set in the URL: a link reopens that view.
   await withPage(browser, "tensors-url-state", {}, async (page) => {

@@ -34,6 +34,7 @@ struct UrlPage {
 void run_to_end(lessons::LiveTraining& t) {
     t.run().start();
     t.controls().budget_ms = 1e9f;
+    t.controls().max_steps_per_frame = 0;
     t.advance();
 }
 
@@ -218,10 +219,15 @@ TEST_CASE("autoencoder lesson: train=1 trains the toy live; status reports the l
         auto it = platform::status().find("step");
         return it == platform::status().end() ? 0 : std::stoi(it->second);
     };
+    gui.frame([&] { lesson->draw(); });  // builds the toy (its section draws after the trainings advance)
+    gui.frame([&] { lesson->draw(); });
+    CHECK(step() > 0);
+    CHECK(step() <= 10);  // paced: the table fills in over many frames
     for (int i = 0; i < 600 && step() < 300; ++i) gui.frame([&] { lesson->draw(); });
     CHECK(step() == 300);
     REQUIRE(platform::status().count("loss"));
     CHECK(std::stof(platform::status().at("loss")) < std::stof(platform::status().at("first_loss")));
+    CHECK(std::stol(platform::status().at("examples_per_s")) > 0);  // 8 examples a step
     gui.frame([&] { lesson->draw(); });
     CHECK(platform::param("train") == "0");
     platform::set_params({});

@@ -37,6 +37,15 @@ TEST_CASE("training run: a zero budget still takes one step per frame; pause sto
     CHECK(run.running());
 }
 
+TEST_CASE("training run: a step limit per frame paces a fast model within a large budget") {
+    TrainingRun run(25, 8, 8);
+    run.start();
+    CHECK(run.advance([] { return 1.0f; }, 1e9, 10) == 10);
+    CHECK(run.advance([] { return 1.0f; }, 1e9, 10) == 10);
+    CHECK(run.advance([] { return 1.0f; }, 1e9, 10) == 5);  // the end of the run comes first
+    CHECK(run.state() == TrainingRun::State::finished);
+}
+
 TEST_CASE("training run: NaN, Inf and an exploding loss stop the run with a message") {
     for (float bad : {NAN, INFINITY, 500.0f}) {
         CAPTURE(bad);
