@@ -21,7 +21,7 @@ const CHROMIUM_ARGS = [
 // Lessons with a step controller whose state is the URL's `step`, and lessons that train.
 // The URL key of each stepped lesson's first step controller (the one the arrow keys drive).
 const STEPPED = { convolution: "st1", pooling: "step", "transposed-conv": "step" };
-const TRAINED = ["pca-linear-ae", "autoencoder", "denoising", "vae"];
+const TRAINED = ["pca-linear-ae", "autoencoder", "conv-autoencoder", "denoising", "vae"];
 
 let failures = 0;
 function expect(cond, what) {
@@ -171,6 +171,29 @@ try {
     await moreFrames(page, 5);
     check("reloaded");
     expect((await page.evaluate(() => Module.aelabState.lesson)) === "autoencoder", "the reload left the lesson");
+  });
+
+  // The conv autoencoder's architecture lives in the URL: a link with a spec opens it (and the
+  // network trains), a spec that cannot work is named in the page, not a crash or an abort.
+  await withPage(browser, "conv-autoencoder-architecture-in-url", {}, async (page) => {
+    const spec = "conv8s2p1-relu-code-tconv1s2p1o1-sigmoid";
+    await page.goto(`${base}?lesson=conv-autoencoder&arch=${spec}&arch2=none&train=1&open=3`);
+    await settle(page, 10, `Module.aelabState.data !== "loading"`);
+    await page.waitForFunction(
+      `(() => { const s = Module.aelabState.status; return s && s.arch_ok === "1" && Number(s.step) >= 20 &&
+                Number(s.loss) < Number(s.first_loss); })()`, null, { timeout: 120000, polling: 250 });
+    let p = new URL(page.url()).searchParams;
+    expect(p.get("arch") === spec && p.get("arch2") === "none", `the link became ${page.url()}`);
+    await page.screenshot({ path: path.join(shots, "conv-autoencoder-own-architecture.png") });
+
+    await page.goto(`${base}?lesson=conv-autoencoder&arch=conv16s2p1-relu-lin16-sigmoid&open=1`);
+    await settle(page, 10, `Module.aelabState.data !== "loading"`);
+    await page.waitForFunction(`Module.aelabState.status && Module.aelabState.status.arch_ok === "0"`,
+                               null, { timeout: 60000, polling: 250 });
+    await moreFrames(page, 10);
+    p = new URL(page.url()).searchParams;
+    expect(p.get("arch") === "conv16s2p1-relu-lin16-sigmoid", `the bad spec was not kept: ${page.url()}`);
+    await page.screenshot({ path: path.join(shots, "conv-autoencoder-bad-architecture.png") });
   });
 
   // The template lesson keeps everything the student set in the URL: a link reopens that view.
