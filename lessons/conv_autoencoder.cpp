@@ -326,7 +326,7 @@ private:
                 ImGui::TableNextColumn();
                 ImGui::Text("%d", row >= 0 ? row : 0);
                 ImGui::TableNextColumn();
-                if (failed && row == check.error_layer) ImGui::PushStyleColor(ImGuiCol_Text, kit::palette::series[3]);
+                if (failed && row == check.error_layer) ImGui::PushStyleColor(ImGuiCol_Text, kit::palette::error);
                 ImGui::TextUnformatted(tokens[i].c_str());
                 if (failed && row == check.error_layer) ImGui::PopStyleColor();
                 if (row >= 0 && row < int(check.rows.size()) && !check.rows[std::size_t(row)].name.empty())

@@ -20,6 +20,8 @@ constexpr ImU32 switches = IM_COL32(0, 200, 255, 255);  // remembered positions 
 // Curves, in the order a plot uses them: first, second, third series; a reference line.
 constexpr ImU32 series[3] = {IM_COL32(255, 150, 30, 255), IM_COL32(0, 190, 255, 255), IM_COL32(120, 220, 120, 255)};
 constexpr ImU32 reference = IM_COL32(200, 200, 200, 255);
+// What cannot work (the first failing layer of an architecture, an invalid value).
+constexpr ImU32 error = IM_COL32(255, 80, 60, 255);
 // The ten classes (Matplotlib's tab10).
 ImU32 class_color(int label);
 }  // namespace palette
