@@ -251,7 +251,7 @@ private:
             platform::set_status("loss", ui::fmt_num(run.losses().back()));
             platform::set_status("first_loss", ui::fmt_num(run.losses().front()));
         }
-        platform::set_status("examples_per_second", ui::fmt_num(float(run.examples_per_second())));
+        platform::set_status("examples_per_s", std::to_string(std::lround(run.examples_per_second())));
         if (!train_.held_out.empty()) {
             const PsnrPoint& p = train_.held_out.back();
             platform::set_status("psnr_db", ui::fmt_num(float(p.psnr_db[0])));
