@@ -324,7 +324,7 @@ private:
                 const bool failed = row >= 0 && (row >= int(check.rows.size()) || row == check.error_layer);
                 const bool is_code = row >= 0 && row == check.code_layer;
                 ImGui::TableNextColumn();
-                ImGui::Text("%d", row >= 0 ? row : 0);
+                if (row >= 0) ImGui::Text("%d", row);  // the code marker is not a layer: no number
                 ImGui::TableNextColumn();
                 if (failed && row == check.error_layer) ImGui::PushStyleColor(ImGuiCol_Text, kit::palette::error);
                 ImGui::TextUnformatted(tokens[i].c_str());
