@@ -216,12 +216,28 @@ void image(const char* id, const float* plane, float zoom) {
 }
 
 // A (rows, cols) plane as a small heat map on its own colour range.
-void feature_map(const char* id, const float* plane, int rows, int cols, float width) {
+void feature_map(const char* id, const float* plane, int rows, int cols, float width,
+                 ui::Colormap cmap = ui::Colormap::gray) {
     ui::HeatmapStyle hs;
-    hs.auto_range = true;
+    hs.cmap = cmap;
+    hs.auto_range = true;  // diverging: symmetric around 0, so a filter's sign reads as colour
     hs.zoom = std::max(1.0f, width / float(std::max(rows, cols)));
     ui::heatmap(id, plane, rows, cols, hs);
 }
+
+// Hand-made 3x3 filters of the convolution lesson, to hold the learned ones against.
+struct ClassicFilter {
+    const char* name;
+    float w[9];
+};
+const ClassicFilter kClassicFilters[] = {
+    {"Sobel x", {1, 0, -1, 2, 0, -2, 1, 0, -1}},
+    {"Sobel y", {1, 2, 1, 0, 0, 0, -1, -2, -1}},
+    {"W1 = [1, -1]", {0, 0, 0, 0, 1, -1, 0, 0, 0}},
+    {"W2 = [1; -1]", {0, 0, 0, 0, 1, 0, 0, -1, 0}},
+    {"Gaussian", {1, 2, 1, 2, 4, 2, 1, 2, 1}},
+    {"sharpen", {0, -1, 0, -1, 5, -1, 0, -1, 0}},
+};
 
 //-----------------------------------------------------------------------------
 // The page
@@ -580,8 +596,17 @@ private:
             for (int c = 0; c < C; ++c) {
                 ImGui::PushID(c);
                 if (c % 16) ImGui::SameLine();
-                feature_map("filter", filters_.data() + std::size_t(c) * filters_.shape()[1] * std::size_t(k * k), k, k, 36);
+                feature_map("filter", filters_.data() + std::size_t(c) * filters_.shape()[1] * std::size_t(k * k), k, k, 36,
+                            ui::Colormap::diverging);
                 ImGui::PopID();
+            }
+            ImGui::TextDisabled("beside the convolution lesson's hand-made filters (blue negative, red positive):");
+            for (const ClassicFilter& f : kClassicFilters) {
+                if (&f != kClassicFilters) ImGui::SameLine();
+                ImGui::BeginGroup();
+                feature_map(f.name, f.w, 3, 3, 36, ui::Colormap::diverging);
+                ImGui::TextDisabled("%s", f.name);
+                ImGui::EndGroup();
             }
         }
 
