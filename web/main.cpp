@@ -7,6 +7,7 @@
 //   &embed=1          --embed           the lesson alone: no sidebar, no menu (for iframes)
 //                     --frames N        quit after N frames (also AELAB_FRAMES), for tests
 //                     --screenshot F    write the last frame to F as PNG before quitting
+//                     --report          with --frames: print frame times and the lesson's status
 //                     --data F          read the dataset asset from F
 #include <SDL.h>
 #include <imgui.h>
@@ -48,6 +49,8 @@ struct App {
     bool quit = false;
     long frames_left = -1;  // < 0: run until closed
     std::string screenshot_path;
+    bool report = false;          // desktop --report: print frame times and the lesson's status at exit
+    std::vector<float> frame_ms;  // every frame's duration, for --report
     std::string home_message;  // shown on the lesson list, e.g. for an unknown ?lesson=
     const LessonInfo* current = nullptr;
     std::map<std::string, std::unique_ptr<aelab::lessons::Lesson>> lessons;  // created on first open
@@ -179,7 +182,7 @@ std::map<std::string, std::string> page_params(int argc, char** argv) {
         std::string a = argv[i];
         if (a.rfind("--", 0) != 0) continue;
         std::string key = a.substr(2);
-        if (key == "embed" || key == "help" || key == "list-lessons") {
+        if (key == "embed" || key == "help" || key == "list-lessons" || key == "report") {
             out[key] = "1";
         } else if (i + 1 < argc) {
             out[key] = argv[++i];
@@ -324,6 +327,33 @@ void save_screenshot(SDL_Window* window, const std::string& path) {
 }
 #endif
 
+// The lesson's status (platform::set_status) as one JSON object of strings.
+std::string status_json() {
+    auto quoted = [](const std::string& s) {
+        std::string q = "\"";
+        for (char c : s) q += (c == '"' || c == '\\') ? std::string("\\") + c : std::string(1, c);
+        return q + "\"";
+    };
+    std::string json = "{";
+    for (const auto& kv : aelab::platform::status())
+        json += (json.size() > 1 ? "," : "") + quoted(kv.first) + ":" + quoted(kv.second);
+    return json + "}";
+}
+
+#ifndef __EMSCRIPTEN__
+// --report: one JSON line with the frame times after the first 30 frames (the window opening and
+// the lesson building its models) and the lesson's status, for measurements from a shell.
+void print_report(const App& app) {
+    std::vector<float> ms(app.frame_ms.begin() + std::min<std::size_t>(30, app.frame_ms.size()), app.frame_ms.end());
+    std::sort(ms.begin(), ms.end());
+    auto at = [&](double q) { return ms.empty() ? 0.0 : double(ms[std::size_t(q * double(ms.size() - 1))]); };
+    std::printf("{\"frames\": %zu, \"frame_ms_median\": %.2f, \"frame_ms_p95\": %.2f, \"frame_ms_max\": %.2f, "
+                "\"status\": %s}\n",
+                app.frame_ms.size(), at(0.5), at(0.95), at(1.0), status_json().c_str());
+    std::fflush(stdout);
+}
+#endif
+
 void frame(void* arg) {
     App& app = *static_cast<App*>(arg);
     // ImGui 1.86 reads key state once per frame, so a key pressed and released between two
@@ -372,23 +402,16 @@ void frame(void* arg) {
         return ids;
     }();
     static const char* const data_states[] = {"idle", "loading", "ready", "failed"};
-    std::string status = "{";
-    for (const auto& kv : aelab::platform::status()) {
-        auto quoted = [](const std::string& s) {
-            std::string q = "\"";
-            for (char c : s) q += (c == '"' || c == '\\') ? std::string("\\") + c : std::string(1, c);
-            return q + "\"";
-        };
-        status += (status.size() > 1 ? "," : "") + quoted(kv.first) + ":" + quoted(kv.second);
-    }
-    status += "}";
+    const std::string status = status_json();
     aelab_js_report_frame(ImGui::GetFrameCount(), app.current ? app.current->id : "", app.embed,
                           !app.embed && app.show_sidebar, app.home_message.c_str(),
                           data_states[static_cast<int>(aelab::platform::fashion_mnist_state())], lesson_ids.c_str(),
                           status.c_str());
 #else
+    if (app.report) app.frame_ms.push_back(1000.0f * io.DeltaTime);
     if (app.frames_left > 0 && --app.frames_left == 0) {
         if (!app.screenshot_path.empty()) save_screenshot(app.window, app.screenshot_path);
+        if (app.report) print_report(app);
         app.quit = true;
     }
 #endif
@@ -405,7 +428,7 @@ int main(int argc, char** argv) {
         return 0;
     }
     if (params.count("help") || params.count("bad-flag")) {
-        std::printf("usage: aelab [--lesson ID] [--embed] [--frames N] [--screenshot FILE.png] [--data FILE] [--list-lessons]\n");
+        std::printf("usage: aelab [--lesson ID] [--embed] [--frames N] [--screenshot FILE.png] [--report] [--data FILE] [--list-lessons]\n");
         return params.count("help") ? 0 : 2;
     }
     aelab::platform::set_params(params);
@@ -413,6 +436,7 @@ int main(int argc, char** argv) {
     if (const char* f = std::getenv("AELAB_FRAMES")) app.frames_left = std::atol(f);
     if (params.count("frames")) app.frames_left = std::atol(params["frames"].c_str());
     app.screenshot_path = aelab::platform::param("screenshot");
+    app.report = params.count("report") > 0;
 
     SDL_SetHint(SDL_HINT_MOUSE_FOCUS_CLICKTHROUGH, "1");
     if (SDL_Init(SDL_INIT_VIDEO | SDL_INIT_TIMER) != 0) {

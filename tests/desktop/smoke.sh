@@ -55,6 +55,19 @@ done
 run unknown-lesson --lesson no-such-lesson
 run missing-dataset --lesson tensors --data "$tmp/nonexistent.aelab"
 run corrupt-dataset --lesson tensors --data "$tmp/corrupt.aelab"
+# --report: one JSON line at exit with the frame times and the lesson's status (training runs
+# natively as in the page: train=1 must have taken steps within 120 frames).
+if timeout 120 xvfb-run -a -s "-screen 0 1400x900x24" "$app" --frames 120 --report --lesson autoencoder --train 1 \
+        >"$tmp/report.log" 2>&1 &&
+   python3 -c 'import json,sys
+r=json.loads([l for l in open(sys.argv[1]) if l.startswith("{")][-1])
+assert r["frames"]==120 and r["frame_ms_median"]>0, r
+assert int(r["status"]["step"])>0 and float(r["status"]["loss"])<float(r["status"]["first_loss"]), r["status"]' "$tmp/report.log"; then
+    echo "ok   --report ($(grep '^{' "$tmp/report.log" | tail -1 | cut -c1-100)...)"
+else
+    echo "FAIL --report: $(tail -3 "$tmp/report.log" | tr '\n' ' ')"
+    failures=$((failures + 1))
+fi
 AELAB_FRAMES=5 timeout 60 xvfb-run -a "$app" >/dev/null 2>&1 && echo "ok   AELAB_FRAMES" || { echo "FAIL AELAB_FRAMES"; failures=$((failures + 1)); }
 
 [ "$failures" = 0 ] && echo "desktop smoke test passed; screenshots in $shots" || { echo "$failures desktop run(s) failed"; exit 1; }
