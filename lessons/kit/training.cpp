@@ -67,7 +67,9 @@ int TrainingRun::advance(const StepFn& step_fn, double budget_ms, int max_steps)
         best_loss_ = losses_.size() == 1 ? loss : std::min(best_loss_, loss);
         ++step_;
         elapsed_ms = std::chrono::duration<double, std::milli>(clock::now() - t0).count();
-        if (elapsed_ms >= budget_ms || taken == max_steps) break;
+        // Stop before a step that would overrun the budget (at this frame's mean step time), so
+        // a model whose steps take milliseconds keeps the frame within budget + drawing.
+        if (elapsed_ms + elapsed_ms / taken > budget_ms || taken == max_steps) break;
     }
     if (taken > 0 && elapsed_ms > 0) {
         const double rate = taken * batch_size_ / (elapsed_ms / 1000.0);

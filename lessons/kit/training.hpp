@@ -41,7 +41,8 @@ public:
     // from training_panel (or calls it itself).
     void reset();
 
-    // Runs steps until `budget_ms` of wall time is used, `max_steps` steps are taken (0: no
+    // Runs steps while the next one (at this frame's mean step time) fits in `budget_ms` of wall
+    // time (at least one step), until `max_steps` steps are taken (0: no
     // limit), the run finishes or it diverges. Returns the number of steps taken. Does nothing
     // unless running.
     int advance(const StepFn& step_fn, double budget_ms, int max_steps = 0);

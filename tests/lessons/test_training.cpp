@@ -1,8 +1,10 @@
-// Tests for lessons/training.cpp: the time-sliced run, its progress and divergence handling.
+// Tests for lessons/kit/training.cpp: the time-sliced run, its progress and divergence handling.
 #include <doctest/doctest.h>
 
+#include <chrono>
 #include <cmath>
 #include <stdexcept>
+#include <thread>
 
 #include "kit/training.hpp"
 
@@ -77,3 +79,19 @@ TEST_CASE("training run: an exception from the step stops the run with its messa
     CHECK(run.state() == TrainingRun::State::diverged);
     CHECK(run.message().find("shape mismatch") != std::string::npos);
 }
+
+TEST_CASE("TrainingRun: a frame stops before a step that would overrun its budget") {
+    // Steps of at least 2 ms and a 5 ms budget: after two steps (>= 4 ms) a third would end past
+    // 5 ms, so a frame takes at most two (it always takes one, however slow).
+    TrainingRun run(100);
+    run.start();
+    const auto slow_step = [] {
+        std::this_thread::sleep_for(std::chrono::milliseconds(2));
+        return 1.0f;
+    };
+    const int taken = run.advance(slow_step, 5.0);
+    CHECK(taken >= 1);
+    CHECK(taken <= 2);
+    CHECK(run.advance(slow_step, 0.5) == 1);
+}
+
