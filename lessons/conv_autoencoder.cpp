@@ -130,6 +130,7 @@ void move_token(std::vector<std::string>& tokens, std::size_t i, int direction) 
 //-----------------------------------------------------------------------------
 
 void attach_training(LiveTraining& t, TrainState& st, const Dataset& data, const Settings& s) {
+    t.set_epoch_size(int(data.size(Split::train)));
     t.track(st.losses2);
     t.set_hooks({[&st, &t, &data, &s] {
                      st.recipe.reset();
@@ -255,7 +256,7 @@ public:
 private:
     Settings st_;
     kit::Sections sections_{0b111};
-    LiveTraining training_{3000, ConvAeOptions{}.batch_size, 60000, kEvalEvery};
+    LiveTraining training_{3000, ConvAeOptions{}.batch_size, 6000, kEvalEvery};
     kit::UrlState url_ = url_state(st_, sections_, training_);
     TrainState train_;
     bool attached_ = false;
@@ -551,6 +552,7 @@ private:
     //-------------------------------------------------------------------------
     std::vector<Tensor> maps_;  // forward_capture of the chosen image: per layer (1, C, H, W) or (1, F)
     Tensor filters_;            // the first conv's weight (C_out, C_in, k, k)
+    std::tuple<int, int, int> maps_for_{-1, -1, -1};  // the weights' version, network and image of maps_, filters_
     Tensor chosen_maps_;        // the chosen layer's output, for export
     std::vector<Activating> top_;
     std::tuple<int, int, int, int> top_for_{-1, -1, -1, -1};  // (build, net, layer, channel)
@@ -583,11 +585,13 @@ private:
         ImGui::SetNextItemWidth(220);
         ImGui::SliderInt("test image", &st_.image, 0, n - 1);
         const Tensor x = d.batch(Split::test, std::size_t(st_.image), 1);  // (1, 1, 28, 28)
-        {
+        const std::tuple<int, int, int> maps_key{training_.version(), st_.net, st_.image};
+        if (maps_key != maps_for_) {  // recomputed when the weights, the network or the image change
             EvalScope eval(net.net);
             maps_ = net.net.forward_capture(x);
+            filters_ = first_conv_filters(net.net, net.spec);
+            maps_for_ = maps_key;
         }
-        filters_ = first_conv_filters(net.net, net.spec);
 
         if (filters_.dimension() == 4) {
             ImGui::Separator();

@@ -205,6 +205,7 @@ const char* const kCollapseMessage =
 
 void attach_training(LiveTraining& training, Networks& nets, const Dataset& data,
                      std::function<DenoisingRecipeOptions()> options) {
+    training.set_epoch_size(int(data.size(Split::train)));
     training.track(nets.plain_losses);
     training.set_hooks({[&nets, &data, options] {
                             nets.recipe.reset();

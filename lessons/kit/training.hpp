@@ -30,6 +30,8 @@ public:
     int step() const { return step_; }
     int max_steps() const { return max_steps_; }
     void set_max_steps(int n) { max_steps_ = n; }
+    // The training set's size, for the epoch count (a lesson knows it once its data is loaded).
+    void set_epoch_size(int n) { epoch_size_ = n > 0 ? n : 1; }
     double epoch() const { return double(step_) * batch_size_ / epoch_size_; }
     double examples_per_second() const { return examples_per_second_; }
     const std::vector<float>& losses() const { return losses_; }
@@ -116,6 +118,7 @@ public:
     const TrainingControls& controls() const { return controls_; }
     int max_steps() const { return steps_; }
     void set_max_steps(int steps);
+    void set_epoch_size(int n) { run_.set_epoch_size(n); }
     int eval_every() const { return eval_every_; }
     // Changes whenever the weights change (views recompute what they show from it).
     int version() const { return version_; }
