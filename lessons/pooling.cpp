@@ -28,7 +28,6 @@
 #include "aelab/dataset.hpp"
 #include "aelab/loss.hpp"
 #include "aelab/npy.hpp"
-#include "aelab/recipe_denoising.hpp"  // psnr_from_mse
 #include "kit/palette.hpp"
 #include "kit/platform.hpp"
 #include "kit/pytorch.hpp"
