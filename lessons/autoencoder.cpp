@@ -62,27 +62,6 @@ Trainings::Trainings() {
     }
 }
 
-namespace {
-// seed, learning rate and steps of a training other than the toy, under prefixed keys.
-void bind_prefixed(kit::UrlState& url, const char* prefix, LiveTraining& t) {
-    const std::string p = prefix;
-    TrainingControls& c = t.controls();
-    url.custom((p + "seed").c_str(), [&c](const std::string& v) { return kit::UrlState::parse_int(v, 0, 1 << 30, c.seed); },
-               [&c] { return std::to_string(c.seed); });
-    url.custom((p + "lr").c_str(),
-               [&c](const std::string& v) { return kit::UrlState::parse_float(v, c.lr_min, c.lr_max, c.learning_rate); },
-               [&c] { return platform::floats_text({c.learning_rate}); });
-    url.custom((p + "steps").c_str(),
-               [&t](const std::string& v) {
-                   int n = 0;
-                   if (!kit::UrlState::parse_int(v, kFashionMinSteps, kFashionMaxSteps, n)) return false;
-                   t.set_max_steps(n);
-                   return true;
-               },
-               [&t] { return std::to_string(t.max_steps()); });
-}
-}  // namespace
-
 kit::UrlState url_state(Settings& s, kit::Sections& sections, Trainings& t) {
     kit::UrlState url;
     url.custom("loss",
@@ -97,10 +76,10 @@ kit::UrlState url_state(Settings& s, kit::Sections& sections, Trainings& t) {
                [&s] { return std::string(toy_loss_name(s.toy_loss)); });
     t.toy.bind(url, 1, kToyMaxSteps);
     url.add("code", s.code, kMinCode, kMaxCode).add("img", s.image, 0, 1 << 30).add("nseed", s.noise_seed, 0, 1 << 30);
-    bind_prefixed(url, "b", t.bottleneck);
+    t.bottleneck.bind_prefixed(url, "b", kFashionMinSteps, kFashionMaxSteps);
     url.add("dcode", s.depth_code, kMinCode, kMaxDepthCode);
-    bind_prefixed(url, "d", t.depth);
-    bind_prefixed(url, "s", t.stacked);
+    t.depth.bind_prefixed(url, "d", kFashionMinSteps, kFashionMaxSteps);
+    t.stacked.bind_prefixed(url, "s", kFashionMinSteps, kFashionMaxSteps);
     sections.bind(url, kSections);
     return url;
 }

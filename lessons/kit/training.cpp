@@ -7,6 +7,7 @@
 
 #include <imgui.h>
 
+#include "platform.hpp"
 #include "widgets.hpp"
 
 namespace aelab::lessons {
@@ -160,6 +161,24 @@ void LiveTraining::bind(kit::UrlState& url, int min_steps, int max_steps) {
             return true;
         },
         [this] { return std::to_string(steps_); });
+}
+
+void LiveTraining::bind_prefixed(kit::UrlState& url, const std::string& prefix, int min_steps, int max_steps) {
+    TrainingControls& c = controls_;
+    url.custom((prefix + "seed").c_str(),
+               [&c](const std::string& v) { return kit::UrlState::parse_int(v, 0, 1 << 30, c.seed); },
+               [&c] { return std::to_string(c.seed); });
+    url.custom((prefix + "lr").c_str(),
+               [&c](const std::string& v) { return kit::UrlState::parse_float(v, c.lr_min, c.lr_max, c.learning_rate); },
+               [&c] { return platform::floats_text({c.learning_rate}); });
+    url.custom((prefix + "steps").c_str(),
+               [this, min_steps, max_steps](const std::string& v) {
+                   int n = 0;
+                   if (!kit::UrlState::parse_int(v, min_steps, max_steps, n)) return false;
+                   set_max_steps(n);
+                   return true;
+               },
+               [this] { return std::to_string(steps_); });
 }
 
 void LiveTraining::set_max_steps(int steps) {

@@ -100,6 +100,9 @@ public:
     // [min_steps, max_steps]) for a lesson whose runs may differ in length.
     void bind(kit::UrlState& url);
     void bind(kit::UrlState& url, int min_steps, int max_steps);
+    // A page with several runs: this one's seed, learning rate and steps under prefixed keys
+    // ("b" gives bseed, blr, bsteps); no train key (train=1 belongs to the page's main run).
+    void bind_prefixed(kit::UrlState& url, const std::string& prefix, int min_steps, int max_steps);
 
     // A new model (build hook) at step 0 with no history, then evaluate. Starts training when
     // the page asked for it (train=1) and nothing has run yet.
