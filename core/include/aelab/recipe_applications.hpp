@@ -171,6 +171,9 @@ struct AnomalyEval {
 };
 // Scores the first `count` test images with r (trained with holdout = o.holdout >= 0).
 AnomalyEval anomaly_eval(CodeAeRecipe& r, const Dataset& data, std::size_t count);
+// The linear baseline: PCA with `components` components fitted on the training images of the
+// other nine classes, scored by the same reconstruction error.
+AnomalyEval pca_anomaly_eval(const Dataset& data, int holdout, std::size_t components, std::size_t count);
 
 //-----------------------------------------------------------------------------------------------
 // Inpainting: a denoising autoencoder fills an erased rectangle

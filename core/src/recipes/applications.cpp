@@ -425,14 +425,11 @@ Tensor pca_2d(const PcaResult& p, const Dataset& data, std::size_t count) {
 // Anomalies
 //-----------------------------------------------------------------------------------------------
 
-AnomalyEval anomaly_eval(CodeAeRecipe& r, const Dataset& data, std::size_t count) {
-    const int holdout = r.options().holdout;
-    if (holdout < 0) throw Error("anomaly: the network must be trained with a held-out class");
-    count = std::min(count, data.size(Split::test));
-    const Tensor x = data.batch(Split::test, 0, count);
-    const Tensor y = r.reconstruct(x);
+namespace {
+// Scores from images x (N, 1, 28, 28) and their reconstructions y; anomalies are `holdout`.
+AnomalyEval score_reconstructions(const Tensor& x, const Tensor& y, const Dataset& data, int holdout) {
+    const std::size_t count = x.shape()[0], per = x.size() / count;
     AnomalyEval e;
-    const std::size_t per = x.size() / count;
     double sum[2] = {0, 0};
     std::size_t n[2] = {0, 0};
     for (std::size_t i = 0; i < count; ++i) {
@@ -450,6 +447,24 @@ AnomalyEval anomaly_eval(CodeAeRecipe& r, const Dataset& data, std::size_t count
     e.mean_normal = sum[0] / double(n[0]);
     e.mean_anomaly = sum[1] / double(n[1]);
     return e;
+}
+}  // namespace
+
+AnomalyEval anomaly_eval(CodeAeRecipe& r, const Dataset& data, std::size_t count) {
+    const int holdout = r.options().holdout;
+    if (holdout < 0) throw Error("anomaly: the network must be trained with a held-out class");
+    const Tensor x = data.batch(Split::test, 0, std::min(count, data.size(Split::test)));
+    return score_reconstructions(x, r.reconstruct(x), data, holdout);
+}
+
+AnomalyEval pca_anomaly_eval(const Dataset& data, int holdout, std::size_t components, std::size_t count) {
+    if (holdout < 0 || holdout >= 10) throw Error("anomaly: the held-out class must be in [0, 9], got " + std::to_string(holdout));
+    const std::vector<std::size_t> seen = indices_without(data, holdout);
+    const PcaResult p = pca(rows_of(data.gather(Split::train, seen)), components);
+    const Tensor x = data.batch(Split::test, 0, std::min(count, data.size(Split::test)));
+    Tensor y = pca_decode(p, pca_encode(p, rows_of(x)));
+    y.reshape({x.shape()[0], 1, 28, 28});
+    return score_reconstructions(x, y, data, holdout);
 }
 
 //-----------------------------------------------------------------------------------------------
