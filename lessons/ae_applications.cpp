@@ -637,27 +637,24 @@ private:
         ui::export_buttons("export-inpaint", {{"erased.npy", &shown_.erased}, {"filled.npy", &shown_.filled}});
     }
 
-    // Left-drag on the image just drawn (3 lines up: the note and the group) sets the rectangle.
+    // A left-drag on the group just drawn (a title line, then the image) sets the rectangle: it
+    // starts on the pixel pressed and follows the mouse while the button is down.
     void drag_rectangle(float zoom) {
-        if (!ImGui::IsItemActive() && !ImGui::IsItemHovered()) {
-            if (!ImGui::IsMouseDown(ImGuiMouseButton_Left)) dragging_ = false;
-        }
-        const ImVec2 o = ImGui::GetItemRectMin();
-        const ImVec2 m = ImGui::GetIO().MousePos;
+        const ImVec2 o = ImGui::GetItemRectMin(), m = ImGui::GetIO().MousePos;
         const int r = int(std::floor((m.y - o.y - ImGui::GetTextLineHeightWithSpacing()) / zoom));
         const int c = int(std::floor((m.x - o.x) / zoom));
-        const bool inside = r >= 0 && r < 28 && c >= 0 && c < 28;
-        if (!dragging_ && inside && ImGui::IsItemHovered() && ImGui::IsMouseClicked(ImGuiMouseButton_Left)) {
+        if (!dragging_ && r >= 0 && r < 28 && c >= 0 && c < 28 && ImGui::IsMouseClicked(ImGuiMouseButton_Left) &&
+            ImGui::IsMouseHoveringRect(o, ImGui::GetItemRectMax())) {
             dragging_ = true;
             drag_r0_ = r, drag_c0_ = c;
         }
-        if (dragging_ && ImGui::IsMouseDown(ImGuiMouseButton_Left)) {
-            const Rect drawn{drag_r0_, drag_c0_, std::clamp(r, 0, 27), std::clamp(c, 0, 27)};
-            const Rect n = normalized(drawn);
-            st_.hole = {n.row0, n.col0, n.row1 + 1, n.col1 + 1};
-        } else {
+        if (!dragging_) return;
+        if (!ImGui::IsMouseDown(ImGuiMouseButton_Left)) {
             dragging_ = false;
+            return;
         }
+        const Rect n = normalized({drag_r0_, drag_c0_, std::clamp(r, 0, 27), std::clamp(c, 0, 27)});
+        st_.hole = {n.row0, n.col0, n.row1 + 1, n.col1 + 1};  // both corner pixels erased
     }
 
     //-------------------------------------------------------------------------
@@ -701,7 +698,8 @@ private:
             ImGui::EndTable();
         }
         ImGui::TextWrapped(
-            "Measured on the first %d test images at step %d of the retrieval network. With few bits per value the "
+            "Measured on the first %d test images at step %d of the retrieval network. What a default run (2000 "
+            "steps) shows: with few bits per value the "
             "autoencoder's code suffers (its values were never trained to survive coarse rounding), and PCA, "
             "which can send fewer components more finely, wins; with more bits the non-linear decoder pulls ahead "
             "until its own reconstruction error (about 32 floats' worth) caps it, while PCA keeps adding components. "
