@@ -29,6 +29,7 @@
 #include "train_vae.hpp"
 #include "train_autoencoder.hpp"
 #include "train_conv_ae.hpp"
+#include "train_applications.hpp"
 
 namespace aelab::cli {
 
@@ -159,6 +160,8 @@ const char* const kUsage =
     "             linear-ae: [--latent K] [--tied 0|1]; autoencoder-838: [--loss cross-entropy|squared-error],\n"
     "             no --data; conv-ae: [--arch SPEC] [--arch2 SPEC] [--augment 0|1], SPEC architecture text\n"
     "             or a preset: pool-unpool, strided, resize-conv)\n"
+    "  aelab-cli train retrieval [--steps N] [--seed S] [--json] [--data FILE]\n"
+    "  aelab-cli train anomaly --holdout C [--steps N] [--seed S] [--json] [--data FILE]\n"
     "  aelab-cli bench [--json] [--only b,c,...] [--repeats N] [--warmup N] [--loop-steps 1|2]\n"
     "  aelab-cli version\n";
 
@@ -354,8 +357,10 @@ int run_cli(const std::vector<std::string>& args, std::ostream& out, std::ostrea
             if (model == "autoencoder-838") return train_autoencoder_838(Args(args, 2), out);
             if (model == "stacked-ae") return train_stacked_ae(Args(args, 2), out);
             if (model == "conv-ae") return train_conv_ae(Args(args, 2), out);
+            if (model == "retrieval") return train_retrieval(Args(args, 2), out);
+            if (model == "anomaly") return train_anomaly(Args(args, 2), out);
             throw UsageError("train: unknown model '" + model +
-                             "' (linear-ae, denoising-ae, vae, autoencoder-838, stacked-ae or conv-ae)");
+                             "' (linear-ae, denoising-ae, vae, autoencoder-838, stacked-ae, conv-ae, retrieval or anomaly)");
         }
         if (cmd == "version") {
             out << "aelab-cli " << AELAB_VERSION << "\n";

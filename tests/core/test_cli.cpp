@@ -267,3 +267,41 @@ TEST_CASE("cli train conv-ae: one or two architectures, held-out PSNR and parame
     CHECK(run({"train", "conv-ae", "--augment", "2", "--data", AELAB_TEST_DATASET}).code == 2);
     CHECK(run({"train", "conv-ae", "--archs", "strided", "--data", AELAB_TEST_DATASET}).code == 2);
 }
+
+TEST_CASE("cli train retrieval: precision at 10 for pixels, codes and bits; rate points") {
+    Result r = run({"train", "retrieval", "--steps", "30", "--seed", "2", "--data", AELAB_TEST_DATASET, "--json"});
+    REQUIRE_MESSAGE(r.code == 0, r.err);
+    CHECK(r.out.find("784-256-[32]-256-784") != std::string::npos);
+    CHECK(r.out.find("step 30/30") != std::string::npos);
+    const std::string j = last_line(r.out);
+    CHECK(json_value(j, "steps") == "30");
+    CHECK(json_value(j, "queries") == "1000");
+    // Pixels do not depend on the network: 0.7481 over the 1000 test images (as the lesson shows).
+    CHECK(std::stod(json_value(j, "precision_at_10_pixels")) == doctest::Approx(0.7481).epsilon(0.001));
+    for (const char* key : {"precision_at_10_codes", "precision_at_10_bits", "precision_at_1_codes"}) {
+        CAPTURE(key);
+        const double p = std::stod(json_value(j, key));
+        CHECK(p > 0.3);  // far above chance (0.1) even after 30 steps
+        CHECK(p <= 1.0);
+    }
+    CHECK(std::stod(json_value(j, "psnr_ae_256_bits")) > std::stod(json_value(j, "psnr_ae_32_bits")));
+    CHECK(std::stod(json_value(j, "psnr_pca_256_bits")) > 15.0);
+    CHECK(run({"train", "retrieval", "--steps", "0", "--data", AELAB_TEST_DATASET}).code == 2);
+    CHECK(run({"train", "retrieval", "--code", "8", "--data", AELAB_TEST_DATASET}).code == 2);
+}
+
+TEST_CASE("cli train anomaly: AUC of the held-out class, with PCA's for comparison") {
+    Result r = run({"train", "anomaly", "--holdout", "8", "--steps", "60", "--data", AELAB_TEST_DATASET, "--json"});
+    REQUIRE_MESSAGE(r.code == 0, r.err);
+    const std::string j = last_line(r.out);
+    CHECK(json_value(j, "holdout") == "8");
+    CHECK(json_value(j, "class") == "\"" + load_dataset(AELAB_TEST_DATASET).class_names[8] + "\"");
+    const double auc = std::stod(json_value(j, "auc")), pca = std::stod(json_value(j, "auc_pca"));
+    CHECK(auc > 0.6);  // bags reconstruct worse than the nine trained classes already
+    CHECK(auc <= 1.0);
+    CHECK(pca > 0.6);
+    CHECK(std::stod(json_value(j, "mean_error_anomaly")) > std::stod(json_value(j, "mean_error_normal")));
+    CHECK(run({"train", "anomaly", "--steps", "5", "--data", AELAB_TEST_DATASET}).code == 2);  // --holdout required
+    CHECK(run({"train", "anomaly", "--holdout", "10", "--data", AELAB_TEST_DATASET}).code == 2);
+    CHECK(run({"train", "anomaly", "--holdout", "x", "--data", AELAB_TEST_DATASET}).code == 2);
+}
