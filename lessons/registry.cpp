@@ -24,6 +24,7 @@ const std::vector<LessonInfo>& registry() {
         LESSON(conv_autoencoder, "conv-autoencoder", "Convolutional autoencoders", "Design conv/pool/unpool/upsampling autoencoders, train two side by side, look inside"),
         LESSON(denoising, "denoising", "Denoising autoencoders", "Learning to undo noise on Fashion-MNIST"),
         LESSON(vae, "vae", "VAE sampling", "A 2-D latent space you can walk through"),
+        LESSON(gan, "gan", "Generative adversarial networks", "A generator and a discriminator in a game, on the plane and on images"),
     };
     return lessons;
 }

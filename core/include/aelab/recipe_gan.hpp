@@ -136,7 +136,7 @@ struct PlaneGanOptions {
     float learning_rate = 1e-3f;  // both networks (Adam, beta1 = 0.5)
     int d_steps = 1, g_steps = 1;  // updates per period
     GanLoss loss = GanLoss::non_saturating;
-    int steps = 2000;             // periods
+    int steps = 4000;             // periods
     std::uint64_t seed = 1;
 };
 
