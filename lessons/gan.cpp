@@ -549,8 +549,8 @@ private:
     }
 
     void draw_images() {
-        ImGui::TextWrapped("The same game on Fashion-MNIST: G = Linear(32, 256), LeakyReLU, Linear(256, 784), Sigmoid; "
-                           "D = Linear(784, 256), LeakyReLU, Linear(256, 1); one D and one G update per step, batch 64, "
+        ImGui::TextWrapped("The same game on Fashion-MNIST: G = Linear(32, 128), LeakyReLU, Linear(128, 784), Sigmoid; "
+                           "D = Linear(784, 128), LeakyReLU, Linear(128, 1); one D and one G update per step, batch 32, "
                            "Adam (beta1 0.5). Beside it, the VAE of the \"VAE sampling\" lesson (hidden 64, 2-D latent) "
                            "trained here on the same images, one step per GAN step. Both grids decode the same fixed "
                            "latents all the time, so you watch the same 16 samples change.");
