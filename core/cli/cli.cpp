@@ -27,6 +27,7 @@
 #include "train_linear_ae.hpp"
 #include "train_denoising_ae.hpp"
 #include "train_vae.hpp"
+#include "train_gan.hpp"
 #include "train_autoencoder.hpp"
 #include "train_conv_ae.hpp"
 #include "train_applications.hpp"
@@ -162,6 +163,9 @@ const char* const kUsage =
     "             or a preset: pool-unpool, strided, resize-conv)\n"
     "  aelab-cli train retrieval [--steps N] [--seed S] [--json] [--data FILE]\n"
     "  aelab-cli train anomaly --holdout C [--steps N] [--seed S] [--json] [--data FILE]\n"
+    "  aelab-cli train gan [--steps N] [--seed S] [--json] [--target ring|two-clusters|line]\n"
+    "            [--loss non-saturating|saturating] [--kd K] [--kg K] [--lr LR] [--noise SD] [--batch B]\n"
+    "            [--hidden H] [--latent L]   (ring: modes_covered of 8 and high_quality_fraction)\n"
     "  aelab-cli bench [--json] [--only b,c,...] [--repeats N] [--warmup N] [--loop-steps 1|2]\n"
     "  aelab-cli version\n";
 
@@ -359,8 +363,9 @@ int run_cli(const std::vector<std::string>& args, std::ostream& out, std::ostrea
             if (model == "conv-ae") return train_conv_ae(Args(args, 2), out);
             if (model == "retrieval") return train_retrieval(Args(args, 2), out);
             if (model == "anomaly") return train_anomaly(Args(args, 2), out);
+            if (model == "gan") return train_gan(Args(args, 2), out);
             throw UsageError("train: unknown model '" + model +
-                             "' (linear-ae, denoising-ae, vae, autoencoder-838, stacked-ae, conv-ae, retrieval or anomaly)");
+                             "' (linear-ae, denoising-ae, vae, autoencoder-838, stacked-ae, conv-ae, retrieval, anomaly or gan)");
         }
         if (cmd == "version") {
             out << "aelab-cli " << AELAB_VERSION << "\n";

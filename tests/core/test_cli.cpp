@@ -11,6 +11,7 @@
 #include "aelab/architecture.hpp"
 #include "aelab/npy.hpp"
 #include "aelab/recipe_autoencoder.hpp"
+#include "aelab/recipe_gan.hpp"
 #include "cli.hpp"
 
 using namespace aelab;
@@ -144,9 +145,9 @@ TEST_CASE("cli bench: options read only through has() are not rejected as unused
 }
 
 TEST_CASE("cli train: an unknown or missing model is a usage error") {
-    Result r = run({"train", "gan"});
+    Result r = run({"train", "gan-3d"});
     CHECK(r.code == 2);
-    CHECK(r.err.find("unknown model 'gan'") != std::string::npos);
+    CHECK(r.err.find("unknown model 'gan-3d'") != std::string::npos);
     CHECK(run({"train"}).code == 2);
 }
 
@@ -304,4 +305,37 @@ TEST_CASE("cli train anomaly: AUC of the held-out class, with PCA's for comparis
     CHECK(run({"train", "anomaly", "--steps", "5", "--data", AELAB_TEST_DATASET}).code == 2);  // --holdout required
     CHECK(run({"train", "anomaly", "--holdout", "10", "--data", AELAB_TEST_DATASET}).code == 2);
     CHECK(run({"train", "anomaly", "--holdout", "x", "--data", AELAB_TEST_DATASET}).code == 2);
+TEST_CASE("cli train gan: modes covered and sample quality on the ring, as the recipe gives them") {
+    Result r = run({"train", "gan", "--steps", "300", "--seed", "2", "--json"});
+    REQUIRE_MESSAGE(r.code == 0, r.err);
+    CHECK(r.out.find("target ring (noise 0.05)") != std::string::npos);
+    CHECK(r.out.find("step    300/300") != std::string::npos);
+    CHECK(r.out.find("per mode:") != std::string::npos);
+    const std::string j = last_line(r.out);
+    CHECK(json_value(j, "command") == "\"train gan\"");
+    CHECK(json_value(j, "steps") == "300");
+    CHECK(json_value(j, "seed") == "2");
+    CHECK(json_value(j, "modes") == "8");
+    CHECK(json_value(j, "loss") == "\"non-saturating\"");
+    PlaneGanOptions o;
+    o.seed = 2;
+    PlaneGan g(o);
+    for (int i = 0; i < 300; ++i) g.train_period();
+    const GanModeStats s = g.evaluate();
+    CHECK(json_value(j, "modes_covered") == std::to_string(s.modes_covered));
+    CHECK(std::stod(json_value(j, "high_quality_fraction")) == doctest::Approx(s.high_quality_fraction).epsilon(1e-3));
+    CHECK(std::stod(json_value(j, "d_loss")) == doctest::Approx(g.last_d().loss).epsilon(1e-3));
+    CHECK(std::isfinite(std::stod(json_value(j, "g_loss"))));
+
+    Result sat = run({"train", "gan", "--steps", "5", "--loss", "saturating", "--kd", "2", "--kg", "3", "--json"});
+    REQUIRE_MESSAGE(sat.code == 0, sat.err);
+    const std::string js = last_line(sat.out);
+    CHECK(json_value(js, "kd") == "2");
+    CHECK(json_value(js, "kg") == "3");
+    CHECK(json_value(js, "loss") == "\"saturating\"");
+    CHECK(run({"train", "gan", "--loss", "hinge"}).code == 2);
+    CHECK(run({"train", "gan", "--kd", "0", "--kg", "0"}).code == 2);
+    CHECK(run({"train", "gan", "--target", "spiral"}).code == 2);
+    CHECK(run({"train", "gan", "--data", "x"}).code == 2);
+    CHECK(run({"train", "gan", "--steps", "0"}).code == 2);
 }

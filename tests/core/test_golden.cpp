@@ -8,6 +8,7 @@
 
 #include "aelab/model.hpp"
 #include "aelab/ops.hpp"
+#include "aelab/recipe_gan.hpp"
 #include "golden.hpp"
 #include "test_util.hpp"
 
@@ -444,4 +445,70 @@ TEST_CASE("softmax cross-entropy: hand values") {
     // Far beyond exp's range the loss stays finite: z = (1000, 0), label 1 costs 1000.
     CHECK(aelab::softmax_cross_entropy_loss(aelab::from_values({1, 2}, {1000.0f, 0.0f}), {1}) ==
           doctest::Approx(1000.0));
+}
+
+// A GAN's alternating updates (core recipe_gan.hpp) against PyTorch: one discriminator update
+// (L_D, its gradients, the weights after Adam), then one generator update through the updated
+// discriminator for each generator loss (L_G, its gradients, dL_G / dG(z), the weights after).
+namespace {
+
+aelab::Sequential golden_gan_mlp(int out, const std::string& prefix) {
+    const auto& G = golden::ops();
+    aelab::Sequential m({2});
+    m.add<aelab::Linear>(2, 5);
+    m.add<aelab::LeakyReLU>(0.2f);
+    m.add<aelab::Linear>(5, 5);
+    m.add<aelab::LeakyReLU>(0.2f);
+    m.add<aelab::Linear>(5, out);
+    for (std::size_t i = 0; i < 6; ++i) {
+        const Tensor t = G.tensor(prefix + std::to_string(i));
+        const aelab::ParamBlock& b = m.blocks()[i];
+        REQUIRE(b.size == t.size());
+        std::copy(t.begin(), t.end(), m.params() + b.offset);
+    }
+    return m;
+}
+
+Tensor block_of(const aelab::Sequential& m, std::size_t i, bool grad) {
+    const aelab::ParamBlock& b = m.blocks()[i];
+    return grad ? m.grad_tensor(b.name) : m.param_tensor(b.name);
+}
+
+}  // namespace
+
+TEST_CASE("golden: a GAN's discriminator and generator updates match PyTorch (both generator losses)") {
+    const auto& G = golden::ops();
+    const std::string pre = "gan/0/";
+    aelab::AdamOptions adam;
+    adam.lr = 0.01f;
+    adam.beta1 = 0.5f;
+    for (const aelab::GanLoss kind : {aelab::GanLoss::saturating, aelab::GanLoss::non_saturating}) {
+        const std::string k = kind == aelab::GanLoss::saturating ? "saturating/" : "non_saturating/";
+        CAPTURE(k);
+        aelab::Gan gan(golden_gan_mlp(2, pre + "g"), golden_gan_mlp(1, pre + "d"), adam, adam, kind);
+        const aelab::GanUpdate ud = gan.discriminator_step(G.tensor(pre + "real"), G.tensor(pre + "z_d"));
+        CHECK(ud.loss == doctest::Approx(G.tensor(pre + "loss_d").data()[0]).epsilon(kTol));
+        for (std::size_t i = 0; i < 6; ++i) {
+            expect_close(block_of(gan.discriminator(), i, true), pre + "dd" + std::to_string(i));
+            expect_close(block_of(gan.discriminator(), i, false), pre + "d_after" + std::to_string(i));
+        }
+        Tensor d_fake;
+        const aelab::GanUpdate ug = gan.generator_gradients(G.tensor(pre + "z_g"), &d_fake);
+        CHECK(ug.loss == doctest::Approx(G.tensor(pre + k + "loss_g").data()[0]).epsilon(kTol));
+        expect_close(d_fake, pre + k + "dfake");
+        const aelab::GanUpdate ug2 = gan.generator_step(G.tensor(pre + "z_g"));  // the same gradients, then Adam
+        CHECK(ug2.loss == ug.loss);
+        for (std::size_t i = 0; i < 6; ++i) {
+            expect_close(block_of(gan.generator(), i, true), pre + k + "dg" + std::to_string(i));
+            expect_close(block_of(gan.generator(), i, false), pre + k + "g_after" + std::to_string(i));
+        }
+        // The per-sample gradient the page draws as arrows is N times the batch gradient.
+        const Tensor fake_before = G.tensor(pre + "z_g");  // any points: compare through D as it is now
+        const Tensor x = gan.generate(fake_before);
+        Tensor d_batch;
+        gan.generator_gradients(fake_before, &d_batch);
+        const Tensor per_sample = gan.sample_gradients(x);
+        for (std::size_t i = 0; i < x.size(); ++i)
+            CHECK(per_sample.data()[i] == doctest::Approx(6.0f * d_batch.data()[i]).epsilon(1e-5));
+    }
 }

@@ -13,6 +13,7 @@
 
 #include "aelab/models.hpp"
 #include "aelab/ops.hpp"
+#include "aelab/recipe_gan.hpp"
 #include "test_util.hpp"
 
 using aelab::Shape;
@@ -467,4 +468,104 @@ TEST_CASE("gradcheck: whole models (small conv AE, tied linear AE, VAE with fixe
                          add_grads(net, g[1], dy.data()[0]);
                      }},
                     rng);
+}
+
+// The GAN's losses (core recipe_gan.hpp): the generator's loss on logits (both kinds), the
+// discriminator's on real and fake logits, and whole updates: L_D through D for its parameters
+// and both inputs; L_G through a fixed D into G's parameters and z, and dL_G / dx at the fakes.
+// Tanh networks: the finite differences need smooth activations.
+namespace {
+
+aelab::Sequential smooth_mlp(int in, int out, std::uint64_t seed) {
+    aelab::Sequential m({std::size_t(in)});
+    m.add<aelab::Linear>(in, 4);
+    m.add<aelab::Tanh>();
+    m.add<aelab::Linear>(4, out);
+    m.init(seed);
+    return m;
+}
+
+}  // namespace
+
+TEST_CASE("gradcheck: GAN losses, the discriminator's update and the generator's through a fixed discriminator") {
+    aelab::Rng rng(56);
+    for (const aelab::GanLoss kind : {aelab::GanLoss::saturating, aelab::GanLoss::non_saturating}) {
+        Tensor logits = random_tensor(rng, {5, 1});
+        for (auto& v : logits) v *= 4.0f;
+        check_gradients({std::string("gan_generator_loss ") + aelab::gan_loss_name(kind),
+                         {logits},
+                         {true},
+                         [=](const Inputs& in) { return scalar(aelab::gan_generator_loss(in[0], kind)); },
+                         [=](const Inputs& in, const Tensor& dy, Inputs& g) {
+                             aelab::gan_generator_loss_backward(g[0], in[0], kind, dy.data()[0]);
+                         }},
+                        rng);
+    }
+    check_gradients({"gan_discriminator_loss",
+                     {random_tensor(rng, {4, 1}), random_tensor(rng, {3, 1})},
+                     {true, true},
+                     [](const Inputs& in) { return scalar(aelab::gan_discriminator_loss(in[0], in[1])); },
+                     [](const Inputs& in, const Tensor& dy, Inputs& g) {
+                         aelab::gan_discriminator_loss_backward(g[0], g[1], in[0], in[1], dy.data()[0]);
+                     }},
+                    rng);
+
+    for (const aelab::GanLoss kind : {aelab::GanLoss::saturating, aelab::GanLoss::non_saturating}) {
+        aelab::AdamOptions adam;
+        aelab::Gan gan(smooth_mlp(3, 2, 1), smooth_mlp(2, 1, 2), adam, adam, kind);
+        aelab::Sequential& G = gan.generator();
+        aelab::Sequential& D = gan.discriminator();
+        const Tensor real = random_tensor(rng, {4, 2});
+        // L_D for D's parameters (G's output is a constant for D's update).
+        check_gradients({"GAN discriminator loss, D's parameters",
+                         {random_tensor(rng, {3, 3}), buffer_tensor(D)},
+                         {false, true},
+                         [&](const Inputs& in) {
+                             load_params(D, in[1]);
+                             return scalar(aelab::gan_discriminator_loss(D.forward(real), D.forward(G.forward(in[0]))));
+                         },
+                         [&](const Inputs& in, const Tensor& dy, Inputs& g) {
+                             load_params(D, in[1]);
+                             gan.discriminator_gradients(real, in[0]);
+                             add_grads(D, g[1], dy.data()[0]);
+                         }},
+                        rng);
+        // L_G for G's parameters and z, through D held fixed.
+        check_gradients({std::string("GAN generator loss through D, ") + aelab::gan_loss_name(kind),
+                         {random_tensor(rng, {3, 3}), buffer_tensor(G)},
+                         {true, true},
+                         [&](const Inputs& in) {
+                             load_params(G, in[1]);
+                             return scalar(aelab::gan_generator_loss(D.forward(G.forward(in[0])), kind));
+                         },
+                         [&](const Inputs& in, const Tensor& dy, Inputs& g) {
+                             load_params(G, in[1]);
+                             Tensor d_fake;
+                             gan.generator_gradients(in[0], &d_fake);
+                             add_grads(G, g[1], dy.data()[0]);
+                             // dL/dz from dL/dG(z): back through G once more.
+                             G.zero_grad();
+                             G.forward(in[0]);
+                             Tensor dz = G.backward(d_fake);
+                             for (std::size_t i = 0; i < dz.size(); ++i) g[0].data()[i] += dy.data()[0] * dz.data()[i];
+                         }},
+                        rng);
+        // The arrows: dl/dx per sample, the generator's loss of each point x alone.
+        check_gradients({std::string("GAN per-sample generator gradient dl/dx, ") + aelab::gan_loss_name(kind),
+                         {random_tensor(rng, {4, 2})},
+                         {true},
+                         [&](const Inputs& in) {
+                             const Tensor l = D.forward(in[0]);
+                             Tensor per = aelab::zeros({l.shape()[0]});
+                             for (std::size_t i = 0; i < l.shape()[0]; ++i)
+                                 per(i) = aelab::gan_generator_loss(aelab::from_values({1, 1}, {l(i, 0)}), kind);
+                             return per;
+                         },
+                         [&](const Inputs& in, const Tensor& dy, Inputs& g) {
+                             const Tensor dx = gan.sample_gradients(in[0]);
+                             for (std::size_t i = 0; i < 4; ++i)
+                                 for (std::size_t j = 0; j < 2; ++j) g[0](i, j) += dy.data()[i] * dx(i, j);
+                         }},
+                        rng);
+    }
 }

@@ -224,6 +224,63 @@ softmax_cross_entropy_case(0, 6, 10, -3.0, 3.0)
 softmax_cross_entropy_case(1, 5, 3, -80.0, 80.0)  # far beyond exp's float range: needs log-sum-exp
 softmax_cross_entropy_case(2, 1, 1, -1.0, 1.0)   # one class: the loss is 0
 
+# ---- GAN (core/include/aelab/recipe_gan.hpp): one discriminator update, then one generator update
+# against the updated discriminator, each with Adam(lr=0.01, betas=(0.5, 0.999)). G and D are
+# Linear-LeakyReLU(0.2)-Linear-LeakyReLU(0.2)-Linear MLPs, 2 -> 5 -> 5 -> 2 and 2 -> 5 -> 5 -> 1.
+# Arrays under gan/0/: g<i>, d<i> (the six parameter tensors, in order), real, z_d, z_g;
+# loss_d, dd<i> (L_D's gradients), d_after<i>; for each generator loss k in (saturating,
+# non_saturating): <k>/loss_g, <k>/dg<i>, <k>/dfake (dL_G / dG(z)), <k>/g_after<i>.
+def gan_case():
+    def mlp(fin, fout, h=5):
+        return [rand(h, fin), rand(h), rand(h, h), rand(h), rand(fout, h), rand(fout)]
+
+    def run(p, x):
+        x = F.leaky_relu(F.linear(x, p[0], p[1]), 0.2)
+        x = F.leaky_relu(F.linear(x, p[2], p[3]), 0.2)
+        return F.linear(x, p[4], p[5])
+
+    def adam_step(params, grads):
+        leaves = [p.detach().clone().requires_grad_() for p in params]
+        for leaf, g in zip(leaves, grads):
+            leaf.grad = g.detach().clone()
+        torch.optim.Adam(leaves, lr=0.01, betas=(0.5, 0.999)).step()
+        return [leaf.detach() for leaf in leaves]
+
+    G, D = mlp(2, 2), mlp(2, 1)
+    real = rand(6, 2, lo=-2.0, hi=2.0).detach()
+    z_d, z_g = rand(6, 2).detach(), rand(6, 2).detach()
+    pre = "gan/0/"
+    for i in range(6):
+        add(f"{pre}g{i}", G[i].float())
+        add(f"{pre}d{i}", D[i].float())
+    for name, t in [("real", real), ("z_d", z_d), ("z_g", z_g)]:
+        add(pre + name, t.float())
+    fake = run(G, z_d).detach()
+    lr_, lf = run(D, real), run(D, fake)
+    loss_d = (F.binary_cross_entropy_with_logits(lr_, torch.ones_like(lr_)) +
+              F.binary_cross_entropy_with_logits(lf, torch.zeros_like(lf)))
+    dd = torch.autograd.grad(loss_d, D)
+    add(pre + "loss_d", loss_d.float())
+    D_after = adam_step(D, dd)
+    for i in range(6):
+        add(f"{pre}dd{i}", dd[i].float())
+        add(f"{pre}d_after{i}", D_after[i].float())
+    for kind in ("saturating", "non_saturating"):
+        fake = run(G, z_g)
+        l = run(D_after, fake)
+        # log(1 - sigmoid(l)) = logsigmoid(-l);  -log sigmoid(l) = -logsigmoid(l)
+        loss_g = F.logsigmoid(-l).mean() if kind == "saturating" else -F.logsigmoid(l).mean()
+        grads = torch.autograd.grad(loss_g, G + [fake])
+        add(f"{pre}{kind}/loss_g", loss_g.float())
+        add(f"{pre}{kind}/dfake", grads[6].float())
+        G_after = adam_step(G, grads[:6])
+        for i in range(6):
+            add(f"{pre}{kind}/dg{i}", grads[i].float())
+            add(f"{pre}{kind}/g_after{i}", G_after[i].float())
+
+
+gan_case()
+
 out = os.path.join(os.path.dirname(os.path.abspath(__file__)), "ops.bin")
 with open(out, "wb") as f:
     f.write(b"AELABGLD")
