@@ -21,7 +21,7 @@ const CHROMIUM_ARGS = [
 // Lessons with a step controller whose state is the URL's `step`, and lessons that train.
 // The URL key of each stepped lesson's first step controller (the one the arrow keys drive).
 const STEPPED = { convolution: "st1", pooling: "step", "transposed-conv": "step" };
-const TRAINED = ["pca-linear-ae", "autoencoder", "conv-autoencoder", "denoising", "vae"];
+const TRAINED = ["pca-linear-ae", "autoencoder", "conv-autoencoder", "ae-applications", "denoising", "vae"];
 
 let failures = 0;
 function expect(cond, what) {
@@ -194,6 +194,28 @@ try {
     p = new URL(page.url()).searchParams;
     expect(p.get("arch") === "conv16s2p1-relu-lin16-sigmoid", `the bad spec was not kept: ${page.url()}`);
     await page.screenshot({ path: path.join(shots, "conv-autoencoder-bad-architecture.png") });
+  });
+
+  // What autoencoders are for, embedded as a course page would: every section's run trains at once
+  // (short runs), the page measures what the CLI measures (pixel precision@10 is exact: no
+  // training involved), and the 2-D, anomaly and compression figures appear.
+  await withPage(browser, "ae-applications-embedded-figures", {}, async (page) => {
+    await page.goto(`${base}?lesson=ae-applications&embed=1&train=1&open=31&steps=300&vsteps=300&asteps=300&isteps=300`);
+    await settle(page, 10, `Module.aelabState.data !== "loading"`);
+    const t0 = Date.now();
+    await page.waitForFunction(
+      `(() => { const s = Module.aelabState.status; return s && s.precision_at_10_pixels && s.auc && s.knn_2d_ae &&
+                s.psnr_ae_128_bits && Number(s.anomaly_step) >= 300 && Number(s.step) >= 300; })()`, null,
+      { timeout: 240000, polling: 500 });
+    const s = (await page.evaluate(() => Module.aelabState)).status;
+    console.log(`     ae-applications after ${((Date.now() - t0) / 1000).toFixed(1)} s: ${JSON.stringify(s)}`);
+    expect(s.precision_at_10_pixels === "0.7481", `pixel precision@10 ${s.precision_at_10_pixels}, the CLI gives 0.7481`);
+    for (const k of ["precision_at_10_codes", "precision_at_10_bits", "knn_2d_ae", "knn_2d_pca", "auc"])
+      expect(Number(s[k]) > 0.3 && Number(s[k]) <= 1, `${k} = ${s[k]}`);
+    expect(Number(s.auc) > 0.6, `anomaly AUC ${s.auc} after 300 steps (the CLI reaches 0.84 for trousers)`);
+    for (const k of ["loss", "visual_loss", "anomaly_loss", "inpaint_loss"]) expect(Number.isFinite(Number(s[k])), `${k} = ${s[k]}`);
+    expect(Number(s.loss) < Number(s.first_loss), `retrieval loss ${s.first_loss} -> ${s.loss}`);
+    await page.screenshot({ path: path.join(shots, "ae-applications-embedded-trained.png"), fullPage: true });
   });
 
   // The template lesson keeps everything the student set in the URL: a link reopens that view.

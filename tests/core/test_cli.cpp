@@ -305,6 +305,8 @@ TEST_CASE("cli train anomaly: AUC of the held-out class, with PCA's for comparis
     CHECK(run({"train", "anomaly", "--steps", "5", "--data", AELAB_TEST_DATASET}).code == 2);  // --holdout required
     CHECK(run({"train", "anomaly", "--holdout", "10", "--data", AELAB_TEST_DATASET}).code == 2);
     CHECK(run({"train", "anomaly", "--holdout", "x", "--data", AELAB_TEST_DATASET}).code == 2);
+}
+
 TEST_CASE("cli train gan: modes covered and sample quality on the ring, as the recipe gives them") {
     Result r = run({"train", "gan", "--steps", "300", "--seed", "2", "--json"});
     REQUIRE_MESSAGE(r.code == 0, r.err);
