@@ -29,6 +29,7 @@
 #include "train_vae.hpp"
 #include "train_autoencoder.hpp"
 #include "train_conv_ae.hpp"
+#include "train_regularized_ae.hpp"
 
 namespace aelab::cli {
 
@@ -159,6 +160,8 @@ const char* const kUsage =
     "             linear-ae: [--latent K] [--tied 0|1]; autoencoder-838: [--loss cross-entropy|squared-error],\n"
     "             no --data; conv-ae: [--arch SPEC] [--arch2 SPEC] [--augment 0|1], SPEC architecture text\n"
     "             or a preset: pool-unpool, strided, resize-conv)\n"
+    "  aelab-cli train sparse-ae|contractive-ae [--steps N] [--seed S] [--lambda L] [--json] [--data FILE]\n"
+    "            (sparse-ae: [--sweep L1,L2,...|default], one network per lambda)\n"
     "  aelab-cli bench [--json] [--only b,c,...] [--repeats N] [--warmup N] [--loop-steps 1|2]\n"
     "  aelab-cli version\n";
 
@@ -354,6 +357,8 @@ int run_cli(const std::vector<std::string>& args, std::ostream& out, std::ostrea
             if (model == "autoencoder-838") return train_autoencoder_838(Args(args, 2), out);
             if (model == "stacked-ae") return train_stacked_ae(Args(args, 2), out);
             if (model == "conv-ae") return train_conv_ae(Args(args, 2), out);
+            if (model == "sparse-ae") return train_sparse_ae(Args(args, 2), out);
+            if (model == "contractive-ae") return train_contractive_ae(Args(args, 2), out);
             throw UsageError("train: unknown model '" + model +
                              "' (linear-ae, denoising-ae, vae, autoencoder-838, stacked-ae or conv-ae)");
         }
