@@ -161,7 +161,7 @@ const char* const kUsage =
     "             no --data; conv-ae: [--arch SPEC] [--arch2 SPEC] [--augment 0|1], SPEC architecture text\n"
     "             or a preset: pool-unpool, strided, resize-conv)\n"
     "  aelab-cli train sparse-ae|contractive-ae [--steps N] [--seed S] [--lambda L] [--json] [--data FILE]\n"
-    "            (sparse-ae: [--sweep L1,L2,...|default], one network per lambda)\n"
+    "            (sparse-ae: [--sweep L1,L2,...|default], one network per lambda; [--atoms FILE.npy])\n"
     "  aelab-cli bench [--json] [--only b,c,...] [--repeats N] [--warmup N] [--loop-steps 1|2]\n"
     "  aelab-cli version\n";
 

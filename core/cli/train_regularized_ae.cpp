@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "aelab/dataset.hpp"
+#include "aelab/npy.hpp"
 #include "aelab/recipe_regularized.hpp"
 
 namespace aelab::cli {
@@ -67,6 +68,7 @@ int train_sparse_ae(const Args& a, std::ostream& out) {
     const TrainArgs t = read_train_args(a, command, o.steps, o.seed);
     o.lambda = read_lambda(a, command, o.lambda, kMaxSparseLambda);
     const std::string sweep_text = a.get("sweep", "");
+    const std::string atoms_path = a.get("atoms", "");
     a.check_all_used(command);
     const std::vector<float> lambdas = sweep_text.empty() ? std::vector<float>{o.lambda} : read_sweep(sweep_text, command);
     o.steps = t.steps;
@@ -103,6 +105,20 @@ int train_sparse_ae(const Args& a, std::ostream& out) {
             << "%      " << decimals(p.eval.atom_spread, 2) << "\n";
     }
     out << "done in " << decimals(seconds, 1) << " s\n";
+    if (!atoms_path.empty()) {
+        // The kSavedAtoms most used atoms of every network: (networks, kSavedAtoms, 28, 28).
+        constexpr std::size_t kSavedAtoms = 16;
+        Tensor all = zeros({sweep.size(), kSavedAtoms, 28, 28});
+        for (std::size_t i = 0; i < sweep.size(); ++i) {
+            SparseAe& n = sweep.net(i);
+            std::vector<int> units = units_by_use(n.encode(n.eval_images()));
+            units.resize(std::min(units.size(), kSavedAtoms));
+            const Tensor images = atom_images(n.atoms(), units);
+            std::copy(images.begin(), images.end(), all.data() + i * kSavedAtoms * 784);
+        }
+        save_npy(atoms_path, all);
+        out << "atoms: " << atoms_path << " (network, atom, 28, 28), the " << kSavedAtoms << " most used per network\n";
+    }
     if (t.json) {
         std::ostringstream j;
         j << "{\"command\": \"" << command << "\", \"steps\": " << o.steps << ", \"seed\": " << o.seed

@@ -83,11 +83,13 @@ public:
     float train_step();
     float last_mse() const { return mse_; }
     float last_penalty() const { return penalty_; }  // sum_j |h_j| per image, not times lambda
+    float last_fraction_active() const { return active_; }  // of the batch's code entries, before the update
     int step() const { return step_; }
 
     Tensor encode(const Tensor& x);  // (N, 1, 28, 28) -> h (N, K)
     Tensor decode(const Tensor& h);  // (N, K) -> x_hat (N, 1, 28, 28)
-    SparseEval evaluate();
+    // The held-out figures; `codes`, when given, receives the codes of the eval images (N, K).
+    SparseEval evaluate(Tensor* codes = nullptr);
     // The decoder's atoms: column j of W_d as row j, (K, 784), each of unit length.
     Tensor atoms() const;
     const Tensor& eval_images() const { return eval_; }  // (eval_count, 1, 28, 28)
@@ -105,7 +107,7 @@ private:
     Adam opt_;
     BatchSampler sampler_;
     Tensor eval_, mean_;
-    float mse_ = 0, penalty_ = 0;
+    float mse_ = 0, penalty_ = 0, active_ = 0;
     int step_ = 0;
 };
 
@@ -115,9 +117,14 @@ private:
 double atom_spread_px(const float* atom);
 // Fraction of the code's entries h (N, K) that are > 0, per row (N).
 std::vector<double> active_fraction_per_image(const Tensor& h);
+// Units ordered by how many rows of h (N, K) they are active (> 0) in, most used first; ties by
+// index. The counts (per unit) come back in `uses` when it is given.
+std::vector<int> units_by_use(const Tensor& h, std::vector<int>* uses = nullptr);
+// The atoms of `units` (rows of atoms (K, 784)) as images (units.size(), 1, 28, 28).
+Tensor atom_images(const Tensor& atoms, const std::vector<int>& units);
 
 // The lesson's and the CLI's sweep.
-const std::vector<float>& default_sparse_lambdas();  // 0, 1e-4, 3e-4, 1e-3, 3e-3
+const std::vector<float>& default_sparse_lambdas();  // 0, 1e-4, 3e-4, 1e-3, 3e-3, 1e-2
 
 struct SweepPoint {
     float lambda = 0;
@@ -132,6 +139,9 @@ public:
     // One step of the network that is furthest behind; returns its loss. Does nothing (returns
     // 0) when done().
     float train_step();
+    // The network the next train_step() trains (size() when done).
+    std::size_t next() const;
+    int steps_per_network() const { return o_.steps; }
     bool done() const;
     int steps_taken() const;  // over all networks
     int total_steps() const { return int(nets_.size()) * o_.steps; }

@@ -120,6 +120,9 @@ float SparseAe::train_step() {
     const Tensor x_hat = net_.forward(h, kEncoderLayers, net_.size());  // (N, 1, 28, 28)
     mse_ = mse_loss(x_hat, x);
     penalty_ = l1_activation_penalty(h);
+    std::size_t on = 0;
+    for (float v : h) on += v > 0;
+    active_ = float(double(on) / double(h.size()));
     Tensor d_x_hat = zeros_like(x_hat);
     mse_loss_backward(d_x_hat, x_hat, x);
     Tensor d_h = net_.backward(d_x_hat, kEncoderLayers, net_.size());
@@ -159,6 +162,30 @@ std::vector<double> active_fraction_per_image(const Tensor& h) {
     return out;
 }
 
+std::vector<int> units_by_use(const Tensor& h, std::vector<int>* uses) {
+    check_rank("units_by_use", "h", h, 2, "N, K");
+    const std::size_t N = h.shape()[0], K = h.shape()[1];
+    std::vector<int> count(K, 0), order(K);
+    for (std::size_t n = 0; n < N; ++n)
+        for (std::size_t j = 0; j < K; ++j) count[j] += h.data()[n * K + j] > 0;
+    for (std::size_t j = 0; j < K; ++j) order[j] = int(j);
+    std::stable_sort(order.begin(), order.end(), [&](int a, int b) { return count[std::size_t(a)] > count[std::size_t(b)]; });
+    if (uses) *uses = count;
+    return order;
+}
+
+Tensor atom_images(const Tensor& atoms, const std::vector<int>& units) {
+    check_shape("atom_images", "atoms", atoms, {0, std::size_t(kPixels)});
+    Tensor out = zeros({units.size(), 1, std::size_t(kSide), std::size_t(kSide)});
+    for (std::size_t u = 0; u < units.size(); ++u) {
+        if (units[u] < 0 || std::size_t(units[u]) >= atoms.shape()[0])
+            throw Error("atom_images: unit " + std::to_string(units[u]) + " outside [0, " +
+                        std::to_string(atoms.shape()[0]) + ")");
+        std::copy_n(atoms.data() + std::size_t(units[u]) * kPixels, kPixels, out.data() + u * kPixels);
+    }
+    return out;
+}
+
 double atom_spread_px(const float* atom) {
     double total = 0, cy = 0, cx = 0;
     for (int r = 0; r < kSide; ++r)
@@ -177,9 +204,10 @@ double atom_spread_px(const float* atom) {
     return std::sqrt(var / total);
 }
 
-SparseEval SparseAe::evaluate() {
+SparseEval SparseAe::evaluate(Tensor* codes) {
     SparseEval e;
     const Tensor h = encode(eval_);
+    if (codes) *codes = h;
     e.mse = mse_loss(decode(h), eval_);
     e.l1 = l1_activation_penalty(h);
     const std::vector<double> active = active_fraction_per_image(h);
@@ -202,7 +230,7 @@ SparseEval SparseAe::evaluate() {
 }
 
 const std::vector<float>& default_sparse_lambdas() {
-    static const std::vector<float> lambdas = {0.0f, 1e-4f, 3e-4f, 1e-3f, 3e-3f};
+    static const std::vector<float> lambdas = {0.0f, 1e-4f, 3e-4f, 1e-3f, 3e-3f, 1e-2f};
     return lambdas;
 }
 
@@ -217,11 +245,17 @@ SparseSweep::SparseSweep(const Dataset& data, const std::vector<float>& lambdas,
     }
 }
 
+std::size_t SparseSweep::next() const {
+    std::size_t behind = nets_.size();
+    for (std::size_t i = 0; i < nets_.size(); ++i)
+        if (nets_[i]->step() < o_.steps && (behind == nets_.size() || nets_[i]->step() < nets_[behind]->step()))
+            behind = i;
+    return behind;
+}
+
 float SparseSweep::train_step() {
-    SparseAe* behind = nullptr;
-    for (auto& n : nets_)
-        if (n->step() < o_.steps && (!behind || n->step() < behind->step())) behind = n.get();
-    return behind ? behind->train_step() : 0.0f;
+    const std::size_t i = next();
+    return i < nets_.size() ? nets_[i]->train_step() : 0.0f;
 }
 
 bool SparseSweep::done() const { return steps_taken() >= total_steps(); }
