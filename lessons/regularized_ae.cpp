@@ -117,8 +117,8 @@ void attach_sparse(LiveTraining& t, SparseState& st, const Dataset& data, const 
                      st.active.push_back(st.ae->last_fraction_active());
                      return loss;
                  },
-                 [&t, &st] {
-                     st.held_out.push_back({t.run().step(), st.ae->evaluate(&st.codes)});
+                 [&st] {
+                     st.held_out.push_back({st.ae->step(), st.ae->evaluate(&st.codes)});
                      st.ranked = units_by_use(st.codes);
                  }});
 }
@@ -165,7 +165,7 @@ void attach_contractive(LiveTraining& t, ContractiveState& st, const Dataset& da
                      st.penalties.push_back(st.recipe->last_penalty());
                      return loss;
                  },
-                 [&t, &st] { st.held_out.push_back({t.run().step(), st.recipe->evaluate()}); }});
+                 [&st] { st.held_out.push_back({st.recipe->step(), st.recipe->evaluate()}); }});
 }
 
 //-----------------------------------------------------------------------------
