@@ -354,6 +354,7 @@ private:
     SweepState sweep_;
     ContractiveState contractive_;
     bool attached_ = false;
+    int frames_attached_ = 0;  // the sweep's six networks are built on the frame after the others
 
     void attach(const Dataset& d) {
         attach_sparse(tr_.sparse, sparse_, d, st_);
@@ -363,7 +364,6 @@ private:
         const bool train_now = tr_.sparse.wants_training();  // train=1 in the link
         tr_.sparse.rebuild();
         tr_.contractive.rebuild();
-        tr_.sweep.rebuild();
         // A link that starts training starts both penalties' main runs (not the longer sweep).
         if (train_now && tr_.contractive.built()) tr_.contractive.run().start();
     }
@@ -587,6 +587,10 @@ private:
             steps_input("steps in all", t, kMinSteps * n, 300);
         }
         ui::help_marker("CLI: aelab-cli train sparse-ae --sweep default --steps S (S steps per network, 500 test images).");
+        if (frames_attached_ < 2) {
+            ImGui::TextDisabled("Building the networks...");
+            return;
+        }
         t.panel("sweep");
         if (!t.built() || !sweep_.sweep) return;
         SparseSweep& sw = *sweep_.sweep;
@@ -758,6 +762,8 @@ void RegularizedAeLesson::draw() {
     if (!ui::dataset_ready()) return;
     const Dataset& d = *platform::fashion_mnist().dataset;
     if (!attached_) attach(d);
+    // Building the sweep's networks (and evaluating the others) in one frame would stall it.
+    if (++frames_attached_ == 2) tr_.sweep.rebuild();
     for (LiveTraining* t : {&tr_.sparse, &tr_.sweep, &tr_.contractive}) t->advance();
 
     const char* titles[kSections] = {"1. Sparse autoencoders", "2. Contractive autoencoders", "3. The manifold picture"};

@@ -269,6 +269,8 @@ TEST_CASE("regularized-ae lesson: a huge learning rate stops the run with a mess
     CHECK(stopped_at < 40);
     gui.frame([&] { lesson->draw(); });
     CHECK(status_int("step") == stopped_at);  // stopped (diverged or finished), not still running
+    // Embedded in a narrow page, every section open, odd values in the link.
+    ImGui::GetIO().DisplaySize = ImVec2(700, 900);
     platform::set_params({{"lesson", "regularized-ae"}, {"img", "-4"}, {"lam", "abc"}, {"open", "7"}, {"ssteps", "60"}});
     auto odd = lessons::find_lesson("regularized-ae")->make();
     for (int i = 0; i < 3; ++i) CHECK_NOTHROW(gui.frame([&] { odd->draw(); }));
