@@ -188,6 +188,12 @@ int train_contractive_ae(const Args& a, std::ostream& out) {
     for (std::size_t i = 0; i < 10 && i < sv_plain.size(); ++i) out << " " << decimals(sv_plain[i], 3);
     out << "\n  contractive ";
     for (std::size_t i = 0; i < 10 && i < sv_cae.size(); ++i) out << " " << decimals(sv_cae[i], 3);
+    // How many directions each encoder still follows: singular values above a tenth of the plain
+    // network's largest (the lesson shows the same count).
+    const double cut = sv_plain.empty() ? 0.0 : 0.1 * sv_plain[0];
+    const auto above = [cut](const std::vector<double>& v) { return std::count_if(v.begin(), v.end(), [cut](double s) { return s > cut; }); };
+    out << "\nabove a tenth of the plain network's largest (" << decimals(cut, 3) << "): plain " << above(sv_plain)
+        << ", contractive " << above(sv_cae) << " of " << sv_plain.size();
     out << "\ndone in " << decimals(seconds, 1) << " s\n";
     if (t.json) {
         std::ostringstream j;
@@ -197,7 +203,9 @@ int train_contractive_ae(const Args& a, std::ostream& out) {
           << ", \"jacobian_fro_plain\": " << decimals(e.jacobian_fro_plain, 5)
           << ", \"jacobian_fro_contractive\": " << decimals(e.jacobian_fro_contractive, 5)
           << ", \"singular_values_plain\": " << json_list(sv_plain, 10)
-          << ", \"singular_values_contractive\": " << json_list(sv_cae, 10) << ", \"seconds\": " << decimals(seconds, 2)
+          << ", \"singular_values_contractive\": " << json_list(sv_cae, 10)
+          << ", \"above_tenth_plain\": " << above(sv_plain) << ", \"above_tenth_contractive\": " << above(sv_cae)
+          << ", \"seconds\": " << decimals(seconds, 2)
           << "}";
         out << j.str() << "\n";
     }

@@ -18,7 +18,9 @@
 //       first 500 test images) and its singular values at test image 0. --json last line:
 //       {"command", "steps", "seed", "code", "lambda", "eval_images", "mse_plain",
 //        "mse_contractive", "jacobian_fro_plain", "jacobian_fro_contractive",
-//        "singular_values_plain", "singular_values_contractive" (the 10 largest), "seconds"}
+//        "singular_values_plain", "singular_values_contractive" (the 10 largest),
+//        "above_tenth_plain", "above_tenth_contractive" (how many exceed a tenth of the plain
+//        network's largest), "seconds"}
 #pragma once
 #include <ostream>
 

@@ -300,6 +300,9 @@ TEST_CASE("cli train sparse-ae and contractive-ae: the JSON figures") {
     CHECK(std::stod(json_value(j, "mse_plain")) > 0.0);
     CHECK(std::stod(json_value(j, "mse_contractive")) > 0.0);
     CHECK(j.find("\"singular_values_contractive\": [") != std::string::npos);
+    const int above_plain = std::stoi(json_value(j, "above_tenth_plain"));
+    CHECK(above_plain >= 1);
+    CHECK(above_plain <= 128);
 
     CHECK(run({"train", "sparse-ae", "--lambda", "-1", "--data", AELAB_TEST_DATASET}).code == 2);
     CHECK(run({"train", "sparse-ae", "--sweep", "0,x", "--data", AELAB_TEST_DATASET}).code == 2);
