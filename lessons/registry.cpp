@@ -23,6 +23,7 @@ const std::vector<LessonInfo>& registry() {
         LESSON(autoencoder, "autoencoder", "Autoencoders: encoder, code, decoder", "The 8-3-8 code, bottlenecks, deep and stacked autoencoders, transfer"),
         LESSON(conv_autoencoder, "conv-autoencoder", "Convolutional autoencoders", "Design conv/pool/unpool/upsampling autoencoders, train two side by side, look inside"),
         LESSON(denoising, "denoising", "Denoising autoencoders", "Learning to undo noise on Fashion-MNIST"),
+        LESSON(regularized_ae, "regularized-ae", "Sparse and contractive autoencoders", "Penalties on the code: L1 sparsity and its trade-off, the Jacobian's spectrum, the manifold picture"),
         LESSON(ae_applications, "ae-applications", "What autoencoders are for", "Retrieval, 2-D maps, anomalies, inpainting and compression, measured against pixels and PCA"),
         LESSON(vae, "vae", "VAE sampling", "A 2-D latent space you can walk through"),
         LESSON(gan, "gan", "Generative adversarial networks", "A generator and a discriminator in a game, on the plane and on images"),

@@ -31,6 +31,7 @@
 #include "train_autoencoder.hpp"
 #include "train_conv_ae.hpp"
 #include "train_applications.hpp"
+#include "train_regularized_ae.hpp"
 
 namespace aelab::cli {
 
@@ -166,6 +167,8 @@ const char* const kUsage =
     "  aelab-cli train gan [--steps N] [--seed S] [--json] [--target ring|two-clusters|line]\n"
     "            [--loss non-saturating|saturating] [--kd K] [--kg K] [--lr LR] [--noise SD] [--batch B]\n"
     "            [--hidden H] [--latent L]   (ring: modes_covered of 8 and high_quality_fraction)\n"
+    "  aelab-cli train sparse-ae|contractive-ae [--steps N] [--seed S] [--lambda L] [--json] [--data FILE]\n"
+    "            (sparse-ae: [--sweep L1,L2,...|default], one network per lambda; [--atoms FILE.npy])\n"
     "  aelab-cli bench [--json] [--only b,c,...] [--repeats N] [--warmup N] [--loop-steps 1|2]\n"
     "  aelab-cli version\n";
 
@@ -364,8 +367,10 @@ int run_cli(const std::vector<std::string>& args, std::ostream& out, std::ostrea
             if (model == "retrieval") return train_retrieval(Args(args, 2), out);
             if (model == "anomaly") return train_anomaly(Args(args, 2), out);
             if (model == "gan") return train_gan(Args(args, 2), out);
+            if (model == "sparse-ae") return train_sparse_ae(Args(args, 2), out);
+            if (model == "contractive-ae") return train_contractive_ae(Args(args, 2), out);
             throw UsageError("train: unknown model '" + model +
-                             "' (linear-ae, denoising-ae, vae, autoencoder-838, stacked-ae, conv-ae, retrieval, anomaly or gan)");
+                             "' (linear-ae, denoising-ae, vae, autoencoder-838, stacked-ae, conv-ae, sparse-ae, contractive-ae, retrieval, anomaly or gan)");
         }
         if (cmd == "version") {
             out << "aelab-cli " << AELAB_VERSION << "\n";

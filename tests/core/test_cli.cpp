@@ -340,4 +340,44 @@ TEST_CASE("cli train gan: modes covered and sample quality on the ring, as the r
     CHECK(run({"train", "gan", "--target", "spiral"}).code == 2);
     CHECK(run({"train", "gan", "--data", "x"}).code == 2);
     CHECK(run({"train", "gan", "--steps", "0"}).code == 2);
+TEST_CASE("cli train sparse-ae and contractive-ae: the JSON figures") {
+    Result r = run({"train", "sparse-ae", "--steps", "5", "--lambda", "0.001", "--seed", "2", "--data", AELAB_TEST_DATASET,
+                    "--json"});
+    REQUIRE_MESSAGE(r.code == 0, r.err);
+    CHECK(r.out.find("784-1024-784") != std::string::npos);
+    std::string j = last_line(r.out);
+    CHECK(json_value(j, "steps") == "5");
+    CHECK(json_value(j, "lambda") == "0.001");
+    CHECK(json_value(j, "code") == "1024");
+    const double active = std::stod(json_value(j, "fraction_active")), mse = std::stod(json_value(j, "mse"));
+    CHECK(active > 0.0);
+    CHECK(active <= 1.0);
+    CHECK(mse > 0.0);
+    CHECK(mse < 0.2);
+
+    Result sweep = run({"train", "sparse-ae", "--steps", "3", "--sweep", "0,0.01", "--data", AELAB_TEST_DATASET, "--json"});
+    REQUIRE_MESSAGE(sweep.code == 0, sweep.err);
+    j = last_line(sweep.out);
+    CHECK(j.find("\"sweep\": [{\"lambda\": 0, \"mse\": ") != std::string::npos);
+    CHECK(j.find("{\"lambda\": 0.01, \"mse\": ") != std::string::npos);
+
+    Result c = run({"train", "contractive-ae", "--steps", "5", "--data", AELAB_TEST_DATASET, "--json"});
+    REQUIRE_MESSAGE(c.code == 0, c.err);
+    j = last_line(c.out);
+    CHECK(json_value(j, "lambda") == "0.01");
+    const double plain = std::stod(json_value(j, "jacobian_fro_plain"));
+    const double contractive = std::stod(json_value(j, "jacobian_fro_contractive"));
+    CHECK(plain > 0.0);
+    CHECK(contractive > 0.0);
+    CHECK(std::stod(json_value(j, "mse_plain")) > 0.0);
+    CHECK(std::stod(json_value(j, "mse_contractive")) > 0.0);
+    CHECK(j.find("\"singular_values_contractive\": [") != std::string::npos);
+    const int above_plain = std::stoi(json_value(j, "above_tenth_plain"));
+    CHECK(above_plain >= 1);
+    CHECK(above_plain <= 128);
+
+    CHECK(run({"train", "sparse-ae", "--lambda", "-1", "--data", AELAB_TEST_DATASET}).code == 2);
+    CHECK(run({"train", "sparse-ae", "--sweep", "0,x", "--data", AELAB_TEST_DATASET}).code == 2);
+    CHECK(run({"train", "contractive-ae", "--lambda", "abc", "--data", AELAB_TEST_DATASET}).code == 2);
+    CHECK(run({"train", "contractive-ae", "--sweep", "0", "--data", AELAB_TEST_DATASET}).code == 2);
 }

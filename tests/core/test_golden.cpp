@@ -511,4 +511,25 @@ TEST_CASE("golden: a GAN's discriminator and generator updates match PyTorch (bo
         for (std::size_t i = 0; i < x.size(); ++i)
             CHECK(per_sample.data()[i] == doctest::Approx(6.0f * d_batch.data()[i]).epsilon(1e-5));
     }
+// The code penalties: the L1 of the activations, and the contractive penalty of a sigmoid encoder
+// (closed form here, autograd's Jacobian in PyTorch) carried back to x, W and b.
+TEST_CASE("golden: the sparse and contractive penalties match PyTorch") {
+    const auto& G = golden::ops();
+    const Tensor h = G.tensor("l1_activation_penalty/0/h");
+    CHECK(aelab::l1_activation_penalty(h) == doctest::Approx(G.tensor("l1_activation_penalty/0/y").data()[0]).epsilon(kTol));
+    Tensor dh = zeros_like(h);
+    aelab::l1_activation_penalty_backward(dh, h, G.tensor("l1_activation_penalty/0/dy").data()[0]);
+    expect_close(dh, "l1_activation_penalty/0/dh");
+
+    const std::string pre = "contractive_penalty/0/";
+    const Tensor x = G.tensor(pre + "x"), w = G.tensor(pre + "w"), b = G.tensor(pre + "b");
+    const Tensor a = aelab::linear(x, w, &b), code = aelab::sigmoid(a);
+    CHECK(aelab::contractive_penalty(code, w) == doctest::Approx(G.tensor(pre + "y").data()[0]).epsilon(kTol));
+    Tensor d_code = zeros_like(code), d_a = zeros_like(a), dx = zeros_like(x), dw = zeros_like(w), db = zeros_like(b);
+    aelab::contractive_penalty_backward(d_code, &dw, code, w, G.tensor(pre + "dy").data()[0]);
+    aelab::sigmoid_backward(d_a, d_code, a);
+    aelab::linear_backward(&dx, &dw, &db, d_a, x, w);
+    expect_close(dx, pre + "dx");
+    expect_close(dw, pre + "dw");
+    expect_close(db, pre + "db");
 }

@@ -358,6 +358,47 @@ TEST_CASE("gradcheck: losses") {
                     rng);
 }
 
+TEST_CASE("gradcheck: code penalties (L1 of the activations, contractive of a sigmoid encoder)") {
+    aelab::Rng rng(58);
+    check_gradients({"l1_activation_penalty",
+                     {away_from_zero(rng, {3, 7})},
+                     {true},
+                     [&](const Inputs& in) { return scalar(aelab::l1_activation_penalty(in[0])); },
+                     [&](const Inputs& in, const Tensor& dy, Inputs& g) {
+                         aelab::l1_activation_penalty_backward(g[0], in[0], dy.data()[0]);
+                     }},
+                    rng);
+    // The penalty as a function of the code h (in (0, 1), as a sigmoid's) and W taken apart.
+    check_gradients({"contractive_penalty (h, W)",
+                     {random_tensor(rng, {3, 5}, 0.05f, 0.95f), random_tensor(rng, {5, 6})},
+                     {true, true},
+                     [&](const Inputs& in) { return scalar(aelab::contractive_penalty(in[0], in[1])); },
+                     [&](const Inputs& in, const Tensor& dy, Inputs& g) {
+                         aelab::contractive_penalty_backward(g[0], &g[1], in[0], in[1], dy.data()[0]);
+                     }},
+                    rng, 1e-3f);
+    // ||d sigmoid(x W^T + b) / dx||_F^2 as a function of x, W and b: the penalty's two paths to W
+    // (through h and through ||W_j||^2) carried back through the sigmoid and linear backward.
+    Tensor W = random_tensor(rng, {4, 6});
+    for (auto& v : W) v *= 2.0f;
+    check_gradients({"contractive_penalty of a sigmoid encoder (x, W, b)",
+                     {random_tensor(rng, {3, 6}), W, random_tensor(rng, {4})},
+                     {true, true, true},
+                     [&](const Inputs& in) {
+                         const Tensor h = aelab::sigmoid(aelab::linear(in[0], in[1], &in[2]));
+                         return scalar(aelab::contractive_penalty(h, in[1]));
+                     },
+                     [&](const Inputs& in, const Tensor& dy, Inputs& g) {
+                         const Tensor a = aelab::linear(in[0], in[1], &in[2]);
+                         const Tensor h = aelab::sigmoid(a);
+                         Tensor d_h = zeros_like(h), d_a = zeros_like(a);
+                         aelab::contractive_penalty_backward(d_h, &g[1], h, in[1], dy.data()[0]);
+                         aelab::sigmoid_backward(d_a, d_h, a);
+                         aelab::linear_backward(&g[0], &g[1], &g[2], d_a, in[0], in[1]);
+                     }},
+                    rng, 1e-3f);
+}
+
 // Whole models: the parameter buffer is one more input. forward copies it into the model and
 // runs it; backward reads the model's gradient buffer after zero_grad + forward + backward.
 namespace {

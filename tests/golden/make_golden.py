@@ -280,6 +280,24 @@ def gan_case():
 
 
 gan_case()
+# ---- code penalties of the regularised autoencoders: scalar y (mean over the N rows) and dy.
+# L1 of the activations: sum_j |h_j| per row. Contractive: ||dh/dx||_F^2 per row of the sigmoid
+# encoder h = sigmoid(x W^T + b), its Jacobian taken by autograd (not the closed form the C++ uses),
+# differentiably so the gradients reach x, W and b.
+h_code = rand(4, 9)
+record("l1_activation_penalty/0", {"h": h_code}, h_code.abs().sum(dim=1).mean())
+
+
+def jacobian_fro2(x, w, b):
+    total = 0
+    for n in range(x.shape[0]):
+        J = torch.autograd.functional.jacobian(lambda v: torch.sigmoid(F.linear(v, w, b)), x[n], create_graph=True)
+        total = total + (J ** 2).sum()
+    return total / x.shape[0]
+
+
+x_enc, w_enc, b_enc = rand(3, 6), rand(5, 6, lo=-2.0, hi=2.0), rand(5)
+record("contractive_penalty/0", {"x": x_enc, "w": w_enc, "b": b_enc}, jacobian_fro2(x_enc, w_enc, b_enc))
 
 out = os.path.join(os.path.dirname(os.path.abspath(__file__)), "ops.bin")
 with open(out, "wb") as f:

@@ -1,0 +1,118 @@
+// The "Sparse and contractive autoencoders" lesson's state and maths, apart from its drawing so
+// tests can run them without a window: the page's URL keys, the three trainings (the core's
+// SparseAe, SparseSweep and ContractiveRecipe, aelab/recipe_regularized.hpp, each driven by the
+// kit's LiveTraining) and what the page reads out of them (code histograms, atoms ranked by use,
+// Jacobian spectra). The manifold section is its own class (regularized_ae_manifold.hpp).
+//
+// Legend: x a test image (1, 1, 28, 28); h = f(x) its code (K); d_j the decoder's atom j
+// (784, unit length); J = dh/dx the encoder's Jacobian (K, 784); lambda a penalty's weight.
+#pragma once
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "aelab/dataset.hpp"
+#include "aelab/recipe_regularized.hpp"
+#include "aelab/tensor.hpp"
+#include "kit/sections.hpp"
+#include "kit/training.hpp"
+#include "kit/url_state.hpp"
+
+namespace aelab::lessons::regularized_ae {
+
+constexpr int kSections = 3, kEvalEvery = 100;
+constexpr int kEvalImages = 200;  // held-out figures while training: a pass that does not stall a frame
+constexpr int kMinSteps = 10, kMaxSteps = 50000;
+constexpr int kHistogramBins = 40;
+constexpr int kShownAtoms = 48;  // the most used atoms in section 1's grid
+constexpr int kSweepAtoms = 8;   // per lambda in the sweep's table
+
+// The sweep's lambdas (the CLI's `--sweep default` is the same list).
+const std::vector<float>& sweep_lambdas();
+
+struct Settings {
+    float lambda = SparseAeOptions{}.lambda;               // the sparse run's penalty weight
+    float contractive_lambda = ContractiveOptions{}.lambda;  // the contractive network's
+    int image = 0;                                          // the test image the page looks at
+};
+
+// The three runs of the page: the sparse autoencoder (the main run: seed, lr, steps, train),
+// the lambda sweep (sseed, slr, ssteps: steps IN ALL, shared out between its networks) and the
+// contractive pair (cseed, clr, csteps).
+struct Trainings {
+    LiveTraining sparse{SparseAeOptions{}.steps, SparseAeOptions{}.batch_size, 6000, kEvalEvery};
+    LiveTraining sweep{int(sweep_lambdas().size()) * 400, SparseAeOptions{}.batch_size, 6000, 0};
+    LiveTraining contractive{ContractiveOptions{}.steps, ContractiveOptions{}.batch_size, 6000, kEvalEvery};
+    Trainings();
+};
+
+// The URL keys: lam, clam, img, open; the runs' keys above. Missing, malformed or out-of-range
+// values leave the defaults.
+kit::UrlState url_state(Settings& s, kit::Sections& sections, Trainings& t);
+SparseAeOptions sparse_options(const Settings& s, const LiveTraining& sparse);
+// The sweep's per-network options: its seed and learning rate, ssteps / (number of lambdas) steps.
+SparseAeOptions sweep_options(const LiveTraining& sweep);
+ContractiveOptions contractive_options(const Settings& s, const LiveTraining& contractive);
+
+// --- What the page reads out of a sparse code -----------------------------------------------------
+struct Histogram {
+    float lo = 0, hi = 1;         // the bins cover [lo, hi]
+    std::vector<float> counts;    // of the values that are > 0
+    std::size_t zeros = 0, total = 0;  // exact zeros (units off) and all values
+};
+// The positive values of h (any shape) in `bins` equal bins over [0, max], and the zeros apart.
+Histogram code_histogram(const Tensor& h, int bins);
+// The units of the `count` largest values of one image's code (K values), largest first: the
+// atoms that weigh most in its reconstruction m + b + sum_j h_j d_j.
+std::vector<int> top_units(const Tensor& code, int count);
+
+struct SparseEvalPoint {
+    int step;
+    SparseEval eval;
+};
+struct SparseState {
+    std::unique_ptr<SparseAe> ae;
+    std::vector<float> mse, active;    // per step: the batch's MSE and fraction of active code entries
+    std::vector<SparseEvalPoint> held_out;  // step 0, every kEvalEvery steps, the end
+    Tensor codes;                      // (kEvalImages, K) at the last evaluation
+    std::vector<int> ranked;           // units_by_use(codes)
+    int builds = 0;                    // counts rebuilds: views holding a network check it
+};
+void attach_sparse(LiveTraining& t, SparseState& st, const Dataset& data, const Settings& s);
+
+struct SweepState {
+    std::unique_ptr<SparseSweep> sweep;
+    std::vector<std::vector<float>> losses;  // per network, its loss at each of its steps
+    std::vector<SweepPoint> results;         // filled in as networks finish (lambda order)
+    std::vector<Tensor> top_atoms;           // per finished network: its kSweepAtoms most used atoms (n, 1, 28, 28)
+    bool done() const { return sweep && results.size() == sweep->size(); }
+};
+// Steps the network furthest behind; evaluates each network when it has taken its steps (the
+// run's loss is that network's, so its divergence rule only looks for NaN or Inf).
+void attach_sweep(LiveTraining& t, SweepState& st, const Dataset& data);
+
+struct ContractiveEvalPoint {
+    int step;
+    ContractiveEval eval;
+};
+struct ContractiveState {
+    std::unique_ptr<ContractiveRecipe> recipe;
+    std::vector<float> plain_losses, penalties;  // per step: the plain network's MSE, the CAE's ||J||_F^2
+    std::vector<ContractiveEvalPoint> held_out;
+    int builds = 0;
+};
+void attach_contractive(LiveTraining& t, ContractiveState& st, const Dataset& data, const Settings& s);
+
+// Singular values of dh/dx at one image for both networks (plain first), and how many of each
+// exceed a tenth of the plain network's largest.
+struct Spectra {
+    std::vector<double> plain, contractive;
+    int plain_large = 0, contractive_large = 0;
+};
+Spectra jacobian_spectra(ContractiveRecipe& r, const Tensor& image);
+
+// --- PyTorch ----------------------------------------------------------------------------------------
+std::string pytorch_sparse(const SparseAeOptions& o);
+std::string pytorch_contractive(const ContractiveOptions& o);
+
+}  // namespace aelab::lessons::regularized_ae
