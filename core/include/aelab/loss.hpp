@@ -55,4 +55,31 @@ double psnr_from_mse(double mse);
 // PSNR between two tensors of the same shape (MSE over all their elements, in double).
 double psnr_db(const Tensor& a, const Tensor& b);
 
+// Penalties on an autoencoder's code (the regularised autoencoders, core/src/ops/penalty.cpp).
+//   l1_activation     the sparse autoencoder's Omega(h) = sum_j |h_j| per example, then the MEAN
+//                     over the N batch rows; its gradient sign(h_j) / N with sign(0) = 0 (torch's
+//                     abs at 0). As a negative log-prior: the Laplace density p(h_j) ~ exp(-lambda
+//                     |h_j|), so lambda * Omega is MAP inference of the code with that prior.
+//   contractive       the contractive autoencoder's Omega = ||d h / d x||_F^2 for a SIGMOID
+//                     encoder h = sigmoid(W x + b), W (K, D): the Jacobian is diag(h (1 - h)) W,
+//                     so ||J||_F^2 = sum_j (h_j (1 - h_j))^2 sum_i W_ji^2, no Jacobian formed;
+//                     the MEAN over the N rows. It reads the encoder's output h (N, K) and W;
+//                     backward adds dOmega/dh = 2 h (1 - h)(1 - 2 h) ||W_j||^2 / N into d_h (for
+//                     the Sigmoid and Linear layers' backward to carry to W, b through W x + b)
+//                     and the direct dOmega/dW_ji = 2 (h_j (1 - h_j))^2 W_ji / N into d_W.
+// h (N, K); W (K, D).
+float l1_activation_penalty(const float* h, int N, int K);
+void l1_activation_penalty_backward(float* d_h, const float* h, int N, int K, float d_loss = 1.0f);
+float contractive_penalty(const float* h, const float* W, int N, int K, int D);
+void contractive_penalty_backward(float* d_h, float* d_W, const float* h, const float* W, int N, int K, int D,
+                                  float d_loss = 1.0f);
+// Tensor layer: h (N, K) non-empty; W (K, D). d_W may be null (only the path through h).
+float l1_activation_penalty(const Tensor& h);
+void l1_activation_penalty_backward(Tensor& d_h, const Tensor& h, float d_loss = 1.0f);
+float contractive_penalty(const Tensor& h, const Tensor& W);
+void contractive_penalty_backward(Tensor& d_h, Tensor* d_W, const Tensor& h, const Tensor& W, float d_loss = 1.0f);
+// The Jacobian itself, for showing and testing: J = diag(h (1 - h)) W (K, D) of one example,
+// from its sigmoid code h (K) and W (K, D).
+Tensor sigmoid_encoder_jacobian(const Tensor& h, const Tensor& W);
+
 }  // namespace aelab
