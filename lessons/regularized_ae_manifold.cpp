@@ -477,7 +477,9 @@ void ManifoldSection::draw_figures() {
         "on the circle) and have a length comparable to the distance; the plain autoencoder's arrows are a fraction "
         "as long: it reconstructs every point as itself. The denoiser's arrows grow with sigma. On the spiral and "
         "the two moons the nearest curve point is not always where the points' density pulls (between two arms, "
-        "near the moons' tips), so the cosine is lower.");
+        "near the moons' tips), so the cosine is lower; the contractive autoencoder, one tied layer of sigmoids, "
+        "fits those shapes less well than the denoiser (with the defaults its cosine is about 0.6 on the spiral "
+        "and about 0 on the two moons).");
 }
 
 void ManifoldSection::draw() {

@@ -20,7 +20,7 @@
 //   denoising    mse(g(f(x_tilde)), x), x_tilde = x + noise * eps, eps ~ N(0, I)  (Vincent 2008)
 //   contractive  mse(g(f(x)), x) + lambda * mean_n ||df/dx (x_n)||_F^2            (Rifai 2011)
 // mse is torch's mean over the N x 2 numbers. For the sigmoid encoder the Jacobian norm has a
-// closed form: ||J||_F^2 = sum_j (h_j (1 - h_j))^2 sum_i W_ji^2.
+// closed form: ||J||_F^2 = sum_j (h_j (1 - h_j))^2 sum_i W_ji^2 (contractive_penalty, loss.hpp).
 //
 // The field is evaluated on the cell centres of a grid x grid grid over [-extent, extent]^2
 // (toy2d::grid_points: row 0 at the top). Its figures (field_stats) are over the grid points
@@ -75,15 +75,6 @@ struct FieldStats {
 // to `curve` is in [near_min, near_max]. Throws aelab::Error on mismatched shapes.
 FieldStats field_stats(const Tensor& points, const Tensor& field, const toy2d::Curve& curve, float near_min,
                        float near_max);
-
-// ||d sigmoid(W x + b) / dx||_F^2 in closed form, averaged over the batch; the contractive
-// penalty without its lambda. h (N, H) the encoder's output, weight W (H, I).
-// (A static twin of the regularized-ae op on branch i12-reg; see core/src/recipes/manifold.cpp.)
-float sigmoid_jacobian_penalty(const float* h, const float* weight, int N, int H, int I);
-// ADDS d_loss * the gradients with respect to h (N, H) and to W (H, I) (the direct dependence;
-// h's own dependence on W and b goes back through the sigmoid and the Linear).
-void sigmoid_jacobian_penalty_backward(float* d_h, float* d_weight, const float* h, const float* weight, int N, int H,
-                                       int I, float d_loss = 1.0f);
 
 // One autoencoder of one kind.
 class ManifoldAutoencoder {

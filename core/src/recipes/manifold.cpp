@@ -31,50 +31,6 @@ bool parse_manifold_kind(const std::string& name, ManifoldKind& out) {
 }
 
 //-----------------------------------------------------------------------------
-// The contractive penalty of a sigmoid encoder h = sigmoid(W x + b), W (H, I):
-//   J = diag(h (1 - h)) W,   ||J||_F^2 = sum_j s_j^2 ||W_j||^2,   s_j = h_j (1 - h_j)
-// averaged over the N examples. Its gradient:
-//   d/dh_j    = 2 s_j (1 - 2 h_j) ||W_j||^2            (then through the sigmoid and the Linear)
-//   d/dW_ji   = 2 W_ji s_j^2                            (the direct dependence, summed over n)
-// NOTE for the integrator: written here while the sparse/contractive helper (branch i12-reg)
-// writes the same penalty as a core op; keep one of the two.
-//-----------------------------------------------------------------------------
-
-float sigmoid_jacobian_penalty(const float* h, const float* weight, int N, int H, int I) {
-    double total = 0;
-    for (int j = 0; j < H; ++j) {
-        double w2 = 0;  // ||W_j||^2
-        for (int i = 0; i < I; ++i) w2 += double(weight[std::size_t(j) * I + i]) * weight[std::size_t(j) * I + i];
-        double s2 = 0;  // sum_n s_nj^2
-        for (int n = 0; n < N; ++n) {
-            const double v = h[std::size_t(n) * H + j], s = v * (1 - v);
-            s2 += s * s;
-        }
-        total += s2 * w2;
-    }
-    return N > 0 ? float(total / N) : 0.0f;
-}
-
-void sigmoid_jacobian_penalty_backward(float* d_h, float* d_weight, const float* h, const float* weight, int N, int H,
-                                       int I, float d_loss) {
-    if (N <= 0) return;
-    const double scale = double(d_loss) / N;
-    for (int j = 0; j < H; ++j) {
-        const float* w = weight + std::size_t(j) * I;
-        double w2 = 0;
-        for (int i = 0; i < I; ++i) w2 += double(w[i]) * w[i];
-        double s2 = 0;
-        for (int n = 0; n < N; ++n) {
-            const double v = h[std::size_t(n) * H + j], s = v * (1 - v);
-            s2 += s * s;
-            if (d_h) d_h[std::size_t(n) * H + j] += float(scale * 2 * s * (1 - 2 * v) * w2);
-        }
-        if (d_weight)
-            for (int i = 0; i < I; ++i) d_weight[std::size_t(j) * I + i] += float(scale * 2 * w[i] * s2);
-    }
-}
-
-//-----------------------------------------------------------------------------
 // Field figures
 //-----------------------------------------------------------------------------
 
@@ -176,8 +132,8 @@ float ManifoldAutoencoder::loss_and_grad(const Tensor& input, const Tensor& targ
     if (kind_ == ManifoldKind::contractive) {
         const int N = int(input.shape()[0]), H = o_.code;
         const ParamBlock& w = model_.block("0.weight");
-        last_penalty_ = sigmoid_jacobian_penalty(h.data(), model_.params() + w.offset, N, H, 2);
-        sigmoid_jacobian_penalty_backward(d_h.data(), model_.grads() + w.offset, h.data(), model_.params() + w.offset, N,
+        last_penalty_ = contractive_penalty(h.data(), model_.params() + w.offset, N, H, 2);
+        contractive_penalty_backward(d_h.data(), model_.grads() + w.offset, h.data(), model_.params() + w.offset, N,
                                           H, 2, o_.lambda);
         loss += o_.lambda * last_penalty_;
     }
@@ -199,7 +155,7 @@ Tensor ManifoldAutoencoder::field(const Tensor& x) { return reconstruct(x) - x; 
 double ManifoldAutoencoder::jacobian_fro2(const Tensor& x) {
     const Tensor h = model_.forward(x, 0, 2);
     const ParamBlock& w = model_.block("0.weight");
-    return sigmoid_jacobian_penalty(h.data(), model_.params() + w.offset, int(x.shape()[0]), o_.code, 2);
+    return contractive_penalty(h.data(), model_.params() + w.offset, int(x.shape()[0]), o_.code, 2);
 }
 
 //-----------------------------------------------------------------------------
