@@ -21,6 +21,7 @@
 //   [SECTION] 3. The manifold picture         [m...: ManifoldSection]
 //   [SECTION] The lesson                      [open]
 #include "regularized_ae.hpp"
+#include "regularized_ae_manifold.hpp"
 
 #include <algorithm>
 #include <cmath>
@@ -342,7 +343,10 @@ void trade_off_plot(const char* id, const std::vector<float>& xs, const std::vec
 
 class RegularizedAeLesson final : public Lesson {
 public:
-    RegularizedAeLesson() { url_.read(); }
+    RegularizedAeLesson() {
+        manifold_.bind(url_);
+        url_.read();
+    }
     void draw() override;
 
 private:
@@ -353,6 +357,7 @@ private:
     SparseState sparse_;
     SweepState sweep_;
     ContractiveState contractive_;
+    ManifoldSection manifold_;  // section 3 needs no dataset: it trains on points of the plane
     bool attached_ = false;
     int frames_attached_ = 0;  // the sweep's six networks are built on the frame after the others
 
@@ -762,30 +767,35 @@ void RegularizedAeLesson::draw() {
         "A regularised autoencoder is kept from copying its input by a penalty rather than by a narrow code: "
         "J = sum L(x, g(f(x))) + lambda * Omega(h). Sparse autoencoders penalise the size of the code, contractive "
         "ones its sensitivity to the input; both assume the data lies near a lower-dimensional, non-linear manifold.");
-    if (!ui::dataset_ready()) return;
-    const Dataset& d = *platform::fashion_mnist().dataset;
-    if (!attached_) attach(d);
-    // Building the sweep's networks (and evaluating the others) in one frame would stall it.
-    if (++frames_attached_ == 2) tr_.sweep.rebuild();
-    for (LiveTraining* t : {&tr_.sparse, &tr_.sweep, &tr_.contractive}) t->advance();
+    manifold_.advance();
+    // Sections 1 and 2 train on Fashion-MNIST; until it is loaded they show its progress.
+    const bool ready = ui::dataset_ready();
+    const Dataset* d = ready ? platform::fashion_mnist().dataset : nullptr;
+    if (d) {
+        if (!attached_) attach(*d);
+        // Building the sweep's networks (and evaluating the others) in one frame would stall it.
+        if (++frames_attached_ == 2) tr_.sweep.rebuild();
+        for (LiveTraining* t : {&tr_.sparse, &tr_.sweep, &tr_.contractive}) t->advance();
+    }
 
     const char* titles[kSections] = {"1. Sparse autoencoders", "2. Contractive autoencoders", "3. The manifold picture"};
     for (int s = 0; s < kSections; ++s) {
         if (!sections_.header(s, titles[s])) continue;
+        if (s < 2 && !d) continue;
         ImGui::PushID(s);
         try {
             switch (s) {
-                case 0: draw_sparse(d); break;
-                case 1: draw_contractive(d); break;
-                case 2:
-                    // ManifoldSection: the integrator wires it here
-                    break;
+                case 0: draw_sparse(*d); break;
+                case 1: draw_contractive(*d); break;
+                case 2: manifold_.draw(); break;
             }
         } catch (const Error& e) {
             ui::error_panel("Could not compute this section", e.what());
         }
         ImGui::PopID();
     }
+    if (d) report_status();
+    manifold_.report_status();
     report_status();
     url_.write();
 }

@@ -340,6 +340,8 @@ TEST_CASE("cli train gan: modes covered and sample quality on the ring, as the r
     CHECK(run({"train", "gan", "--target", "spiral"}).code == 2);
     CHECK(run({"train", "gan", "--data", "x"}).code == 2);
     CHECK(run({"train", "gan", "--steps", "0"}).code == 2);
+}
+
 TEST_CASE("cli train sparse-ae and contractive-ae: the JSON figures") {
     Result r = run({"train", "sparse-ae", "--steps", "5", "--lambda", "0.001", "--seed", "2", "--data", AELAB_TEST_DATASET,
                     "--json"});

@@ -511,6 +511,8 @@ TEST_CASE("golden: a GAN's discriminator and generator updates match PyTorch (bo
         for (std::size_t i = 0; i < x.size(); ++i)
             CHECK(per_sample.data()[i] == doctest::Approx(6.0f * d_batch.data()[i]).epsilon(1e-5));
     }
+}
+
 // The code penalties: the L1 of the activations, and the contractive penalty of a sigmoid encoder
 // (closed form here, autograd's Jacobian in PyTorch) carried back to x, W and b.
 TEST_CASE("golden: the sparse and contractive penalties match PyTorch") {

@@ -280,6 +280,8 @@ def gan_case():
 
 
 gan_case()
+
+
 # ---- code penalties of the regularised autoencoders: scalar y (mean over the N rows) and dy.
 # L1 of the activations: sum_j |h_j| per row. Contractive: ||dh/dx||_F^2 per row of the sigmoid
 # encoder h = sigmoid(x W^T + b), its Jacobian taken by autograd (not the closed form the C++ uses),
