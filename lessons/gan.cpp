@@ -491,8 +491,8 @@ private:
         draw_plane_plots();
         if (ImGui::TreeNode("What the presets show")) {
             for (int k = 0; k < kPresetCount; ++k)
-                ImGui::BulletText("%s (k_d %d, k_g %d): %s", plane_preset(k).name, plane_preset(k).d_steps,
-                                  plane_preset(k).g_steps, plane_preset(k).what_to_see);
+                ui::bullet(ui::format("%s (k_d %d, k_g %d): %s", plane_preset(k).name, plane_preset(k).d_steps,
+                                  plane_preset(k).g_steps, plane_preset(k).what_to_see));
             ImGui::TreePop();
         }
     }

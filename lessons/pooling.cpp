@@ -391,13 +391,6 @@ std::string size_text(const Tensor& plane) {
 
 ui::Highlight cell_box(int row, int col, int size, ImU32 color) { return {row, col, row + size, col + size, color}; }
 
-// A bullet point whose text wraps at the window's edge (ImGui::BulletText does not wrap).
-void bullet(const char* text) {
-    ImGui::Bullet();
-    ImGui::SameLine();
-    ImGui::TextWrapped("%s", text);
-}
-
 // Saves an index tensor as int64 .npy (torch.long), which max_unpool2d wants.
 void index_export_button(const char* name, const IndexTensor& indices, std::string& message) {
     ImGui::SameLine();
@@ -545,11 +538,11 @@ private:
         ImGui::Spacing();
         ImGui::Separator();
         ImGui::TextUnformatted("Why pool?");
-        bullet("Fewer variables: 2 x 2 pooling keeps 1 value in 4 (a 28 x 28 map becomes 14 x 14), so "
+        ui::bullet("Fewer variables: 2 x 2 pooling keeps 1 value in 4 (a 28 x 28 map becomes 14 x 14), so "
                "later layers are cheaper and see a wider part of the image.");
-        bullet("Smoothing: average pooling is a box blur followed by keeping every S-th value; small "
+        ui::bullet("Smoothing: average pooling is a box blur followed by keeping every S-th value; small "
                "noise is averaged away.");
-        bullet("Some shift invariance: a feature that moves inside a window gives the same pooled value.");
+        ui::bullet("Some shift invariance: a feature that moves inside a window gives the same pooled value.");
         ImGui::Spacing();
         ImGui::TextUnformatted("Try it: shift a picture and compare the pooled outputs (2 x 2, stride 2).");
         ImGui::SetNextItemWidth(150);
@@ -595,9 +588,9 @@ private:
         ImGui::TextWrapped(
             "A decoder has to undo the encoder's pooling: go from a small map back to a big one. Three ways to turn "
             "the 2 x 2 decoder values [[1, 2], [3, 4]] into 4 x 4 (scale 2), stepped one input element at a time:");
-        bullet("(a) nearest neighbour: copy each value into its whole 2 x 2 block.");
-        bullet("(b) bed of nails: put each value at the top-left of its block, zeros elsewhere.");
-        bullet("(c) max unpooling: put each value where the encoder's max pooling found its maximum "
+        ui::bullet("(a) nearest neighbour: copy each value into its whole 2 x 2 block.");
+        ui::bullet("(b) bed of nails: put each value at the top-left of its block, zeros elsewhere.");
+        ui::bullet("(c) max unpooling: put each value where the encoder's max pooling found its maximum "
                "(the remembered 'switches'), zeros elsewhere.");
 
         scatter_stepper_.reset(4);
@@ -724,13 +717,13 @@ private:
                                "of max pooling the same image with the same K, as the PyTorch code does.");
         const int best = static_cast<int>(std::min_element(trip_.mse, trip_.mse + kMethodCount) - trip_.mse);
         ImGui::Text("Lowest error here: %s.", method_name(best));
-        bullet("Nearest neighbour is blocky: each K x K block becomes one flat value. After average pooling "
+        ui::bullet("Nearest neighbour is blocky: each K x K block becomes one flat value. After average pooling "
                "that value is the block's mean, the best single value for the block, so nearest neighbour has "
                "the lowest error. After max pooling it is the block's brightest pixel: fine for K = 2, but "
                "large blocks come back swollen and too bright.");
-        bullet("Bed of nails is sparse and dark: one pixel in K*K keeps a value, always the block's top-left, "
+        ui::bullet("Bed of nails is sparse and dark: one pixel in K*K keeps a value, always the block's top-left, "
                "so the picture becomes a grid of dots in the wrong places.");
-        bullet("Max unpooling is just as sparse, but each value goes back to where the maximum was: bright "
+        ui::bullet("Max unpooling is just as sparse, but each value goes back to where the maximum was: bright "
                "edges and outlines stay in place, and the rest of each block is a hole (0). With the same "
                "values it is never worse than bed of nails.");
         ui::pytorch_panel("rt-torch", round_trip_pytorch_code(state_.image, state_.rt_kind, state_.rt_kernel));

@@ -319,15 +319,15 @@ void ManifoldSection::draw_explanation() {
         "and what an autoencoder has learned about it can be seen as a field: at every point x of a grid, an arrow "
         "from x to its reconstruction g(f(x)). Three autoencoders with the same architecture and the same initial "
         "weights train side by side on the same points near the curve:");
-    ImGui::BulletText("plain overcomplete: more code units (%d) than inputs (2) and no penalty. Nothing stops it from "
+    ui::bullet(ui::format("plain overcomplete: more code units (%d) than inputs (2) and no penalty. Nothing stops it from "
                       "learning the identity g(f(x)) = x, and it does: its arrows nearly vanish. It has learned "
                       "nothing about the curve.",
-                      st_.code);
-    ImGui::BulletText("denoising (Vincent et al. 2008): fed x_tilde = x + sigma * eps, trained to give back the clean "
+                      st_.code));
+    ui::bullet("denoising (Vincent et al. 2008): fed x_tilde = x + sigma * eps, trained to give back the clean "
                       "x. The best it can do is the mean of the clean points x_tilde could have come from, so "
                       "g(f(x_tilde)) - x_tilde points back towards the curve. For small sigma it approximates "
                       "sigma^2 * d log p(x) / dx: a vector field pointing to the data manifold (Alain & Bengio 2014).");
-    ImGui::BulletText("contractive (Rifai et al. 2011): fed x itself, with the penalty lambda * ||df(x)/dx||_F^2 on "
+    ui::bullet("contractive (Rifai et al. 2011): fed x itself, with the penalty lambda * ||df(x)/dx||_F^2 on "
                       "the encoder's sensitivity to its input. Reconstruction only needs the code to follow x along "
                       "the curve, so the encoder stays sensitive along it and contracts across it: points off the "
                       "curve are mapped back onto it.");

@@ -475,6 +475,12 @@ bool edit_grid(const char* id, float* data, int rows, int cols, float speed) {
 }
 
 // --- Text ----------------------------------------------------------------------------------------
+void bullet(const std::string& text) {
+    ImGui::Bullet();
+    ImGui::SameLine();
+    ImGui::TextWrapped("%s", text.c_str());
+}
+
 void help_marker(const char* text) {
     ImGui::SameLine();
     ImGui::TextDisabled("(?)");

@@ -134,6 +134,8 @@ bool edit_grid(const char* id, float* data, int rows, int cols, float speed = 0.
 
 // --- Text ----------------------------------------------------------------------------------------
 void help_marker(const char* text);
+// A bullet point whose text wraps at the window's edge (ImGui::BulletText does not wrap).
+void bullet(const std::string& text);
 // A framed message in place of a result that could not be computed (bad input, missing data).
 void error_panel(const char* title, const std::string& message);
 // Text in a framed, monospace-looking block (formulas, code, shapes).
