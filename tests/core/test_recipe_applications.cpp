@@ -8,14 +8,12 @@
 
 #include "aelab/dataset.hpp"
 #include "aelab/recipe_applications.hpp"
+#include "test_util.hpp"
 
 using namespace aelab;
 
 namespace {
-const Dataset& dataset() {
-    static const Dataset d = load_dataset(AELAB_TEST_DATASET);
-    return d;
-}
+using testutil::dataset;
 }  // namespace
 
 TEST_CASE("applications metrics: squared and Hamming distances") {

@@ -16,10 +16,7 @@ using namespace aelab;
 
 namespace {
 
-const Dataset& dataset() {
-    static const Dataset d = load_dataset(AELAB_TEST_DATASET);
-    return d;
-}
+using testutil::dataset;
 
 template <class F>
 void check_error(F f, const char* fragment) {

@@ -19,10 +19,7 @@ using namespace aelab;
 
 namespace {
 
-const Dataset& dataset() {
-    static const Dataset d = load_dataset(AELAB_TEST_DATASET);
-    return d;
-}
+using testutil::dataset;
 
 // A small, fast autoencoder for the tests: 1x28x28 -> 4x14x14 -> 1x28x28.
 const char* const kSmall = "conv4s2p1-relu-tconv1s2p1o1-sigmoid";

@@ -14,15 +14,13 @@
 #include "aelab/recipe_denoising.hpp"
 #include "cli.hpp"
 #include "train_denoising_ae.hpp"
+#include "test_util.hpp"
 
 using namespace aelab;
 
 namespace {
 
-const Dataset& dataset() {
-    static const Dataset d = load_dataset(AELAB_TEST_DATASET);
-    return d;
-}
+using testutil::dataset;
 
 // The numbers of a flat JSON object {"key": number or "string", ...} (enough for the CLI line).
 std::map<std::string, std::string> parse_flat_json(const std::string& line) {

@@ -17,10 +17,7 @@ using namespace aelab;
 
 namespace {
 
-const Dataset& dataset() {
-    static const Dataset d = load_dataset(AELAB_TEST_DATASET);
-    return d;
-}
+using testutil::dataset;
 
 // Small networks so each case stays well under a second natively (the suite also runs in wasm
 // and under ASan); the lesson's and the CLI's defaults are larger.

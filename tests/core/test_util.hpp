@@ -7,10 +7,17 @@
 #include <string>
 #include <vector>
 
+#include "aelab/dataset.hpp"
 #include "aelab/rng.hpp"
 #include "aelab/tensor.hpp"
 
 namespace testutil {
+
+// The packed Fashion-MNIST subset the training tests use, loaded once per test binary.
+inline const aelab::Dataset& dataset() {
+    static const aelab::Dataset d = aelab::load_dataset(AELAB_TEST_DATASET);
+    return d;
+}
 
 inline std::vector<float> random_vector(aelab::Rng& rng, std::size_t n, float lo = -1.0f,
                                         float hi = 1.0f) {

@@ -9,16 +9,14 @@
 #include "headless.hpp"
 #include "lesson.hpp"
 #include "kit/platform.hpp"
+#include "core/test_util.hpp"
 
 using namespace aelab;
 using namespace aelab::lessons::ae_applications;
 
 namespace {
 
-const Dataset& dataset() {
-    static const Dataset d = load_dataset(AELAB_TEST_DATASET);
-    return d;
-}
+using testutil::dataset;
 
 struct UrlPage {
     Settings s;

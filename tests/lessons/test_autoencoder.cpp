@@ -11,16 +11,14 @@
 #include "headless.hpp"
 #include "kit/platform.hpp"
 #include "lesson.hpp"
+#include "core/test_util.hpp"
 
 using namespace aelab;
 using namespace aelab::lessons::autoencoder;
 
 namespace {
 
-const Dataset& dataset() {
-    static const Dataset d = load_dataset(AELAB_TEST_DATASET);
-    return d;
-}
+using testutil::dataset;
 
 // The page's URL keys over fresh settings, sections and trainings, read from the params.
 struct UrlPage {

@@ -15,16 +15,14 @@
 #include "kit/sections.hpp"
 #include "kit/training.hpp"
 #include "kit/url_state.hpp"
+#include "core/test_util.hpp"
 
 using namespace aelab;
 using namespace aelab::lessons::denoising;
 
 namespace {
 
-const Dataset& dataset() {
-    static const Dataset d = load_dataset(AELAB_TEST_DATASET);
-    return d;
-}
+using testutil::dataset;
 
 float at(const Canvas& c, int r, int col) { return c.pixels[std::size_t(r) * kSide + col]; }
 

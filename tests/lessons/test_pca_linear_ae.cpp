@@ -16,15 +16,13 @@
 #include "lesson.hpp"
 #include "pca_linear_ae.hpp"
 #include "kit/platform.hpp"
+#include "core/test_util.hpp"
 
 using namespace aelab;
 using namespace aelab::lessons::pca_linear_ae;
 
 namespace {
-const Dataset& dataset() {
-    static const Dataset d = load_dataset(AELAB_TEST_DATASET);
-    return d;
-}
+using testutil::dataset;
 // The lesson's data: centred images and the PCA of all training images, kPcaComponents of them.
 const std::shared_ptr<const LinearAeData>& lesson_data() {
     static const auto data = prepare_linear_ae_data(dataset(), kPcaComponents);

@@ -14,16 +14,14 @@
 #include "kit/url_state.hpp"
 #include "lesson.hpp"
 #include "regularized_ae.hpp"
+#include "core/test_util.hpp"
 
 using namespace aelab;
 using namespace aelab::lessons::regularized_ae;
 
 namespace {
 
-const Dataset& dataset() {
-    static const Dataset d = load_dataset(AELAB_TEST_DATASET);
-    return d;
-}
+using testutil::dataset;
 
 // The page's URL keys over fresh settings, sections and trainings, read from the params.
 struct UrlPage {
