@@ -21,7 +21,8 @@ const CHROMIUM_ARGS = [
 // Lessons with a step controller whose state is the URL's `step`, and lessons that train.
 // The URL key of each stepped lesson's first step controller (the one the arrow keys drive).
 const STEPPED = { convolution: "st1", pooling: "step", "transposed-conv": "step" };
-const TRAINED = ["pca-linear-ae", "autoencoder", "conv-autoencoder", "ae-applications", "denoising", "vae"];
+const TRAINED = ["pca-linear-ae", "autoencoder", "conv-autoencoder", "denoising", "regularized-ae", "ae-applications", "vae",
+                 "gan"];
 
 let failures = 0;
 function expect(cond, what) {
@@ -216,6 +217,63 @@ try {
     for (const k of ["loss", "visual_loss", "anomaly_loss", "inpaint_loss"]) expect(Number.isFinite(Number(s[k])), `${k} = ${s[k]}`);
     expect(Number(s.loss) < Number(s.first_loss), `retrieval loss ${s.first_loss} -> ${s.loss}`);
     await page.screenshot({ path: path.join(shots, "ae-applications-embedded-trained.png"), fullPage: true });
+  });
+
+  // Sparse and contractive autoencoders and the manifold picture, embedded: the sparse code gets
+  // sparser, the contractive encoder's Jacobian ends smaller than the plain one's, and on the circle
+  // the denoiser's field points back to the curve while the plain overcomplete one nearly vanishes
+  // (the thresholds of the native tests).
+  await withPage(browser, "regularized-ae-embedded-trains", {}, async (page) => {
+    await page.goto(`${base}?lesson=regularized-ae&embed=1&train=1&steps=200&csteps=200&open=7`);
+    await settle(page, 10, `Module.aelabState.data !== "loading"`);
+    const t0 = Date.now();
+    await page.waitForFunction(
+      `(() => { const s = Module.aelabState.status; return s && Number(s.step) >= 200 && Number(s.c_step) >= 200 &&
+                Number(s.mstep) >= 3000; })()`, null, { timeout: 180000, polling: 500 });
+    await moreFrames(page, 5);
+    const s = (await page.evaluate(() => Module.aelabState)).status;
+    console.log(`     regularized-ae after ${((Date.now() - t0) / 1000).toFixed(1)} s: ${JSON.stringify(s)}`);
+    expect(Number(s.loss) < Number(s.first_loss), `sparse loss ${s.first_loss} -> ${s.loss}`);
+    expect(Number(s.fraction_active) > 0 && Number(s.fraction_active) < 0.4, `fraction active ${s.fraction_active}`);
+    expect(Number(s.c_loss) < Number(s.c_first_loss), `contractive loss ${s.c_first_loss} -> ${s.c_loss}`);
+    expect(Number(s.jacobian_fro_contractive) < 0.6 * Number(s.jacobian_fro_plain),
+           `||J||_F contractive ${s.jacobian_fro_contractive} vs plain ${s.jacobian_fro_plain}`);
+    expect(Number(s.mloss) < 0.5 * Number(s.mfirst_loss), `manifold loss ${s.mfirst_loss} -> ${s.mloss}`);
+    expect(Number(s.field_cosine_denoising) > 0.85, `denoising field cosine ${s.field_cosine_denoising}`);
+    expect(Number(s.field_cosine_contractive) > 0.9, `contractive field cosine ${s.field_cosine_contractive}`);
+    expect(Number(s.arrow_length_plain) < 0.35 * Number(s.arrow_length_denoising),
+           `arrow length plain ${s.arrow_length_plain} vs denoising ${s.arrow_length_denoising}`);
+    await page.screenshot({ path: path.join(shots, "regularized-ae-embedded-trained.png") });
+    await page.goto(`${base}?lesson=regularized-ae&embed=1&open=4&mshape=two-moons&mview=denoising`);
+    await settle(page, 10);
+    await page.waitForFunction(`Number(Module.aelabState.status.mstep) >= 3000`, null, { timeout: 120000, polling: 500 });
+    await moreFrames(page, 3);
+    expect(new URL(page.url()).searchParams.get("mshape") === "two-moons", `the preset was lost: ${page.url()}`);
+    await page.screenshot({ path: path.join(shots, "regularized-ae-two-moons-field.png") });
+  });
+
+  // GANs on the plane, embedded: on the ring the balanced game spreads over most modes; the mode
+  // collapse preset (20 generator updates per discriminator update) puts the fakes on at most one.
+  await withPage(browser, "gan-embedded-trains", {}, async (page) => {
+    await page.goto(`${base}?lesson=gan&embed=1&train=1&steps=1500`);
+    await settle(page, 10);
+    const t0 = Date.now();
+    await page.waitForFunction(`Number(Module.aelabState.status.step) >= 1500`, null, { timeout: 180000, polling: 500 });
+    await moreFrames(page, 3);
+    let s = (await page.evaluate(() => Module.aelabState)).status;
+    console.log(`     gan after ${((Date.now() - t0) / 1000).toFixed(1)} s: ${JSON.stringify(s)}`);
+    expect(Number(s.modes_covered) >= 5, `modes covered ${s.modes_covered} of 8 after 1500 steps`);
+    expect(Number(s.high_quality) > 0.3, `high-quality fraction ${s.high_quality}`);
+    expect(Number(s.d_loss) < Number(s.first_loss) && Number(s.d_loss) > 0.3, `D's loss ${s.first_loss} -> ${s.d_loss}`);
+    expect(Number.isFinite(Number(s.g_loss)), `G's loss ${s.g_loss}`);
+    await page.screenshot({ path: path.join(shots, "gan-embedded-ring.png") });
+    await page.goto(`${base}?lesson=gan&embed=1&train=1&kg=20&steps=300`);
+    await settle(page, 10);
+    await page.waitForFunction(`Number(Module.aelabState.status.step) >= 300`, null, { timeout: 120000, polling: 500 });
+    await moreFrames(page, 3);
+    s = (await page.evaluate(() => Module.aelabState)).status;
+    expect(Number(s.modes_covered) <= 1, `mode collapse preset covers ${s.modes_covered} modes`);
+    await page.screenshot({ path: path.join(shots, "gan-mode-collapse.png") });
   });
 
   // The template lesson keeps everything the student set in the URL: a link reopens that view.
