@@ -297,11 +297,7 @@ std::string pytorch_code(const PlaneGanOptions& o) {
 
 namespace {
 
-void gray_image(const char* id, const Tensor& plane, float zoom) {
-    ui::HeatmapStyle st;
-    st.zoom = zoom;
-    ui::heatmap(id, plane.data(), int(plane.shape()[0]), int(plane.shape()[1]), st);
-}
+using ui::gray_image;
 
 class GanLesson final : public Lesson, private Page {
 public:

@@ -256,12 +256,7 @@ namespace {
 // [SECTION] Drawing helpers
 //-----------------------------------------------------------------------------
 
-// An (H, W) image in [0, 1], gray, `zoom` screen pixels per pixel.
-void gray_image(const char* id, const Tensor& plane, float zoom) {
-    ui::HeatmapStyle st;
-    st.zoom = zoom;
-    ui::heatmap(id, plane.data(), int(plane.shape()[0]), int(plane.shape()[1]), st);
-}
+using ui::gray_image;
 
 // A row of (N, 1, 28, 28) images with a caption under each.
 void image_row(const char* id, const Tensor& batch, float zoom, const std::vector<std::string>& captions) {

@@ -164,6 +164,12 @@ Hover heatmap(const char* id, const float* data, int rows, int cols, const Heatm
     return h;
 }
 
+Hover gray_image(const char* id, const Tensor& plane, float zoom) {
+    HeatmapStyle st;
+    st.zoom = zoom;
+    return heatmap(id, plane.data(), int(plane.shape()[0]), int(plane.shape()[1]), st);
+}
+
 Hover rgb_image(const char* id, const float* chw, int rows, int cols, float zoom,
                 const std::vector<Highlight>& highlights) {
     ImGui::PushID(id);

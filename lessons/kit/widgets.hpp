@@ -62,6 +62,9 @@ struct HeatmapStyle {
 Hover heatmap(const char* id, const float* data, int rows, int cols, const HeatmapStyle& style,
               const std::vector<Highlight>& highlights = {});
 
+// An (H, W) image with values in [0, 1] in gray, `zoom` screen pixels per pixel.
+Hover gray_image(const char* id, const Tensor& plane, float zoom);
+
 // Draws a (3, rows, cols) plane-major RGB image with values in [0, 1].
 Hover rgb_image(const char* id, const float* chw, int rows, int cols, float zoom,
                 const std::vector<Highlight>& highlights = {});
