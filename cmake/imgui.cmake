@@ -33,7 +33,9 @@ add_library(imgui STATIC
 target_include_directories(imgui SYSTEM PUBLIC ${IMGUI_DIR} ${IMGUI_DIR}/backends)
 # 32-bit indices: a page of many images can exceed 64k vertices, and WebGL2 has no
 # base-vertex draws for ImGui's offset trick.
-target_compile_definitions(imgui PUBLIC ImDrawIdx=unsigned\ int IMGUI_DISABLE_OBSOLETE_FUNCTIONS)
+# IMGUI_ENABLE_TEST_ENGINE: ImGui calls item hooks (ItemAdd, ItemInfo) that the lesson kit's text
+# view (lessons/kit/a11y.cpp) implements; PUBLIC because it changes ImGuiContext's layout.
+target_compile_definitions(imgui PUBLIC ImDrawIdx=unsigned\ int IMGUI_DISABLE_OBSOLETE_FUNCTIONS IMGUI_ENABLE_TEST_ENGINE)
 target_link_libraries(imgui PUBLIC ${AELAB_SDL2_TARGET})
 if(EMSCRIPTEN)
   target_compile_definitions(imgui PUBLIC IMGUI_IMPL_OPENGL_ES3)

@@ -448,7 +448,7 @@ private:
             ImGui::TextUnformatted("Loss:");
             for (ToyLoss l : {ToyLoss::cross_entropy, ToyLoss::squared_error}) {
                 ImGui::SameLine();
-                if (ImGui::RadioButton(toy_loss_name(l), st_.toy_loss == l) && st_.toy_loss != l) {
+                if (ui::radio_button(toy_loss_name(l), st_.toy_loss == l) && st_.toy_loss != l) {
                     st_.toy_loss = l;
                     changed = true;
                 }

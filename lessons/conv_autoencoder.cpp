@@ -297,7 +297,7 @@ private:
             text_for_ = spec;
             changed = true;
         }
-        if (ImGui::BeginCombo("preset", "load a preset...")) {
+        if (ui::begin_combo("preset", "load a preset...")) {
             for (const ArchPreset& p : architecture_presets())
                 if (ImGui::Selectable(p.title)) {
                     spec = p.spec;
@@ -374,7 +374,7 @@ private:
                 tokens_changed = true;
             }
         }
-        if (ImGui::BeginCombo("add layer", "add a layer at the end...")) {
+        if (ui::begin_combo("add layer", "add a layer at the end...")) {
             for (const std::string& t : new_layer_tokens())
                 if (ImGui::Selectable(t.c_str())) {
                     tokens.push_back(t);
@@ -442,9 +442,9 @@ private:
             "back up. Edit the layer list (numbers, order, add or remove) or the text; every layer's output shape and "
             "parameter count follow, and the first layer that cannot work is named with the reason. The decoder must "
             "end at 1 x 28 x 28.");
-        ImGui::RadioButton("network 1", &editing_, 0);
+        ui::radio_button("network 1", &editing_, 0);
         ImGui::SameLine();
-        ImGui::RadioButton("network 2 (trained beside it)", &editing_, 1);
+        ui::radio_button("network 2 (trained beside it)", &editing_, 1);
         std::string& spec = editing_ == 0 ? st_.arch : st_.arch2;
         bool changed;
         {
@@ -574,9 +574,9 @@ private:
         }
         ConvAeRecipe& r = *train_.recipe;
         if (r.size() > 1) {
-            ImGui::RadioButton("inside network 1", &st_.net, 0);
+            ui::radio_button("inside network 1", &st_.net, 0);
             ImGui::SameLine();
-            ImGui::RadioButton("inside network 2", &st_.net, 1);
+            ui::radio_button("inside network 2", &st_.net, 1);
         }
         st_.net = std::clamp(st_.net, 0, int(r.size()) - 1);
         ConvAeNet& net = r.net(std::size_t(st_.net));

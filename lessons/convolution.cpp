@@ -758,7 +758,7 @@ private:
             "spreads the kernel's taps D pixels apart. Each axis has its own output size:");
         const auto& presets = presets_2d();
         ImGui::SetNextItemWidth(280);
-        if (ImGui::BeginCombo("preset", presets[std::size_t(s.preset)].name)) {
+        if (ui::begin_combo("preset", presets[std::size_t(s.preset)].name)) {
             for (int i = 0; i < int(presets.size()); ++i)
                 if (ImGui::Selectable(presets[std::size_t(i)].name, i == s.preset)) {
                     s.apply_preset(i);
@@ -876,7 +876,7 @@ private:
         for (int f = 0; f < s.filters; ++f) {
             if (f % 2) ImGui::SameLine(0, 40);
             ImGui::PushID(f);
-            if (ImGui::RadioButton("##pick", s.filter == f)) s.filter = f;
+            if (ui::radio_button("##pick", s.filter == f)) s.filter = f;
             ImGui::SameLine();
             ImGui::BeginGroup();
             ImGui::Text("w[%d]: %s", f, multichannel_filter_name(f));
@@ -1057,7 +1057,7 @@ private:
             "appears. Click the output to write out the sum for one pixel.");
         const char* sources[4] = {"Fashion-MNIST test image", "picture: R channel", "picture: G channel", "picture: B channel"};
         ImGui::SetNextItemWidth(220);
-        ImGui::Combo("image", &s.source, sources, 4);
+        ui::combo("image", &s.source, sources, 4);
         const bool dataset = s.source != 0 || ui::dataset_ready();
         if (s.source == 0 && dataset) {
             const Dataset& d = *platform::fashion_mnist().dataset;
@@ -1070,7 +1070,7 @@ private:
         const char* names[kFilterCount];
         for (int i = 0; i < kFilterCount; ++i) names[i] = filter_name(static_cast<Filter>(i));
         ImGui::SetNextItemWidth(260);
-        ImGui::Combo("filter", &s.filter, names, kFilterCount);
+        ui::combo("filter", &s.filter, names, kFilterCount);
         const Filter filter = static_cast<Filter>(s.filter);
         if (filter == Filter::directional) {
             ImGui::SameLine();
@@ -1088,9 +1088,9 @@ private:
         ImGui::Checkbox("zero padding (same size)", &s.same_padding);
         if (filter == Filter::custom) {
             int size = s.custom_size;
-            ImGui::RadioButton("3x3", &size, 3);
+            ui::radio_button("3x3", &size, 3);
             ImGui::SameLine();
-            ImGui::RadioButton("5x5", &size, 5);
+            ui::radio_button("5x5", &size, 5);
             if (size != s.custom_size) s.resize_custom(size);
             ImGui::SameLine();
             if (ImGui::SmallButton("identity")) s.resize_custom(s.custom_size);

@@ -445,7 +445,7 @@ private:
         ImGui::TextUnformatted("Training noise:");
         for (Corruption c : kNoiseKinds) {
             ImGui::SameLine();
-            if (ImGui::RadioButton(corruption_name(c), st_.noise == c) && st_.noise != c) {
+            if (ui::radio_button(corruption_name(c), st_.noise == c) && st_.noise != c) {
                 st_.noise = c;
                 st_.level = std::min(st_.level, max_level(c));
                 changed = true;
@@ -592,9 +592,9 @@ private:
         ImGui::SameLine();
         if (ImGui::Button("Test image")) canvas_.load(d.image(Split::test, std::size_t(st_.image)));
         ImGui::SameLine();
-        ImGui::RadioButton("paint", &st_.ink, 1);
+        ui::radio_button("paint", &st_.ink, 1);
         ImGui::SameLine();
-        ImGui::RadioButton("erase", &st_.ink, 0);
+        ui::radio_button("erase", &st_.ink, 0);
         ImGui::SameLine();
         ImGui::SetNextItemWidth(110);
         ImGui::SliderFloat("brush", &st_.brush, 0.5f, 4.0f, "%.1f px");

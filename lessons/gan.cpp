@@ -328,11 +328,11 @@ private:
             if (k > 0) ImGui::SameLine();
             if (k == int(GanTarget::drawn) && drawn_points == 0) {
                 ImGui::BeginDisabled();
-                ImGui::RadioButton(names[k], false);
+                ui::radio_button(names[k], false);
                 ImGui::EndDisabled();
                 continue;
             }
-            changed |= ImGui::RadioButton(names[k], &t, k);
+            changed |= ui::radio_button(names[k], &t, k);
         }
         ui::help_marker("Press and drag on the plane to draw your own target (a curve of up to 64 points); the GAN "
                         "then learns to generate points along it.");
@@ -554,7 +554,7 @@ private:
         if (data) names.insert(names.end(), data->class_names.begin(), data->class_names.end());
         int c = image_class + 1;
         ImGui::SetNextItemWidth(180);
-        if (ImGui::BeginCombo("class", names[std::size_t(std::clamp(c, 0, int(names.size()) - 1))].c_str())) {
+        if (ui::begin_combo("class", names[std::size_t(std::clamp(c, 0, int(names.size()) - 1))].c_str())) {
             for (int k = 0; k < int(names.size()); ++k)
                 if (ImGui::Selectable(names[std::size_t(k)].c_str(), k == c)) {
                     image_class = k - 1;

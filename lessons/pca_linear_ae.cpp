@@ -354,7 +354,7 @@ private:
             "smaller squared error.");
         ImGui::SetNextItemWidth(220);
         const char* preview = cls < 0 ? "all 10 classes" : d.class_names[std::size_t(cls)].c_str();
-        if (ImGui::BeginCombo("training images", preview)) {
+        if (ui::begin_combo("training images", preview)) {
             for (int c = -1; c < int(d.class_names.size()); ++c) {
                 const bool selected = c == cls;
                 if (ImGui::Selectable(c < 0 ? "all 10 classes" : d.class_names[std::size_t(c)].c_str(), selected)) {
@@ -568,7 +568,7 @@ private:
         changed |= ImGui::Checkbox("tied weights (W2 = W1^T)", &tied);
         ImGui::SameLine();
         ImGui::SetNextItemWidth(140);
-        if (ImGui::BeginCombo("code non-linearity", activation_label(activation))) {
+        if (ui::begin_combo("code non-linearity", activation_label(activation))) {
             for (int a = 0; a < kActivationCount; ++a)
                 if (ImGui::Selectable(activation_label(a), a == activation)) activation = a, changed = true;
             ImGui::EndCombo();

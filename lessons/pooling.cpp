@@ -447,7 +447,7 @@ private:
 
         const auto& ps = presets();
         ImGui::SetNextItemWidth(330);
-        if (ImGui::BeginCombo("preset", ps[state_.preset].name)) {
+        if (ui::begin_combo("preset", ps[state_.preset].name)) {
             for (int i = 0; i < static_cast<int>(ps.size()); ++i)
                 if (ImGui::Selectable(ps[i].name, i == state_.preset)) {
                     state_.preset = i;
@@ -461,9 +461,9 @@ private:
         ImGui::TextWrapped("%s", ps[state_.preset].note);
         ImGui::PopStyleColor();
 
-        if (ImGui::RadioButton("max pooling", state_.pool.kind == PoolKind::max)) state_.pool.kind = PoolKind::max;
+        if (ui::radio_button("max pooling", state_.pool.kind == PoolKind::max)) state_.pool.kind = PoolKind::max;
         ImGui::SameLine();
-        if (ImGui::RadioButton("average pooling", state_.pool.kind == PoolKind::average)) state_.pool.kind = PoolKind::average;
+        if (ui::radio_button("average pooling", state_.pool.kind == PoolKind::average)) state_.pool.kind = PoolKind::average;
         ImGui::SameLine(0, 30);
         ImGui::SetNextItemWidth(110);
         ImGui::SliderInt("kernel K", &state_.pool.kernel, 1, 5);
@@ -666,14 +666,14 @@ private:
         ImGui::SameLine();
         if (ImGui::Button("next")) state_.image = (state_.image + 1) % n;
         ImGui::SameLine(0, 30);
-        if (ImGui::RadioButton("max##rt", state_.rt_kind == PoolKind::max)) state_.rt_kind = PoolKind::max;
+        if (ui::radio_button("max##rt", state_.rt_kind == PoolKind::max)) state_.rt_kind = PoolKind::max;
         ImGui::SameLine();
-        if (ImGui::RadioButton("average##rt", state_.rt_kind == PoolKind::average)) state_.rt_kind = PoolKind::average;
+        if (ui::radio_button("average##rt", state_.rt_kind == PoolKind::average)) state_.rt_kind = PoolKind::average;
         ImGui::SameLine(0, 30);
         ImGui::TextUnformatted("K =");
         for (int k : kRoundTripKernels) {
             ImGui::SameLine();
-            if (ImGui::RadioButton((std::to_string(k) + "##rk").c_str(), state_.rt_kernel == k)) state_.rt_kernel = k;
+            if (ui::radio_button((std::to_string(k) + "##rk").c_str(), state_.rt_kernel == k)) state_.rt_kernel = k;
         }
         ui::help_marker("Kernels that divide 28, so the round trip lands back on 28 x 28 exactly.");
         ImGui::SameLine(0, 30);

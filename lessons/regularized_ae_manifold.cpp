@@ -351,7 +351,7 @@ void ManifoldSection::draw_controls() {
         const ManifoldShape s = ManifoldShape(i);
         ImGui::SameLine();
         const char* label = s == ManifoldShape::drawn ? "your curve" : manifold_shape_key(s);
-        if (ImGui::RadioButton(label, st_.shape == s) && st_.shape != s) {
+        if (ui::radio_button(label, st_.shape == s) && st_.shape != s) {
             st_.shape = s;
             changed = true;
         }
@@ -382,7 +382,7 @@ void ManifoldSection::draw_controls() {
     const char* view_labels[kManifoldViews] = {"all three", "plain", "denoising", "contractive"};
     for (int v = 0; v < kManifoldViews; ++v) {
         ImGui::SameLine();
-        if (ImGui::RadioButton(view_labels[v], st_.view == ManifoldView(v))) st_.view = ManifoldView(v);
+        if (ui::radio_button(view_labels[v], st_.view == ManifoldView(v))) st_.view = ManifoldView(v);
     }
     ImGui::SameLine();
     ImGui::SetNextItemWidth(100);

@@ -214,7 +214,7 @@ private:
         for (int i = 0; i < kPatternCount; ++i) names[i] = pattern_name(static_cast<Pattern>(i));
         int pattern = static_cast<int>(pattern_);
         ImGui::SetNextItemWidth(200);
-        if (ImGui::Combo("pattern", &pattern, names, kPatternCount)) pattern_ = static_cast<Pattern>(pattern);
+        if (ui::combo("pattern", &pattern, names, kPatternCount)) pattern_ = static_cast<Pattern>(pattern);
         ImGui::SameLine();
         ImGui::SetNextItemWidth(150);
         ImGui::SliderInt("size", &pattern_size_, 4, 14);

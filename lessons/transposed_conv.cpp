@@ -656,7 +656,7 @@ private:
         const auto& all = presets();
         ImGui::SetNextItemWidth(480);
         const char* current = st_.preset >= 0 ? all[std::size_t(st_.preset)].name : "custom (edited)";
-        if (ImGui::BeginCombo("preset", current)) {
+        if (ui::begin_combo("preset", current)) {
             for (int i = 0; i < int(all.size()); ++i)
                 if (ImGui::Selectable(all[std::size_t(i)].name, i == st_.preset)) {
                     st_ = preset_state(i);  // the open sections are kept: they live in sections_
@@ -915,9 +915,9 @@ private:
             "the same number of copies. Resizing first (nearest neighbour x2) and then convolving with stride 1 "
             "avoids the problem by construction. Each method below doubles the size with a uniform kernel whose "
             "weights keep the average brightness.");
-        ImGui::RadioButton("constant image (all ones, 8 x 8)", &st_.source, 0);
+        ui::radio_button("constant image (all ones, 8 x 8)", &st_.source, 0);
         ImGui::SameLine();
-        ImGui::RadioButton("Fashion-MNIST test image", &st_.source, 1);
+        ui::radio_button("Fashion-MNIST test image", &st_.source, 1);
         if (st_.source == 1) {
             if (!ui::dataset_ready()) return;
             const Dataset& d = *platform::fashion_mnist().dataset;

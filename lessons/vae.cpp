@@ -352,9 +352,9 @@ private:
 
     void draw_model_section() {
         int m = int(mode);
-        ImGui::RadioButton("Pretrained model (loads instantly)", &m, 0);
+        ui::radio_button("Pretrained model (loads instantly)", &m, 0);
         ImGui::SameLine();
-        ImGui::RadioButton("Train it yourself", &m, 1);
+        ui::radio_button("Train it yourself", &m, 1);
         mode = Mode(m);
         if (mode == Mode::pretrained) {
             draw_pretrained();

@@ -9,10 +9,15 @@
 //                     --screenshot F    write the last frame to F as PNG before quitting
 //                     --report          with --frames: print frame times and the lesson's status
 //                     --data F          read the dataset asset from F
+//   &textview=0       --textview 1      the text view for screen readers (web: on by default;
+//                                       desktop: the View > Text view panel)
+//                     --text-out F      with --frames: write the text view to F at exit
+//   &theme=light|dark|contrast          colours (web: follows prefers-color-scheme by default)
 #include <SDL.h>
 #include <imgui.h>
 #include <imgui_impl_opengl3.h>
 #include <imgui_impl_sdl.h>
+#include <imgui_internal.h>
 
 #include <algorithm>
 #include <cmath>
@@ -24,6 +29,7 @@
 #include <vector>
 
 #include "lesson.hpp"
+#include "kit/a11y.hpp"
 #include "kit/platform.hpp"
 #include "kit/widgets.hpp"
 
@@ -57,6 +63,13 @@ struct App {
     float font_pixel_ratio = 0;  // the device pixel ratio the font atlas was built for
     float ui_scale = 1;          // desktop: sizes scaled for high-DPI monitors
     std::vector<SDL_Event> deferred_events;  // key releases held back to the next frame
+    // The text view (kit/a11y.hpp): captured while on, at most every 250 ms and right after input.
+    bool text_view = false;        // capture (web: on unless textview=0; desktop: the panel or --textview 1)
+    bool show_text_panel = false;  // desktop: the View > Text view panel
+    bool input_this_frame = false;
+    bool show_keys = false;        // the "?" overlay
+    double last_capture = -1.0;
+    std::string last_json;          // web: the document last sent to the page
 };
 
 // --- Textures for the widgets ------------------------------------------------------------------
@@ -148,6 +161,14 @@ EM_JS(void, aelab_js_report_frame, (int frame, const char* lesson, int embed, in
         lessons : UTF8ToString(lessons).split(",").filter(function(s) { return s.length; }),
         status : JSON.parse(UTF8ToString(status))
     };
+});
+
+// The text view and the live region live in the page (aelab-ui.js builds them).
+EM_JS(void, aelab_js_text_view, (const char* json), {
+    if (window.aelabUI) window.aelabUI.textView(UTF8ToString(json));
+});
+EM_JS(void, aelab_js_announce, (const char* message, int urgent), {
+    if (window.aelabUI) window.aelabUI.announce(UTF8ToString(message), !!urgent);
 });
 
 std::map<std::string, std::string> page_params(int, char**) {
@@ -261,6 +282,61 @@ void draw_about(App& app) {
     }
 }
 
+// The "?" overlay: every key the pages answer to.
+void draw_keys(App& app) {
+    ImGuiIO& io = ImGui::GetIO();
+    if (!io.WantTextInput)
+        for (ImWchar c : io.InputQueueCharacters)
+            if (c == '?') app.show_keys = !app.show_keys;
+    if (!app.show_keys) return;
+    ImGui::OpenPopup("Keyboard");
+    ImGui::SetNextWindowPos(ImGui::GetMainViewport()->GetCenter(), ImGuiCond_Always, ImVec2(0.5f, 0.5f));
+    if (ImGui::BeginPopupModal("Keyboard", &app.show_keys, ImGuiWindowFlags_AlwaysAutoResize)) {
+        static const char* const keys[][2] = {
+            {"Tab / Shift+Tab", "next / previous number field"},
+            {"Arrow keys", "move between controls (the focus ring shows where)"},
+            {"Space or Enter", "press the focused button, tick a box, open a section"},
+            {"Enter on a slider", "type its value, Enter again to set it"},
+            {"Left / Right", "on a step controller: previous / next step"},
+            {"Home / End", "on a step controller: first / last step"},
+            {"Space", "on a step controller: play / pause"},
+            {"Ctrl+Tab", "switch between the sidebar, the lesson and other panels"},
+            {"Escape", "close a popup; with nothing open, leave the lesson for the rest of the page"},
+            {"?", "show or hide this list"},
+        };
+        if (ImGui::BeginTable("keys", 2, ImGuiTableFlags_RowBg | ImGuiTableFlags_BordersInnerV)) {
+            for (const auto& k : keys) {
+                ImGui::TableNextRow();
+                ImGui::TableSetColumnIndex(0);
+                ImGui::TextUnformatted(k[0]);
+                ImGui::TableSetColumnIndex(1);
+                ImGui::TextUnformatted(k[1]);
+            }
+            ImGui::EndTable();
+        }
+        ImGui::TextWrapped("In a web page, the text view beside the lesson has the same controls as HTML for screen "
+                           "readers; Escape moves the focus there.");
+        if (ImGui::Button("Close")) app.show_keys = false;
+        ImGui::EndPopup();
+    }
+}
+
+// Desktop: the text view as a panel (the web page shows it as HTML).
+void draw_text_panel(App& app) {
+    ImGui::SetNextWindowSize(ImVec2(420 * app.ui_scale, 520 * app.ui_scale), ImGuiCond_FirstUseEver);
+    if (ImGui::Begin("Text view", &app.show_text_panel)) {
+        const auto& doc = aelab::a11y::document();
+        ImGui::TextDisabled("What a screen reader reads (capture %ld)", doc.capture);
+        ImGui::Separator();
+        const std::string text = aelab::a11y::document_text(doc);
+        ImGui::PushTextWrapPos(0.0f);
+        ImGui::TextUnformatted(text.c_str());
+        ImGui::PopTextWrapPos();
+    }
+    ImGui::End();
+    if (!app.show_text_panel && aelab::platform::param("textview") != "1") app.text_view = false;
+}
+
 void draw_frame_readout() {
     const ImGuiIO& io = ImGui::GetIO();
     char buf[64];
@@ -280,9 +356,13 @@ void draw_ui(App& app) {
         }
         if (ImGui::BeginMenu("View")) {
             ImGui::MenuItem("Lesson sidebar", nullptr, &app.show_sidebar);
+#ifndef __EMSCRIPTEN__
+            if (ImGui::MenuItem("Text view", nullptr, &app.show_text_panel) && app.show_text_panel) app.text_view = true;
+#endif
             ImGui::EndMenu();
         }
         if (ImGui::BeginMenu("Help")) {
+            if (ImGui::MenuItem("Keyboard", "?")) app.show_keys = true;
             if (ImGui::MenuItem("About aelab")) app.show_about = true;
             ImGui::EndMenu();
         }
@@ -301,6 +381,14 @@ void draw_ui(App& app) {
         ImGui::SameLine();
     }
     ImGui::BeginChild("lesson", ImVec2(0, 0), false);
+    const double now = ImGui::GetTime();
+    const bool capture = app.text_view && (app.input_this_frame || aelab::a11y::action_pending() ||
+                                           app.last_capture < 0 || now - app.last_capture >= 0.25);
+    if (capture) {
+        aelab::a11y::begin_capture();
+        app.last_capture = now;
+        aelab::a11y::heading(1, app.current ? app.current->title : "aelab: convolution and autoencoders, step by step");
+    }
     if (app.current) {
         ImGui::TextUnformatted(app.current->title);
         ImGui::Separator();
@@ -308,9 +396,12 @@ void draw_ui(App& app) {
     } else {
         draw_home(app);
     }
+    if (capture) aelab::a11y::end_capture();
     ImGui::EndChild();
     ImGui::End();
     draw_about(app);
+    draw_keys(app);
+    if (app.show_text_panel) draw_text_panel(app);
 }
 
 #ifndef __EMSCRIPTEN__
@@ -362,8 +453,12 @@ void frame(void* arg) {
     deferred.swap(app.deferred_events);
     for (auto& d : deferred) ImGui_ImplSDL2_ProcessEvent(&d);
     std::vector<SDL_Scancode> pressed_now;
+    app.input_this_frame = !deferred.empty();
     SDL_Event e;
     while (SDL_PollEvent(&e)) {
+        if (e.type == SDL_KEYDOWN || e.type == SDL_KEYUP || e.type == SDL_TEXTINPUT || e.type == SDL_MOUSEBUTTONUP ||
+            e.type == SDL_MOUSEWHEEL || e.type == SDL_FINGERUP)
+            app.input_this_frame = true;
         if (e.type == SDL_KEYDOWN) pressed_now.push_back(e.key.keysym.scancode);
         if (e.type == SDL_KEYUP &&
             std::find(pressed_now.begin(), pressed_now.end(), e.key.keysym.scancode) != pressed_now.end()) {
@@ -384,6 +479,7 @@ void frame(void* arg) {
     }
     ImGui_ImplOpenGL3_NewFrame();
     ImGui_ImplSDL2_NewFrame();
+    aelab::a11y::before_new_frame();  // DOM / panel actions enter as navigation and typing
     ImGuiIO& io = ImGui::GetIO();
     if (io.DeltaTime <= 0.0f) io.DeltaTime = 1e-4f;  // coarse browser timers can give 0
     ImGui::NewFrame();
@@ -403,6 +499,14 @@ void frame(void* arg) {
     }();
     static const char* const data_states[] = {"idle", "loading", "ready", "failed"};
     const std::string status = status_json();
+    if (app.text_view && aelab::a11y::document().capture > 0) {
+        std::string json = aelab::a11y::document_json(aelab::a11y::document());
+        if (json != app.last_json) {  // the page rebuilds only what changed, and only when it did
+            aelab_js_text_view(json.c_str());
+            app.last_json.swap(json);
+        }
+    }
+    for (const auto& a : aelab::a11y::take_announcements()) aelab_js_announce(a.message.c_str(), a.urgent);
     aelab_js_report_frame(ImGui::GetFrameCount(), app.current ? app.current->id : "", app.embed,
                           !app.embed && app.show_sidebar, app.home_message.c_str(),
                           data_states[static_cast<int>(aelab::platform::fashion_mnist_state())], lesson_ids.c_str(),
@@ -412,6 +516,16 @@ void frame(void* arg) {
     if (app.frames_left > 0 && --app.frames_left == 0) {
         if (!app.screenshot_path.empty()) save_screenshot(app.window, app.screenshot_path);
         if (app.report) print_report(app);
+        const std::string text_out = aelab::platform::param("text-out");
+        if (!text_out.empty()) {  // the text view as plain text (tests, checking a lesson's words)
+            if (FILE* f = std::fopen(text_out.c_str(), "w")) {
+                const std::string t = aelab::a11y::document_text(aelab::a11y::document());
+                std::fwrite(t.data(), 1, t.size(), f);
+                std::fclose(f);
+            } else {
+                std::fprintf(stderr, "aelab: cannot write %s\n", text_out.c_str());
+            }
+        }
         app.quit = true;
     }
 #endif
@@ -419,6 +533,20 @@ void frame(void* arg) {
 }
 
 }  // namespace
+
+#ifdef __EMSCRIPTEN__
+// What the page's HTML controls call (aelab-ui.js): the same actions as keyboard input on the canvas.
+extern "C" {
+EMSCRIPTEN_KEEPALIVE void aelab_press(unsigned id) { aelab::a11y::press(id); }
+EMSCRIPTEN_KEEPALIVE void aelab_set_value(unsigned id, const char* text) { aelab::a11y::set_value(id, text ? text : ""); }
+// Escape leaves the canvas for the rest of the page only when ImGui has no use for it (no popup
+// open, nothing being edited or dragged).
+EMSCRIPTEN_KEEPALIVE int aelab_can_leave() {
+    ImGuiContext* g = ImGui::GetCurrentContext();
+    return g && g->OpenPopupStack.Size == 0 && g->ActiveId == 0;
+}
+}
+#endif
 
 int main(int argc, char** argv) {
     static App app;  // static: the browser's main loop outlives main()
@@ -428,7 +556,8 @@ int main(int argc, char** argv) {
         return 0;
     }
     if (params.count("help") || params.count("bad-flag")) {
-        std::printf("usage: aelab [--lesson ID] [--embed] [--frames N] [--screenshot FILE.png] [--report] [--data FILE] [--list-lessons]\n");
+        std::printf("usage: aelab [--lesson ID] [--embed] [--frames N] [--screenshot FILE.png] [--report] [--data FILE]\n"
+                    "             [--textview 1] [--text-out FILE] [--theme dark|light|contrast] [--list-lessons]\n");
         return params.count("help") ? 0 : 2;
     }
     aelab::platform::set_params(params);
@@ -439,6 +568,11 @@ int main(int argc, char** argv) {
     app.report = params.count("report") > 0;
 
     SDL_SetHint(SDL_HINT_MOUSE_FOCUS_CLICKTHROUGH, "1");
+#ifdef __EMSCRIPTEN__
+    // Keys reach the lesson only while the canvas has the focus: the page's own controls (the text
+    // view, a course page around an iframe) keep theirs, and Tab can leave the canvas.
+    SDL_SetHint(SDL_HINT_EMSCRIPTEN_KEYBOARD_ELEMENT, "#canvas");
+#endif
     if (SDL_Init(SDL_INIT_VIDEO | SDL_INIT_TIMER) != 0) {
         std::fprintf(stderr, "aelab: SDL_Init failed: %s\n", SDL_GetError());
         return 1;
@@ -487,6 +621,12 @@ int main(int argc, char** argv) {
     ImGui::CreateContext();
     ImGuiIO& io = ImGui::GetIO();
     io.IniFilename = nullptr;  // no imgui.ini: the layout is fixed and pages embed anywhere
+    io.ConfigFlags |= ImGuiConfigFlags_NavEnableKeyboard;  // every control by Tab, arrows, Space and Enter
+#ifdef __EMSCRIPTEN__
+    app.text_view = aelab::platform::param("textview") != "0";  // the page's HTML text view (screen readers)
+#else
+    app.text_view = app.show_text_panel = aelab::platform::param("textview") == "1";
+#endif
     ImGui::StyleColorsDark();
     ImGui::GetStyle().ScaleAllSizes(app.ui_scale);
     ImGui_ImplSDL2_InitForOpenGL(app.window, gl);

@@ -1,5 +1,9 @@
 #include "training.hpp"
 
+#include <map>
+
+#include "a11y.hpp"
+
 #include <algorithm>
 #include <chrono>
 #include <cmath>
@@ -80,6 +84,33 @@ int TrainingRun::advance(const StepFn& step_fn, double budget_ms, int max_steps)
     return taken;
 }
 
+namespace {
+// What a screen reader hears of a run (aria-live): it started, paused, finished or diverged,
+// and the loss at every tenth of the run. Divergence is announced by the error panel.
+void announce_progress(const TrainingRun& run) {
+    struct Seen {
+        TrainingRun::State state;
+        int step;
+    };
+    static std::map<const TrainingRun*, Seen> seen;
+    using S = TrainingRun::State;
+    auto it = seen.find(&run);
+    if (it == seen.end()) it = seen.emplace(&run, Seen{run.state(), run.step()}).first;
+    Seen& was = it->second;
+    const std::string loss = run.losses().empty() ? "" : ", loss " + ui::fmt_num(run.losses().back());
+    if (run.state() != was.state) {
+        if (run.state() == S::running) a11y::announce(was.state == S::paused ? "Training resumed" : "Training started");
+        if (run.state() == S::paused) a11y::announce(ui::format("Training paused at step %d", run.step()) + loss);
+        if (run.state() == S::finished) a11y::announce(ui::format("Training finished: %d steps", run.step()) + loss);
+        if (run.state() == S::idle && was.state != S::idle) a11y::announce("Training reset");
+    } else if (run.state() == S::running) {
+        const int every = std::max(1, run.max_steps() / 10);
+        if (run.step() / every != was.step / every) a11y::announce(ui::format("Step %d of %d", run.step(), run.max_steps()) + loss);
+    }
+    was = Seen{run.state(), run.step()};
+}
+}  // namespace
+
 bool training_panel(const char* id, TrainingRun& run, TrainingControls& c) {
     ImGui::PushID(id);
     bool rebuild = false;
@@ -129,6 +160,7 @@ bool training_panel(const char* id, TrainingRun& run, TrainingControls& c) {
         ImGui::Text(", loss %s", ui::fmt_num(run.losses().back()).c_str());
     }
     if (s == S::diverged) ui::error_panel("Training stopped", run.message());
+    announce_progress(run);
     ImGui::PopID();
     return rebuild;
 }

@@ -1,5 +1,9 @@
 #include "widgets.hpp"
 
+#include "a11y.hpp"
+
+#include <imgui_internal.h>
+
 #include <algorithm>
 #include <cmath>
 #include <cstdarg>
@@ -126,6 +130,48 @@ void image_item(const char* id, ImTextureID tex, ImVec2 size) {
     ImGui::GetWindowDrawList()->AddRect(ImVec2(pos.x - 1, pos.y - 1), ImVec2(pos.x + size.x + 1, pos.y + size.y + 1),
                                         ImGui::GetColorU32(ImGuiCol_Border));
 }
+// --- Words for the text view (a11y.hpp) -------------------------------------------------------------
+// A widget id as a name: "##input" and "input" both give "input".
+std::string shown_name(const char* id) {
+    std::string s = id ? id : "";
+    while (!s.empty() && s[0] == '#') s.erase(0, 1);
+    return s.empty() ? std::string("image") : s;
+}
+
+void describe_plane(const char* id, const float* data, int rows, int cols, const HeatmapStyle& style, float lo, float hi) {
+    float mn = INFINITY, mx = -INFINITY;
+    for (int i = 0; i < rows * cols; ++i)
+        if (std::isfinite(data[i])) mn = std::min(mn, data[i]), mx = std::max(mx, data[i]);
+    const float k = style.value_scale;
+    std::string what = style.cmap == Colormap::gray ? "gray image" : style.cmap == Colormap::diverging ? "heat map, blue negative, red positive" : "heat map";
+    std::string text = format("%s: %s, %d x %d", shown_name(id).c_str(), what.c_str(), rows, cols);
+    if (mn <= mx) text += ", values from " + fmt_num(mn * k) + " to " + fmt_num(mx * k);
+    text += ", colour scale " + fmt_num(lo * k) + " to " + fmt_num(hi * k);
+    if (rows * cols <= 64) {  // small enough to read out in full
+        std::vector<std::vector<std::string>> cells;
+        for (int r = 0; r < rows; ++r) {
+            cells.emplace_back();
+            for (int c = 0; c < cols; ++c) cells.back().push_back(fmt_num(data[r * cols + c] * k));
+        }
+        a11y::table(text, cells);
+    } else {
+        a11y::image(text);
+    }
+}
+
+void describe_grid(const char* id, const std::vector<std::string>& texts, int rows, int cols, const std::vector<CellMark>& marks) {
+    std::string caption = format("%s: %d x %d numbers", shown_name(id).c_str(), rows, cols);
+    for (const auto& m : marks)
+        if (m.row >= 0 && m.row < rows && m.col >= 0 && m.col < cols)
+            caption += format(", marked [%d, %d] = %s", m.row, m.col, texts[std::size_t(m.row) * cols + m.col].c_str());
+    if (rows * cols > 400) {  // a 28 x 28 image: the size and the marked cells, not 784 numbers
+        a11y::image(caption);
+        return;
+    }
+    std::vector<std::vector<std::string>> cells;
+    for (int r = 0; r < rows; ++r) cells.emplace_back(texts.begin() + std::ptrdiff_t(r) * cols, texts.begin() + std::ptrdiff_t(r + 1) * cols);
+    a11y::table(caption, cells);
+}
 }  // namespace
 
 Hover heatmap(const char* id, const float* data, int rows, int cols, const HeatmapStyle& style,
@@ -154,6 +200,7 @@ Hover heatmap(const char* id, const float* data, int rows, int cols, const Heatm
             dl->AddLine(ImVec2(origin.x + c * z, origin.y), ImVec2(origin.x + c * z, origin.y + rows * z), IM_COL32(128, 128, 128, 90));
     }
     draw_highlights(origin, z, z, highlights);
+    if (a11y::capturing()) describe_plane(id, data, rows, cols, style, lo, hi);
     Hover h = item_hover(rows, cols, z, z);
     if (h.active) {
         char value[64];
@@ -185,6 +232,7 @@ Hover rgb_image(const char* id, const float* chw, int rows, int cols, float zoom
     ImTextureID tex = upload(ImGui::GetID("tex"), cols, rows);
     image_item("img", tex, ImVec2(cols * zoom, rows * zoom));
     draw_highlights(ImGui::GetItemRectMin(), zoom, zoom, highlights);
+    if (a11y::capturing()) a11y::image(format("%s: colour image, %d x %d pixels, 3 channels (RGB)", shown_name(id).c_str(), rows, cols));
     Hover h = item_hover(rows, cols, zoom, zoom);
     if (h.active) {
         std::size_t k = std::size_t(h.row) * cols + h.col;
@@ -246,6 +294,7 @@ Hover number_grid(const char* id, const float* data, int rows, int cols, const G
         dl->AddRect(a, b, m.color, 0, 0, 2.5f);
     }
     draw_highlights(o, cw, ch, highlights);
+    if (a11y::capturing()) describe_grid(id, texts, rows, cols, marks);
     Hover h = item_hover(rows, cols, cw, ch);
     if (h.active) ImGui::SetTooltip("[%d, %d] = %s", h.row, h.col, texts[h.row * cols + h.col].c_str());
     ImGui::PopID();
@@ -272,25 +321,30 @@ bool step_controller(const char* id, Stepper& s) {
     if (g_keyboard_owner == 0 || g_owner_seen_frame < frame - 1) g_keyboard_owner = me;
     const int before = s.step;
     bool clicked = false;
-    auto button = [&](const char* label, bool enabled) {
+    std::vector<ImGuiID> own_ids;  // its buttons and slider: keyboard focus on one of them gives it the keys
+    auto button = [&](const char* label, bool enabled, const char* name) {
         if (!enabled) ImGui::BeginDisabled();
+        a11y::next_item(a11y::Role::button, false, name);
         bool b = ImGui::Button(label);
+        own_ids.push_back(ImGui::GetItemID());
         if (!enabled) ImGui::EndDisabled();
         ImGui::SameLine();
         clicked |= b;
         return b;
     };
-    if (button("|<", s.step > 0)) s.step = 0, s.playing = false;
-    if (button(" < ", s.step > 0)) s.step--, s.playing = false;
-    if (button(" > ", !s.at_end())) s.step++, s.playing = false;
-    if (button(">|", !s.at_end())) s.step = s.count - 1, s.playing = false;
-    if (button(s.playing ? "Pause" : "Play ", true)) {
+    if (button("|<", s.step > 0, "First step")) s.step = 0, s.playing = false;
+    if (button(" < ", s.step > 0, "Previous step")) s.step--, s.playing = false;
+    if (button(" > ", !s.at_end(), "Next step")) s.step++, s.playing = false;
+    if (button(">|", !s.at_end(), "Last step")) s.step = s.count - 1, s.playing = false;
+    if (button(s.playing ? "Pause" : "Play ", true, s.playing ? "Pause" : "Play")) {
         if (!s.playing && s.at_end()) s.step = 0;
         s.playing = !s.playing;
         s.carry = 0;
     }
     ImGui::SetNextItemWidth(120);
+    a11y::next_item(a11y::Role::value, false, "playback speed (steps per second)");
     ImGui::SliderFloat("##speed", &s.steps_per_second, 0.5f, 30.0f, "%.1f steps/s", ImGuiSliderFlags_Logarithmic);
+    own_ids.push_back(ImGui::GetItemID());
     ImGui::SameLine();
     ImGui::Text("step %d / %d", s.step + 1, s.count);
     if (clicked) g_keyboard_owner = me;
@@ -299,12 +353,24 @@ bool step_controller(const char* id, Stepper& s) {
         ImGuiIO& io = ImGui::GetIO();
         bool focused = ImGui::IsWindowFocused(ImGuiFocusedFlags_RootAndChildWindows) && !io.WantTextInput &&
                        !ImGui::IsAnyItemActive();
-        if (focused) {
-            if (ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_RightArrow))) s.step++, s.playing = false;
-            if (ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_LeftArrow))) s.step--, s.playing = false;
-            if (ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_Home), false)) s.step = 0, s.playing = false;
-            if (ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_End), false)) s.step = s.count - 1, s.playing = false;
-            if (ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_Space), false)) {
+        // Keyboard navigation also uses the arrows: the step keys act while no focus ring shows
+        // (mouse use) or while the ring is on this controller, and then the ring does not move.
+        ImGuiContext& g = *ImGui::GetCurrentContext();
+        const bool ring_hidden = g.NavDisableHighlight;
+        const bool ring_here = !ring_hidden && std::find(own_ids.begin(), own_ids.end(), g.NavId) != own_ids.end();
+        if (focused && (ring_hidden || ring_here)) {
+            auto key = [&](ImGuiKey k, bool repeat) {
+                if (!ImGui::IsKeyPressed(ImGui::GetKeyIndex(k), repeat)) return false;
+                ImGui::NavMoveRequestCancel();
+                g.NavDisableHighlight = ring_hidden;
+                return true;
+            };
+            if (key(ImGuiKey_RightArrow, true)) s.step++, s.playing = false;
+            if (key(ImGuiKey_LeftArrow, true)) s.step--, s.playing = false;
+            if (key(ImGuiKey_Home, false)) s.step = 0, s.playing = false;
+            if (key(ImGuiKey_End, false)) s.step = s.count - 1, s.playing = false;
+            // With the ring on a button, Space presses that button (ImGui's own activation).
+            if (ring_hidden && ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_Space), false)) {
                 if (!s.playing && s.at_end()) s.step = 0;
                 s.playing = !s.playing;
             }
@@ -319,10 +385,38 @@ bool step_controller(const char* id, Stepper& s) {
     }
     s.step = std::clamp(s.step, 0, s.count - 1);
     ImGui::PopID();
+    // Screen readers hear a step the student took (not every step of a playback).
+    if (s.step != before && !s.playing) a11y::announce(format("Step %d of %d", s.step + 1, s.count));
     return s.step != before;
 }
 
 // --- Line plot ---------------------------------------------------------------------------------
+namespace {
+// A plot in words: each series' last value, its range and where it went over the last tenth.
+void describe_plot(const char* id, const std::vector<Series>& series, const PlotStyle& style) {
+    std::string summary;
+    for (const auto& s : series) {
+        int last = s.count - 1;
+        while (last >= 0 && !std::isfinite(s.values[last])) --last;
+        if (!summary.empty()) summary += "; ";
+        if (last < 0) {
+            summary += std::string(s.label) + ": no values yet";
+            continue;
+        }
+        float lo = INFINITY, hi = -INFINITY;
+        for (int i = 0; i <= last; ++i)
+            if (std::isfinite(s.values[i])) lo = std::min(lo, s.values[i]), hi = std::max(hi, s.values[i]);
+        const int back = std::max(0, last - std::max(1, s.count / 10));
+        const float before = std::isfinite(s.values[back]) ? s.values[back] : s.values[last];
+        const float change = s.values[last] - before, scale = std::max(1e-12f, hi - lo);
+        const char* trend = change < -0.02f * scale ? "falling" : change > 0.02f * scale ? "rising" : "flat";
+        summary += format("%s: last value %.4g at %s %g, lowest %.4g, highest %.4g, %s", s.label, s.values[last],
+                          style.x_label, s.x0 + last * s.dx, lo, hi, trend);
+    }
+    a11y::plot(format("%s: line plot over %s", shown_name(id).c_str(), style.x_label), summary);
+}
+}  // namespace
+
 void line_plot(const char* id, const std::vector<Series>& series, const PlotStyle& style) {
     ImGui::PushID(id);
     ImVec2 size = style.size;
@@ -398,6 +492,7 @@ void line_plot(const char* id, const std::vector<Series>& series, const PlotStyl
         }
         ImGui::EndTooltip();
     }
+    if (a11y::capturing()) describe_plot(id, series, style);
     ImGui::PopID();
 }
 
@@ -473,11 +568,37 @@ bool edit_grid(const char* id, float* data, int rows, int cols, float speed) {
             if (c) ImGui::SameLine();
             ImGui::PushID(r * cols + c);
             ImGui::SetNextItemWidth(w);
+            if (a11y::capturing()) a11y::next_item(a11y::Role::value, false, format("%s[%d, %d]", shown_name(id).c_str(), r, c));
             changed |= ImGui::DragFloat("##v", &data[r * cols + c], speed, -100.0f, 100.0f, "%.2f");
             ImGui::PopID();
         }
     ImGui::PopID();
     return changed;
+}
+
+// --- Widgets with a role for the text view ------------------------------------------------------------
+namespace {
+std::string label_text(const char* label) { return std::string(label, ImGui::FindRenderedTextEnd(label)); }
+}  // namespace
+
+bool radio_button(const char* label, bool active) {
+    a11y::next_item(a11y::Role::radio, active, label_text(label));
+    return ImGui::RadioButton(label, active);
+}
+
+bool radio_button(const char* label, int* v, int v_button) {
+    a11y::next_item(a11y::Role::radio, *v == v_button, label_text(label));
+    return ImGui::RadioButton(label, v, v_button);
+}
+
+bool begin_combo(const char* label, const char* preview, ImGuiComboFlags flags) {
+    a11y::next_item(a11y::Role::combo, false, label_text(label));
+    return ImGui::BeginCombo(label, preview, flags);
+}
+
+bool combo(const char* label, int* current, const char* const items[], int count) {
+    a11y::next_item(a11y::Role::combo, false, label_text(label));
+    return ImGui::Combo(label, current, items, count);
 }
 
 // --- Text ----------------------------------------------------------------------------------------
@@ -490,6 +611,7 @@ void bullet(const std::string& text) {
 void help_marker(const char* text) {
     ImGui::SameLine();
     ImGui::TextDisabled("(?)");
+    if (a11y::capturing()) a11y::text(std::string("Help: ") + text);
     if (ImGui::IsItemHovered()) {
         ImGui::BeginTooltip();
         ImGui::PushTextWrapPos(ImGui::GetFontSize() * 32.0f);
@@ -499,11 +621,29 @@ void help_marker(const char* text) {
     }
 }
 
+namespace {
+// Each error is announced (role=alert) once when it appears, not every frame it stays.
+void announce_error_once(const char* title, const std::string& message) {
+    static std::vector<std::pair<std::string, int>> shown;  // message, last frame seen
+    const int frame = ImGui::GetFrameCount();
+    const std::string key = std::string(title) + ": " + message;
+    shown.erase(std::remove_if(shown.begin(), shown.end(), [&](const auto& s) { return s.second < frame - 2; }), shown.end());
+    for (auto& s : shown)
+        if (s.first == key) {
+            s.second = frame;
+            return;
+        }
+    shown.emplace_back(key, frame);
+    a11y::announce(key, true);
+}
+}  // namespace
+
 void error_panel(const char* title, const std::string& message) {
     ImGui::PushStyleColor(ImGuiCol_ChildBg, IM_COL32(90, 20, 20, 200));
     ImGui::PushStyleColor(ImGuiCol_Border, IM_COL32(230, 80, 80, 255));
     float lines = 2.0f + std::count(message.begin(), message.end(), '\n') +
                   ImGui::CalcTextSize(message.c_str()).x / std::max(200.0f, ImGui::GetContentRegionAvail().x - 20);
+    announce_error_once(title, message);
     ImGui::BeginChild(title, ImVec2(0, ImGui::GetTextLineHeightWithSpacing() * (lines + 1.5f)), true);
     ImGui::TextColored(ImVec4(1.0f, 0.6f, 0.6f, 1.0f), "%s", title);
     ImGui::TextWrapped("%s", message.c_str());

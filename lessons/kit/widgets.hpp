@@ -135,6 +135,14 @@ void export_buttons(const char* id, const std::vector<NpyExport>& files);
 // a value changed this frame.
 bool edit_grid(const char* id, float* data, int rows, int cols, float speed = 0.05f);
 
+// --- ImGui widgets whose role ImGui cannot report to the text view (a11y.hpp) ------------------------
+// Same signatures and behaviour as ImGui's; they tell the text view "radio button, checked" or
+// "combo box" for the item.
+bool radio_button(const char* label, bool active);
+bool radio_button(const char* label, int* v, int v_button);
+bool begin_combo(const char* label, const char* preview, ImGuiComboFlags flags = 0);
+bool combo(const char* label, int* current, const char* const items[], int count);
+
 // --- Text ----------------------------------------------------------------------------------------
 void help_marker(const char* text);
 // A bullet point whose text wraps at the window's edge (ImGui::BulletText does not wrap).
