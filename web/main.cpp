@@ -25,6 +25,7 @@
 
 #include "lesson.hpp"
 #include "kit/platform.hpp"
+#include "kit/theme.hpp"
 #include "kit/widgets.hpp"
 
 #ifdef __EMSCRIPTEN__
@@ -391,7 +392,8 @@ void frame(void* arg) {
     ImGui::Render();
     glViewport(0, 0, static_cast<int>(io.DisplaySize.x * io.DisplayFramebufferScale.x),
                static_cast<int>(io.DisplaySize.y * io.DisplayFramebufferScale.y));
-    glClearColor(0.09f, 0.09f, 0.11f, 1.0f);
+    const ImVec4 clear = ImGui::GetStyle().Colors[ImGuiCol_WindowBg];  // the theme's window colour
+    glClearColor(clear.x, clear.y, clear.z, 1.0f);
     glClear(GL_COLOR_BUFFER_BIT);
     ImGui_ImplOpenGL3_RenderDrawData(ImGui::GetDrawData());
     aelab::ui::collect_textures();
@@ -487,8 +489,7 @@ int main(int argc, char** argv) {
     ImGui::CreateContext();
     ImGuiIO& io = ImGui::GetIO();
     io.IniFilename = nullptr;  // no imgui.ini: the layout is fixed and pages embed anywhere
-    ImGui::StyleColorsDark();
-    ImGui::GetStyle().ScaleAllSizes(app.ui_scale);
+    aelab::kit::apply_theme(aelab::kit::theme_from_name(aelab::platform::param("theme"), aelab::kit::Theme::dark), app.ui_scale);
     ImGui_ImplSDL2_InitForOpenGL(app.window, gl);
     ImGui_ImplOpenGL3_Init(glsl_version);
     build_fonts(app, device_pixel_ratio(app.window));
