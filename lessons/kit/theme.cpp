@@ -31,6 +31,8 @@ void dark_colors(ImGuiStyle& s) {
     c[ImGuiCol_HeaderHovered] = ImVec4(0.20f, 0.46f, 0.82f, 0.80f);
     c[ImGuiCol_HeaderActive] = ImVec4(0.16f, 0.40f, 0.76f, 1.00f);
     c[ImGuiCol_FrameBgActive] = ImVec4(0.26f, 0.59f, 0.98f, 0.50f);
+    c[ImGuiCol_SliderGrab] = ImVec4(0.20f, 0.44f, 0.80f, 1.00f);  // a slider's number is drawn over its grab
+    c[ImGuiCol_SliderGrabActive] = ImVec4(0.16f, 0.40f, 0.76f, 1.00f);
     c[ImGuiCol_Separator] = c[ImGuiCol_Border];
     c[ImGuiCol_TabHovered] = c[ImGuiCol_HeaderHovered];
     c[ImGuiCol_TabActive] = lerp(c[ImGuiCol_HeaderActive], c[ImGuiCol_TitleBgActive], 0.60f);
@@ -74,8 +76,8 @@ void contrast_colors(ImGuiStyle& s) {
     c[ImGuiCol_ScrollbarGrabHovered] = white;
     c[ImGuiCol_ScrollbarGrabActive] = yellow;
     c[ImGuiCol_CheckMark] = yellow;
-    c[ImGuiCol_SliderGrab] = yellow;
-    c[ImGuiCol_SliderGrabActive] = white;
+    c[ImGuiCol_SliderGrab] = rgb(0, 100, 220);  // a slider's number is drawn over its grab: not yellow
+    c[ImGuiCol_SliderGrabActive] = rgb(0, 70, 170);
     c[ImGuiCol_Button] = rgb(26, 26, 26);
     c[ImGuiCol_ButtonHovered] = hover;
     c[ImGuiCol_ButtonActive] = active;

@@ -77,6 +77,9 @@ TEST_CASE("theme: text, focus ring and palette contrast in every theme") {
             {"Text / HeaderHovered", text, on_win(ImGuiCol_HeaderHovered), 4.5f},
             {"Text / HeaderActive", text, on_win(ImGuiCol_HeaderActive), 4.5f},
             {"Text / MenuBarBg", text, on_win(ImGuiCol_MenuBarBg), 4.5f},
+            // A slider's value is drawn over its grab, on the frame.
+            {"Text / SliderGrab", text, kit::blend_over(col(ImGuiCol_SliderGrab), on_win(ImGuiCol_FrameBg)), 4.5f},
+            {"Text / SliderGrabActive", text, kit::blend_over(col(ImGuiCol_SliderGrabActive), on_win(ImGuiCol_FrameBgActive)), 4.5f},
             {"TextDisabled / WindowBg", disabled, win, 4.5f},
             {"TextDisabled / ChildBg", disabled, on_win(ImGuiCol_ChildBg), 4.5f},
             {"TextDisabled / PopupBg", disabled, on_win(ImGuiCol_PopupBg), 4.5f},
