@@ -256,7 +256,7 @@ void unit_curve_plot(const char* id, float side, const std::vector<std::pair<con
     ImGui::InvisibleButton(id, ImVec2(side, side));
     const ImVec2 o = ImGui::GetItemRectMin();
     ImDrawList* dl = ImGui::GetWindowDrawList();
-    dl->AddRectFilled(o, ImVec2(o.x + side, o.y + side), IM_COL32(25, 25, 30, 255));
+    dl->AddRectFilled(o, ImVec2(o.x + side, o.y + side), ImGui::GetColorU32(ImGuiCol_FrameBg));
     auto at = [&](double x, double y) { return ImVec2(o.x + float(x) * side, o.y + (1.0f - float(y)) * side); };
     dl->AddLine(at(0, 0), at(1, 1), kit::palette::reference);
     for (std::size_t c = 0; c < curves.size(); ++c) {
@@ -265,8 +265,8 @@ void unit_curve_plot(const char* id, float side, const std::vector<std::pair<con
         for (std::size_t i = 1; i < xs.size() && i < ys.size(); ++i)
             dl->AddLine(at(xs[i - 1], ys[i - 1]), at(xs[i], ys[i]), colors[c], 2.0f);
     }
-    dl->AddText(ImVec2(o.x + 4, o.y + side - 18), IM_COL32(200, 200, 200, 255), "false positive rate ->");
-    dl->AddText(ImVec2(o.x + 4, o.y + 2), IM_COL32(200, 200, 200, 255), "true positive rate");
+    dl->AddText(ImVec2(o.x + 4, o.y + side - 18), ImGui::GetColorU32(ImGuiCol_Text), "false positive rate ->");
+    dl->AddText(ImVec2(o.x + 4, o.y + 2), ImGui::GetColorU32(ImGuiCol_Text), "true positive rate");
 }
 
 // Two overlaid histograms (normalised to their own counts) of scores over a shared range.
@@ -288,7 +288,7 @@ void score_histograms(const char* id, ImVec2 size, const std::vector<double>& sc
     ImGui::InvisibleButton(id, size);
     const ImVec2 o = ImGui::GetItemRectMin();
     ImDrawList* dl = ImGui::GetWindowDrawList();
-    dl->AddRectFilled(o, ImVec2(o.x + size.x, o.y + size.y), IM_COL32(25, 25, 30, 255));
+    dl->AddRectFilled(o, ImVec2(o.x + size.x, o.y + size.y), ImGui::GetColorU32(ImGuiCol_FrameBg));
     const float w = size.x / kBins;
     const ImU32 colors[2] = {(kit::palette::series[1] & 0x00FFFFFF) | 0xA0000000, (kit::palette::series[0] & 0x00FFFFFF) | 0xA0000000};
     for (int g = 0; g < 2; ++g)
@@ -296,7 +296,7 @@ void score_histograms(const char* id, ImVec2 size, const std::vector<double>& sc
             const float bar = h[g][std::size_t(b)] / std::max(top, 1e-9f) * (size.y - 16);
             dl->AddRectFilled(ImVec2(o.x + b * w, o.y + size.y - bar), ImVec2(o.x + (b + 1) * w - 1, o.y + size.y), colors[g]);
         }
-    dl->AddText(ImVec2(o.x + size.x - 150, o.y + 2), IM_COL32(200, 200, 200, 255),
+    dl->AddText(ImVec2(o.x + size.x - 150, o.y + 2), ImGui::GetColorU32(ImGuiCol_Text),
                 ("MSE 0 .. " + fixed(hi, 4)).c_str());
     if (ImGui::IsItemHovered())
         ImGui::SetTooltip("Blue: the nine trained classes, orange: the held-out class; each normalised to its own count.");

@@ -485,7 +485,9 @@ private:
                     if (i != 7) ImGui::SameLine(0, 4);
                     const bool on = (i == r.input);
                     const bool wrong = (v > 0.5f) != on;
-                    ImGui::TextColored(wrong ? ImVec4(1.0f, 0.35f, 0.3f, 1) : on ? ImVec4(0.5f, 0.9f, 0.5f, 1) : ImVec4(0.7f, 0.7f, 0.7f, 1),
+                    ImGui::TextColored(wrong ? kit::palette::text(kit::palette::text_error)
+                                       : on  ? kit::palette::text(kit::palette::text_good)
+                                             : ImGui::GetStyleColorVec4(ImGuiCol_TextDisabled),
                                        "%.2f", v);
                 }
                 ImGui::TableNextColumn();

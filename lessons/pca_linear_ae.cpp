@@ -478,7 +478,7 @@ private:
             curves.push_back({"other classes' test images", v.mse_others.data(), K + 1, kit::palette::reference});
         std::vector<float> marker(std::size_t(K + 1), NAN);
         marker[std::size_t(recon_k)] = mse_sel;
-        curves.push_back({"current k", marker.data(), K + 1, IM_COL32_WHITE});
+        curves.push_back({"current k", marker.data(), K + 1, ImGui::GetColorU32(ImGuiCol_Text)});
         ui::PlotStyle ms;
         ms.size = ImVec2(std::min(ImGui::GetContentRegionAvail().x, 860.0f), 150);
         ms.x_label = "k";
@@ -650,7 +650,7 @@ private:
                 "no reconstruction. The decoder's columns are what the reconstructions are made of.",
                 degrees(enc_angles_.back()).c_str());
         if (!linear)
-            ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(kit::palette::window),
+            ImGui::TextColored(kit::palette::text(kit::palette::text_warning),
                                "With %s on the code the autoencoder is no longer linear: its decoder still spans a "
                                "k-dimensional subspace, but not PCA's.",
                                activation_label(activation));

@@ -457,7 +457,7 @@ private:
                 }
             ImGui::EndCombo();
         }
-        ImGui::PushStyleColor(ImGuiCol_Text, ImVec4(0.85f, 0.85f, 0.6f, 1.0f));
+        ImGui::PushStyleColor(ImGuiCol_Text, palette::text_accent);
         ImGui::TextWrapped("%s", ps[state_.preset].note);
         ImGui::PopStyleColor();
 
@@ -528,7 +528,7 @@ private:
         if (!st.note.empty()) ImGui::TextWrapped("%s", st.note.c_str());
         if (state_.preset == kCoursePresetAverage && !is_max && st.row == 0 && st.col == 0 && K == 2 && P == 0 &&
             state_.pool.stride == 2)
-            ImGui::TextColored(ImVec4(0.85f, 0.85f, 0.6f, 1.0f), "The course slide prints 36 here: it truncates 36.5.");
+            ImGui::TextColored(palette::text(palette::text_accent), "The course slide prints 36 here: it truncates 36.5.");
 
         ui::pytorch_panel("pool-torch", pool_code_);
         ui::export_buttons("pool-export", {{"pool_input.npy", &pool_.input}, {"pool_output.npy", &pool_.out}});

@@ -317,8 +317,8 @@ void trade_off_plot(const char* id, const std::vector<float>& xs, const std::vec
     ImGui::InvisibleButton(id, ImVec2(w, h));
     ImDrawList* dl = ImGui::GetWindowDrawList();
     const ImVec2 p0 = ImGui::GetItemRectMin(), p1 = ImGui::GetItemRectMax();
-    dl->AddRectFilled(p0, p1, IM_COL32(30, 30, 34, 255));
-    dl->AddRect(p0, p1, IM_COL32(90, 90, 90, 255));
+    dl->AddRectFilled(p0, p1, ImGui::GetColorU32(ImGuiCol_FrameBg));
+    dl->AddRect(p0, p1, ImGui::GetColorU32(ImGuiCol_Border));
     if (xs.empty()) return;
     const float xmax = std::max(1e-6f, *std::max_element(xs.begin(), xs.end())) * 1.1f;
     const float ymax = std::max(1e-6f, *std::max_element(ys.begin(), ys.end())) * 1.1f;
@@ -329,11 +329,11 @@ void trade_off_plot(const char* id, const std::vector<float>& xs, const std::vec
     for (std::size_t i = 0; i < xs.size(); ++i) {
         if (i) dl->AddLine(at(xs[i - 1], ys[i - 1]), at(xs[i], ys[i]), kit::palette::reference, 1.5f);
         dl->AddCircleFilled(at(xs[i], ys[i]), 4.0f, kit::palette::series[0]);
-        dl->AddText(ImVec2(at(xs[i], ys[i]).x + 6, at(xs[i], ys[i]).y - 14), IM_COL32(230, 230, 230, 255), labels[i].c_str());
+        dl->AddText(ImVec2(at(xs[i], ys[i]).x + 6, at(xs[i], ys[i]).y - 14), ImGui::GetColorU32(ImGuiCol_Text), labels[i].c_str());
     }
-    dl->AddText(ImVec2(p0.x + pad, p1.y - 18), IM_COL32(180, 180, 180, 255),
+    dl->AddText(ImVec2(p0.x + pad, p1.y - 18), ImGui::GetColorU32(ImGuiCol_TextDisabled),
                 ui::format("%s (0 to %s)", x_label, ui::fmt_num(xmax).c_str()).c_str());
-    dl->AddText(ImVec2(p0.x + 4, p0.y + 4), IM_COL32(180, 180, 180, 255),
+    dl->AddText(ImVec2(p0.x + 4, p0.y + 4), ImGui::GetColorU32(ImGuiCol_TextDisabled),
                 ui::format("%s (0 to %s)", y_label, ui::fmt_num(ymax).c_str()).c_str());
 }
 
@@ -608,9 +608,8 @@ private:
         for (int i = 0; i < n; ++i) {
             names[std::size_t(i)] = "lambda " + ui::fmt_num(lambdas[std::size_t(i)]);
             const auto& l = sweep_.losses[std::size_t(i)];
-            const ImU32 colours[6] = {kit::palette::series[0], kit::palette::series[1], kit::palette::series[2],
-                                      IM_COL32(220, 120, 220, 255), IM_COL32(240, 230, 90, 255), kit::palette::reference};
-            curves.push_back({names[std::size_t(i)].c_str(), l.data(), int(l.size()), colours[i % 6]});
+            curves.push_back({names[std::size_t(i)].c_str(), l.data(), int(l.size()),
+                              kit::palette::series[i % kit::palette::kSeriesCount]});
         }
         ui::line_plot("sweep-loss", curves, {ImVec2(0, 150), true, "step of each network"});
         if (sweep_.results.empty()) return;

@@ -34,6 +34,7 @@
 #include "kit/platform.hpp"
 #include "kit/pytorch.hpp"
 #include "kit/sections.hpp"
+#include "kit/theme.hpp"
 #include "kit/widgets.hpp"
 #include "lesson.hpp"
 
@@ -517,9 +518,9 @@ float max_abs_diff(const Tensor& a, const Tensor& b) {
 
 void equal_line(const char* what, float diff) {
     if (diff == 0.0f)
-        ImGui::TextColored(ImVec4(0.5f, 0.9f, 0.5f, 1.0f), "%s: max |difference| = 0, the same numbers.", what);
+        ImGui::TextColored(palette::text(palette::text_good), "%s: max |difference| = 0, the same numbers.", what);
     else
-        ImGui::TextColored(ImVec4(1.0f, 0.7f, 0.3f, 1.0f), "%s: max |difference| = %g (float rounding).", what, diff);
+        ImGui::TextColored(palette::text(palette::text_warning), "%s: max |difference| = %g (float rounding).", what, diff);
 }
 
 float matrix_cell_height(bool numbers) { return ImGui::GetTextLineHeight() + (numbers ? 6.0f : 1.0f); }
@@ -537,6 +538,7 @@ int draw_matrix(const Tensor& C, const Geometry& g, int selected_row) {
     ImGui::InvisibleButton("matrix", ImVec2(label_w + cols * cw, head_h + rows * ch));
     ImDrawList* dl = ImGui::GetWindowDrawList();
     const ImU32 text = ImGui::GetColorU32(ImGuiCol_Text), faint = ImGui::GetColorU32(ImGuiCol_TextDisabled);
+    const ImU32 zero_bg = ImGui::GetColorU32(ImGuiCol_FrameBg), cell_line = ImGui::GetColorU32(ImGuiCol_Border);
     for (int k = 0; k < cols; ++k) {
         if (!numbers && k % Wo) continue;  // one label per output row when cells are tiny
         const std::string s = std::to_string(k);
@@ -553,17 +555,17 @@ int draw_matrix(const Tensor& C, const Geometry& g, int selected_row) {
             const ImVec2 a(o.x + label_w + k * cw, y0), b(a.x + cw, a.y + ch);
             if (b.x < dl->GetClipRectMin().x || a.x > dl->GetClipRectMax().x) continue;  // scrolled out of view
             if (v == 0.0f) {
-                dl->AddRectFilled(a, b, IM_COL32(40, 40, 46, 255));
+                dl->AddRectFilled(a, b, zero_bg);
             } else {
                 const ImU32 bg = ui::colormap(ui::Colormap::diverging, v, -vmax, vmax);
                 dl->AddRectFilled(a, b, bg);
                 if (numbers) {
                     const std::string s = ui::fmt_num(v);
                     const ImVec2 ts = ImGui::CalcTextSize(s.c_str());
-                    dl->AddText(ImVec2(a.x + (cw - ts.x) * 0.5f, a.y + (ch - ts.y) * 0.5f), IM_COL32(0, 0, 0, 255), s.c_str());
+                    dl->AddText(ImVec2(a.x + (cw - ts.x) * 0.5f, a.y + (ch - ts.y) * 0.5f), kit::text_on(bg), s.c_str());
                 }
             }
-            dl->AddRect(a, b, IM_COL32(70, 70, 76, 255));
+            dl->AddRect(a, b, cell_line);
         }
     }
     if (selected_row >= 0 && selected_row < rows) {

@@ -31,6 +31,8 @@
 #include "lesson.hpp"
 #include "kit/a11y.hpp"
 #include "kit/platform.hpp"
+#include "kit/palette.hpp"
+#include "kit/theme.hpp"
 #include "kit/widgets.hpp"
 
 #ifdef __EMSCRIPTEN__
@@ -62,6 +64,7 @@ struct App {
     std::map<std::string, std::unique_ptr<aelab::lessons::Lesson>> lessons;  // created on first open
     float font_pixel_ratio = 0;  // the device pixel ratio the font atlas was built for
     float ui_scale = 1;          // desktop: sizes scaled for high-DPI monitors
+    float ui_scale_applied = 1;  // the scale the current theme's sizes were built with
     std::vector<SDL_Event> deferred_events;  // key releases held back to the next frame
     // The text view (kit/a11y.hpp): captured while on, at most every 250 ms and right after input.
     bool text_view = false;        // capture (web: on unless textview=0; desktop: the panel or --textview 1)
@@ -171,6 +174,17 @@ EM_JS(void, aelab_js_announce, (const char* message, int urgent), {
     if (window.aelabUI) window.aelabUI.announce(UTF8ToString(message), !!urgent);
 });
 
+// The theme the reader's system asks for, when the link names none.
+EM_JS(int, aelab_js_preferred_theme, (), {
+    if (!window.matchMedia) return 0;
+    if (window.matchMedia("(prefers-contrast: more)").matches || window.matchMedia("(forced-colors: active)").matches) return 2;
+    return window.matchMedia("(prefers-color-scheme: light)").matches ? 1 : 0;
+});
+aelab::kit::Theme preferred_theme() {
+    const int t = aelab_js_preferred_theme();
+    return t == 2 ? aelab::kit::Theme::contrast : t == 1 ? aelab::kit::Theme::light : aelab::kit::Theme::dark;
+}
+
 std::map<std::string, std::string> page_params(int, char**) {
     std::map<std::string, std::string> out;
     char* raw = aelab_js_query_string();
@@ -197,6 +211,8 @@ std::map<std::string, std::string> page_params(int, char**) {
     return out;
 }
 #else
+aelab::kit::Theme preferred_theme() { return aelab::kit::Theme::dark; }
+
 std::map<std::string, std::string> page_params(int argc, char** argv) {
     std::map<std::string, std::string> out;
     for (int i = 1; i < argc; ++i) {
@@ -218,7 +234,7 @@ std::map<std::string, std::string> page_params(int argc, char** argv) {
 // --- Layout -----------------------------------------------------------------------------------------
 void open_lesson(App& app, const LessonInfo* info) {
     if (app.current != info) {
-        aelab::platform::keep_only_params({"lesson", "embed"});
+        aelab::platform::keep_only_params({"lesson", "embed", "theme", "textview", "hide"});
         aelab::platform::clear_status();
     }
     app.current = info;
@@ -252,7 +268,7 @@ void draw_home(App& app) {
     ImGui::TextUnformatted("aelab: convolution and autoencoders, step by step");
     ImGui::Separator();
     if (!app.home_message.empty()) {
-        ImGui::TextColored(ImVec4(1.0f, 0.75f, 0.3f, 1.0f), "%s", app.home_message.c_str());
+        ImGui::TextColored(aelab::kit::palette::text(aelab::kit::palette::text_warning), "%s", app.home_message.c_str());
         ImGui::Spacing();
     }
     ImGui::TextWrapped("Every page computes with the same C++ core that students can run natively, and shows each "
@@ -356,6 +372,14 @@ void draw_ui(App& app) {
         }
         if (ImGui::BeginMenu("View")) {
             ImGui::MenuItem("Lesson sidebar", nullptr, &app.show_sidebar);
+            using aelab::kit::Theme;
+            for (Theme t : {Theme::dark, Theme::light, Theme::contrast}) {
+                const char* names[] = {"Dark theme", "Light theme", "High contrast"};
+                if (ImGui::MenuItem(names[int(t)], nullptr, aelab::kit::current_theme() == t)) {
+                    aelab::kit::apply_theme(t, app.ui_scale_applied);
+                    aelab::platform::set_param("theme", aelab::kit::theme_name(t));
+                }
+            }
 #ifndef __EMSCRIPTEN__
             if (ImGui::MenuItem("Text view", nullptr, &app.show_text_panel) && app.show_text_panel) app.text_view = true;
 #endif
@@ -487,7 +511,8 @@ void frame(void* arg) {
     ImGui::Render();
     glViewport(0, 0, static_cast<int>(io.DisplaySize.x * io.DisplayFramebufferScale.x),
                static_cast<int>(io.DisplaySize.y * io.DisplayFramebufferScale.y));
-    glClearColor(0.09f, 0.09f, 0.11f, 1.0f);
+    const ImVec4 clear = ImGui::GetStyle().Colors[ImGuiCol_WindowBg];  // the theme's window colour
+    glClearColor(clear.x, clear.y, clear.z, 1.0f);
     glClear(GL_COLOR_BUFFER_BIT);
     ImGui_ImplOpenGL3_RenderDrawData(ImGui::GetDrawData());
     aelab::ui::collect_textures();
@@ -627,8 +652,8 @@ int main(int argc, char** argv) {
 #else
     app.text_view = app.show_text_panel = aelab::platform::param("textview") == "1";
 #endif
-    ImGui::StyleColorsDark();
-    ImGui::GetStyle().ScaleAllSizes(app.ui_scale);
+    aelab::kit::apply_theme(aelab::kit::theme_from_name(aelab::platform::param("theme"), preferred_theme()), app.ui_scale);
+    app.ui_scale_applied = app.ui_scale;
     ImGui_ImplSDL2_InitForOpenGL(app.window, gl);
     ImGui_ImplOpenGL3_Init(glsl_version);
     build_fonts(app, device_pixel_ratio(app.window));

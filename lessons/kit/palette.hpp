@@ -10,18 +10,33 @@
 namespace aelab::kit {
 
 namespace palette {
+// The palette follows the theme: apply_theme (theme.hpp) sets these values; before it is
+// called they hold the dark theme's. Colours that lessons also use for text (current, error,
+// series, reference and the text_* colours) have at least 4.5:1 contrast against the theme's
+// window, child and popup backgrounds; the others are drawn over images and grids, with a dark
+// outline, or as lines (at least 3:1 against the window).
 // Stepped computations.
-constexpr ImU32 window = IM_COL32(255, 200, 0, 255);    // the taps / window of the current step
-constexpr ImU32 current = IM_COL32(255, 110, 40, 255);  // the output element or copy of this step
-constexpr ImU32 done = IM_COL32(80, 200, 120, 255);     // elements already visited
-constexpr ImU32 padding = IM_COL32(90, 140, 255, 255);  // padded zeros and other implicit values
-constexpr ImU32 argmax = IM_COL32(255, 80, 60, 255);    // the element a max picked
-constexpr ImU32 switches = IM_COL32(0, 200, 255, 255);  // remembered positions (max-unpool switches)
-// Curves, in the order a plot uses them: first, second, third series; a reference line.
-constexpr ImU32 series[3] = {IM_COL32(255, 150, 30, 255), IM_COL32(0, 190, 255, 255), IM_COL32(120, 220, 120, 255)};
-constexpr ImU32 reference = IM_COL32(200, 200, 200, 255);
+extern ImU32 window;    // the taps / window of the current step
+extern ImU32 current;   // the output element or copy of this step
+extern ImU32 done;      // elements already visited
+extern ImU32 padding;   // padded zeros and other implicit values
+extern ImU32 argmax;    // the element a max picked
+extern ImU32 switches;  // remembered positions (max-unpool switches)
+// Curves, in the order a plot uses them: first, second, ... series; a reference line.
+constexpr int kSeriesCount = 6;
+extern ImU32 series[kSeriesCount];
+extern ImU32 reference;
 // What cannot work (the first failing layer of an architecture, an invalid value).
-constexpr ImU32 error = IM_COL32(255, 80, 60, 255);
+extern ImU32 error;
+// The background of error panels (ui::error_panel); text and text_error are readable on it.
+extern ImU32 error_bg;
+// Coloured text, readable (>= 4.5:1) on the window, child and popup backgrounds:
+extern ImU32 text_warning;  // caveats, "float rounding", a missing lesson
+extern ImU32 text_good;     // a check that passed, a correct value
+extern ImU32 text_error;    // a wrong value, a failure
+extern ImU32 text_accent;   // notes that stand out from the explanation (preset notes)
+// As ImVec4 for ImGui::TextColored(palette::text(palette::text_good), ...).
+inline ImVec4 text(ImU32 c) { return ImGui::ColorConvertU32ToFloat4(c); }
 // The ten classes (Matplotlib's tab10).
 ImU32 class_color(int label);
 }  // namespace palette

@@ -29,7 +29,7 @@ PlaneCanvas::PlaneCanvas(const char* id, const PlaneRange& range, float size) : 
 
 PlaneCanvas::~PlaneCanvas() {
     dl_->PopClipRect();
-    dl_->AddRect(origin_, ImVec2(origin_.x + size_, origin_.y + size_), IM_COL32(120, 120, 120, 255));
+    dl_->AddRect(origin_, ImVec2(origin_.x + size_, origin_.y + size_), ImGui::GetColorU32(ImGuiCol_Border));
     if (hovered_) {
         const std::string at = ui::format("(%.2f, %.2f)", mouse_.x, mouse_.y);
         dl_->AddText(ImVec2(origin_.x + 4, origin_.y + size_ - ImGui::GetTextLineHeight() - 2),

@@ -12,7 +12,9 @@
 #include <unordered_map>
 
 #include "aelab/npy.hpp"
+#include "palette.hpp"
 #include "platform.hpp"
+#include "theme.hpp"
 
 namespace aelab::ui {
 
@@ -199,16 +201,62 @@ Hover heatmap(const char* id, const float* data, int rows, int cols, const Heatm
         for (int c = 1; c < cols; ++c)
             dl->AddLine(ImVec2(origin.x + c * z, origin.y), ImVec2(origin.x + c * z, origin.y + rows * z), IM_COL32(128, 128, 128, 90));
     }
+    const bool diverging = style.cmap == Colormap::diverging;
+    if (diverging && z >= 10.0f) {
+        // Signed values are not told by colour alone: a "+" or "-" in every cell whose |value|
+        // is over 15% of the range, black or white, whichever reads on the cell.
+        ImDrawList* dl = ImGui::GetWindowDrawList();
+        const float m = std::max(std::fabs(lo), std::fabs(hi)), arm = std::floor(z * 0.22f), w = std::max(1.0f, std::floor(z / 9.0f));
+        for (int r = 0; r < rows; ++r)
+            for (int c = 0; c < cols; ++c) {
+                const float v = data[r * cols + c];
+                if (!(std::fabs(v) > 0.15f * m)) continue;  // also skips NaN
+                const ImU32 ink = kit::text_on(colormap(style.cmap, v, lo, hi));
+                const float cx = std::floor(origin.x + (c + 0.5f) * z), cy = std::floor(origin.y + (r + 0.5f) * z);
+                dl->AddRectFilled(ImVec2(cx - arm, cy - w * 0.5f), ImVec2(cx + arm, cy + w * 0.5f), ink);
+                if (v > 0) dl->AddRectFilled(ImVec2(cx - w * 0.5f, cy - arm), ImVec2(cx + w * 0.5f, cy + arm), ink);
+            }
+    }
     draw_highlights(origin, z, z, highlights);
     if (a11y::capturing()) describe_plane(id, data, rows, cols, style, lo, hi);
     Hover h = item_hover(rows, cols, z, z);
     if (h.active) {
         char value[64];
-        std::snprintf(value, sizeof value, style.value_format, data[h.row * cols + h.col] * style.value_scale);
-        ImGui::SetTooltip("[%d, %d] = %s", h.row, h.col, value);
+        const float v = data[h.row * cols + h.col];
+        std::snprintf(value, sizeof value, style.value_format, v * style.value_scale);
+        if (diverging)  // the sign in words as well as in the number
+            ImGui::SetTooltip("[%d, %d] = %s (%s)", h.row, h.col, value, v > 0 ? "positive" : v < 0 ? "negative" : "zero");
+        else
+            ImGui::SetTooltip("[%d, %d] = %s", h.row, h.col, value);
     }
+    if (diverging && style.legend && cols * z >= 96.0f) diverging_legend(std::max(std::fabs(lo), std::fabs(hi)), cols * z, style.value_scale);
     ImGui::PopID();
     return h;
+}
+
+void diverging_legend(float vmax, float width, float value_scale) {
+    ImDrawList* dl = ImGui::GetWindowDrawList();
+    const float bar_h = std::max(4.0f, std::floor(ImGui::GetTextLineHeight() * 0.4f)), line = ImGui::GetTextLineHeight();
+    width = std::min(width, 220.0f);
+    const ImVec2 o = ImGui::GetCursorScreenPos();
+    ImGui::Dummy(ImVec2(width, bar_h + 2 + line));
+    const ImU32 neg = colormap(Colormap::diverging, -1, -1, 1), mid = colormap(Colormap::diverging, 0, -1, 1),
+                pos = colormap(Colormap::diverging, 1, -1, 1);
+    const float half = std::floor(width * 0.5f);
+    dl->AddRectFilledMultiColor(o, ImVec2(o.x + half, o.y + bar_h), neg, mid, mid, neg);
+    dl->AddRectFilledMultiColor(ImVec2(o.x + half, o.y), ImVec2(o.x + width, o.y + bar_h), mid, pos, pos, mid);
+    dl->AddRect(ImVec2(o.x - 1, o.y - 1), ImVec2(o.x + width + 1, o.y + bar_h + 1), ImGui::GetColorU32(ImGuiCol_Border));
+    const std::string m = fmt_num(vmax * value_scale);
+    const std::string lo_text = "-" + m, hi_text = "+" + m;
+    const ImU32 ink = ImGui::GetColorU32(ImGuiCol_Text);
+    const float y = o.y + bar_h + 2;
+    dl->AddText(ImVec2(o.x, y), ink, lo_text.c_str());
+    const float side_w = std::max(ImGui::CalcTextSize(lo_text.c_str()).x, ImGui::CalcTextSize(hi_text.c_str()).x);
+    if (side_w + 8 < half - ImGui::CalcTextSize("0").x) dl->AddText(ImVec2(o.x + half - ImGui::CalcTextSize("0").x * 0.5f, y), ink, "0");
+    dl->AddText(ImVec2(o.x + width - ImGui::CalcTextSize(hi_text.c_str()).x, y), ink, hi_text.c_str());
+    if (ImGui::IsItemHovered())
+        ImGui::SetTooltip("Colour scale: blue below zero, white at zero, red above; the strongest colours at -%s and +%s.",
+                          m.c_str(), m.c_str());
 }
 
 Hover gray_image(const char* id, const Tensor& plane, float zoom) {
@@ -269,28 +317,32 @@ Hover number_grid(const char* id, const float* data, int rows, int cols, const G
     ImVec2 o = ImGui::GetCursorScreenPos();
     ImGui::InvisibleButton("grid", ImVec2(cols * cw, rows * ch));
     ImDrawList* dl = ImGui::GetWindowDrawList();
+    // A marked cell is tinted with its mark's colour; the number is then black or white,
+    // whichever reads better on the cell as drawn (WCAG 4.5:1 on any colour).
+    std::vector<int> mark_of(std::size_t(rows) * cols, -1);
+    for (std::size_t k = 0; k < marks.size(); ++k) {
+        const CellMark& m = marks[k];
+        if (m.row >= 0 && m.row < rows && m.col >= 0 && m.col < cols) mark_of[std::size_t(m.row) * cols + m.col] = int(k);
+    }
+    const ImU32 window_bg = kit::blend_over(ImGui::GetColorU32(ImGuiCol_WindowBg), IM_COL32_BLACK);
+    const ImU32 cell_line = ImGui::GetColorU32(ImGuiCol_Border);
     for (int r = 0; r < rows; ++r)
         for (int c = 0; c < cols; ++c) {
             ImVec2 a(o.x + c * cw, o.y + r * ch), b(a.x + cw, a.y + ch);
-            ImU32 bg = ImGui::GetColorU32(ImGuiCol_FrameBg);
-            float lum = 0.2f;
-            if (style.shade) {
-                bg = colormap(style.cmap, data[r * cols + c], lo, hi);
-                ImVec4 f = ImGui::ColorConvertU32ToFloat4(bg);
-                lum = 0.299f * f.x + 0.587f * f.y + 0.114f * f.z;
-            }
+            ImU32 bg = kit::blend_over(ImGui::GetColorU32(ImGuiCol_FrameBg), window_bg);
+            if (style.shade) bg = colormap(style.cmap, data[r * cols + c], lo, hi);
+            const int mk = mark_of[std::size_t(r) * cols + c];
+            if (mk >= 0) bg = kit::blend_over((marks[std::size_t(mk)].color & ~IM_COL32_A_MASK) | (ImU32(90) << IM_COL32_A_SHIFT), bg);
             dl->AddRectFilled(a, b, bg);
-            dl->AddRect(a, b, IM_COL32(110, 110, 110, 255));
+            dl->AddRect(a, b, cell_line);
             const std::string& t = texts[r * cols + c];
             ImVec2 ts = ImGui::CalcTextSize(t.c_str());
-            dl->AddText(ImVec2(a.x + (cw - ts.x) * 0.5f, a.y + (ch - ts.y) * 0.5f),
-                        lum > 0.55f ? IM_COL32(0, 0, 0, 255) : IM_COL32(255, 255, 255, 255), t.c_str());
+            const ImU32 ink = style.shade || mk >= 0 ? kit::text_on(bg) : ImGui::GetColorU32(ImGuiCol_Text);
+            dl->AddText(ImVec2(a.x + (cw - ts.x) * 0.5f, a.y + (ch - ts.y) * 0.5f), ink, t.c_str());
         }
     for (const auto& m : marks) {
         if (m.row < 0 || m.row >= rows || m.col < 0 || m.col >= cols) continue;
         ImVec2 a(o.x + m.col * cw, o.y + m.row * ch), b(a.x + cw, a.y + ch);
-        ImU32 fill = (m.color & ~IM_COL32_A_MASK) | (IM_COL32(0, 0, 0, 90) & IM_COL32_A_MASK);
-        dl->AddRectFilled(a, b, fill);
         dl->AddRect(a, b, m.color, 0, 0, 2.5f);
     }
     draw_highlights(o, cw, ch, highlights);
@@ -446,7 +498,7 @@ void line_plot(const char* id, const std::vector<Series>& series, const PlotStyl
     if (ymax == ymin) ymax = ymin + 1e-6f + std::fabs(ymin) * 0.05f, ymin -= 1e-6f + std::fabs(ymin) * 0.05f;
     auto px = [&](float x) { return a.x + (x - xmin) / (xmax - xmin) * (b.x - a.x); };
     auto py = [&](float y) { return b.y - (ty(y) - ymin) / (ymax - ymin) * (b.y - a.y); };
-    dl->AddRect(a, b, IM_COL32(120, 120, 120, 255));
+    dl->AddRect(a, b, ImGui::GetColorU32(ImGuiCol_Border));
     char buf[64];
     auto ylabel = [&](float yv, float at) {
         std::snprintf(buf, sizeof buf, style.y_format, style.log_y ? std::pow(10.0f, yv) : yv);
@@ -481,7 +533,7 @@ void line_plot(const char* id, const std::vector<Series>& series, const PlotStyl
     if (ImGui::IsItemHovered()) {
         float mx = ImGui::GetIO().MousePos.x;
         float x = xmin + (mx - a.x) / (b.x - a.x) * (xmax - xmin);
-        dl->AddLine(ImVec2(mx, a.y), ImVec2(mx, b.y), IM_COL32(200, 200, 200, 120));
+        dl->AddLine(ImVec2(mx, a.y), ImVec2(mx, b.y), ImGui::GetColorU32(ImGuiCol_Text, 0.5f));
         ImGui::BeginTooltip();
         for (const auto& s : series) {
             if (s.count == 0) continue;
@@ -639,13 +691,13 @@ void announce_error_once(const char* title, const std::string& message) {
 }  // namespace
 
 void error_panel(const char* title, const std::string& message) {
-    ImGui::PushStyleColor(ImGuiCol_ChildBg, IM_COL32(90, 20, 20, 200));
-    ImGui::PushStyleColor(ImGuiCol_Border, IM_COL32(230, 80, 80, 255));
+    ImGui::PushStyleColor(ImGuiCol_ChildBg, kit::palette::error_bg);
+    ImGui::PushStyleColor(ImGuiCol_Border, kit::palette::error);
     float lines = 2.0f + std::count(message.begin(), message.end(), '\n') +
                   ImGui::CalcTextSize(message.c_str()).x / std::max(200.0f, ImGui::GetContentRegionAvail().x - 20);
     announce_error_once(title, message);
     ImGui::BeginChild(title, ImVec2(0, ImGui::GetTextLineHeightWithSpacing() * (lines + 1.5f)), true);
-    ImGui::TextColored(ImVec4(1.0f, 0.6f, 0.6f, 1.0f), "%s", title);
+    ImGui::TextColored(kit::palette::text(kit::palette::text_error), "%s", title);
     ImGui::TextWrapped("%s", message.c_str());
     ImGui::EndChild();
     ImGui::PopStyleColor(2);

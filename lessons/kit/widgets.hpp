@@ -1,6 +1,7 @@
 // aelab lessons: the shared widgets every lesson is built from.
 //   heatmap        a tensor plane as an image (grayscale or diverging), nearest zoom,
-//                  highlighted windows, hover shows [row, col] = value
+//                  highlighted windows, hover shows [row, col] = value; diverging maps
+//                  carry the sign as marks in big cells and a legend (diverging_legend)
 //   rgb_image      a (3, H, W) tensor as a colour image
 //   number_grid    a tensor plane as a grid of numbers with highlighted cells
 //   Stepper        first / previous / next / last / play with speed, arrow keys
@@ -56,11 +57,19 @@ struct HeatmapStyle {
     float zoom = 8.0f;        // screen pixels per element (nearest filtering)
     float value_scale = 1.0f; // hover shows value * value_scale (e.g. 255 for pixel levels)
     const char* value_format = "%.3g";
+    // diverging: a colour-scale bar "-max 0 +max" under the image when it is at least 96 px
+    // wide. Cells of 10 px and more also get a "+" / "-" mark (|value| > 15% of the range),
+    // and the hover readout names the sign: the sign is never told by colour alone.
+    bool legend = true;
 };
 
 // Draws a (rows, cols) row-major plane. Returns what the mouse is over.
 Hover heatmap(const char* id, const float* data, int rows, int cols, const HeatmapStyle& style,
               const std::vector<Highlight>& highlights = {});
+
+// The diverging map's colour scale: a bar from blue (-vmax) through white (0) to red (+vmax),
+// `width` px wide (at most 220), with the numbers under it (times `value_scale`).
+void diverging_legend(float vmax, float width, float value_scale = 1.0f);
 
 // An (H, W) image with values in [0, 1] in gray, `zoom` screen pixels per pixel.
 Hover gray_image(const char* id, const Tensor& plane, float zoom);
