@@ -111,6 +111,7 @@
   }
 
   function render(doc) {
+    if (!lastDoc) body.textContent = "";  // the "Loading" placeholder
     var seen = {};
     var order = [];
     var textIndex = 0;
@@ -191,6 +192,7 @@
     showTextView(toggle.getAttribute("aria-pressed") !== "true");
   });
   if (params.get("textview") === "show") showTextView(true);
+  if ((params.get("hide") || "").split(",").indexOf("textview") >= 0) toggle.hidden = true;
 
   // --- Keyboard: Escape leaves the canvas (no keyboard trap inside a course page's iframe) ---------
   window.addEventListener("keydown", function (e) {
@@ -213,12 +215,79 @@
     }
   };
 
+  // A course page talks to the lesson in its iframe:
+  //   lesson -> page: {source: "aelab", type: "ready" | "state" | "announce" | "error", ...}
+  //   page -> lesson: {type: "set", params: {key: value}, section: N, step: "next" | "previous" |
+  //                    "first" | "last", train: "start" | "pause" | "reset"}, {type: "get"}
+  // "state" is sent when anything in it changes (at most 5 times a second) and after "get".
+  function controlNamed(names) {
+    if (!lastDoc) return 0;
+    for (var i = 0; i < names.length; i++)
+      for (var j = 0; j < lastDoc.nodes.length; j++) {
+        var n = lastDoc.nodes[j];
+        if (n.id && n.l === names[i] && !n.d) return n.id;
+      }
+    return 0;
+  }
+  function currentState() {
+    var st = (window.Module && Module.aelabState) || {};
+    var p = {};
+    new URLSearchParams(window.location.search).forEach(function (v, k) { p[k] = v; });
+    var step = null;
+    if (lastDoc)
+      for (var j = 0; j < lastDoc.nodes.length && step === null; j++) {
+        var m = /^step (\d+) \/ (\d+)/.exec(lastDoc.nodes[j].l);
+        if (lastDoc.nodes[j].r === "text" && m) step = { step: +m[1], of: +m[2], text: lastDoc.nodes[j].l };
+      }
+    var headings = [];
+    if (lastDoc) lastDoc.nodes.forEach(function (n) { if (n.lv === 2) headings.push({ title: n.l, open: !!n.c }); });
+    return { type: "state", lesson: st.lesson || "", section: p.section ? +p.section : null, sections: headings,
+             step: step, params: p, training: st.status || {}, message: st.message || "" };
+  }
+  var lastPosted = "", readySent = false;
+  setInterval(function () {
+    if (!embed.parent || !window.Module || !Module.aelabState || !lastDoc) return;
+    if (!readySent) {
+      readySent = true;
+      embed.post({ type: "ready", lesson: Module.aelabState.lesson, lessons: Module.aelabState.lessons });
+    }
+    var s = currentState(), j = JSON.stringify(s);
+    if (j !== lastPosted) { lastPosted = j; embed.post(s); }
+  }, 200);
+  window.addEventListener("message", function (e) {
+    if (!embed.parent || e.source !== embed.parent) return;  // only the page around us
+    var m = e.data;
+    if (!m || typeof m !== "object") return;
+    try {
+      if (m.type === "get") { lastPosted = ""; return; }
+      if (m.type !== "set") return;
+      var lines = [];
+      if (m.params && typeof m.params === "object")
+        Object.keys(m.params).forEach(function (k) {
+          var v = String(m.params[k]);
+          if (/^[A-Za-z0-9_-]{1,40}$/.test(k) && v.indexOf("\n") < 0) lines.push(k + "=" + v);
+        });
+      if (m.section !== undefined) lines.push("section=" + (parseInt(m.section, 10) || 0));
+      if (lines.length) call("aelab_set_params", [null, "string"], [lines.join("\n")]);
+      var steps = { next: ["Next step"], previous: ["Previous step"], first: ["First step"], last: ["Last step"] };
+      var trains = { start: ["Start training", "Resume training"], pause: ["Pause training"], reset: ["Reset training"] };
+      var names = (m.step && steps[m.step]) || (m.train && trains[m.train]);
+      if (names) {
+        var id = controlNamed(names);
+        if (id) press(id);
+        else embed.post({ type: "error", message: "this lesson has no control for " + JSON.stringify(m.step || m.train) + " now" });
+      }
+    } catch (err) {
+      embed.post({ type: "error", message: String(err && err.message || err) });
+    }
+  });
+
   window.aelabUI = {
     textView: function (json) {
       var doc;
       try { doc = JSON.parse(json); } catch (err) { return; }
-      lastDoc = doc;
       render(doc);
+      lastDoc = doc;
     },
     announce: announce,
     document: function () { return lastDoc; },

@@ -363,7 +363,7 @@ void draw_frame_readout() {
 
 void draw_ui(App& app) {
     const ImGuiViewport* vp = ImGui::GetMainViewport();
-    if (!app.embed && ImGui::BeginMainMenuBar()) {
+    if (!app.embed && !aelab::platform::hidden("menu") && ImGui::BeginMainMenuBar()) {
         if (ImGui::BeginMenu("Lessons")) {
             if (ImGui::MenuItem("Overview")) app.current = nullptr, app.home_message.clear();
             for (const auto& l : aelab::lessons::registry())
@@ -398,7 +398,7 @@ void draw_ui(App& app) {
     ImGui::Begin("aelab", nullptr,
                  ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoMove | ImGuiWindowFlags_NoSavedSettings |
                      ImGuiWindowFlags_NoBringToFrontOnFocus);
-    if (!app.embed && app.show_sidebar) {
+    if (!app.embed && app.show_sidebar && !aelab::platform::hidden("sidebar")) {
         ImGui::BeginChild("sidebar", ImVec2(220 * app.ui_scale, 0), true);
         draw_lesson_list(app);
         ImGui::EndChild();
@@ -557,6 +557,32 @@ void frame(void* arg) {
     SDL_GL_SwapWindow(app.window);
 }
 
+App* g_app = nullptr;
+
+void g_app_set_params(const std::string& query) {
+    App& app = *g_app;
+    bool reopen = false;
+    std::size_t pos = 0;
+    while (pos < query.size()) {
+        std::size_t amp = query.find('\n', pos);  // one "key=value" per line, not URL-encoded
+        if (amp == std::string::npos) amp = query.size();
+        const std::string kv = query.substr(pos, amp - pos);
+        pos = amp + 1;
+        const std::size_t eq = kv.find('=');
+        if (kv.empty() || eq == 0 || eq == std::string::npos || kv.size() > 4096) continue;
+        const std::string key = kv.substr(0, eq), value = kv.substr(eq + 1);
+        if (key == "lesson" || key == "embed") continue;  // the page chose these
+        aelab::platform::set_param(key, value);
+        if (key == "theme")
+            aelab::kit::apply_theme(aelab::kit::theme_from_name(value, aelab::kit::current_theme()), app.ui_scale_applied);
+        else if (key != "section" && key != "hide" && key != "textview")
+            reopen = true;
+    }
+    if (reopen && app.current) {
+        aelab::platform::clear_status();
+        app.lessons[app.current->id] = app.current->make();
+    }
+}
 }  // namespace
 
 #ifdef __EMSCRIPTEN__
@@ -566,6 +592,10 @@ EMSCRIPTEN_KEEPALIVE void aelab_press(unsigned id) { aelab::a11y::press(id); }
 EMSCRIPTEN_KEEPALIVE void aelab_set_value(unsigned id, const char* text) { aelab::a11y::set_value(id, text ? text : ""); }
 // Escape leaves the canvas for the rest of the page only when ImGui has no use for it (no popup
 // open, nothing being edited or dragged).
+// A course page's "set" message (aelab-ui.js): URL parameters, one "key=value" per line. Lesson state
+// is read when a lesson opens, so the lesson reopens with them, as from a link; section, hide
+// and theme apply in place.
+EMSCRIPTEN_KEEPALIVE void aelab_set_params(const char* query) { g_app_set_params(query ? query : ""); }
 EMSCRIPTEN_KEEPALIVE int aelab_can_leave() {
     ImGuiContext* g = ImGui::GetCurrentContext();
     return g && g->OpenPopupStack.Size == 0 && g->ActiveId == 0;
@@ -575,6 +605,7 @@ EMSCRIPTEN_KEEPALIVE int aelab_can_leave() {
 
 int main(int argc, char** argv) {
     static App app;  // static: the browser's main loop outlives main()
+    g_app = &app;
     auto params = page_params(argc, argv);
     if (params.count("list-lessons")) {  // the lesson ids, one per line (for the smoke test)
         for (const auto& l : aelab::lessons::registry()) std::printf("%s\n", l.id);

@@ -85,6 +85,11 @@ void keep_only_params(const std::vector<std::string>& keys) {
 #endif
 }
 
+bool hidden(const std::string& part) {
+    const std::string list = "," + param("hide") + ",";
+    return list.find("," + part + ",") != std::string::npos;
+}
+
 int param_int(const std::string& key, int fallback, int lo, int hi) {
     const std::string v = param(key);
     if (v.empty()) return fallback;

@@ -29,6 +29,9 @@ std::string floats_text(const std::vector<float>& values);
 std::vector<float> parse_floats(const std::string& text, std::size_t count);
 std::vector<float> param_floats(const std::string& key, std::size_t count);
 void set_param(const std::string& key, const std::vector<float>& values);
+// Whether the page asked to hide a part: &hide=pytorch,export,sidebar,menu (an instructor
+// focusing an embedded lesson on one idea).
+bool hidden(const std::string& part);
 // Drops every parameter but these (the host calls it when another lesson opens, so one
 // lesson's state does not leak into the next one's link).
 void keep_only_params(const std::vector<std::string>& keys);

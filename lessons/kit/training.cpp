@@ -116,15 +116,19 @@ bool training_panel(const char* id, TrainingRun& run, TrainingControls& c) {
     bool rebuild = false;
     using S = TrainingRun::State;
     const S s = run.state();
+    // The text view names them "... training" (a course page presses them by these names).
     if (s == S::running) {
+        a11y::next_item(a11y::Role::button, false, "Pause training");
         if (ImGui::Button("Pause")) run.pause();
     } else {
         const bool can_start = s == S::idle || s == S::paused;
         if (!can_start) ImGui::BeginDisabled();
+        a11y::next_item(a11y::Role::button, false, s == S::paused ? "Resume training" : "Start training");
         if (ImGui::Button(s == S::paused ? "Resume" : "Train")) run.start();
         if (!can_start) ImGui::EndDisabled();
     }
     ImGui::SameLine();
+    a11y::next_item(a11y::Role::button, false, "Reset training");
     if (ImGui::Button("Reset")) {
         run.reset();
         rebuild = true;

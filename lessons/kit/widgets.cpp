@@ -577,6 +577,7 @@ std::string format(const char* fmt, ...) {
 }
 
 void pytorch_panel(const char* id, const std::string& code) {
+    if (platform::hidden("pytorch")) return;
     ImGui::PushID(id);
     if (ImGui::CollapsingHeader("In PyTorch")) {
         ImGui::TextWrapped("The same computation in PyTorch, for the current parameters. Paste it into Python to check "
@@ -588,6 +589,7 @@ void pytorch_panel(const char* id, const std::string& code) {
 }
 
 void export_buttons(const char* id, const std::vector<NpyExport>& files) {
+    if (platform::hidden("export")) return;
     static std::string last_message;
     static ImGuiID last_owner = 0;
     ImGui::PushID(id);
