@@ -34,6 +34,7 @@
 
 #include "aelab/feature_viz.hpp"
 #include "aelab/recipe_denoising.hpp"
+#include "kit/a11y.hpp"
 #include "kit/palette.hpp"
 #include "kit/platform.hpp"
 #include "kit/widgets.hpp"
@@ -292,6 +293,7 @@ private:
             text_for_ = spec;
         }
         ImGui::SetNextItemWidth(-1);
+        a11y::next_item(a11y::Role::value, false, "layer list as text");
         if (ImGui::InputText("##spec", text_, sizeof text_) && spec_text_allowed(text_)) {
             spec = text_;
             text_for_ = spec;

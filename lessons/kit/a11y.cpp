@@ -106,7 +106,7 @@ void flush_text(std::size_t to) {
         std::size_t nl = t.find('\n', pos);
         if (nl == std::string::npos) nl = t.size();
         std::string line = trim(t.substr(pos, nl - pos));
-        if (!line.empty() && !only_rule(line)) {
+        if (!line.empty() && !only_rule(line) && line != "(?)") {  // help markers add "Help: ..." themselves
             Node n;
             n.role = Role::text;
             n.label = std::move(line);
@@ -146,9 +146,16 @@ void finish_pending() {
     n.label = p.hint.label;
     n.checked = p.hint.checked;
     n.disabled = p.disabled;
-    n.value = item_value(log_slice(p.start, now), n.label);
+    // Its own text ends with its label (a combo draws its choice, then the label); what follows
+    // belongs to the next things drawn.
+    const std::string seg = log_slice(p.start, now);
+    const std::size_t close = seg.find_first_not_of(" \n") != std::string::npos && seg[seg.find_first_not_of(" \n")] == '{'
+                                  ? seg.find('}') : std::string::npos;  // "{choice}": the label is after it
+    const std::size_t at = n.label.empty() ? std::string::npos : seg.find(n.label, close == std::string::npos ? 0 : close);
+    const std::size_t end = at == std::string::npos ? seg.size() : at + n.label.size();
+    n.value = item_value(seg.substr(0, end), n.label);
     if (n.role == Role::combo) n.checked = ImGui::IsPopupOpen(ImHashStr("##ComboPopup", 0, p.id), ImGuiPopupFlags_None);
-    s.flushed = now;
+    s.flushed = p.start + end;
     push(std::move(n));
 }
 
