@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <cstdlib>
 
 namespace aelab::a11y {
 
@@ -68,7 +69,28 @@ State& st() {
     return s;
 }
 
-ImGuiTextBuffer& log_buffer() { return GImGui->LogBuffer; }
+// ImGui's text log goes to a memory stream of ours (as to a terminal, LogToTTY): ImGui ends a
+// log at the End() of any window that is not a child (a tooltip, a popup) and would clear a
+// log buffer, but a terminal's stream it only flushes, so nothing logged is lost.
+struct LogStream {
+    FILE* file = nullptr;
+    char* data = nullptr;
+    std::size_t size = 0;
+};
+LogStream& log_stream() {
+    static LogStream l;
+    return l;
+}
+std::size_t log_size() {
+    LogStream& l = log_stream();
+    if (!l.file) return 0;
+    std::fflush(l.file);
+    return l.size;
+}
+void log_start() {
+    ImGui::LogToTTY(0);  // depth 0: logging must not auto-open collapsed headers
+    GImGui->LogFile = log_stream().file;
+}
 
 std::string trim(const std::string& s) {
     const auto b = s.find_first_not_of(" \t\r\n");
@@ -88,13 +110,21 @@ bool only_rule(const std::string& line) {  // a Separator logs a line of dashes
 }
 
 std::string log_slice(std::size_t from, std::size_t to) {
-    ImGuiTextBuffer& b = log_buffer();
-    to = std::min<std::size_t>(to, std::size_t(b.size()));
+    to = std::min(to, log_size());
     if (from >= to) return "";
-    return std::string(b.begin() + from, b.begin() + to);
+    return std::string(log_stream().data + from, log_stream().data + to);
 }
 
 void push(Node n) { st().building.nodes.push_back(std::move(n)); }
+
+// ImGui stops logging at the End() of any window that is not a child: start again at the next
+// hook, before the item's clipping test (logging turns clipping off), so the rest of the page is
+// still captured.
+void keep_logging() {
+    ImGuiContext& g = *GImGui;
+    if (g.LogEnabled || !g.CurrentWindow || !log_stream().file) return;
+    log_start();
+}
 
 // Turns the logged text up to `to` into paragraphs, one per line.
 void flush_text(std::size_t to) {
@@ -137,7 +167,7 @@ void finish_pending() {
     Pending p = s.pending;
     s.pending = Pending{};
     if (!p.active || !p.hint.set) return;
-    const std::size_t now = std::size_t(log_buffer().size());
+    const std::size_t now = log_size();
     flush_text(p.start);
     Node n;
     n.role = p.hint.role;
@@ -162,13 +192,14 @@ void finish_pending() {
 void item_added(std::uint32_t id) {
     State& s = st();
     if (!s.on || id == 0) return;
+    keep_logging();
     if (s.pending.active && s.pending.id == id) return;
     finish_pending();
-    flush_text(std::size_t(log_buffer().size()));
+    flush_text(log_size());
     Pending p;
     p.active = true;
     p.id = id;
-    p.start = std::size_t(log_buffer().size());
+    p.start = log_size();
     p.hint = s.hint;
     p.heading_level = s.next_heading;
     p.disabled = (GImGui->CurrentItemFlags & ImGuiItemFlags_Disabled) != 0;
@@ -179,10 +210,12 @@ void item_added(std::uint32_t id) {
 
 void item_info(std::uint32_t id, const char* label, ImGuiItemStatusFlags flags) {
     State& s = st();
-    if (!s.on || !s.pending.active || s.pending.id != id) return;
+    if (!s.on) return;
+    keep_logging();
+    if (!s.pending.active || s.pending.id != id) return;
     const Pending p = s.pending;
     s.pending = Pending{};
-    const std::size_t now = std::size_t(log_buffer().size());
+    const std::size_t now = log_size();
     Node n;
     n.id = id;
     n.level = p.heading_level;
@@ -240,10 +273,13 @@ std::string json_escape(const std::string& v) {
 void begin_capture() {
     State& s = st();
     if (s.on || !GImGui || !GImGui->CurrentWindow) return;
-    ImGui::LogToBuffer(0);  // depth 0: logging must not auto-open collapsed headers
+    LogStream& l = log_stream();
+    l.file = open_memstream(&l.data, &l.size);
+    if (!l.file) return;
+    log_start();
     GImGui->TestEngineHookItems = true;
     s.on = true;
-    s.flushed = std::size_t(log_buffer().size());
+    s.flushed = log_size();
     s.pending = Pending{};
     s.hint = Hint{};
     s.next_heading = 0;
@@ -277,8 +313,9 @@ void name_fields(std::vector<Node>& nodes) {
 void end_capture() {
     State& s = st();
     if (!s.on) return;
+    keep_logging();
     finish_pending();
-    flush_text(std::size_t(log_buffer().size()));
+    flush_text(log_size());
     name_fields(s.building.nodes);
     // A heading the host or a lesson gave in words, followed by the same words ImGui drew.
     auto& nodes = s.building.nodes;
@@ -287,6 +324,10 @@ void end_capture() {
             nodes.erase(nodes.begin() + std::ptrdiff_t(i--));
     GImGui->TestEngineHookItems = false;
     ImGui::LogFinish();
+    LogStream& l = log_stream();
+    std::fclose(l.file);
+    std::free(l.data);
+    l = LogStream{};
     s.on = false;
     s.building.capture = s.done.capture + 1;
     s.done = std::move(s.building);
@@ -359,8 +400,9 @@ std::string document_text(const Document& doc) {
 namespace {
 void structural(Node n) {
     if (!st().on) return;
+    keep_logging();
     finish_pending();
-    flush_text(std::size_t(log_buffer().size()));
+    flush_text(log_size());
     push(std::move(n));
 }
 }  // namespace

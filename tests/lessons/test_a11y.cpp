@@ -97,11 +97,13 @@ TEST_CASE("a11y: ImGui items become controls with their names, roles and state")
     CHECK(has_text(d, "y = 20"));
     for (const auto& n : d.nodes) CHECK(n.label.find("---") == std::string::npos);  // no separator lines
 
-    // Press the button and toggle the box: through ImGui's own activation.
-    a11y::press(go->id);
+    // Press the button and toggle the box: through ImGui's own activation. (The document is
+    // replaced by each capture: keep ids, not pointers into it.)
+    const std::uint32_t go_node = go->id, flip_id = flip->id, stride_id = s->id;
+    a11y::press(go_node);
     gui.captured(body);
     CHECK(presses == 1);
-    a11y::press(flip->id);
+    a11y::press(flip_id);
     gui.captured(body);
     CHECK_FALSE(box);
     a11y::press(find(a11y::document(), Role::radio, "zeros")->id);
@@ -109,14 +111,14 @@ TEST_CASE("a11y: ImGui items become controls with their names, roles and state")
     CHECK(radio == 0);
 
     // Type a value into the slider as after Enter on it, then Enter: a few frames.
-    a11y::set_value(s->id, "3");
+    a11y::set_value(stride_id, "3");
     for (int i = 0; i < 6 && a11y::action_pending(); ++i) gui.captured(body);
     CHECK_FALSE(a11y::action_pending());
     CHECK(stride == 3);
     gui.captured(body);
     CHECK(find(a11y::document(), Role::value, "stride S")->value == "3");
     CHECK(has_text(a11y::document(), "y = 30"));
-    CHECK(a11y::find_control("stride S") == s->id);
+    CHECK(a11y::find_control("stride S") == stride_id);
 }
 
 TEST_CASE("a11y: InputInt's field and steppers are named after its label; the document as JSON and text") {
@@ -245,4 +247,58 @@ TEST_CASE("a11y: the convolution lesson's step in words, stepped and changed fro
     for (int i = 0; i < 6; ++i) gui.captured(draw);
     CHECK(platform::param("s1") == "2");
     CHECK(has_text(a11y::document(), "floor(7/2) + 1 = 4"));
+}
+
+TEST_CASE("a11y: a combo's value is its current choice") {
+    Gui gui;
+    bool tied = false;
+    const a11y::Document& d = gui.captured([&] {
+        ImGui::Checkbox("tied", &tied);
+        ImGui::SameLine();
+        ImGui::SetNextItemWidth(140);
+        if (ui::begin_combo("code non-linearity", "none (linear)")) ImGui::EndCombo();
+        ui::help_marker("help");
+        const char* items[] = {"a", "b"};
+        int cur = 1;
+        ui::combo("pattern", &cur, items, 2);
+    });
+    const a11y::Node* c = find(d, Role::combo, "code non-linearity");
+    REQUIRE(c);
+    CHECK(c->value == "none (linear)");
+    CHECK_FALSE(c->checked);
+    REQUIRE(find(d, Role::combo, "pattern"));
+    CHECK(find(d, Role::combo, "pattern")->value == "b");
+}
+
+TEST_CASE("a11y: text inside and after a child window is kept in order") {
+    Gui gui;
+    int k = 3;
+    bool tied = false;
+    const a11y::Document& d = gui.captured([&] {
+        ImGui::TextWrapped("Intro paragraph.");
+        ui::code_block("formulas", "e(x) = W1 x\ntied: W2 = W1^T");
+        ImGui::BeginDisabled(false);
+        ImGui::SliderInt("latent size k", &k, 1, 10);
+        ImGui::SameLine();
+        ImGui::Checkbox("tied", &tied);
+        ImGui::EndDisabled();
+    });
+    MESSAGE(a11y::document_text(d));
+    CHECK(has_text(d, "Intro paragraph."));
+    CHECK(has_text(d, "e(x) = W1 x"));
+    REQUIRE(find(d, Role::value, "latent size k"));
+}
+TEST_CASE("a11y: a tooltip drawn during the capture does not end it") {
+    Gui gui;
+    int k = 3;
+    const a11y::Document& d = gui.captured([&] {
+        ImGui::TextWrapped("Before.");
+        ImGui::SetTooltip("a tooltip");  // its End() stops ImGui's log
+        ImGui::SliderInt("after", &k, 1, 10);
+        ImGui::TextWrapped("Last words.");
+    });
+    REQUIRE(find(d, Role::value, "after"));
+    CHECK(find(d, Role::value, "after")->value == "3");
+    CHECK(has_text(d, "Before."));
+    CHECK(has_text(d, "Last words."));
 }
