@@ -73,6 +73,7 @@ struct App {
     bool show_keys = false;        // the "?" overlay
     double last_capture = -1.0;
     std::string last_json;          // web: the document last sent to the page
+    std::vector<float> capture_ms, draw_ms;  // --report: the lesson's draw on frames with / without a capture
 };
 
 // --- Textures for the widgets ------------------------------------------------------------------
@@ -339,7 +340,9 @@ void draw_keys(App& app) {
 
 // Desktop: the text view as a panel (the web page shows it as HTML).
 void draw_text_panel(App& app) {
-    ImGui::SetNextWindowSize(ImVec2(420 * app.ui_scale, 520 * app.ui_scale), ImGuiCond_FirstUseEver);
+    const ImGuiViewport* vp = ImGui::GetMainViewport();
+    ImGui::SetNextWindowPos(ImVec2(vp->WorkPos.x + vp->WorkSize.x - 8, vp->WorkPos.y + 8), ImGuiCond_FirstUseEver, ImVec2(1, 0));
+    ImGui::SetNextWindowSize(ImVec2(420 * app.ui_scale, vp->WorkSize.y * 0.9f), ImGuiCond_FirstUseEver);
     if (ImGui::Begin("Text view", &app.show_text_panel)) {
         const auto& doc = aelab::a11y::document();
         ImGui::TextDisabled("What a screen reader reads (capture %ld)", doc.capture);
@@ -350,7 +353,7 @@ void draw_text_panel(App& app) {
         ImGui::PopTextWrapPos();
     }
     ImGui::End();
-    if (!app.show_text_panel && aelab::platform::param("textview") != "1") app.text_view = false;
+    if (!app.show_text_panel) app.text_view = aelab::platform::param("textview") == "hidden";
 }
 
 void draw_frame_readout() {
@@ -408,6 +411,7 @@ void draw_ui(App& app) {
     const double now = ImGui::GetTime();
     const bool capture = app.text_view && (app.input_this_frame || aelab::a11y::action_pending() ||
                                            app.last_capture < 0 || now - app.last_capture >= 0.25);
+    const Uint64 capture_t0 = SDL_GetPerformanceCounter();
     if (capture) {
         aelab::a11y::begin_capture();
         app.last_capture = now;
@@ -421,6 +425,9 @@ void draw_ui(App& app) {
         draw_home(app);
     }
     if (capture) aelab::a11y::end_capture();
+    if (app.report)  // the lesson's draw, with and without a capture of the text view
+        (capture ? app.capture_ms : app.draw_ms)
+            .push_back(float(double(SDL_GetPerformanceCounter() - capture_t0) * 1000.0 / double(SDL_GetPerformanceFrequency())));
     ImGui::EndChild();
     ImGui::End();
     draw_about(app);
@@ -462,9 +469,14 @@ void print_report(const App& app) {
     std::vector<float> ms(app.frame_ms.begin() + std::min<std::size_t>(30, app.frame_ms.size()), app.frame_ms.end());
     std::sort(ms.begin(), ms.end());
     auto at = [&](double q) { return ms.empty() ? 0.0 : double(ms[std::size_t(q * double(ms.size() - 1))]); };
+    auto median = [](std::vector<float> v) {
+        std::sort(v.begin(), v.end());
+        return v.empty() ? 0.0 : double(v[v.size() / 2]);
+    };
     std::printf("{\"frames\": %zu, \"frame_ms_median\": %.2f, \"frame_ms_p95\": %.2f, \"frame_ms_max\": %.2f, "
-                "\"status\": %s}\n",
-                app.frame_ms.size(), at(0.5), at(0.95), at(1.0), status_json().c_str());
+                "\"draw_ms_median\": %.3f, \"captures\": %zu, \"capture_draw_ms_median\": %.3f, \"status\": %s}\n",
+                app.frame_ms.size(), at(0.5), at(0.95), at(1.0), median(app.draw_ms), app.capture_ms.size(),
+                median(app.capture_ms), status_json().c_str());
     std::fflush(stdout);
 }
 #endif
@@ -681,7 +693,9 @@ int main(int argc, char** argv) {
 #ifdef __EMSCRIPTEN__
     app.text_view = aelab::platform::param("textview") != "0";  // the page's HTML text view (screen readers)
 #else
-    app.text_view = app.show_text_panel = aelab::platform::param("textview") == "1";
+    // 1: the panel; "hidden": captured, no panel (for measuring what the capture costs, as in a page)
+    app.text_view = aelab::platform::param("textview") == "1" || aelab::platform::param("textview") == "hidden";
+    app.show_text_panel = aelab::platform::param("textview") == "1";
 #endif
     aelab::kit::apply_theme(aelab::kit::theme_from_name(aelab::platform::param("theme"), preferred_theme()), app.ui_scale);
     app.ui_scale_applied = app.ui_scale;

@@ -68,6 +68,17 @@ else
     echo "FAIL --report: $(tail -3 "$tmp/report.log" | tr '\n' ' ')"
     failures=$((failures + 1))
 fi
+# Themes, and the text view panel (View > Text view) with its words written out by --text-out.
+run theme-light --lesson convolution --theme light
+run theme-contrast --lesson convolution --theme contrast
+run text-view --lesson convolution --textview 1 --text-out "$tmp/text-view.txt"
+if grep -qx '# Convolution' "$tmp/text-view.txt" && grep -qF 'y[0] = 1*1 + 4*2 + 3*1 = 12' "$tmp/text-view.txt" &&
+   grep -qF '[button] Next step' "$tmp/text-view.txt" && grep -qF '[value] stride S = 1' "$tmp/text-view.txt"; then
+    echo "ok   text view words ($(wc -l <"$tmp/text-view.txt") lines)"
+else
+    echo "FAIL text view words: $(head -c 300 "$tmp/text-view.txt" | tr '\n' '|')"
+    failures=$((failures + 1))
+fi
 AELAB_FRAMES=5 timeout 60 xvfb-run -a "$app" >/dev/null 2>&1 && echo "ok   AELAB_FRAMES" || { echo "FAIL AELAB_FRAMES"; failures=$((failures + 1)); }
 
 [ "$failures" = 0 ] && echo "desktop smoke test passed; screenshots in $shots" || { echo "$failures desktop run(s) failed"; exit 1; }
