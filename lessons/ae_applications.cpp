@@ -39,6 +39,7 @@
 #include "lesson.hpp"
 #include "kit/palette.hpp"
 #include "kit/platform.hpp"
+#include "kit/a11y.hpp"
 #include "kit/widgets.hpp"
 
 namespace aelab::lessons {
@@ -299,7 +300,7 @@ void score_histograms(const char* id, ImVec2 size, const std::vector<double>& sc
     dl->AddText(ImVec2(o.x + size.x - 150, o.y + 2), ImGui::GetColorU32(ImGuiCol_Text),
                 ("MSE 0 .. " + fixed(hi, 4)).c_str());
     if (ImGui::IsItemHovered())
-        ImGui::SetTooltip("Blue: the nine trained classes, orange: the held-out class; each normalised to its own count.");
+        ImGui::SetTooltip("Blue: the nine trained classes, orange: the held-out class; each normalised to its own count."); a11y::resume();
 }
 
 //-----------------------------------------------------------------------------
@@ -447,7 +448,7 @@ private:
                     image("nn", neighbour_images_[s].data() + std::size_t(k) * 784, zoom);
                     if (ImGui::IsItemHovered())
                         ImGui::SetTooltip("training image %d: %s", int(neighbours_[s][std::size_t(k)]),
-                                          d.class_names[d.train_labels[neighbours_[s][std::size_t(k)]]].c_str());
+                                          d.class_names[d.train_labels[neighbours_[s][std::size_t(k)]]].c_str()); a11y::resume();
                     ImGui::PopID();
                 }
                 ImGui::PopID();

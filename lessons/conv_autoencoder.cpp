@@ -305,7 +305,7 @@ private:
                     spec = p.spec;
                     changed = true;
                 }
-            ImGui::EndCombo();
+            ImGui::EndCombo(); a11y::resume();
         }
         ImGui::SameLine();
         ui::help_marker(
@@ -382,7 +382,7 @@ private:
                     tokens.push_back(t);
                     tokens_changed = true;
                 }
-            ImGui::EndCombo();
+            ImGui::EndCombo(); a11y::resume();
         }
         if (tokens_changed) {
             spec = join_tokens(tokens);

@@ -31,6 +31,7 @@
 #include "kit/palette.hpp"
 #include "kit/platform.hpp"
 #include "kit/pytorch.hpp"
+#include "kit/a11y.hpp"
 #include "kit/widgets.hpp"
 
 namespace aelab::lessons {
@@ -764,7 +765,7 @@ private:
                     s.apply_preset(i);
                     two_.stepper.step = 0;
                 }
-            ImGui::EndCombo();
+            ImGui::EndCombo(); a11y::resume();
         }
         ImGui::SameLine();
         ImGui::TextWrapped("%s", presets[std::size_t(s.preset)].note);

@@ -30,6 +30,7 @@
 #include "kit/palette.hpp"
 #include "kit/plane.hpp"
 #include "kit/platform.hpp"
+#include "kit/a11y.hpp"
 #include "kit/widgets.hpp"
 #include "lesson.hpp"
 
@@ -560,7 +561,7 @@ private:
                     image_class = k - 1;
                     image_training.rebuild();
                 }
-            ImGui::EndCombo();
+            ImGui::EndCombo(); a11y::resume();
         }
         image_training.panel("image-train");
         if (!image_training.built()) return;

@@ -27,6 +27,7 @@
 
 #include "aelab/loss.hpp"
 #include "kit/platform.hpp"
+#include "kit/a11y.hpp"
 #include "kit/widgets.hpp"
 #include "lesson.hpp"
 
@@ -362,7 +363,7 @@ private:
                     image = 0;
                 }
             }
-            ImGui::EndCombo();
+            ImGui::EndCombo(); a11y::resume();
         }
         ImGui::SameLine();
         ui::help_marker("PCA of the 6000 training images, or of the 600 of one class. Each PCA is computed once, when "
@@ -571,7 +572,7 @@ private:
         if (ui::begin_combo("code non-linearity", activation_label(activation))) {
             for (int a = 0; a < kActivationCount; ++a)
                 if (ImGui::Selectable(activation_label(a), a == activation)) activation = a, changed = true;
-            ImGui::EndCombo();
+            ImGui::EndCombo(); a11y::resume();
         }
         ImGui::SameLine();
         ui::help_marker("A non-linearity between encoder and decoder breaks the equivalence with PCA: the decoder still "

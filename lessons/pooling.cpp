@@ -32,6 +32,7 @@
 #include "kit/platform.hpp"
 #include "kit/pytorch.hpp"
 #include "kit/sections.hpp"
+#include "kit/a11y.hpp"
 #include "kit/widgets.hpp"
 #include "lesson.hpp"
 
@@ -455,7 +456,7 @@ private:
                     pool_stepper_.step = 0;
                     pool_stepper_.playing = false;
                 }
-            ImGui::EndCombo();
+            ImGui::EndCombo(); a11y::resume();
         }
         ImGui::PushStyleColor(ImGuiCol_Text, palette::text_accent);
         ImGui::TextWrapped("%s", ps[state_.preset].note);

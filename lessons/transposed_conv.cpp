@@ -35,6 +35,7 @@
 #include "kit/pytorch.hpp"
 #include "kit/sections.hpp"
 #include "kit/theme.hpp"
+#include "kit/a11y.hpp"
 #include "kit/widgets.hpp"
 #include "lesson.hpp"
 
@@ -579,7 +580,7 @@ int draw_matrix(const Tensor& C, const Geometry& g, int selected_row) {
         if (k >= 0 && k < cols && m >= 0 && m < rows) {
             ImGui::SetTooltip("C[%d, %d] = %s\nrow %d: x[%d,%d] (input of the transposed conv, output of the conv)\n"
                               "column %d: y[%d,%d] (output of the transposed conv, input of the conv)",
-                              m, k, ui::fmt_num(C(m, k)).c_str(), m, m / g.W, m % g.W, k, k / Wo, k % Wo);
+                              m, k, ui::fmt_num(C(m, k)).c_str(), m, m / g.W, m % g.W, k, k / Wo, k % Wo); a11y::resume();
             if (ImGui::IsMouseClicked(ImGuiMouseButton_Left)) clicked = m;
         }
     }
@@ -665,7 +666,7 @@ private:
                     scatter_.step = gather_.step = row_.step = 0;
                     changed();
                 }
-            ImGui::EndCombo();
+            ImGui::EndCombo(); a11y::resume();
         }
         if (st_.preset >= 0) {
             ImGui::PushStyleColor(ImGuiCol_Text, ImGui::GetColorU32(ImGuiCol_TextDisabled));

@@ -31,6 +31,7 @@
 #include "aelab/model_io.hpp"
 #include "aelab/rng.hpp"
 #include "kit/platform.hpp"
+#include "kit/a11y.hpp"
 #include "kit/widgets.hpp"
 #include "lesson.hpp"
 
@@ -530,7 +531,7 @@ private:
             const ImVec2 mp = ImGui::GetIO().MousePos;
             float gz1, gz2;
             grid_to_latent((mp.x - g0.x) / side, (mp.y - g0.y) / side, gz1, gz2);
-            if (ImGui::IsItemHovered()) ImGui::SetTooltip("z = %s: click or drag to decode", fmt_z(gz1, gz2).c_str());
+            if (ImGui::IsItemHovered()) ImGui::SetTooltip("z = %s: click or drag to decode", fmt_z(gz1, gz2).c_str()); a11y::resume();
             if (ImGui::IsItemActive() && ImGui::IsMouseDown(ImGuiMouseButton_Left)) {
                 z1 = std::clamp(gz1, -kPlaneExtent, kPlaneExtent);
                 z2 = std::clamp(gz2, -kPlaneExtent, kPlaneExtent);
@@ -560,7 +561,7 @@ private:
         } else if (h.point >= 0) {  // below the scatter's own tooltip (class and mu)
             ImGui::BeginTooltip();
             gray_image("hover", plane_of(data->batch(Split::test, std::size_t(h.point), 1), 0), 4.0f);
-            ImGui::EndTooltip();
+            ImGui::EndTooltip(); a11y::resume();
         }
         ImGui::TextDisabled("test-image means mu, by class");
         ImGui::EndGroup();

@@ -184,7 +184,7 @@ void finish_pending() {
     const std::size_t at = n.label.empty() ? std::string::npos : seg.find(n.label, close == std::string::npos ? 0 : close);
     const std::size_t end = at == std::string::npos ? seg.size() : at + n.label.size();
     n.value = item_value(seg.substr(0, end), n.label);
-    if (n.role == Role::combo) n.checked = ImGui::IsPopupOpen(ImHashStr("##ComboPopup", 0, p.id), ImGuiPopupFlags_None);
+    if (n.role == Role::combo) n.checked = ImGui::IsPopupOpen(ImHashStr("##ComboPopup", 0, p.id), ImGuiPopupFlags_AnyPopupLevel);
     s.flushed = p.start + end;
     push(std::move(n));
 }
@@ -472,6 +472,10 @@ void set_value(std::uint32_t id, const std::string& text) {
     e.text = text.substr(0, 60);
     e.stage = 1;
     e.waited = 0;
+}
+
+void resume() {
+    if (st().on) keep_logging();
 }
 
 bool action_pending() { return st().press_id != 0 || st().edit.stage != 0; }

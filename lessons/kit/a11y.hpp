@@ -99,6 +99,11 @@ void set_value(std::uint32_t id, const std::string& text);
 void before_new_frame();
 bool action_pending();
 
+// ImGui ends its text log at the End() of a tooltip or popup; the capture starts it again at the
+// next item, but text drawn before that item would be missed. Call this after drawing a
+// tooltip or popup (ImGui::SetTooltip, EndTooltip, EndCombo, EndPopup); a no-op otherwise.
+void resume();
+
 // The id of the control whose label (without "##...") is `label`, in the current document,
 // or 0. The n-th such control when labels repeat.
 std::uint32_t find_control(const std::string& label, int nth = 0);

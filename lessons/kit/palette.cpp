@@ -1,5 +1,7 @@
 #include "palette.hpp"
 
+#include "a11y.hpp"
+
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
@@ -115,7 +117,7 @@ ScatterHover class_scatter(const char* id, const std::vector<ClassPoint>& points
             dl->AddCircle(f.to_screen(p.x, p.y), 5.0f, style.light_background ? IM_COL32_BLACK : ImGui::GetColorU32(ImGuiCol_Text));
             const bool named = p.label >= 0 && p.label < int(class_names.size());
             ImGui::SetTooltip("test image %d: %s\n%s = %.3g, %s = %.3g", out.point,
-                              named ? class_names[std::size_t(p.label)].c_str() : "?", style.x_label, p.x, style.y_label, p.y);
+                              named ? class_names[std::size_t(p.label)].c_str() : "?", style.x_label, p.x, style.y_label, p.y); a11y::resume();
         }
     }
     ImGui::PopID();

@@ -228,6 +228,7 @@ Hover heatmap(const char* id, const float* data, int rows, int cols, const Heatm
             ImGui::SetTooltip("[%d, %d] = %s (%s)", h.row, h.col, value, v > 0 ? "positive" : v < 0 ? "negative" : "zero");
         else
             ImGui::SetTooltip("[%d, %d] = %s", h.row, h.col, value);
+        a11y::resume();
     }
     if (diverging && style.legend && cols * z >= 96.0f) diverging_legend(std::max(std::fabs(lo), std::fabs(hi)), cols * z, style.value_scale);
     ImGui::PopID();
@@ -256,7 +257,7 @@ void diverging_legend(float vmax, float width, float value_scale) {
     dl->AddText(ImVec2(o.x + width - ImGui::CalcTextSize(hi_text.c_str()).x, y), ink, hi_text.c_str());
     if (ImGui::IsItemHovered())
         ImGui::SetTooltip("Colour scale: blue below zero, white at zero, red above; the strongest colours at -%s and +%s.",
-                          m.c_str(), m.c_str());
+                          m.c_str(), m.c_str()); a11y::resume();
 }
 
 Hover gray_image(const char* id, const Tensor& plane, float zoom) {
@@ -285,7 +286,7 @@ Hover rgb_image(const char* id, const float* chw, int rows, int cols, float zoom
     if (h.active) {
         std::size_t k = std::size_t(h.row) * cols + h.col;
         ImGui::SetTooltip("[%d, %d] = [%d, %d, %d]", h.row, h.col, int(std::lround(chw[k] * 255)),
-                          int(std::lround(chw[plane + k] * 255)), int(std::lround(chw[2 * plane + k] * 255)));
+                          int(std::lround(chw[plane + k] * 255)), int(std::lround(chw[2 * plane + k] * 255))); a11y::resume();
     }
     ImGui::PopID();
     return h;
@@ -348,7 +349,7 @@ Hover number_grid(const char* id, const float* data, int rows, int cols, const G
     draw_highlights(o, cw, ch, highlights);
     if (a11y::capturing()) describe_grid(id, texts, rows, cols, marks);
     Hover h = item_hover(rows, cols, cw, ch);
-    if (h.active) ImGui::SetTooltip("[%d, %d] = %s", h.row, h.col, texts[h.row * cols + h.col].c_str());
+    if (h.active) ImGui::SetTooltip("[%d, %d] = %s", h.row, h.col, texts[h.row * cols + h.col].c_str()); a11y::resume();
     ImGui::PopID();
     return h;
 }
@@ -542,7 +543,7 @@ void line_plot(const char* id, const std::vector<Series>& series, const PlotStyl
             ImGui::SameLine();
             ImGui::Text("at %g: %.5g", s.x0 + i * s.dx, s.values[i]);
         }
-        ImGui::EndTooltip();
+        ImGui::EndTooltip(); a11y::resume();
     }
     if (a11y::capturing()) describe_plot(id, series, style);
     ImGui::PopID();
@@ -652,7 +653,9 @@ bool begin_combo(const char* label, const char* preview, ImGuiComboFlags flags) 
 
 bool combo(const char* label, int* current, const char* const items[], int count) {
     a11y::next_item(a11y::Role::combo, false, label_text(label));
-    return ImGui::Combo(label, current, items, count);
+    const bool changed = ImGui::Combo(label, current, items, count);
+    a11y::resume();  // its popup, when open, ended ImGui's text log
+    return changed;
 }
 
 // --- Text ----------------------------------------------------------------------------------------
@@ -671,7 +674,7 @@ void help_marker(const char* text) {
         ImGui::PushTextWrapPos(ImGui::GetFontSize() * 32.0f);
         ImGui::TextUnformatted(text);
         ImGui::PopTextWrapPos();
-        ImGui::EndTooltip();
+        ImGui::EndTooltip(); a11y::resume();
     }
 }
 

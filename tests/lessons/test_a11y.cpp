@@ -302,3 +302,30 @@ TEST_CASE("a11y: a tooltip drawn during the capture does not end it") {
     CHECK(has_text(d, "Before."));
     CHECK(has_text(d, "Last words."));
 }
+
+TEST_CASE("a11y: a combo opened from the text view lists its options, and pressing one chooses it") {
+    Gui gui;
+    int cur = 0;
+    const char* items[] = {"zeros", "reflect", "circular"};
+    auto body = [&] {
+        ui::combo("padding mode", &cur, items, 3);
+        ImGui::TextWrapped("After the combo.");
+    };
+    const std::uint32_t id = gui.captured(body).nodes.at(0).id;
+    REQUIRE(id != 0);
+    a11y::press(id);
+    gui.captured(body);
+    gui.captured(body);
+    const a11y::Document& open = a11y::document();
+    REQUIRE(find(open, Role::combo, "padding mode"));
+    CHECK(find(open, Role::combo, "padding mode")->checked);  // expanded
+    const a11y::Node* option = find(open, Role::button, "circular");
+    REQUIRE(option);
+    CHECK(has_text(open, "After the combo."));
+    a11y::press(option->id);
+    gui.captured(body);
+    gui.captured(body);
+    CHECK(cur == 2);
+    CHECK_FALSE(find(a11y::document(), Role::combo, "padding mode")->checked);
+    CHECK(find(a11y::document(), Role::combo, "padding mode")->value == "circular");
+}
