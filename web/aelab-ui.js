@@ -288,6 +288,11 @@
       try { doc = JSON.parse(json); } catch (err) { return; }
       render(doc);
       lastDoc = doc;
+      var h1 = doc.nodes.filter(function (n) { return n.r === "heading" && n.lv === 1; })[0];
+      if (h1) {  // the tab's title names the lesson (WCAG 2.4.2)
+        var title = h1.l + " - aelab";
+        if (document.title !== title) document.title = title;
+      }
     },
     announce: announce,
     document: function () { return lastDoc; },
