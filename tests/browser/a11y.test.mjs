@@ -153,7 +153,6 @@ try {
       const c = checks();
       await page.goto(`${base}?lesson=${id}`);
       await settle(page, 30, READY);
-      await moreFrames(page, 5);
       await page.screenshot({ path: shot(`phone-${id}`) });
       const [sw, iw] = await noSidewaysScroll(page);
       c.check(sw <= iw + 1, `the page scrolls sideways: scrollWidth ${sw} > innerWidth ${iw}`);
@@ -167,7 +166,7 @@ try {
       await moreFrames(page, 5);
       const still = Buffer.compare(before, await page.screenshot({ clip: column })) === 0;
       await touchDrag(page, 300, 375, -300);
-      const after = await moreFrames(page, 10);
+      const after = await moreFrames(page, 6);
       if (y0 !== undefined) {
         c.check(Number(after.scroll_y) >= Number(y0) + 100, `a 300 px touch drag up moved scroll_y ${y0} -> ${after.scroll_y}`);
       } else {
@@ -301,9 +300,9 @@ try {
     const button = page.locator("#textview").getByRole("button", { name: "Start training" });
     await button.focus();
     await page.keyboard.press("Enter");
-    await page.waitForFunction(() => Number(Module.aelabState.status.step) >= 20, null, { timeout: 15000, polling: 200 })
+    await page.waitForFunction(() => Number(Module.aelabState.status.step) >= 20, null, { timeout: 10000, polling: 200 })
       .catch(() => { throw new Error("Enter on the text view's \"Start training\" (its canvas button is scrolled out of view) " +
-                                     "did not start training in 15 s"); });
+                                     "did not start training in 10 s"); });
   });
 
   // --- 5. A course page on another origin (localhost) around the lesson (127.0.0.1) ------------------
