@@ -102,7 +102,7 @@ ln -sfn "$sdl_prefix" "$cache/sdl2-wasm"
 
 # --- 3. npm packages for the browser tests --------------------------------------------------
 if [ "${1:-}" != "--no-browser" ] && [ -f "$here/tests/browser/package.json" ]; then
-  if [ ! -d "$here/tests/browser/node_modules/playwright-core" ]; then
+  if [ ! -d "$here/tests/browser/node_modules/playwright-core" ] || [ ! -d "$here/tests/browser/node_modules/axe-core" ]; then
     log "npm install (tests/browser)"
     (cd "$here/tests/browser" && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm install --no-audit --no-fund --silent)
   fi

@@ -112,6 +112,7 @@
 
   function render(doc) {
     if (!lastDoc) body.textContent = "";  // the "Loading" placeholder
+    var focusAt = focusedIndex();
     var seen = {};
     var order = [];
     var textIndex = 0;
@@ -168,6 +169,22 @@
       if (at === e) { at = e.nextSibling; return; }
       body.insertBefore(e, at);
     });
+    refocus(focusAt);
+  }
+
+  // A control that changes its name ("Start training" becomes "Pause training") is a new element:
+  // when the focused one goes, the focus moves to the control that took its place, not to <body>.
+  function focusedIndex() {
+    var a = document.activeElement;
+    if (!a || a === body || !body.contains(a)) return null;
+    while (a.parentNode !== body) a = a.parentNode;
+    return { el: document.activeElement, index: Array.prototype.indexOf.call(body.children, a) };
+  }
+  function refocus(was) {
+    if (!was || body.contains(was.el) || (document.activeElement && document.activeElement !== document.body)) return;
+    var next = body.children[was.index];
+    var control = next && next.querySelector("button, input");
+    if (control && !control.disabled) control.focus();
   }
 
   // --- Live regions ----------------------------------------------------------------------------------

@@ -3,20 +3,10 @@
 // ?lesson= (also with &embed=1), checks what the page reports (Module.aelabState), fails on
 // any console error, and saves screenshots.
 //   node tests/browser/lessons.test.mjs [SITE_DIR=build/web] [SCREENSHOT_DIR=build/screenshots/browser]
-import fs from "node:fs";
-import os from "node:os";
 import path from "node:path";
-import { chromium } from "playwright-core";
-import { serve } from "../../tools/serve.mjs";
+import { expect, launch, moreFrames, results, screenshotDir, serve, settle, site, withPage } from "./common.mjs";
 
-const site = path.resolve(process.argv[2] || "build/web");
-const shots = path.resolve(process.argv[3] || "build/screenshots/browser");
-fs.mkdirSync(shots, { recursive: true });
-
-const CHROMIUM_ARGS = [
-  "--no-sandbox", "--use-angle=swiftshader", "--enable-unsafe-swiftshader",
-  "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run",
-];
+const shots = screenshotDir("build/screenshots/browser");
 
 // Lessons with a step controller whose state is the URL's `step`, and lessons that train.
 // The URL key of each stepped lesson's first step controller (the one the arrow keys drive).
@@ -24,47 +14,8 @@ const STEPPED = { convolution: "st1", pooling: "step", "transposed-conv": "step"
 const TRAINED = ["pca-linear-ae", "autoencoder", "conv-autoencoder", "denoising", "regularized-ae", "ae-applications", "vae",
                  "gan"];
 
-let failures = 0;
-function expect(cond, what) {
-  if (!cond) throw new Error(what);
-}
-
-async function withPage(browser, name, opts, fn) {
-  const started = Date.now();
-  const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, ...(opts.context || {}) });
-  const page = await context.newPage();
-  const errors = [];
-  page.on("console", (m) => { if (m.type() === "error") errors.push(`console.error: ${m.text()}`); });
-  page.on("pageerror", (e) => errors.push(`page error: ${e.message}`));
-  try {
-    if (opts.route) await opts.route(page);
-    await fn(page);
-    const unexpected = errors.filter((e) => !(opts.allowErrors || []).some((re) => re.test(e)));
-    expect(unexpected.length === 0, `errors in the console:\n    ${unexpected.join("\n    ")}`);
-    console.log(`ok   ${name} (${((Date.now() - started) / 1000).toFixed(1)} s)`);
-  } catch (e) {
-    failures++;
-    console.log(`FAIL ${name}: ${e.message}`);
-    try { await page.screenshot({ path: path.join(shots, `FAILED-${name}.png`) }); } catch {}
-  } finally {
-    await context.close();
-  }
-}
-
-// Waits until the module has drawn `frames` more frames and returns its reported state.
-async function settle(page, frames = 30, extra = "true") {
-  await page.waitForFunction(
-    `typeof Module !== "undefined" && Module.aelabState && Module.aelabState.frames >= ${frames} && (${extra})`,
-    null, { timeout: 90000, polling: 100 });
-  return page.evaluate(() => Module.aelabState);
-}
-async function moreFrames(page, n) {
-  const f = await page.evaluate(() => Module.aelabState.frames);
-  return settle(page, f + n);
-}
-
 const { server, url: base } = await serve(site, 0);
-const browser = await chromium.launch({ executablePath: "/usr/bin/chromium", headless: true, args: CHROMIUM_ARGS });
+const browser = await launch();
 let lessons = [];
 try {
   await withPage(browser, "home", {}, async (page) => {
@@ -377,5 +328,6 @@ try {
   await browser.close();
   server.close();
 }
+const failures = results.failures;
 console.log(failures ? `${failures} browser test(s) failed` : `all browser tests passed; screenshots in ${shots}`);
 process.exit(failures ? 1 : 0);
