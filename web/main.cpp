@@ -305,10 +305,12 @@ void draw_keys(App& app) {
     if (!io.WantTextInput)
         for (ImWchar c : io.InputQueueCharacters)
             if (c == '?') app.show_keys = !app.show_keys;
-    if (!app.show_keys) return;
-    ImGui::OpenPopup("Keyboard");
+    if (app.show_keys && !ImGui::IsPopupOpen("Keyboard")) ImGui::OpenPopup("Keyboard");
     ImGui::SetNextWindowPos(ImGui::GetMainViewport()->GetCenter(), ImGuiCond_Always, ImVec2(0.5f, 0.5f));
+    // Called every frame: with show_keys false it closes the popup.
     if (ImGui::BeginPopupModal("Keyboard", &app.show_keys, ImGuiWindowFlags_AlwaysAutoResize)) {
+        // ImGui 1.86's modals ignore Escape: close on it, so the keyboard is never trapped here.
+        if (ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_Escape), false)) app.show_keys = false;
         static const char* const keys[][2] = {
             {"Tab / Shift+Tab", "next / previous number field"},
             {"Arrow keys", "move between controls (the focus ring shows where)"},
@@ -334,8 +336,10 @@ void draw_keys(App& app) {
         ImGui::TextWrapped("In a web page, the text view beside the lesson has the same controls as HTML for screen "
                            "readers; Escape moves the focus there.");
         if (ImGui::Button("Close")) app.show_keys = false;
+        if (!app.show_keys) ImGui::CloseCurrentPopup();
         ImGui::EndPopup();
     }
+    aelab::a11y::resume();
 }
 
 // Desktop: the text view as a panel (the web page shows it as HTML).
@@ -424,6 +428,7 @@ void draw_ui(App& app) {
     } else {
         draw_home(app);
     }
+    draw_keys(app);  // inside the capture: the text view lists the keys too
     if (capture) aelab::a11y::end_capture();
     if (app.report)  // the lesson's draw, with and without a capture of the text view
         (capture ? app.capture_ms : app.draw_ms)
@@ -431,7 +436,6 @@ void draw_ui(App& app) {
     ImGui::EndChild();
     ImGui::End();
     draw_about(app);
-    draw_keys(app);
     if (app.show_text_panel) draw_text_panel(app);
 }
 

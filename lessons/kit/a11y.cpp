@@ -62,6 +62,7 @@ struct State {
         int waited = 0;
     } edit;
     std::uint32_t press_id = 0;
+    bool handed = false;  // an action went to ImGui for this frame: capture it (logging keeps the item unclipped)
 };
 
 State& st() {
@@ -478,13 +479,14 @@ void resume() {
     if (st().on) keep_logging();
 }
 
-bool action_pending() { return st().press_id != 0 || st().edit.stage != 0; }
+bool action_pending() { return st().handed || st().press_id != 0 || st().edit.stage != 0; }
 
 void before_new_frame() {
     State& s = st();
     ImGuiContext* g = GImGui;
     if (!g) return;
     ImGuiIO& io = g->IO;
+    s.handed = s.press_id != 0 || s.edit.stage != 0;
     if (s.press_id) {
         g->NavNextActivateId = s.press_id;  // ImGui::ActivateItem(): a button press by navigation
         g->NavNextActivateFlags = ImGuiActivateFlags_None;

@@ -408,14 +408,20 @@ bool step_controller(const char* id, Stepper& s) {
                        !ImGui::IsAnyItemActive();
         // Keyboard navigation also uses the arrows: the step keys act while no focus ring shows
         // (mouse use) or while the ring is on this controller, and then the ring does not move.
+        // A first arrow press with no ring (page just opened, or mouse use) steps and keeps the
+        // ring hidden: ImGui's move and its "find a first item" request are cancelled.
         ImGuiContext& g = *ImGui::GetCurrentContext();
-        const bool ring_hidden = g.NavDisableHighlight;
+        const bool ring_hidden = g.NavDisableHighlight || g.NavId == 0;
         const bool ring_here = !ring_hidden && std::find(own_ids.begin(), own_ids.end(), g.NavId) != own_ids.end();
         if (focused && (ring_hidden || ring_here)) {
             auto key = [&](ImGuiKey k, bool repeat) {
                 if (!ImGui::IsKeyPressed(ImGui::GetKeyIndex(k), repeat)) return false;
                 ImGui::NavMoveRequestCancel();
-                g.NavDisableHighlight = ring_hidden;
+                if (ring_hidden) {
+                    g.NavInitRequest = g.NavInitRequestFromMove = false;
+                    g.NavInitResultId = 0;
+                    g.NavDisableHighlight = true;
+                }
                 return true;
             };
             if (key(ImGuiKey_RightArrow, true)) s.step++, s.playing = false;

@@ -305,7 +305,7 @@ try {
     await frame.waitForFunction(
       `typeof Module !== "undefined" && Module.aelabState && Module.aelabState.frames >= 20`, null, { timeout: 90000 });
     const s = await frame.evaluate(() => Module.aelabState);
-    expect(s.lesson === "tensors" && s.embed, `iframe shows '${s.lesson}', embed=${s.embed}`);
+    expect(s.lesson === "convolution" && s.embed, `iframe shows '${s.lesson}', embed=${s.embed}`);
     await page.screenshot({ path: path.join(shots, "embedded-in-course-page.png") });
   });
 
