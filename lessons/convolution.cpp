@@ -1093,9 +1093,9 @@ private:
             ui::radio_button("5x5", &size, 5);
             if (size != s.custom_size) s.resize_custom(size);
             ImGui::SameLine();
-            if (ImGui::SmallButton("identity")) s.resize_custom(s.custom_size);
+            if (ui::small_button("identity")) s.resize_custom(s.custom_size);
             ImGui::SameLine();
-            if (ImGui::SmallButton("zero")) s.custom.assign(s.custom.size(), 0.0f);
+            if (ui::small_button("zero")) s.custom.assign(s.custom.size(), 0.0f);
             ui::edit_grid("custom", s.custom.data(), s.custom_size, s.custom_size, 0.05f);
         }
         if (!dataset) return;
