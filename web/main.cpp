@@ -659,7 +659,7 @@ void frame(void* arg) {
     }
     for (const auto& a : aelab::a11y::take_announcements()) aelab_js_announce(a.message.c_str(), a.urgent);
     aelab_js_report_frame(ImGui::GetFrameCount(), app.current ? app.current->id : "", app.embed,
-                          !app.embed && app.show_sidebar, app.home_message.c_str(),
+                          !app.embed && app.show_sidebar && !app.narrow && !aelab::platform::hidden("sidebar"), app.home_message.c_str(),
                           data_states[static_cast<int>(aelab::platform::fashion_mnist_state())], lesson_ids.c_str(),
                           status.c_str(), app.lesson_window ? app.lesson_window->Scroll.y : 0.0f,
                           app.lesson_window ? app.lesson_window->ScrollMax.y : 0.0f,

@@ -667,6 +667,36 @@ void bullet(const std::string& text) {
     ImGui::TextWrapped("%s", text.c_str());
 }
 
+float labeled_width(float item_width, const char* label) {
+    const float text = ImGui::CalcTextSize(label, nullptr, true).x;
+    return item_width + (text > 0.0f ? ImGui::GetStyle().ItemInnerSpacing.x + text : 0.0f);
+}
+
+namespace {
+std::unordered_map<ImGuiID, float> g_flow_widths;  // each flow group's width on the last frame
+std::vector<ImGuiID> g_flow_stack;
+}  // namespace
+
+void begin_flow(const char* id, bool first, float spacing) {
+    const ImGuiID key = ImGui::GetID(id);
+    if (!first) {
+        const auto it = g_flow_widths.find(key);
+        const float width = it == g_flow_widths.end() ? 0.0f : it->second;
+        const float gap = spacing < 0.0f ? ImGui::GetStyle().ItemSpacing.x : spacing;
+        const float edge = ImGui::GetCursorScreenPos().x + ImGui::GetContentRegionAvail().x;
+        if (ImGui::GetItemRectMax().x + gap + width <= edge + 0.5f) ImGui::SameLine(0.0f, gap);
+    }
+    g_flow_stack.push_back(key);
+    ImGui::BeginGroup();
+}
+
+void end_flow() {
+    ImGui::EndGroup();
+    if (g_flow_stack.empty()) return;
+    g_flow_widths[g_flow_stack.back()] = ImGui::GetItemRectSize().x;
+    g_flow_stack.pop_back();
+}
+
 bool small_button(const char* label) { return kit::touch() ? ImGui::Button(label) : ImGui::SmallButton(label); }
 
 bool same_line_if_fits(float next_width) {
@@ -679,7 +709,7 @@ bool same_line_if_fits(float next_width) {
 }
 
 void help_marker(const char* text) {
-    ImGui::SameLine();
+    same_line_if_fits(ImGui::CalcTextSize("(?)").x);
     ImGui::TextDisabled("(?)");
     if (a11y::capturing()) a11y::text(std::string("Help: ") + text);
     if (ImGui::IsItemHovered()) {
