@@ -295,7 +295,7 @@ void draw_lesson_list(App& app) {
 }
 
 void draw_home(App& app) {
-    ImGui::TextUnformatted("aelab: convolution and autoencoders, step by step");
+    ImGui::TextWrapped("aelab: convolution and autoencoders, step by step");
     ImGui::Separator();
     if (!app.home_message.empty()) {
         ImGui::TextColored(aelab::kit::palette::text(aelab::kit::palette::text_warning), "%s", app.home_message.c_str());
@@ -305,7 +305,8 @@ void draw_home(App& app) {
                        "step: the window, the numbers, the sum, the result.");
     ImGui::Spacing();
     for (const auto& l : aelab::lessons::registry()) {
-        const float button_w = std::min(260 * app.ui_scale, ImGui::GetContentRegionAvail().x);
+        const float label_w = ImGui::CalcTextSize(l.title).x + 2 * ImGui::GetStyle().FramePadding.x;
+        const float button_w = std::min(std::max(260 * app.ui_scale, label_w), ImGui::GetContentRegionAvail().x);
         if (ImGui::Button(l.title, ImVec2(button_w, 0))) open_lesson(app, &l);
         aelab::ui::same_line_if_fits(ImGui::CalcTextSize(l.blurb).x);
         ImGui::PushStyleColor(ImGuiCol_Text, ImGui::GetStyleColorVec4(ImGuiCol_TextDisabled));
