@@ -367,7 +367,7 @@ private:
                 ImGui::SameLine();
                 if (ImGui::ArrowButton("down", ImGuiDir_Down)) move_token(tokens, i, +1), tokens_changed = true;
                 ImGui::SameLine();
-                if (ImGui::SmallButton("x")) remove = std::ptrdiff_t(i);
+                if (ui::small_button("x")) remove = std::ptrdiff_t(i);
                 ImGui::PopID();
             }
             ImGui::EndTable();

@@ -593,6 +593,12 @@ bool slider(const char* label, int* v, int lo, int hi, float width = 110.0f) {
     ImGui::SetNextItemWidth(width);
     return ImGui::SliderInt(label, v, lo, hi);
 }
+// The same, beside the previous item when it fits there (under it on a phone).
+bool next_slider(const char* label, int* v, int lo, int hi, float width = 110.0f) {
+    ui::same_line_if_fits(ui::labeled_width(width, label));
+    ImGui::SetNextItemWidth(width);
+    return ImGui::SliderInt(label, v, lo, hi);
+}
 
 //-----------------------------------------------------------------------------
 // The lesson
@@ -673,11 +679,14 @@ private:
         examples[1].w = {1, 0, -1};
         examples[2].stride = 2, examples[2].padding = 1;
         const char* example_names[3] = {"Course example", "Kernel [1, 0, -1]", "Stride 2, padding 1"};
+        const float pad = ImGui::GetStyle().FramePadding.x;
         for (int i = 0; i < 3; ++i) {
+            if (i) ui::same_line_if_fits(ImGui::CalcTextSize(example_names[i]).x + 2 * pad);
             if (ImGui::Button(example_names[i])) s = examples[i], one_.stepper.step = 0;
-            ImGui::SameLine();
         }
-        ImGui::Checkbox("flip the kernel (mathematicians' convolution)", &s.flip);
+        const char* flip_label = "flip the kernel (mathematicians' convolution)";
+        ui::same_line_if_fits(ui::labeled_width(ImGui::GetFrameHeight(), flip_label));
+        ImGui::Checkbox(flip_label, &s.flip);
 
         ImGui::AlignTextToFramePadding();
         ImGui::TextUnformatted("x =");
@@ -687,14 +696,11 @@ private:
         ImGui::TextUnformatted("w =");
         ImGui::SameLine();
         ui::edit_grid("w1", s.w.data(), 1, static_cast<int>(s.w.size()), 0.1f);
-        ImGui::SameLine();
         int k = static_cast<int>(s.w.size());
-        if (slider("kernel size K", &k, 1, 5)) s.w.resize(std::size_t(k), 1.0f);
+        if (next_slider("kernel size K", &k, 1, 5)) s.w.resize(std::size_t(k), 1.0f);
         slider("stride S##1", &s.stride, 1, 3);
-        ImGui::SameLine();
-        slider("padding P##1", &s.padding, 0, 3);
-        ImGui::SameLine();
-        slider("dilation D##1", &s.dilation, 1, 3);
+        next_slider("padding P##1", &s.padding, 0, 3);
+        next_slider("dilation D##1", &s.dilation, 1, 3);
 
         update_1d();
         ui::code_block("size1", output_size_formula("L_out", "L", int(s.x.size()), int(s.w.size()), s.stride, s.padding,
@@ -707,9 +713,12 @@ private:
         const WindowStep& st = *one_.current();
         // The long input row on its own line, the kernel and the output below it.
         padded_input_grid("x1grid", as_row(one_.x), 0, s.padding, &st);
+        ui::begin_flow("w1flow", true);
         captioned_grid(s.flip ? "kernel used: w reversed" : "kernel w", "w1grid", as_row(one_.w), grid_style(one_.w, "%g"));
-        ImGui::SameLine(0, 40);
+        ui::end_flow();
+        ui::begin_flow("y1flow", false, 40);
         output_grid("output y (from the core's conv1d)", "y1grid", one_.result.y, st, one_.stepper);
+        ui::end_flow();
         ui::code_block("step1text", st.text);
         if (ImGui::TreeNode("All windows")) {
             std::string all;
@@ -740,12 +749,12 @@ private:
     }
 
     // One parameter: a shared slider, or one per axis.
-    void axis_sliders(const char* name, std::array<int, 2>& v, int lo, int hi) {
+    void axis_sliders(const char* name, std::array<int, 2>& v, int lo, int hi, bool beside = false) {
         State2d& s = state_.two;
+        if (beside) ui::same_line_if_fits(ui::labeled_width(s.per_axis ? 80.0f : 110.0f, s.per_axis ? (std::string(name) + " rows").c_str() : name));
         if (s.per_axis) {
             slider((std::string(name) + " rows").c_str(), &v[0], lo, hi, 80);
-            ImGui::SameLine();
-            slider((std::string(name) + " cols").c_str(), &v[1], lo, hi, 80);
+            next_slider((std::string(name) + " cols").c_str(), &v[1], lo, hi, 80);
         } else if (slider(name, &v[0], lo, hi)) {
             v[1] = v[0];
         }
@@ -758,7 +767,7 @@ private:
             "Stride S moves the window S pixels at a time; zero padding P adds P rings of zeros around the input; dilation D "
             "spreads the kernel's taps D pixels apart. Each axis has its own output size:");
         const auto& presets = presets_2d();
-        ImGui::SetNextItemWidth(280);
+        ImGui::SetNextItemWidth(std::min(280.0f, ImGui::GetContentRegionAvail().x - ImGui::CalcTextSize("preset").x - 8));
         if (ui::begin_combo("preset", presets[std::size_t(s.preset)].name)) {
             for (int i = 0; i < int(presets.size()); ++i)
                 if (ImGui::Selectable(presets[std::size_t(i)].name, i == s.preset)) {
@@ -767,29 +776,22 @@ private:
                 }
             ImGui::EndCombo(); a11y::resume();
         }
-        ImGui::SameLine();
+        ui::same_line_if_fits(16 * ImGui::GetFontSize());  // the note beside the list while it has room
         ImGui::TextWrapped("%s", presets[std::size_t(s.preset)].note);
 
         slider("input rows", &s.rows, 1, 9, 90);
-        ImGui::SameLine();
-        slider("input cols", &s.cols, 1, 9, 90);
-        ImGui::SameLine();
+        next_slider("input cols", &s.cols, 1, 9, 90);
         ui::help_marker("Sizes other than 5x5 repeat (or crop) the course's input, so the numbers stay whole.");
-        ImGui::SameLine();
         int kr = s.krows, kc = s.kcols;
-        bool kchanged = slider("kernel rows", &kr, 1, 5, 90);
-        ImGui::SameLine();
-        kchanged |= slider("kernel cols", &kc, 1, 5, 90);
+        bool kchanged = next_slider("kernel rows", &kr, 1, 5, 90);
+        kchanged |= next_slider("kernel cols", &kc, 1, 5, 90);
         if (kchanged) s.resize_kernel(kr, kc);
         if (ImGui::Checkbox("per axis", &s.per_axis) && !s.per_axis) {
             s.stride[1] = s.stride[0], s.padding[1] = s.padding[0], s.dilation[1] = s.dilation[0];
         }
-        ImGui::SameLine();
-        axis_sliders("stride S", s.stride, 1, 3);
-        ImGui::SameLine();
-        axis_sliders("padding P", s.padding, 0, 3);
-        ImGui::SameLine();
-        axis_sliders("dilation D", s.dilation, 1, 3);
+        axis_sliders("stride S", s.stride, 1, 3, true);
+        axis_sliders("padding P", s.padding, 0, 3, true);
+        axis_sliders("dilation D", s.dilation, 1, 3, true);
 
         update_2d();
         ui::code_block("size2", output_size_formula("H_out", "H", s.rows, s.krows, s.stride[0], s.padding[0], s.dilation[0]) +
@@ -799,20 +801,20 @@ private:
         const WindowStep* st = two_.current();
         // The input, the kernel and the output side by side; without an output, why not.
         padded_input_grid("x2grid", two_.x, s.padding[0], s.padding[1], st);
-        ImGui::SameLine(0, 30);
-        ImGui::BeginGroup();
+        ui::begin_flow("w2flow", false, 30);
         caption("kernel w (drag to edit)");
         ui::edit_grid("w2edit", s.kernel.data(), s.krows, s.kcols, 0.1f);  // recomputed next frame
-        ImGui::EndGroup();
-        ImGui::SameLine(0, 30);
+        ui::end_flow();
+        ui::begin_flow("y2flow", false, 30);
         if (st) {
             output_grid("output y (from the core's conv2d)", "y2grid", two_.result.y, *st, two_.stepper);
             ui::code_block("step2text", st->text);
         } else {
-            ImGui::PushTextWrapPos(ImGui::GetCursorPosX() + 420);
+            ImGui::PushTextWrapPos(ImGui::GetCursorPosX() + std::min(420.0f, ImGui::GetContentRegionAvail().x));
             ui::error_panel("No output", two_.result.error);
             ImGui::PopTextWrapPos();
         }
+        ui::end_flow();
         two_.draw_code_and_files("2");
     }
 
@@ -1094,9 +1096,9 @@ private:
             ui::radio_button("5x5", &size, 5);
             if (size != s.custom_size) s.resize_custom(size);
             ImGui::SameLine();
-            if (ImGui::SmallButton("identity")) s.resize_custom(s.custom_size);
+            if (ui::small_button("identity")) s.resize_custom(s.custom_size);
             ImGui::SameLine();
-            if (ImGui::SmallButton("zero")) s.custom.assign(s.custom.size(), 0.0f);
+            if (ui::small_button("zero")) s.custom.assign(s.custom.size(), 0.0f);
             ui::edit_grid("custom", s.custom.data(), s.custom_size, s.custom_size, 0.05f);
         }
         if (!dataset) return;

@@ -365,7 +365,7 @@ private:
         ImGui::Text("Presets (seed 1):");
         for (int k = 0; k < kPresetCount; ++k) {
             ImGui::SameLine();
-            if (ImGui::SmallButton(plane_preset(k).name)) apply_preset(k);
+            if (ui::small_button(plane_preset(k).name)) apply_preset(k);
         }
         ImGui::BeginDisabled(training.run().running() || !training.built());
         if (ImGui::Button("1 D step")) single_step(Single::d);

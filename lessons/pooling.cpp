@@ -395,7 +395,7 @@ ui::Highlight cell_box(int row, int col, int size, ImU32 color) { return {row, c
 // Saves an index tensor as int64 .npy (torch.long), which max_unpool2d wants.
 void index_export_button(const char* name, const IndexTensor& indices, std::string& message) {
     ImGui::SameLine();
-    if (ImGui::SmallButton(name)) {
+    if (ui::small_button(name)) {
         try {
             message = platform::save_file(name, npy_bytes(indices));
         } catch (const std::exception& e) {

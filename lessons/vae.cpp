@@ -572,7 +572,7 @@ private:
         gray_image("point", point_, 5.0f);
         ImGui::Text("z = %s", fmt_z(z1, z2).c_str());
         ImGui::TextDisabled("decoder(z)");
-        if (ImGui::SmallButton("z = (0, 0)")) {
+        if (ui::small_button("z = (0, 0)")) {
             z1 = z2 = 0;
             point_ = decode_point(m, 0, 0);
         }

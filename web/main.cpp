@@ -13,6 +13,8 @@
 //                                       desktop: the View > Text view panel)
 //                     --text-out F      with --frames: write the text view to F at exit
 //   &theme=light|dark|contrast          colours (web: follows prefers-color-scheme by default)
+//   &touch=1          --touch 1         finger-sized controls and drag-to-scroll (web: on a coarse
+//                                       pointer or from the first touch; desktop: every press is a finger)
 #include <SDL.h>
 #include <imgui.h>
 #include <imgui_impl_opengl3.h>
@@ -49,6 +51,8 @@ namespace {
 
 using aelab::lessons::LessonInfo;
 
+constexpr float kNarrow = 800.0f;  // logical px: a narrower window has no sidebar (phones, small iframes)
+
 struct App {
     SDL_Window* window = nullptr;
     bool embed = false;
@@ -74,6 +78,19 @@ struct App {
     double last_capture = -1.0;
     std::string last_json;          // web: the document last sent to the page
     std::vector<float> capture_ms, draw_ms;  // --report: the lesson's draw on frames with / without a capture
+    ImGuiWindow* lesson_window = nullptr;  // the lesson's child window (its scroll is reported to the page)
+    // Phones, tablets, small iframes: under kNarrow logical px the sidebar gives way to the
+    // Lessons menu; on a touch screen controls grow to finger size and a drag scrolls.
+    bool narrow = false;
+    bool touch_sizes = false;      // kit::set_touch on (coarse pointer, a finger seen, or --touch 1)
+    bool touch_press = false;      // the left button held now went down under a finger
+    bool force_touch = false;      // desktop --touch 1: every press is a finger
+    struct TouchScroll {
+        ImGuiID window = 0;        // the window a drag scrolls (0: none)
+        ImVec2 start_scroll;       // its scroll when the finger went down
+        bool dragging = false;     // moved far enough to be a scroll, not a tap
+        ImVec2 velocity;           // px/s, for the glide after the finger lifts
+    } scroll;
 };
 
 // --- Textures for the widgets ------------------------------------------------------------------
@@ -154,7 +171,8 @@ EM_JS(char*, aelab_js_query_string, (), {
 
 // What the page shows, for the browser tests and for course pages that script the iframe.
 EM_JS(void, aelab_js_report_frame, (int frame, const char* lesson, int embed, int sidebar, const char* message,
-                                    const char* data_state, const char* lessons, const char* status), {
+                                    const char* data_state, const char* lessons, const char* status, float scroll_y,
+                                    float scroll_max_y, float overflow_x), {
     Module.aelabState = {
         frames : frame,
         lesson : UTF8ToString(lesson),
@@ -163,7 +181,10 @@ EM_JS(void, aelab_js_report_frame, (int frame, const char* lesson, int embed, in
         message : UTF8ToString(message),
         data : UTF8ToString(data_state),
         lessons : UTF8ToString(lessons).split(",").filter(function(s) { return s.length; }),
-        status : JSON.parse(UTF8ToString(status))
+        status : JSON.parse(UTF8ToString(status)),
+        scroll_y : scroll_y,          // the lesson's vertical scroll, px
+        scroll_max_y : scroll_max_y,  // how far it can scroll
+        overflow_x : overflow_x       // px the lesson's content is wider than its window (0: it fits)
     };
 });
 
@@ -174,6 +195,12 @@ EM_JS(void, aelab_js_text_view, (const char* json), {
 EM_JS(void, aelab_js_announce, (const char* message, int urgent), {
     if (window.aelabUI) window.aelabUI.announce(UTF8ToString(message), !!urgent);
 });
+
+// A finger (or a stylus) is the page's main pointer: phones, tablets.
+EM_JS(int, aelab_js_coarse_pointer, (), {
+    return window.matchMedia && window.matchMedia("(pointer: coarse)").matches ? 1 : 0;
+});
+bool coarse_pointer() { return aelab_js_coarse_pointer() != 0 || aelab::platform::param("touch") == "1"; }
 
 // The theme the reader's system asks for, when the link names none.
 EM_JS(int, aelab_js_preferred_theme, (), {
@@ -213,6 +240,7 @@ std::map<std::string, std::string> page_params(int, char**) {
 }
 #else
 aelab::kit::Theme preferred_theme() { return aelab::kit::Theme::dark; }
+bool coarse_pointer() { return aelab::platform::param("touch") == "1"; }
 
 std::map<std::string, std::string> page_params(int argc, char** argv) {
     std::map<std::string, std::string> out;
@@ -235,7 +263,7 @@ std::map<std::string, std::string> page_params(int argc, char** argv) {
 // --- Layout -----------------------------------------------------------------------------------------
 void open_lesson(App& app, const LessonInfo* info) {
     if (app.current != info) {
-        aelab::platform::keep_only_params({"lesson", "embed", "theme", "textview", "hide"});
+        aelab::platform::keep_only_params({"lesson", "embed", "theme", "textview", "hide", "touch"});
         aelab::platform::clear_status();
     }
     app.current = info;
@@ -259,14 +287,16 @@ void select_initial_lesson(App& app, const std::string& id) {
 void draw_lesson_list(App& app) {
     ImGui::TextUnformatted("Lessons");
     ImGui::Separator();
+    aelab::kit::push_touch_rows();
     for (const auto& l : aelab::lessons::registry()) {
         if (ImGui::Selectable(l.title, app.current == &l)) open_lesson(app, &l);
         if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s\n?lesson=%s", l.blurb, l.id);
     }
+    aelab::kit::pop_touch_rows();
 }
 
 void draw_home(App& app) {
-    ImGui::TextUnformatted("aelab: convolution and autoencoders, step by step");
+    ImGui::TextWrapped("aelab: convolution and autoencoders, step by step");
     ImGui::Separator();
     if (!app.home_message.empty()) {
         ImGui::TextColored(aelab::kit::palette::text(aelab::kit::palette::text_warning), "%s", app.home_message.c_str());
@@ -276,9 +306,13 @@ void draw_home(App& app) {
                        "step: the window, the numbers, the sum, the result.");
     ImGui::Spacing();
     for (const auto& l : aelab::lessons::registry()) {
-        if (ImGui::Button(l.title, ImVec2(260 * app.ui_scale, 0))) open_lesson(app, &l);
-        ImGui::SameLine();
-        ImGui::TextDisabled("%s", l.blurb);
+        const float label_w = ImGui::CalcTextSize(l.title).x + 2 * ImGui::GetStyle().FramePadding.x;
+        const float button_w = std::min(std::max(260 * app.ui_scale, label_w), ImGui::GetContentRegionAvail().x);
+        if (ImGui::Button(l.title, ImVec2(button_w, 0))) open_lesson(app, &l);
+        aelab::ui::same_line_if_fits(ImGui::CalcTextSize(l.blurb).x);
+        ImGui::PushStyleColor(ImGuiCol_Text, ImGui::GetStyleColorVec4(ImGuiCol_TextDisabled));
+        ImGui::TextWrapped("%s", l.blurb);
+        ImGui::PopStyleColor();
     }
 }
 
@@ -364,21 +398,28 @@ void draw_frame_readout() {
     const ImGuiIO& io = ImGui::GetIO();
     char buf[64];
     std::snprintf(buf, sizeof buf, "%.1f ms/frame (%.0f FPS)", 1000.0f / std::max(io.Framerate, 0.001f), io.Framerate);
-    ImGui::SameLine(ImGui::GetWindowWidth() - ImGui::CalcTextSize(buf).x - 16);
+    const float x = ImGui::GetWindowWidth() - ImGui::CalcTextSize(buf).x - 16;
+    ImGui::SameLine();
+    if (x < ImGui::GetCursorPosX()) return;  // a phone's menu bar has no room for it
+    ImGui::SameLine(x);
     ImGui::TextDisabled("%s", buf);
 }
 
 void draw_ui(App& app) {
     const ImGuiViewport* vp = ImGui::GetMainViewport();
+    app.narrow = vp->WorkSize.x < kNarrow * app.ui_scale;
     if (!app.embed && !aelab::platform::hidden("menu") && ImGui::BeginMainMenuBar()) {
         if (ImGui::BeginMenu("Lessons")) {
+            aelab::kit::push_touch_rows();
             if (ImGui::MenuItem("Overview")) app.current = nullptr, app.home_message.clear();
             for (const auto& l : aelab::lessons::registry())
                 if (ImGui::MenuItem(l.title, nullptr, app.current == &l)) open_lesson(app, &l);
+            aelab::kit::pop_touch_rows();
             ImGui::EndMenu();
         }
         if (ImGui::BeginMenu("View")) {
-            ImGui::MenuItem("Lesson sidebar", nullptr, &app.show_sidebar);
+            aelab::kit::push_touch_rows();
+            if (!app.narrow) ImGui::MenuItem("Lesson sidebar", nullptr, &app.show_sidebar);
             using aelab::kit::Theme;
             for (Theme t : {Theme::dark, Theme::light, Theme::contrast}) {
                 const char* names[] = {"Dark theme", "Light theme", "High contrast"};
@@ -390,11 +431,14 @@ void draw_ui(App& app) {
 #ifndef __EMSCRIPTEN__
             if (ImGui::MenuItem("Text view", nullptr, &app.show_text_panel) && app.show_text_panel) app.text_view = true;
 #endif
+            aelab::kit::pop_touch_rows();
             ImGui::EndMenu();
         }
         if (ImGui::BeginMenu("Help")) {
+            aelab::kit::push_touch_rows();
             if (ImGui::MenuItem("Keyboard", "?")) app.show_keys = true;
             if (ImGui::MenuItem("About aelab")) app.show_about = true;
+            aelab::kit::pop_touch_rows();
             ImGui::EndMenu();
         }
         draw_frame_readout();
@@ -405,13 +449,20 @@ void draw_ui(App& app) {
     ImGui::Begin("aelab", nullptr,
                  ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoMove | ImGuiWindowFlags_NoSavedSettings |
                      ImGuiWindowFlags_NoBringToFrontOnFocus);
-    if (!app.embed && app.show_sidebar && !aelab::platform::hidden("sidebar")) {
-        ImGui::BeginChild("sidebar", ImVec2(220 * app.ui_scale, 0), true);
+    if (!app.embed && app.show_sidebar && !app.narrow && !aelab::platform::hidden("sidebar")) {
+        ImGui::BeginChild("sidebar", ImVec2(220 * app.ui_scale, 0), true, ImGuiWindowFlags_NavFlattened);
         draw_lesson_list(app);
         ImGui::EndChild();
         ImGui::SameLine();
     }
-    ImGui::BeginChild("lesson", ImVec2(0, 0), false);
+    // Figures wider than a phone (a zoomed image, a big number grid) scroll sideways, while text
+    // wraps at the visible right edge: with a horizontal scrollbar ImGui widens the work area to the
+    // widest figure, and TextWrapped and section headers would follow it there.
+    ImGui::BeginChild("lesson", ImVec2(0, 0), false, ImGuiWindowFlags_HorizontalScrollbar | ImGuiWindowFlags_NavFlattened);
+    ImGuiWindow* lw = app.lesson_window = ImGui::GetCurrentWindow();
+    lw->WorkRect.Max.x = std::min(lw->WorkRect.Max.x, lw->WorkRect.Min.x + lw->Size.x - 2.0f * lw->WindowPadding.x -
+                                                          lw->ScrollbarSizes.x);
+    lw->ParentWorkRect = lw->WorkRect;
     const double now = ImGui::GetTime();
     const bool capture = app.text_view && (app.input_this_frame || aelab::a11y::action_pending() ||
                                            app.last_capture < 0 || now - app.last_capture >= 0.25);
@@ -485,6 +536,78 @@ void print_report(const App& app) {
 }
 #endif
 
+// Finger-sized controls (kit::set_touch), from the first touch on, or from the start on a phone.
+void enable_touch_sizes(App& app) {
+    if (app.touch_sizes) return;
+    app.touch_sizes = true;
+    aelab::kit::set_touch(true, 15.0f * app.ui_scale, app.ui_scale_applied);
+}
+
+// Touch: a finger dragged across the lesson scrolls it (both ways), as on any phone page, and
+// glides on a little after it lifts. A drag that edits a control (a slider, a number being dragged,
+// text being selected, a scrollbar) stays with the control; a tap still presses. Mouse input keeps
+// ImGui's own behaviour. Called after the frame's widgets, before Render.
+void touch_scroll(App& app) {
+    ImGuiContext& g = *ImGui::GetCurrentContext();
+    ImGuiIO& io = g.IO;
+    App::TouchScroll& ts = app.scroll;
+    const float dt = std::max(io.DeltaTime, 1e-4f);
+    if (io.MouseClicked[0]) {
+        ts = App::TouchScroll{};
+        if (!app.touch_press) return;
+        for (ImGuiWindow* w = g.HoveredWindow; w; w = (w->Flags & ImGuiWindowFlags_ChildWindow) ? w->ParentWindow : nullptr)
+            if (w->ScrollMax.x > 0.0f || w->ScrollMax.y > 0.0f) {  // the innermost window that can scroll
+                ts.window = w->ID;
+                ts.start_scroll = w->Scroll;
+                break;
+            }
+        return;
+    }
+    ImGuiWindow* w = ts.window ? ImGui::FindWindowByID(ts.window) : nullptr;
+    if (!w || !app.touch_press) {
+        ts = App::TouchScroll{};
+        return;
+    }
+    auto scroll_to = [w](ImVec2 target) {
+        if (w->ScrollMax.x > 0.0f) ImGui::SetScrollX(w, std::clamp(target.x, 0.0f, w->ScrollMax.x));
+        if (w->ScrollMax.y > 0.0f) ImGui::SetScrollY(w, std::clamp(target.y, 0.0f, w->ScrollMax.y));
+    };
+    if (io.MouseDown[0]) {
+        const ImVec2 d(io.MousePos.x - io.MouseClickedPos[0].x, io.MousePos.y - io.MouseClickedPos[0].y);
+        if (!ts.dragging) {
+            const float threshold = 10.0f * app.ui_scale;
+            if (d.x * d.x + d.y * d.y < threshold * threshold) return;
+            const ImGuiID active = g.ActiveId;
+            ImGuiWindow* aw = g.ActiveIdWindow;
+            const bool grabbed_window = active != 0 && aw && active == aw->MoveId;
+            const bool keeps = active != 0 && !grabbed_window &&
+                               (g.ActiveIdHasBeenEditedBefore || (g.InputTextState.ID == active) ||
+                                (aw && (active == ImGui::GetWindowScrollbarID(aw, ImGuiAxis_X) ||
+                                        active == ImGui::GetWindowScrollbarID(aw, ImGuiAxis_Y))));
+            if (keeps) {
+                ts = App::TouchScroll{};
+                return;
+            }
+            ts.dragging = true;
+            // The window holds the press from now on: the button under the finger will not fire
+            // on release, and nothing else lights up while the page moves.
+            ImGui::SetActiveID(w->MoveId, w);
+        }
+        const ImVec2 v(-io.MouseDelta.x / dt, -io.MouseDelta.y / dt);
+        ts.velocity = ImVec2(ts.velocity.x * 0.6f + v.x * 0.4f, ts.velocity.y * 0.6f + v.y * 0.4f);
+        scroll_to(ImVec2(ts.start_scroll.x - d.x, ts.start_scroll.y - d.y));
+        return;
+    }
+    // Lifted: glide, slowing down.
+    if (!ts.dragging || (std::fabs(ts.velocity.x) < 20.0f && std::fabs(ts.velocity.y) < 20.0f)) {
+        ts = App::TouchScroll{};
+        return;
+    }
+    scroll_to(ImVec2(w->Scroll.x + ts.velocity.x * dt, w->Scroll.y + ts.velocity.y * dt));
+    const float decay = std::exp(-4.0f * dt);
+    ts.velocity = ImVec2(ts.velocity.x * decay, ts.velocity.y * decay);
+}
+
 void frame(void* arg) {
     App& app = *static_cast<App*>(arg);
     // ImGui 1.86 reads key state once per frame, so a key pressed and released between two
@@ -500,6 +623,9 @@ void frame(void* arg) {
             e.type == SDL_MOUSEWHEEL || e.type == SDL_FINGERUP)
             app.input_this_frame = true;
         if (e.type == SDL_KEYDOWN) pressed_now.push_back(e.key.keysym.scancode);
+        if (e.type == SDL_FINGERDOWN) enable_touch_sizes(app);
+        if (e.type == SDL_MOUSEBUTTONDOWN && e.button.button == SDL_BUTTON_LEFT)
+            app.touch_press = app.force_touch || e.button.which == SDL_TOUCH_MOUSEID;
         if (e.type == SDL_KEYUP &&
             std::find(pressed_now.begin(), pressed_now.end(), e.key.keysym.scancode) != pressed_now.end()) {
             app.deferred_events.push_back(e);
@@ -524,6 +650,7 @@ void frame(void* arg) {
     if (io.DeltaTime <= 0.0f) io.DeltaTime = 1e-4f;  // coarse browser timers can give 0
     ImGui::NewFrame();
     draw_ui(app);
+    touch_scroll(app);
     ImGui::Render();
     glViewport(0, 0, static_cast<int>(io.DisplaySize.x * io.DisplayFramebufferScale.x),
                static_cast<int>(io.DisplaySize.y * io.DisplayFramebufferScale.y));
@@ -549,9 +676,11 @@ void frame(void* arg) {
     }
     for (const auto& a : aelab::a11y::take_announcements()) aelab_js_announce(a.message.c_str(), a.urgent);
     aelab_js_report_frame(ImGui::GetFrameCount(), app.current ? app.current->id : "", app.embed,
-                          !app.embed && app.show_sidebar, app.home_message.c_str(),
+                          !app.embed && app.show_sidebar && !app.narrow && !aelab::platform::hidden("sidebar"), app.home_message.c_str(),
                           data_states[static_cast<int>(aelab::platform::fashion_mnist_state())], lesson_ids.c_str(),
-                          status.c_str());
+                          status.c_str(), app.lesson_window ? app.lesson_window->Scroll.y : 0.0f,
+                          app.lesson_window ? app.lesson_window->ScrollMax.y : 0.0f,
+                          app.lesson_window ? app.lesson_window->ScrollMax.x : 0.0f);
 #else
     if (app.report) app.frame_ms.push_back(1000.0f * io.DeltaTime);
     if (app.frames_left > 0 && --app.frames_left == 0) {
@@ -629,7 +758,8 @@ int main(int argc, char** argv) {
     }
     if (params.count("help") || params.count("bad-flag")) {
         std::printf("usage: aelab [--lesson ID] [--embed] [--frames N] [--screenshot FILE.png] [--report] [--data FILE]\n"
-                    "             [--textview 1] [--text-out FILE] [--theme dark|light|contrast] [--list-lessons]\n");
+                    "             [--textview 1] [--text-out FILE] [--theme dark|light|contrast] [--touch 1]\n"
+                    "             [--list-lessons]\n");
         return params.count("help") ? 0 : 2;
     }
     aelab::platform::set_params(params);
@@ -703,6 +833,8 @@ int main(int argc, char** argv) {
 #endif
     aelab::kit::apply_theme(aelab::kit::theme_from_name(aelab::platform::param("theme"), preferred_theme()), app.ui_scale);
     app.ui_scale_applied = app.ui_scale;
+    app.force_touch = aelab::platform::param("touch") == "1";
+    if (coarse_pointer()) enable_touch_sizes(app);
     ImGui_ImplSDL2_InitForOpenGL(app.window, gl);
     ImGui_ImplOpenGL3_Init(glsl_version);
     build_fonts(app, device_pixel_ratio(app.window));

@@ -10,6 +10,11 @@ namespace aelab::kit {
 namespace {
 
 Theme g_theme = Theme::dark;
+bool g_touch = false;
+float g_touch_font_px = 15.0f;
+float g_touch_scale = 1.0f;
+ImVec2 g_saved_touch_padding;
+int g_touch_rows = 0;
 
 ImVec4 lerp(const ImVec4& a, const ImVec4& b, float t) {
     return ImVec4(a.x + (b.x - a.x) * t, a.y + (b.y - a.y) * t, a.z + (b.z - a.z) * t, a.w + (b.w - a.w) * t);
@@ -196,8 +201,50 @@ ImGuiStyle theme_style(Theme t, float ui_scale) {
 
 void apply_theme(Theme t, float ui_scale) {
     ImGui::GetStyle() = theme_style(t, ui_scale);
+    if (g_touch) touch_sizes(ImGui::GetStyle(), g_touch_font_px, g_touch_scale);
     set_palette(t);
     g_theme = t;
+}
+
+void touch_sizes(ImGuiStyle& s, float font_px, float ui_scale) {
+    const float target = kTouchTarget * ui_scale;
+    const float extra = std::floor(4.0f * ui_scale);  // reach beyond the frame on each side
+    s.TouchExtraPadding = ImVec2(extra, extra);
+    // frame height = font + 2 * FramePadding.y; with the extra reach it is the target.
+    s.FramePadding.y = std::ceil((target - 2.0f * extra - font_px) * 0.5f);
+    // One-glyph buttons ("<", "+") as wide as they are tall.
+    s.FramePadding.x = std::max(s.FramePadding.x, std::ceil((target - 2.0f * extra - 0.6f * font_px) * 0.5f));
+    s.ItemSpacing = ImVec2(std::max(s.ItemSpacing.x, 2.0f * extra + 2.0f), std::max(s.ItemSpacing.y, 2.0f * extra));
+    s.ItemInnerSpacing = ImVec2(std::max(s.ItemInnerSpacing.x, 8.0f * ui_scale), s.ItemInnerSpacing.y);
+    s.GrabMinSize = std::max(s.GrabMinSize, 24.0f * ui_scale);
+    s.ScrollbarSize = std::max(s.ScrollbarSize, 18.0f * ui_scale);
+    s.IndentSpacing = std::max(s.IndentSpacing, s.FramePadding.x + font_px);
+}
+
+void set_touch(bool on, float font_px, float ui_scale) {
+    g_touch = on;
+    g_touch_font_px = font_px;
+    g_touch_scale = ui_scale;
+    apply_theme(g_theme, ui_scale);
+}
+
+bool touch() { return g_touch; }
+
+void push_touch_rows() {
+    ImGuiStyle& s = ImGui::GetStyle();
+    if (g_touch_rows++ == 0) g_saved_touch_padding = s.TouchExtraPadding;
+    if (!g_touch) return;
+    // A Selectable reaches half the item spacing above and below its text line.
+    const float font = ImGui::GetFontSize();
+    ImGui::PushStyleVar(ImGuiStyleVar_ItemSpacing,
+                        ImVec2(s.ItemSpacing.x, std::max(s.ItemSpacing.y, kTouchTarget * g_touch_scale - font)));
+    s.TouchExtraPadding = ImVec2(s.TouchExtraPadding.x, 0.0f);  // rows touch each other: no overlap
+}
+
+void pop_touch_rows() {
+    if (g_touch_rows <= 0) return;
+    if (--g_touch_rows == 0) ImGui::GetStyle().TouchExtraPadding = g_saved_touch_padding;
+    if (g_touch) ImGui::PopStyleVar();
 }
 
 Theme current_theme() { return g_theme; }

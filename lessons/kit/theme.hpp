@@ -27,6 +27,23 @@ Theme current_theme();
 // The same style without touching ImGui's context or the palette (for tests and previews).
 ImGuiStyle theme_style(Theme t, float ui_scale = 1.0f);
 
+// --- Touch screens ---------------------------------------------------------------------------------
+// On a coarse pointer (a finger) every control is at least kTouchTarget px tall to the touch:
+// frames (buttons, sliders, checkboxes, inputs, headers) are drawn shorter and ImGui's
+// TouchExtraPadding widens what reacts to them, never into the next control (the spacing between
+// items is at least twice that padding).
+constexpr float kTouchTarget = 44.0f;
+// Enlarges `s`'s sizes (already scaled by `ui_scale`) for fingers; `font_px` is the font's size
+// as drawn (the host's 15 px times ui_scale).
+void touch_sizes(ImGuiStyle& s, float font_px, float ui_scale);
+// Turns touch sizes on (or off) in the current style; apply_theme keeps them on a theme switch.
+void set_touch(bool on, float font_px, float ui_scale);
+bool touch();
+// Rows of a menu or a list of Selectables (whose height is one text line): with touch on, each
+// row is kTouchTarget tall. Pair with pop_touch_rows().
+void push_touch_rows();
+void pop_touch_rows();
+
 // --- WCAG 2.1 contrast ---------------------------------------------------------------------------
 // Relative luminance of an sRGB colour (alpha ignored), 0 (black) .. 1 (white).
 float relative_luminance(ImU32 c);

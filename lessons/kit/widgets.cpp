@@ -376,12 +376,12 @@ bool step_controller(const char* id, Stepper& s) {
     bool clicked = false;
     std::vector<ImGuiID> own_ids;  // its buttons and slider: keyboard focus on one of them gives it the keys
     auto button = [&](const char* label, bool enabled, const char* name) {
+        if (!own_ids.empty()) ImGui::SameLine();
         if (!enabled) ImGui::BeginDisabled();
         a11y::next_item(a11y::Role::button, false, name);
         bool b = ImGui::Button(label);
         own_ids.push_back(ImGui::GetItemID());
         if (!enabled) ImGui::EndDisabled();
-        ImGui::SameLine();
         clicked |= b;
         return b;
     };
@@ -394,12 +394,17 @@ bool step_controller(const char* id, Stepper& s) {
         s.playing = !s.playing;
         s.carry = 0;
     }
-    ImGui::SetNextItemWidth(120);
+    // On a phone the speed and the step count go under the buttons.
+    const float speed_w = 120.0f * ImGui::GetFontSize() / 15.0f;
+    same_line_if_fits(speed_w);
+    ImGui::SetNextItemWidth(speed_w);
     a11y::next_item(a11y::Role::value, false, "playback speed (steps per second)");
     ImGui::SliderFloat("##speed", &s.steps_per_second, 0.5f, 30.0f, "%.1f steps/s", ImGuiSliderFlags_Logarithmic);
     own_ids.push_back(ImGui::GetItemID());
-    ImGui::SameLine();
-    ImGui::Text("step %d / %d", s.step + 1, s.count);
+    char count[48];
+    std::snprintf(count, sizeof count, "step %d / %d", s.step + 1, s.count);
+    same_line_if_fits(ImGui::CalcTextSize(count).x);
+    ImGui::TextUnformatted(count);
     if (clicked) g_keyboard_owner = me;
     if (g_keyboard_owner == me) {
         g_owner_seen_frame = frame;
@@ -590,7 +595,7 @@ void pytorch_panel(const char* id, const std::string& code) {
         ImGui::TextWrapped("The same computation in PyTorch, for the current parameters. Paste it into Python to check "
                            "the numbers on this page.");
         code_block("code", code);
-        if (ImGui::SmallButton("Copy")) ImGui::SetClipboardText(code.c_str());
+        if (small_button("Copy")) ImGui::SetClipboardText(code.c_str());
     }
     ImGui::PopID();
 }
@@ -603,8 +608,8 @@ void export_buttons(const char* id, const std::vector<NpyExport>& files) {
     const ImGuiID me = ImGui::GetID("export");
     ImGui::TextUnformatted("Export:");
     for (const auto& f : files) {
-        ImGui::SameLine();
-        if (ImGui::SmallButton(f.name.c_str())) {
+        same_line_if_fits(ImGui::CalcTextSize(f.name.c_str()).x + 2 * ImGui::GetStyle().FramePadding.x);
+        if (small_button(f.name.c_str())) {
             try {
                 last_message = platform::save_file(f.name, npy_bytes(*f.tensor));
             } catch (const std::exception& e) {
@@ -671,13 +676,56 @@ void bullet(const std::string& text) {
     ImGui::TextWrapped("%s", text.c_str());
 }
 
-void help_marker(const char* text) {
+float labeled_width(float item_width, const char* label) {
+    const float text = ImGui::CalcTextSize(label, nullptr, true).x;
+    return item_width + (text > 0.0f ? ImGui::GetStyle().ItemInnerSpacing.x + text : 0.0f);
+}
+
+namespace {
+std::unordered_map<ImGuiID, float> g_flow_widths;  // each flow group's width on the last frame
+std::vector<ImGuiID> g_flow_stack;
+}  // namespace
+
+void begin_flow(const char* id, bool first, float spacing) {
+    const ImGuiID key = ImGui::GetID(id);
+    if (!first) {
+        const auto it = g_flow_widths.find(key);
+        const float width = it == g_flow_widths.end() ? 0.0f : it->second;
+        const float gap = spacing < 0.0f ? ImGui::GetStyle().ItemSpacing.x : spacing;
+        const float edge = ImGui::GetCursorScreenPos().x + ImGui::GetContentRegionAvail().x;
+        if (ImGui::GetItemRectMax().x + gap + width <= edge + 0.5f) ImGui::SameLine(0.0f, gap);
+    }
+    g_flow_stack.push_back(key);
+    ImGui::BeginGroup();
+}
+
+void end_flow() {
+    ImGui::EndGroup();
+    if (g_flow_stack.empty()) return;
+    g_flow_widths[g_flow_stack.back()] = ImGui::GetItemRectSize().x;
+    g_flow_stack.pop_back();
+}
+
+bool small_button(const char* label) { return kit::touch() ? ImGui::Button(label) : ImGui::SmallButton(label); }
+
+bool same_line_if_fits(float next_width) {
+    const float right = ImGui::GetItemRectMax().x + ImGui::GetStyle().ItemSpacing.x + next_width;
+    // After an item the cursor is at the start of the next line: start + avail is the right edge.
+    const float edge = ImGui::GetCursorScreenPos().x + ImGui::GetContentRegionAvail().x;
+    if (right > edge + 0.5f) return false;
     ImGui::SameLine();
+    return true;
+}
+
+void help_marker(const char* text) {
+    same_line_if_fits(ImGui::CalcTextSize("(?)").x);
     ImGui::TextDisabled("(?)");
     if (a11y::capturing()) a11y::text(std::string("Help: ") + text);
     if (ImGui::IsItemHovered()) {
         ImGui::BeginTooltip();
-        ImGui::PushTextWrapPos(ImGui::GetFontSize() * 32.0f);
+        // At most 32 em wide, and never wider than a phone's screen.
+        const float width = std::min(ImGui::GetFontSize() * 32.0f, ImGui::GetIO().DisplaySize.x - 4.0f * ImGui::GetFontSize());
+        ImGui::PushTextWrapPos(std::max(width, 8.0f * ImGui::GetFontSize()));
         ImGui::TextUnformatted(text);
         ImGui::PopTextWrapPos();
         ImGui::EndTooltip(); a11y::resume();

@@ -152,6 +152,23 @@ bool radio_button(const char* label, int* v, int v_button);
 bool begin_combo(const char* label, const char* preview, ImGuiComboFlags flags = 0);
 bool combo(const char* label, int* current, const char* const items[], int count);
 
+// --- Layout ----------------------------------------------------------------------------------------
+// Instead of ImGui::SameLine() between figures or controls side by side: the next item stays on
+// this line when `next_width` px (plus the item spacing) still fit before the right edge of the
+// window or column, and starts a new line otherwise, so a phone gets them one under the other.
+// Returns whether it stayed on the line.
+bool same_line_if_fits(float next_width);
+// The width of a slider or input `item_width` wide with its label on the right, for same_line_if_fits.
+float labeled_width(float item_width, const char* label);
+// A figure (or any group of items) that sits beside the previous one when it fits and goes under
+// it otherwise, using its width from the previous frame. `first`: the first of a row, never beside.
+//   ui::begin_flow("x", true); ...input grid...; ui::end_flow();
+//   ui::begin_flow("y"); ...output grid...; ui::end_flow();
+void begin_flow(const char* id, bool first = false, float spacing = -1.0f);
+void end_flow();
+// ImGui::SmallButton, but full size (kit::kTouchTarget) on a touch screen.
+bool small_button(const char* label);
+
 // --- Text ----------------------------------------------------------------------------------------
 void help_marker(const char* text);
 // A bullet point whose text wraps at the window's edge (ImGui::BulletText does not wrap).

@@ -166,3 +166,83 @@ TEST_CASE("widgets: a diverging heatmap marks signs in big cells, not in small o
     CHECK(vertices(signed_values, 16.0f) - vertices(zeros, 16.0f) == 3 * 4);
     CHECK(vertices(signed_values, 4.0f) - vertices(zeros, 4.0f) == 0);  // too small: legend and tooltip
 }
+
+// Touch sizes (issue 13, phones and tablets): every control reaches at least 44 px to a finger,
+// and neighbouring controls' reach does not overlap.
+TEST_CASE("theme: touch sizes make buttons, checkboxes, sliders and headers 44 px to a finger") {
+    test::HeadlessImGui imgui;
+    for (float scale : {1.0f, 2.0f}) {
+        kit::apply_theme(kit::Theme::light, scale);
+        const float font = ImGui::GetFontSize();  // the headless font (13 px), not the host's 15 px
+        kit::set_touch(true, font, scale);
+        const ImGuiStyle& s = ImGui::GetStyle();
+        const float target = kit::kTouchTarget * scale;
+        CHECK(s.TouchExtraPadding.y > 0.0f);
+        CHECK(font + 2 * s.FramePadding.y + 2 * s.TouchExtraPadding.y >= target);
+        CHECK(font + 2 * s.FramePadding.y + 2 * s.TouchExtraPadding.y <= target + 2);  // not needlessly big
+        CHECK(s.ItemSpacing.y >= 2 * s.TouchExtraPadding.y);  // the reach of two rows does not overlap
+        CHECK(s.ItemSpacing.x >= 2 * s.TouchExtraPadding.x);
+        // Real items: their rectangles plus the reach on both sides.
+        std::vector<ImVec2> sizes;
+        float row_gap = 0;
+        imgui.frame([&] {
+            bool b = false;
+            float v = 0.5f;
+            ImGui::Button("<");
+            sizes.push_back(ImGui::GetItemRectSize());
+            const float y0 = ImGui::GetItemRectMax().y;
+            ImGui::Checkbox("box", &b);
+            sizes.push_back(ImGui::GetItemRectSize());
+            row_gap = ImGui::GetItemRectMin().y - y0;
+            ImGui::SliderFloat("slider", &v, 0, 1);
+            sizes.push_back(ImVec2(ImGui::GetItemRectSize().x, ImGui::GetItemRectSize().y));
+            ImGui::CollapsingHeader("header");
+            sizes.push_back(ImGui::GetItemRectSize());
+            kit::push_touch_rows();  // a list of lessons
+            ImGui::Selectable("one");
+            const float a = ImGui::GetItemRectMin().y;
+            ImGui::Selectable("two");
+            sizes.push_back(ImVec2(100, ImGui::GetItemRectMin().y - a - 2 * ImGui::GetStyle().TouchExtraPadding.y));
+            CHECK(ImGui::GetStyle().TouchExtraPadding.y == 0.0f);  // rows touch: no overlapping reach
+            kit::pop_touch_rows();
+        });
+        for (const ImVec2& sz : sizes) {
+            CHECK(sz.y + 2 * s.TouchExtraPadding.y >= target - 0.5f);
+        }
+        CHECK(sizes[0].x + 2 * s.TouchExtraPadding.x >= target - 0.5f);  // a one-glyph button is wide enough
+        CHECK(row_gap >= 2 * s.TouchExtraPadding.y);
+        CHECK(ImGui::GetStyle().TouchExtraPadding.y == s.TouchExtraPadding.y);  // restored after the rows
+        // A theme switch keeps the touch sizes.
+        const float padding = s.FramePadding.y;
+        kit::apply_theme(kit::Theme::contrast, scale);
+        CHECK(ImGui::GetStyle().FramePadding.y == padding);
+        CHECK(kit::touch());
+        kit::set_touch(false, font, scale);
+        CHECK(ImGui::GetStyle().FramePadding.y == kit::theme_style(kit::Theme::contrast, scale).FramePadding.y);
+        CHECK(ImGui::GetStyle().TouchExtraPadding.y == 0.0f);
+    }
+    kit::apply_theme(kit::Theme::dark, 1.0f);
+}
+
+TEST_CASE("widgets: same_line_if_fits keeps what fits on the line and wraps the rest") {
+    test::HeadlessImGui imgui;
+    ImGui::GetIO().DisplaySize = ImVec2(320, 600);
+    float y_a = 0, y_b = 0, y_c = 0, x_b = 0;
+    bool fit_b = false, fit_c = true;
+    imgui.frame([&] {
+        ImGui::Button("a", ImVec2(100, 0));
+        y_a = ImGui::GetItemRectMin().y;
+        fit_b = ui::same_line_if_fits(100);
+        ImGui::Button("b", ImVec2(100, 0));
+        y_b = ImGui::GetItemRectMin().y;
+        x_b = ImGui::GetItemRectMin().x;
+        fit_c = ui::same_line_if_fits(150);  // 8 + 100 + 8 + 100 + 8 + 150 > 320 - 16
+        ImGui::Button("c", ImVec2(150, 0));
+        y_c = ImGui::GetItemRectMin().y;
+    });
+    CHECK(fit_b);
+    CHECK(y_b == y_a);
+    CHECK(x_b > 100);
+    CHECK_FALSE(fit_c);
+    CHECK(y_c > y_b);
+}
