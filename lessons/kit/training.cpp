@@ -133,7 +133,8 @@ bool training_panel(const char* id, TrainingRun& run, TrainingControls& c) {
         run.reset();
         rebuild = true;
     }
-    ImGui::SameLine();
+    // On a phone the row wraps where it does not fit.
+    ui::same_line_if_fits(ui::labeled_width(90, "seed"));
     const bool locked = s == S::running;
     if (locked) ImGui::BeginDisabled();
     ImGui::SetNextItemWidth(90);
@@ -142,7 +143,7 @@ bool training_panel(const char* id, TrainingRun& run, TrainingControls& c) {
         run.reset();
         rebuild = true;
     }
-    ImGui::SameLine();
+    ui::same_line_if_fits(ui::labeled_width(160, "learning rate"));
     ImGui::SetNextItemWidth(160);
     if (ImGui::SliderFloat("learning rate", &c.learning_rate, c.lr_min, c.lr_max, "%.5f", ImGuiSliderFlags_Logarithmic)) {
         run.reset();
@@ -150,7 +151,7 @@ bool training_panel(const char* id, TrainingRun& run, TrainingControls& c) {
     }
     if (locked) ImGui::EndDisabled();
     ui::help_marker("Changing the seed or the learning rate starts a new run (Reset). Pause first.");
-    ImGui::SameLine();
+    ui::same_line_if_fits(ui::labeled_width(100, "ms/frame"));
     ImGui::SetNextItemWidth(100);
     ImGui::SliderFloat("ms/frame", &c.budget_ms, 1.0f, 14.0f, "%.0f ms");
     ui::help_marker("How much of each frame goes to training. More trains faster; the page stays responsive "
