@@ -447,7 +447,7 @@ private:
             bool changed = false;
             ImGui::TextUnformatted("Loss:");
             for (ToyLoss l : {ToyLoss::cross_entropy, ToyLoss::squared_error}) {
-                ImGui::SameLine();
+                ui::same_line_if_fits(ui::check_width(toy_loss_name(l)));
                 if (ui::radio_button(toy_loss_name(l), st_.toy_loss == l) && st_.toy_loss != l) {
                     st_.toy_loss = l;
                     changed = true;

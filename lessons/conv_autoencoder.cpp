@@ -445,7 +445,7 @@ private:
             "parameter count follow, and the first layer that cannot work is named with the reason. The decoder must "
             "end at 1 x 28 x 28.");
         ui::radio_button("network 1", &editing_, 0);
-        ImGui::SameLine();
+        ui::same_line_if_fits(ui::check_width("network 2 (trained beside it)"));
         ui::radio_button("network 2 (trained beside it)", &editing_, 1);
         std::string& spec = editing_ == 0 ? st_.arch : st_.arch2;
         bool changed;
@@ -577,7 +577,7 @@ private:
         ConvAeRecipe& r = *train_.recipe;
         if (r.size() > 1) {
             ui::radio_button("inside network 1", &st_.net, 0);
-            ImGui::SameLine();
+            ui::same_line_if_fits(ui::check_width("inside network 2"));
             ui::radio_button("inside network 2", &st_.net, 1);
         }
         st_.net = std::clamp(st_.net, 0, int(r.size()) - 1);

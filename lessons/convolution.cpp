@@ -1092,7 +1092,7 @@ private:
         if (filter == Filter::custom) {
             int size = s.custom_size;
             ui::radio_button("3x3", &size, 3);
-            ImGui::SameLine();
+            ui::same_line_if_fits(ui::check_width("5x5"));
             ui::radio_button("5x5", &size, 5);
             if (size != s.custom_size) s.resize_custom(size);
             ImGui::SameLine();

@@ -444,7 +444,7 @@ private:
         if (locked) ImGui::BeginDisabled();
         ImGui::TextUnformatted("Training noise:");
         for (Corruption c : kNoiseKinds) {
-            ImGui::SameLine();
+            ui::same_line_if_fits(ui::check_width(corruption_name(c)));
             if (ui::radio_button(corruption_name(c), st_.noise == c) && st_.noise != c) {
                 st_.noise = c;
                 st_.level = std::min(st_.level, max_level(c));
@@ -591,9 +591,9 @@ private:
         if (ImGui::Button("Clear")) canvas_.clear();
         ImGui::SameLine();
         if (ImGui::Button("Test image")) canvas_.load(d.image(Split::test, std::size_t(st_.image)));
-        ImGui::SameLine();
+        ui::same_line_if_fits(ui::check_width("paint"));
         ui::radio_button("paint", &st_.ink, 1);
-        ImGui::SameLine();
+        ui::same_line_if_fits(ui::check_width("erase"));
         ui::radio_button("erase", &st_.ink, 0);
         ImGui::SameLine();
         ImGui::SetNextItemWidth(110);

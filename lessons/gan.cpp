@@ -326,7 +326,7 @@ private:
         bool changed = false;
         const char* names[] = {"ring of 8 Gaussians", "line", "two clusters", "drawn"};
         for (int k = 0; k < kGanTargetCount; ++k) {
-            if (k > 0) ImGui::SameLine();
+            if (k > 0) ui::same_line_if_fits(ui::check_width(names[k]));  // wraps on a phone
             if (k == int(GanTarget::drawn) && drawn_points == 0) {
                 ImGui::BeginDisabled();
                 ui::radio_button(names[k], false);
@@ -348,7 +348,7 @@ private:
         bool changed = false;
         ImGui::SetNextItemWidth(100);
         changed |= ImGui::InputInt("D updates per step (k_d)", &d_steps);
-        ImGui::SameLine();
+        ui::same_line_if_fits(ui::labeled_width(100, "G updates per step (k_g)"));
         ImGui::SetNextItemWidth(100);
         changed |= ImGui::InputInt("G updates per step (k_g)", &g_steps);
         d_steps = std::clamp(d_steps, 0, 100), g_steps = std::clamp(g_steps, 0, 100);
@@ -359,20 +359,20 @@ private:
         ImGui::EndDisabled();
         ui::help_marker("Both take effect from the next update without restarting. Unticked: the original minimax "
                         "loss log(1 - D(G(z))); section 2 shows why it stalls when D rejects the fakes.");
-        ImGui::SameLine();
+        ui::same_line_if_fits(ui::check_width("arrows"));
         ImGui::Checkbox("arrows", &arrows);
 
         ImGui::Text("Presets (seed 1):");
         for (int k = 0; k < kPresetCount; ++k) {
-            ImGui::SameLine();
+            ui::same_line_if_fits(ui::button_width(plane_preset(k).name));
             if (ui::small_button(plane_preset(k).name)) apply_preset(k);
         }
         ImGui::BeginDisabled(training.run().running() || !training.built());
         if (ImGui::Button("1 D step")) single_step(Single::d);
-        ImGui::SameLine();
+        ui::same_line_if_fits(ui::button_width("1 G step"));
         if (ImGui::Button("1 G step")) single_step(Single::g);
         ImGui::EndDisabled();
-        ImGui::SameLine();
+        ui::same_line_if_fits(ImGui::CalcTextSize("updates so far: D 00000, G 00000").x);
         ImGui::TextDisabled("updates so far: D %d, G %d", live ? live->d_updates() : 0, live ? live->g_updates() : 0);
     }
 

@@ -463,7 +463,7 @@ private:
         ImGui::PopStyleColor();
 
         if (ui::radio_button("max pooling", state_.pool.kind == PoolKind::max)) state_.pool.kind = PoolKind::max;
-        ImGui::SameLine();
+        ui::same_line_if_fits(ui::check_width("average pooling"));
         if (ui::radio_button("average pooling", state_.pool.kind == PoolKind::average)) state_.pool.kind = PoolKind::average;
         ImGui::SameLine(0, 30);
         ImGui::SetNextItemWidth(110);
@@ -668,7 +668,7 @@ private:
         if (ImGui::Button("next")) state_.image = (state_.image + 1) % n;
         ImGui::SameLine(0, 30);
         if (ui::radio_button("max##rt", state_.rt_kind == PoolKind::max)) state_.rt_kind = PoolKind::max;
-        ImGui::SameLine();
+        ui::same_line_if_fits(ui::check_width("average##rt"));
         if (ui::radio_button("average##rt", state_.rt_kind == PoolKind::average)) state_.rt_kind = PoolKind::average;
         ImGui::SameLine(0, 30);
         ImGui::TextUnformatted("K =");

@@ -919,7 +919,7 @@ private:
             "avoids the problem by construction. Each method below doubles the size with a uniform kernel whose "
             "weights keep the average brightness.");
         ui::radio_button("constant image (all ones, 8 x 8)", &st_.source, 0);
-        ImGui::SameLine();
+        ui::same_line_if_fits(ui::check_width("Fashion-MNIST test image"));
         ui::radio_button("Fashion-MNIST test image", &st_.source, 1);
         if (st_.source == 1) {
             if (!ui::dataset_ready()) return;

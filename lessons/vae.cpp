@@ -354,7 +354,7 @@ private:
     void draw_model_section() {
         int m = int(mode);
         ui::radio_button("Pretrained model (loads instantly)", &m, 0);
-        ImGui::SameLine();
+        ui::same_line_if_fits(ui::check_width("Train it yourself"));
         ui::radio_button("Train it yourself", &m, 1);
         mode = Mode(m);
         if (mode == Mode::pretrained) {

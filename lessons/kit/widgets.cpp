@@ -681,6 +681,14 @@ float labeled_width(float item_width, const char* label) {
     return item_width + (text > 0.0f ? ImGui::GetStyle().ItemInnerSpacing.x + text : 0.0f);
 }
 
+float button_width(const char* label) {
+    return ImGui::CalcTextSize(label, nullptr, true).x + ImGui::GetStyle().FramePadding.x * 2.0f;
+}
+
+float check_width(const char* label) {  // a checkbox or radio button: its square, then the label
+    return labeled_width(ImGui::GetFrameHeight(), label);
+}
+
 namespace {
 std::unordered_map<ImGuiID, float> g_flow_widths;  // each flow group's width on the last frame
 std::vector<ImGuiID> g_flow_stack;

@@ -160,6 +160,9 @@ bool combo(const char* label, int* current, const char* const items[], int count
 bool same_line_if_fits(float next_width);
 // The width of a slider or input `item_width` wide with its label on the right, for same_line_if_fits.
 float labeled_width(float item_width, const char* label);
+// The width of a button, and of a checkbox or radio button with its label.
+float button_width(const char* label);
+float check_width(const char* label);
 // A figure (or any group of items) that sits beside the previous one when it fits and goes under
 // it otherwise, using its width from the previous frame. `first`: the first of a row, never beside.
 //   ui::begin_flow("x", true); ...input grid...; ui::end_flow();
