@@ -86,8 +86,11 @@ struct App {
     bool touch_press = false;      // the left button held now went down under a finger
     bool force_touch = false;      // desktop --touch 1: every press is a finger
     struct TouchScroll {
-        ImGuiID window = 0;        // the window a drag scrolls (0: none)
-        ImVec2 start_scroll;       // its scroll when the finger went down
+        ImGuiID window = 0;        // the window that holds the drag (0: none)
+        // Per direction, the windows under the finger that scroll that way, innermost first: a
+        // drag moves the innermost until it reaches its end, then the next (scroll chaining).
+        std::vector<ImGuiID> chain[2];
+        std::vector<float> chain_start[2];
         bool dragging = false;     // moved far enough to be a scroll, not a tap
         ImVec2 velocity;           // px/s, for the glide after the finger lifts
     } scroll;
@@ -556,11 +559,12 @@ void touch_scroll(App& app) {
         ts = App::TouchScroll{};
         if (!app.touch_press) return;
         for (ImGuiWindow* w = g.HoveredWindow; w; w = (w->Flags & ImGuiWindowFlags_ChildWindow) ? w->ParentWindow : nullptr)
-            if (w->ScrollMax.x > 0.0f || w->ScrollMax.y > 0.0f) {  // the innermost window that can scroll
-                ts.window = w->ID;
-                ts.start_scroll = w->Scroll;
-                break;
-            }
+            for (int a = 0; a < 2; ++a)
+                if (w->ScrollMax[a] > 0.0f) {
+                    ts.chain[a].push_back(w->ID);
+                    ts.chain_start[a].push_back(w->Scroll[a]);
+                    if (!ts.window) ts.window = w->ID;
+                }
         return;
     }
     ImGuiWindow* w = ts.window ? ImGui::FindWindowByID(ts.window) : nullptr;
@@ -568,10 +572,21 @@ void touch_scroll(App& app) {
         ts = App::TouchScroll{};
         return;
     }
-    auto scroll_to = [w](ImVec2 target) {
-        if (w->ScrollMax.x > 0.0f) ImGui::SetScrollX(w, std::clamp(target.x, 0.0f, w->ScrollMax.x));
-        if (w->ScrollMax.y > 0.0f) ImGui::SetScrollY(w, std::clamp(target.y, 0.0f, w->ScrollMax.y));
+    // Moves a direction's chain by `amount` from `from` (each window's start, or where it is now).
+    auto move = [&](int a, float amount, bool from_start) {
+        for (std::size_t i = 0; i < ts.chain[a].size(); ++i) {
+            ImGuiWindow* cw = ImGui::FindWindowByID(ts.chain[a][i]);
+            if (!cw) continue;
+            const float base = from_start ? ts.chain_start[a][i] : cw->Scroll[a];
+            const float target = base + amount, got = std::clamp(target, 0.0f, cw->ScrollMax[a]);
+            if (a == 0) ImGui::SetScrollX(cw, got);
+            else ImGui::SetScrollY(cw, got);
+            amount = target - got;  // what this window could not take goes to the next one out
+            if (from_start) continue;  // from the start every window is placed
+            if (amount == 0.0f) break;
+        }
     };
+    auto scroll_by = [&](ImVec2 total_from_start) { move(0, total_from_start.x, true), move(1, total_from_start.y, true); };
     if (io.MouseDown[0]) {
         const ImVec2 d(io.MousePos.x - io.MouseClickedPos[0].x, io.MousePos.y - io.MouseClickedPos[0].y);
         if (!ts.dragging) {
@@ -595,7 +610,7 @@ void touch_scroll(App& app) {
         }
         const ImVec2 v(-io.MouseDelta.x / dt, -io.MouseDelta.y / dt);
         ts.velocity = ImVec2(ts.velocity.x * 0.6f + v.x * 0.4f, ts.velocity.y * 0.6f + v.y * 0.4f);
-        scroll_to(ImVec2(ts.start_scroll.x - d.x, ts.start_scroll.y - d.y));
+        scroll_by(ImVec2(-d.x, -d.y));
         return;
     }
     // Lifted: glide, slowing down.
@@ -603,7 +618,8 @@ void touch_scroll(App& app) {
         ts = App::TouchScroll{};
         return;
     }
-    scroll_to(ImVec2(w->Scroll.x + ts.velocity.x * dt, w->Scroll.y + ts.velocity.y * dt));
+    move(0, ts.velocity.x * dt, false);
+    move(1, ts.velocity.y * dt, false);
     const float decay = std::exp(-4.0f * dt);
     ts.velocity = ImVec2(ts.velocity.x * decay, ts.velocity.y * decay);
 }
@@ -611,26 +627,29 @@ void touch_scroll(App& app) {
 void frame(void* arg) {
     App& app = *static_cast<App*>(arg);
     // ImGui 1.86 reads key state once per frame, so a key pressed and released between two
-    // frames (a quick tap, or a slow frame) would be lost: hold such releases for one frame.
-    std::vector<SDL_Event> deferred;
-    deferred.swap(app.deferred_events);
-    for (auto& d : deferred) ImGui_ImplSDL2_ProcessEvent(&d);
-    std::vector<SDL_Scancode> pressed_now;
-    app.input_this_frame = !deferred.empty();
-    SDL_Event e;
-    while (SDL_PollEvent(&e)) {
+    // frames (a quick tap, two quick arrow presses, or a slow frame) would be lost: each key
+    // changes at most once per frame, and its later events wait for the next frames, in order.
+    std::vector<SDL_Event> events;
+    events.swap(app.deferred_events);
+    app.input_this_frame = !events.empty();
+    SDL_Event polled;
+    while (SDL_PollEvent(&polled)) events.push_back(polled);
+    std::vector<SDL_Scancode> changed;  // keys that went down or up this frame
+    for (SDL_Event& e : events) {
+        if (e.type == SDL_KEYDOWN || e.type == SDL_KEYUP) {
+            const SDL_Scancode sc = e.key.keysym.scancode;
+            if (std::find(changed.begin(), changed.end(), sc) != changed.end()) {
+                app.deferred_events.push_back(e);
+                continue;
+            }
+            changed.push_back(sc);
+        }
         if (e.type == SDL_KEYDOWN || e.type == SDL_KEYUP || e.type == SDL_TEXTINPUT || e.type == SDL_MOUSEBUTTONUP ||
             e.type == SDL_MOUSEWHEEL || e.type == SDL_FINGERUP)
             app.input_this_frame = true;
-        if (e.type == SDL_KEYDOWN) pressed_now.push_back(e.key.keysym.scancode);
         if (e.type == SDL_FINGERDOWN) enable_touch_sizes(app);
         if (e.type == SDL_MOUSEBUTTONDOWN && e.button.button == SDL_BUTTON_LEFT)
             app.touch_press = app.force_touch || e.button.which == SDL_TOUCH_MOUSEID;
-        if (e.type == SDL_KEYUP &&
-            std::find(pressed_now.begin(), pressed_now.end(), e.key.keysym.scancode) != pressed_now.end()) {
-            app.deferred_events.push_back(e);
-            continue;
-        }
         ImGui_ImplSDL2_ProcessEvent(&e);
         if (e.type == SDL_QUIT) app.quit = true;
         if (e.type == SDL_WINDOWEVENT && e.window.event == SDL_WINDOWEVENT_CLOSE &&
