@@ -76,7 +76,7 @@ struct App {
     bool input_this_frame = false;
     bool show_keys = false;        // the "?" overlay
     double last_capture = -1.0;
-    std::string last_json;          // web: the document last sent to the page
+    long sent_capture = 0;          // web: the capture last sent to the page
     std::vector<float> capture_ms, draw_ms;  // --report: the lesson's draw on frames with / without a capture
     ImGuiWindow* lesson_window = nullptr;  // the lesson's child window (its scroll is reported to the page)
     // Phones, tablets, small iframes: under kNarrow logical px the sidebar gives way to the
@@ -686,12 +686,11 @@ void frame(void* arg) {
     }();
     static const char* const data_states[] = {"idle", "loading", "ready", "failed"};
     const std::string status = status_json();
-    if (app.text_view && aelab::a11y::document().capture > 0) {
-        std::string json = aelab::a11y::document_json(aelab::a11y::document());
-        if (json != app.last_json) {  // the page rebuilds only what changed, and only when it did
-            aelab_js_text_view(json.c_str());
-            app.last_json.swap(json);
-        }
+    // A new capture goes to the page (which updates only the elements that changed); frames
+    // without one send nothing and build no JSON.
+    if (app.text_view && aelab::a11y::document().capture != app.sent_capture) {
+        app.sent_capture = aelab::a11y::document().capture;
+        aelab_js_text_view(aelab::a11y::document_json(aelab::a11y::document()).c_str());
     }
     for (const auto& a : aelab::a11y::take_announcements()) aelab_js_announce(a.message.c_str(), a.urgent);
     aelab_js_report_frame(ImGui::GetFrameCount(), app.current ? app.current->id : "", app.embed,
