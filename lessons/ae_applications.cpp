@@ -300,7 +300,8 @@ void score_histograms(const char* id, ImVec2 size, const std::vector<double>& sc
     dl->AddText(ImVec2(o.x + size.x - 150, o.y + 2), ImGui::GetColorU32(ImGuiCol_Text),
                 ("MSE 0 .. " + fixed(hi, 4)).c_str());
     if (ImGui::IsItemHovered())
-        ImGui::SetTooltip("Blue: the nine trained classes, orange: the held-out class; each normalised to its own count."); a11y::resume();
+        ImGui::SetTooltip("Blue: the nine trained classes, orange: the held-out class; each normalised to its own count.");
+    a11y::resume();
 }
 
 //-----------------------------------------------------------------------------

@@ -568,7 +568,8 @@ private:
             if (k % per_row) ImGui::SameLine(0, 6);
             ImGui::PushID(k);
             atom_image("atom", shown_atoms_.data() + std::size_t(k) * kSide * kSide, zoom);
-            if (ImGui::IsItemHovered()) ImGui::SetTooltip("unit %d", sparse_.ranked[std::size_t(k)]); a11y::resume();
+            if (ImGui::IsItemHovered()) ImGui::SetTooltip("unit %d", sparse_.ranked[std::size_t(k)]);
+            a11y::resume();
             ImGui::PopID();
         }
         ui::export_buttons("export-sparse", {{"atoms_most_used.npy", &shown_atoms_},

@@ -51,8 +51,8 @@ std::string cell(int i, int j) { return "[" + std::to_string(i) + "," + std::to_
 
 ConvTranspose2dParams torch_params(const Geometry& g) { return {{g.S, g.S}, {g.P, g.P}, {g.OP, g.OP}, {g.D, g.D}}; }
 
-int out_rows(const Geometry& g) { return conv_transpose_output_size(g.H, g.K, g.S, g.P, g.OP, g.D); }
-int out_cols(const Geometry& g) { return conv_transpose_output_size(g.W, g.K, g.S, g.P, g.OP, g.D); }
+int out_rows(const Geometry& g) { return (int)conv_transpose_output_size(g.H, g.K, g.S, g.P, g.OP, g.D); }
+int out_cols(const Geometry& g) { return (int)conv_transpose_output_size(g.W, g.K, g.S, g.P, g.OP, g.D); }
 int full_rows(const Geometry& g) { return (g.H - 1) * g.S + g.D * (g.K - 1) + 1; }
 int full_cols(const Geometry& g) { return (g.W - 1) * g.S + g.D * (g.K - 1) + 1; }
 
@@ -82,7 +82,7 @@ std::string output_size_formula(const Geometry& g, bool rows) {
     const int in = rows ? g.H : g.W;
     return ui::format("%s = (%s - 1)*S - 2P + D(K - 1) + OP + 1 = (%d - 1)*%d - 2*%d + %d*(%d - 1) + %d + 1 = %d",
                       rows ? "H_out" : "W_out", rows ? "H" : "W", in, g.S, g.P, g.D, g.K, g.OP,
-                      conv_transpose_output_size(in, g.K, g.S, g.P, g.OP, g.D));
+                      int(conv_transpose_output_size(in, g.K, g.S, g.P, g.OP, g.D)));
 }
 
 const std::vector<Preset>& presets() {

@@ -531,7 +531,8 @@ private:
             const ImVec2 mp = ImGui::GetIO().MousePos;
             float gz1, gz2;
             grid_to_latent((mp.x - g0.x) / side, (mp.y - g0.y) / side, gz1, gz2);
-            if (ImGui::IsItemHovered()) ImGui::SetTooltip("z = %s: click or drag to decode", fmt_z(gz1, gz2).c_str()); a11y::resume();
+            if (ImGui::IsItemHovered()) ImGui::SetTooltip("z = %s: click or drag to decode", fmt_z(gz1, gz2).c_str());
+            a11y::resume();
             if (ImGui::IsItemActive() && ImGui::IsMouseDown(ImGuiMouseButton_Left)) {
                 z1 = std::clamp(gz1, -kPlaneExtent, kPlaneExtent);
                 z2 = std::clamp(gz2, -kPlaneExtent, kPlaneExtent);

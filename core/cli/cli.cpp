@@ -19,6 +19,7 @@
 
 #include <xtensor/xview.hpp>
 
+#include "aelab/limits.hpp"
 #include "aelab/ops.hpp"
 #include "aelab/npy.hpp"
 #include "aelab/pca.hpp"
@@ -176,8 +177,9 @@ template <std::size_t A>
 std::array<int, A> to_array(const std::vector<long>& v, const std::string& op, const char* what, long min) {
     std::array<int, A> a{};
     for (std::size_t i = 0; i < A; ++i) {
-        if (v[i] < min || v[i] > 1 << 20)
-            throw Error(op + ": " + what + " must be >= " + std::to_string(min) + ", got " + std::to_string(v[i]));
+        if (v[i] < min || v[i] > kMaxWindow)
+            throw Error(op + ": " + what + " must be in [" + std::to_string(min) + ", " + std::to_string(kMaxWindow) +
+                        "], got " + std::to_string(v[i]));
         a[i] = static_cast<int>(v[i]);
     }
     return a;
@@ -293,8 +295,9 @@ int run_op(const std::vector<std::string>& args, std::ostream& out) {
         while (std::getline(ss, part, ',')) {
             char* end = nullptr;
             double f = std::strtod(part.c_str(), &end);
-            if (part.empty() || *end || !(f >= 1) || f != std::floor(f) || f > 4096)
-                throw Error(op + ": --scale must be a positive whole number (one, or one per axis), got '" + sv + "'");
+            if (part.empty() || *end || !(f >= 1) || f != std::floor(f) || f > double(kMaxWindow))
+                throw Error(op + ": --scale must be a whole number in [1, " + std::to_string(kMaxWindow) +
+                            "] (one, or one per axis), got '" + sv + "'");
             scales.push_back(static_cast<long>(f));
         }
         if (scales.size() == 1) scales.push_back(scales[0]);

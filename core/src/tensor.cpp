@@ -1,6 +1,10 @@
 #include "aelab/tensor.hpp"
 
+#include <algorithm>
+#include <cstdint>
 #include <sstream>
+
+#include "aelab/limits.hpp"
 
 namespace aelab {
 
@@ -11,6 +15,17 @@ std::string shape_str(const Shape& shape) {
     if (shape.size() == 1) s << ',';
     s << ')';
     return s.str();
+}
+
+std::int64_t shape_elements(const Shape& shape) {
+    std::vector<std::int64_t> dims;  // a size over INT64_MAX counts as INT64_MAX
+    for (std::size_t d : shape) dims.push_back(std::int64_t(std::min<std::size_t>(d, INT64_MAX)));
+    return saturating_product(dims);
+}
+
+void check_tensor_size(const Shape& shape) {
+    const std::int64_t n = shape_elements(shape);
+    if (n > kMaxElements) check_elements("tensor", ("of shape " + shape_str(shape)).c_str(), n);
 }
 
 Tensor from_values(const Shape& shape, const std::vector<float>& values) {

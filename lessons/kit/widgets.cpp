@@ -349,7 +349,8 @@ Hover number_grid(const char* id, const float* data, int rows, int cols, const G
     draw_highlights(o, cw, ch, highlights);
     if (a11y::capturing()) describe_grid(id, texts, rows, cols, marks);
     Hover h = item_hover(rows, cols, cw, ch);
-    if (h.active) ImGui::SetTooltip("[%d, %d] = %s", h.row, h.col, texts[h.row * cols + h.col].c_str()); a11y::resume();
+    if (h.active) ImGui::SetTooltip("[%d, %d] = %s", h.row, h.col, texts[h.row * cols + h.col].c_str());
+    a11y::resume();
     ImGui::PopID();
     return h;
 }

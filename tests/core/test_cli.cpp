@@ -110,12 +110,12 @@ TEST_CASE("cli: bad input gives a clear error and a non-zero exit") {
     expect(run({"op", "conv2d", "--input", x, "--weight", w, "--out", out, "--strid", "2"}), 2, "--strid");
     expect(run({"op", "conv2d", "--input", x, "--weight", w, "--out", out, "--stride", "1,2,3"}), 2, "1 or 2 integers");
     expect(run({"op", "conv2d", "--input", x, "--weight", w, "--out", out, "--stride", "two"}), 2, "expects integers");
-    expect(run({"op", "conv2d", "--input", x, "--weight", w, "--out", out, "--stride", "0"}), 1, "stride must be >= 1");
+    expect(run({"op", "conv2d", "--input", x, "--weight", w, "--out", out, "--stride", "0"}), 1, "stride must be in [1, 65536], got 0");
     expect(run({"op", "conv2d", "--input", x, "--weight", w3, "--out", out}), 1, "conv2d");
     expect(run({"op", "conv2d", "--input", x, "--weight", w, "--out", out, "--dilation", "3"}), 1, "conv2d");
     expect(run({"op", "conv2d", "--input", kTmp + "missing.npy", "--weight", w, "--out", out}), 1, "cannot open");
     expect(run({"op", "max_pool2d", "--input", x, "--out", out}), 2, "missing --kernel");
-    expect(run({"op", "upsample_nearest", "--input", x, "--scale", "1.5", "--out", out}), 1, "positive whole number");
+    expect(run({"op", "upsample_nearest", "--input", x, "--scale", "1.5", "--out", out}), 1, "whole number in [1, 65536]");
     expect(run({"op", "max_unpool2d", "--input", kGolden + "max_unpool2d_course/x.npy", "--indices", x, "--kernel", "2",
                 "--out", out}),
            1, "integer");

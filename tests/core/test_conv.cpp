@@ -301,10 +301,10 @@ TEST_CASE("conv_transpose is the adjoint of conv: <conv(x), y> == <x, conv_trans
         pt.stride = p.stride;
         pt.padding = p.padding;
         pt.dilation = p.dilation;
-        pt.output_padding = {H - aelab::conv_transpose_output_size(Ho, kH, p.stride[0],
-                                                                   p.padding[0], 0, p.dilation[0]),
-                             W - aelab::conv_transpose_output_size(Wo, kW, p.stride[1],
-                                                                   p.padding[1], 0, p.dilation[1])};
+        pt.output_padding = {H - int(aelab::conv_transpose_output_size(Ho, kH, p.stride[0],
+                                                                       p.padding[0], 0, p.dilation[0])),
+                             W - int(aelab::conv_transpose_output_size(Wo, kW, p.stride[1],
+                                                                       p.padding[1], 0, p.dilation[1]))};
         INFO("adjoint trial ", trial);
         auto x = random_vector(rng, std::size_t(N) * C_in * H * W);        // (N, C_in, H, W)
         auto w = random_vector(rng, std::size_t(C_out) * C_in * kH * kW);  // (C_out, C_in, kH, kW)

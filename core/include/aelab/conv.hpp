@@ -22,6 +22,7 @@
 // weight gradients; core/src/kernels/dispatch.cpp picks the engine per op and channel count.
 #pragma once
 #include <array>
+#include <cstdint>
 
 #include "aelab/tensor.hpp"
 
@@ -43,10 +44,11 @@ struct ConvTranspose2dParams {  // per axis (H, W)
     std::array<int, 2> stride{1, 1}, padding{0, 0}, output_padding{0, 0}, dilation{1, 1};
 };
 
-// Output sizes as torch computes them (may be <= 0 for impossible settings: ops throw then).
-int conv_output_size(int in, int kernel, int stride, int padding, int dilation);
-int conv_transpose_output_size(int in, int kernel, int stride, int padding, int output_padding,
-                               int dilation);
+// Output sizes as torch computes them, in 64 bits (any int arguments; may be <= 0 for
+// impossible settings, or over the limits of limits.hpp: the ops throw then).
+std::int64_t conv_output_size(int in, int kernel, int stride, int padding, int dilation);
+std::int64_t conv_transpose_output_size(int in, int kernel, int stride, int padding,
+                                        int output_padding, int dilation);
 
 // ---- raw layer -----------------------------------------------------------------------------
 // conv1d: out (N, C_out, L_out), in (N, C_in, L), weight (C_out, C_in, K), bias (C_out) or null

@@ -4,6 +4,7 @@
 // (N, C, L) and volumes (N, C, D, H, W). Kernels work on raw row-major buffers (data()).
 #pragma once
 #include <cstddef>
+#include <cstdint>
 #include <initializer_list>
 #include <string>
 #include <vector>
@@ -38,10 +39,21 @@ std::string shape_str(const S& shape) {
     return shape_str(Shape(shape.begin(), shape.end()));
 }
 
-inline Tensor zeros(const Shape& shape) { return Tensor(shape, 0.0f); }
+// The elements a shape holds, saturating at INT64_MAX (no overflow for any sizes).
+std::int64_t shape_elements(const Shape& shape);
+// Throws aelab::Error when a tensor of this shape would hold more than kMaxElements
+// (limits.hpp); zeros() and uninitialized() check, so no tensor the core makes is larger.
+void check_tensor_size(const Shape& shape);
+inline Tensor zeros(const Shape& shape) {
+    check_tensor_size(shape);
+    return Tensor(shape, 0.0f);
+}
 // A tensor whose values are left unset: only for outputs an op writes in full (it saves the
 // zero fill, a pass over memory, in every layer of every training step).
-inline Tensor uninitialized(const Shape& shape) { return Tensor(shape); }
+inline Tensor uninitialized(const Shape& shape) {
+    check_tensor_size(shape);
+    return Tensor(shape);
+}
 
 // A tensor of the given shape holding `values` in row-major order (sizes must agree).
 Tensor from_values(const Shape& shape, std::initializer_list<float> values);

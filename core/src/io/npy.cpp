@@ -7,12 +7,13 @@
 #include <fstream>
 
 #include "aelab/dataset.hpp"  // read_file
+#include "aelab/limits.hpp"
 
 namespace aelab {
 namespace {
 
 constexpr std::size_t kMaxHeader = 1 << 16;
-constexpr std::size_t kMaxElements = std::size_t(1) << 31;
+constexpr std::size_t kMaxNpyElements = std::size_t(kMaxElements);  // limits.hpp
 
 struct Header {
     char kind = 0;     // 'f', 'i', 'u'
@@ -108,7 +109,10 @@ Header parse_header(const std::uint8_t* data, std::size_t size, const std::strin
                 std::size_t dim = std::stoull(h.substr(start, i - start));
                 out.shape.push_back(dim);
                 if (out.shape.size() > 8) fail(source, "more than 8 dimensions");
-                if (dim != 0 && out.count > kMaxElements / dim) fail(source, "absurd shape");
+                if (dim > kMaxNpyElements || (dim != 0 && out.count > kMaxNpyElements / dim))
+                    fail(source, "shape " + shape_str(out.shape) + (out.shape.size() < 8 ? "..." : "") +
+                                     " holds more than " + std::to_string(kMaxNpyElements) +
+                                     " elements (the limit)");
                 out.count *= dim;
                 i = skip_space(h, i);
                 if (i < h.size() && h[i] == ',') ++i;
@@ -121,7 +125,7 @@ Header parse_header(const std::uint8_t* data, std::size_t size, const std::strin
         if (i < h.size() && h[i] == ',') ++i;
     }
     if (!have_descr || !have_order || !have_shape) fail(source, "header lacks descr, fortran_order or shape");
-    if (out.count > kMaxElements) fail(source, "absurd shape");
+    if (out.count > kMaxNpyElements) fail(source, "shape holds more than the limit of elements");
     const std::size_t need = out.count * std::size_t(out.item_size);
     const std::size_t have = size - offset - header_len;
     if (have < need)

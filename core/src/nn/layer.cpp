@@ -6,6 +6,7 @@
 #include <sstream>
 
 #include "aelab/layers.hpp"
+#include "aelab/limits.hpp"
 
 namespace aelab {
 
@@ -132,6 +133,8 @@ Shape Layer::begin_forward(const Tensor& x) {
     if ((!params_ && param_count() > 0) || (!buffers_ && buffer_count() > 0))
         fail("no parameter buffer bound (add the layer to a model)");
     Shape out = output_shape(Shape(x.shape().begin(), x.shape().end()));
+    if (shape_elements(out) > kMaxElements)
+        check_elements(repr().c_str(), ("output " + shape_str(out)).c_str(), shape_elements(out));
     if (&x != &input_) input_ = x;
     output_shape_ = out;
     has_forward_ = true;

@@ -4,6 +4,7 @@
 
 #include "aelab/init.hpp"
 #include "aelab/layers.hpp"
+#include "aelab/limits.hpp"
 
 namespace aelab {
 namespace {
@@ -19,6 +20,16 @@ void check_sizes(const std::string& name, int in, int out, std::array<int, 2> ke
         throw Error(name + ": channels and kernel size must be >= 1, got in_channels " +
                     std::to_string(in) + ", out_channels " + std::to_string(out) +
                     ", kernel_size " + pair_str(kernel));
+    check_window(name.c_str(), "kernel size", kernel.data(), 2);
+    check_elements(name.c_str(), "weight", {in, out, kernel[0], kernel[1]});
+}
+
+// Upper bounds of the window parameters (the ops check the lower ones when they run).
+template <class P>
+void check_windows(const std::string& name, const P& p) {
+    check_window(name.c_str(), "stride", p.stride.data(), 2);
+    check_window(name.c_str(), "padding", p.padding.data(), 2);
+    check_window(name.c_str(), "dilation", p.dilation.data(), 2);
 }
 
 // "(N, C, H, W)" check shared by both layers; returns the spatial output or fails.
@@ -32,6 +43,7 @@ Conv2d::Conv2d(int in_channels, int out_channels, std::array<int, 2> kernel, con
                bool bias)
     : in_(in_channels), out_(out_channels), kernel_(kernel), p_(p), bias_(bias) {
     check_sizes("Conv2d", in_, out_, kernel_);
+    check_windows("Conv2d", p_);
 }
 
 Conv2d::Conv2d(int in_channels, int out_channels, int kernel, int stride, int padding, bool bias)
@@ -69,8 +81,8 @@ void Conv2d::reset_parameters(Rng& rng) {
 Shape Conv2d::output_shape(const Shape& in) const {
     if (in.size() != 4 || in[1] != std::size_t(in_))
         fail("input must have shape " + expected_nchw(in_) + ", got " + shape_str(in));
-    const int ho = conv_output_size(int(in[2]), kernel_[0], p_.stride[0], p_.padding[0], p_.dilation[0]);
-    const int wo = conv_output_size(int(in[3]), kernel_[1], p_.stride[1], p_.padding[1], p_.dilation[1]);
+    const std::int64_t ho = conv_output_size(int(in[2]), kernel_[0], p_.stride[0], p_.padding[0], p_.dilation[0]);
+    const std::int64_t wo = conv_output_size(int(in[3]), kernel_[1], p_.stride[1], p_.padding[1], p_.dilation[1]);
     if (ho < 1 || wo < 1)
         fail("input " + shape_str(in) + " is smaller than the (dilated) kernel: output would be " +
              std::to_string(ho) + "x" + std::to_string(wo));
@@ -108,6 +120,8 @@ ConvTranspose2d::ConvTranspose2d(int in_channels, int out_channels, std::array<i
                                  const ConvTranspose2dParams& p, bool bias)
     : in_(in_channels), out_(out_channels), kernel_(kernel), p_(p), bias_(bias) {
     check_sizes("ConvTranspose2d", in_, out_, kernel_);
+    check_windows("ConvTranspose2d", p_);
+    check_window("ConvTranspose2d", "output padding", p_.output_padding.data(), 2);
 }
 
 ConvTranspose2d::ConvTranspose2d(int in_channels, int out_channels, int kernel, int stride,
@@ -154,7 +168,7 @@ void ConvTranspose2d::reset_parameters(Rng& rng) {
 Shape ConvTranspose2d::output_shape(const Shape& in) const {
     if (in.size() != 4 || in[1] != std::size_t(in_))
         fail("input must have shape " + expected_nchw(in_) + ", got " + shape_str(in));
-    int hw[2];
+    std::int64_t hw[2];
     for (int a = 0; a < 2; ++a)
         hw[a] = conv_transpose_output_size(int(in[2 + std::size_t(a)]), kernel_[a], p_.stride[a],
                                            p_.padding[a], p_.output_padding[a], p_.dilation[a]);

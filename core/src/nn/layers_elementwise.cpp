@@ -5,6 +5,7 @@
 
 #include "aelab/activation.hpp"
 #include "aelab/layers.hpp"
+#include "aelab/limits.hpp"
 
 namespace aelab {
 namespace {
@@ -84,9 +85,11 @@ Tensor Flatten::backward(const Tensor& d_out) {
 }
 
 Unflatten::Unflatten(Shape sample_shape) : sample_shape_(std::move(sample_shape)) {
-    if (sample_shape_.empty() || product(sample_shape_, 0) == 0)
+    const std::int64_t n = shape_elements(sample_shape_);
+    if (sample_shape_.empty() || n == 0)
         throw Error("Unflatten: sample shape must be non-empty with sizes >= 1, got " +
                     shape_str(sample_shape_));
+    check_elements("Unflatten", ("sample shape " + shape_str(sample_shape_)).c_str(), n);
 }
 
 std::string Unflatten::repr() const { return "Unflatten(dim=1, unflattened_size=" + shape_str(sample_shape_) + ")"; }

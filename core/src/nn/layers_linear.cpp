@@ -8,6 +8,7 @@
 #include "aelab/gemm.hpp"
 #include "aelab/init.hpp"
 #include "aelab/layers.hpp"
+#include "aelab/limits.hpp"
 #include "aelab/linear.hpp"
 
 namespace aelab {
@@ -19,6 +20,7 @@ Linear::Linear(int in_features, int out_features, bool bias)
     if (in_ < 1 || out_ < 1)
         throw Error("Linear: in_features and out_features must be >= 1, got " + std::to_string(in_) +
                     " and " + std::to_string(out_));
+    check_elements("Linear", "weight", {in_, out_});
 }
 
 std::string Linear::repr() const {

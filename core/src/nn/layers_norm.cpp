@@ -7,6 +7,7 @@
 #include <string>
 
 #include "aelab/layers.hpp"
+#include "aelab/limits.hpp"
 #include "aelab/norm.hpp"
 
 namespace aelab {
@@ -18,6 +19,7 @@ BatchNorm2d::BatchNorm2d(int num_features, float eps, float momentum, bool affin
     if (features_ < 1 || !(eps_ > 0.0f) || !(momentum_ >= 0.0f && momentum_ <= 1.0f))
         throw Error("BatchNorm2d: num_features must be >= 1, eps > 0 and momentum in [0, 1], got " +
                     repr());
+    check_elements("BatchNorm2d", "num_features", features_);
     mean_.resize(std::size_t(features_));
     invstd_.resize(std::size_t(features_));
 }

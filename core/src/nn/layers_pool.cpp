@@ -7,6 +7,7 @@
 #include <string>
 
 #include "aelab/layers.hpp"
+#include "aelab/limits.hpp"
 
 namespace aelab {
 namespace {
@@ -25,6 +26,10 @@ MaxPool2d::MaxPool2d(const MaxPool2dParams& p) : p_(p) {
         if (p_.kernel[a] < 1 || p_.stride[a] < 1 || p_.padding[a] < 0 || p_.dilation[a] < 1)
             throw Error("MaxPool2d: kernel, stride and dilation must be >= 1 and padding >= 0, got " +
                         repr());
+    check_window("MaxPool2d", "kernel size", p_.kernel.data(), 2);
+    check_window("MaxPool2d", "stride", p_.stride.data(), 2);
+    check_window("MaxPool2d", "padding", p_.padding.data(), 2);
+    check_window("MaxPool2d", "dilation", p_.dilation.data(), 2);
 }
 
 MaxPool2d::MaxPool2d(int kernel, int stride)
@@ -45,7 +50,7 @@ LayerConfig MaxPool2d::config() const {
 
 Shape MaxPool2d::output_shape(const Shape& in) const {
     if (in.size() != 4) fail("input must have shape (N, C, H, W), got " + shape_str(in));
-    int hw[2];
+    std::int64_t hw[2];
     for (int a = 0; a < 2; ++a)  // torch's max_pool2d size is the conv formula (floor mode)
         hw[a] = conv_output_size(int(in[2 + std::size_t(a)]), p_.kernel[a], p_.stride[a],
                                  p_.padding[a], p_.dilation[a]);
@@ -126,6 +131,7 @@ Tensor MaxUnpool2d::backward(const Tensor& d_out) {
 UpsampleNearest2d::UpsampleNearest2d(std::array<int, 2> scale) : scale_(scale) {
     if (scale_[0] < 1 || scale_[1] < 1)
         throw Error("UpsampleNearest2d: scale factors must be >= 1, got " + pair_str(scale_));
+    check_window("UpsampleNearest2d", "scale factor", scale_.data(), 2);
 }
 
 std::string UpsampleNearest2d::repr() const {

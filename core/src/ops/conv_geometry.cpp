@@ -4,28 +4,34 @@
 #include "conv_geometry.hpp"
 
 #include <algorithm>
+#include <cstdint>
 #include <string>
 #include <vector>
 
 #include "aelab/conv.hpp"
 #include "aelab/error.hpp"
+#include "aelab/limits.hpp"
 
 namespace aelab {
 
-int conv_output_size(int in, int kernel, int stride, int padding, int dilation) {
-    const int span = in + 2 * padding - dilation * (kernel - 1) - 1;
+// In 64 bits: with int arguments nothing here can overflow (each term is under 2^63).
+std::int64_t conv_output_size(int in, int kernel, int stride, int padding, int dilation) {
+    const std::int64_t span = std::int64_t(in) + 2 * std::int64_t(padding) -
+                              std::int64_t(dilation) * (std::int64_t(kernel) - 1) - 1;
     // Floor division, as torch does; a negative span means not even one window fits.
-    return span < 0 ? 0 : span / stride + 1;
+    return span < 0 || stride < 1 ? 0 : span / stride + 1;
 }
 
-int conv_transpose_output_size(int in, int kernel, int stride, int padding, int output_padding,
-                               int dilation) {
-    return (in - 1) * stride - 2 * padding + dilation * (kernel - 1) + output_padding + 1;
+std::int64_t conv_transpose_output_size(int in, int kernel, int stride, int padding,
+                                        int output_padding, int dilation) {
+    return (std::int64_t(in) - 1) * stride - 2 * std::int64_t(padding) +
+           std::int64_t(dilation) * (std::int64_t(kernel) - 1) + output_padding + 1;
 }
 
 namespace {
 
-std::string tuple_str(const int* v, int n) {
+template <class I>
+std::string tuple_str(const I* v, int n) {
     std::string s = "(";
     for (int i = 0; i < n; ++i) s += (i ? ", " : "") + std::to_string(v[i]);
     return s + (n == 1 ? ",)" : ")");
@@ -55,6 +61,10 @@ void fill_common(ConvGeometry& g, const char* op, int dims, int N, int C_in, con
     require_at_least(op, "stride", stride, dims, 1);
     require_at_least(op, "padding", padding, dims, 0);
     require_at_least(op, "dilation", dilation, dims, 1);
+    check_window(op, "kernel size", kernel, dims);
+    check_window(op, "stride", stride, dims);
+    check_window(op, "padding", padding, dims);
+    check_window(op, "dilation", dilation, dims);
     g.N = N;
     for (int a = 0; a < dims; ++a) {
         const int axis = 3 - dims + a;
@@ -63,6 +73,39 @@ void fill_common(ConvGeometry& g, const char* op, int dims, int N, int C_in, con
         g.padding[axis] = padding[a];
         g.dilation[axis] = dilation[a];
     }
+}
+
+// Output, workspace and work of the op in 64 bits, refused over the limits (limits.hpp)
+// before anything is allocated or stored in an int. g has N, channels and the window
+// parameters; `out` the output sizes along the `dims` axes. The workspace is the polyphase
+// planes every engine may use (phase_planes below: the image split into S_d * S_h * S_w planes,
+// each padded by the extreme tap shifts); the indirect engine's padded images are smaller.
+void check_sizes(const char* op, int dims, const ConvGeometry& g, const std::int64_t* out,
+                 const int* in, bool transposed) {
+    std::vector<std::int64_t> output{g.N, transposed ? g.C_img : g.C_grid};
+    for (int a = 0; a < dims; ++a) output.push_back(out[a]);
+    check_elements(op, "output", output);
+    std::int64_t grid = 1, image = 1, taps = 1, phases = 1, plane = 1;
+    for (int a = 0; a < dims; ++a) {
+        const int axis = 3 - dims + a;
+        const std::int64_t S = g.stride[axis], P = g.padding[axis];
+        const std::int64_t reach = (std::int64_t(g.kernel[axis]) - 1) * g.dilation[axis];
+        const std::int64_t g_a = transposed ? in[a] : out[a];
+        const std::int64_t i_a = transposed ? out[a] : in[a];
+        // floor((reach - P) / S) - floor(-P / S), as phase_planes computes it
+        const auto fdiv = [](std::int64_t x, std::int64_t y) { return x >= 0 ? x / y : -((-x + y - 1) / y); };
+        const std::int64_t ext = g_a + fdiv(reach - P, S) - fdiv(-P, S);
+        grid = saturating_product({grid, g_a});
+        image = saturating_product({image, i_a});
+        taps = saturating_product({taps, g.kernel[axis]});
+        phases = saturating_product({phases, S});
+        plane = saturating_product({plane, ext});
+    }
+    check_elements(op, "input", saturating_product({g.N, transposed ? g.C_grid : g.C_img,
+                                                    transposed ? grid : image}));
+    check_elements(op, "workspace (the input split into stride phases)",
+                   saturating_product({g.N, g.C_img, phases, plane}));
+    check_work(op, saturating_product({g.N, g.C_grid, grid, g.C_img, taps}));
 }
 
 }  // namespace
@@ -74,12 +117,9 @@ ConvGeometry conv_geometry(const char* op, int dims, int N, int C_in, const int*
     fill_common(g, op, dims, N, C_in, in, C_out, kernel, stride, padding, dilation);
     g.C_img = C_in;
     g.C_grid = C_out;
-    int out[3];
-    for (int a = 0; a < dims; ++a) {
+    std::int64_t out[3] = {1, 1, 1};
+    for (int a = 0; a < dims; ++a)
         out[a] = conv_output_size(in[a], kernel[a], stride[a], padding[a], dilation[a]);
-        g.image[3 - dims + a] = in[a];
-        g.grid[3 - dims + a] = out[a];
-    }
     for (int a = 0; a < dims; ++a)
         if (out[a] < 1)
             throw Error(std::string(op) + ": output would be empty: input size " +
@@ -87,6 +127,11 @@ ConvGeometry conv_geometry(const char* op, int dims, int N, int C_in, const int*
                         ", stride " + tuple_str(stride, dims) + ", padding " +
                         tuple_str(padding, dims) + ", dilation " + tuple_str(dilation, dims) +
                         " gives output size " + tuple_str(out, dims));
+    check_sizes(op, dims, g, out, in, false);  // before any size is stored in an int
+    for (int a = 0; a < dims; ++a) {
+        g.image[3 - dims + a] = in[a];
+        g.grid[3 - dims + a] = int(out[a]);
+    }
     return g;
 }
 
@@ -105,13 +150,10 @@ ConvGeometry conv_transpose_geometry(const char* op, int dims, int N, int C_in, 
                         tuple_str(dilation, dims));
     g.C_img = C_out;
     g.C_grid = C_in;
-    int out[3];
-    for (int a = 0; a < dims; ++a) {
+    std::int64_t out[3] = {1, 1, 1};
+    for (int a = 0; a < dims; ++a)
         out[a] = conv_transpose_output_size(in[a], kernel[a], stride[a], padding[a],
                                             output_padding[a], dilation[a]);
-        g.image[3 - dims + a] = out[a];
-        g.grid[3 - dims + a] = in[a];
-    }
     for (int a = 0; a < dims; ++a)
         if (out[a] < 1)
             throw Error(std::string(op) + ": output would be empty: input size " +
@@ -120,6 +162,11 @@ ConvGeometry conv_transpose_geometry(const char* op, int dims, int N, int C_in, 
                         tuple_str(padding, dims) + ", output_padding " +
                         tuple_str(output_padding, dims) + ", dilation " +
                         tuple_str(dilation, dims) + " gives output size " + tuple_str(out, dims));
+    check_sizes(op, dims, g, out, in, true);
+    for (int a = 0; a < dims; ++a) {
+        g.image[3 - dims + a] = int(out[a]);
+        g.grid[3 - dims + a] = in[a];
+    }
     return g;
 }
 

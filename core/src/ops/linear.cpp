@@ -4,6 +4,7 @@
 #include <string>
 
 #include "aelab/gemm.hpp"
+#include "aelab/limits.hpp"
 #include "aelab/linear.hpp"
 
 namespace aelab {
@@ -14,6 +15,10 @@ void check_sizes(const char* op, int N, int in_features, int out_features) {
         throw Error(std::string(op) + ": N, in_features and out_features must be >= 1, got (" +
                     std::to_string(N) + ", " + std::to_string(in_features) + ", " +
                     std::to_string(out_features) + ")");
+    check_elements(op, "input", std::int64_t(N) * in_features);
+    check_elements(op, "output", std::int64_t(N) * out_features);
+    check_elements(op, "weight", std::int64_t(out_features) * in_features);
+    check_work(op, saturating_product({N, in_features, out_features}));
 }
 
 }  // namespace
@@ -92,6 +97,7 @@ void check_linear(const char* op, const Tensor& x, const Tensor& w) {
 Tensor linear(const Tensor& x, const Tensor& w, const Tensor* bias) {
     check_linear("linear", x, w);
     if (bias) check_shape("linear", "bias", *bias, {w.shape()[0]});
+    check_sizes("linear", dim(x, 0), dim(x, 1), dim(w, 0));  // before allocating y
     Tensor y = zeros({x.shape()[0], w.shape()[0]});  // (N, O)
     linear_forward(y.data(), x.data(), w.data(), bias ? bias->data() : nullptr, int(x.shape()[0]),
                    int(x.shape()[1]), int(w.shape()[0]));

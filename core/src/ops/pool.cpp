@@ -12,6 +12,8 @@
 #include <string>
 
 #include "../kernels/pool_2x2s2.hpp"
+#include "aelab/conv.hpp"
+#include "aelab/limits.hpp"
 #include "aelab/pool.hpp"
 
 namespace aelab {
@@ -53,11 +55,16 @@ PoolGeometry pool_geometry(const char* op, int N, int C, int H, int W, const int
             throw Error(o + ": padding must be between 0 and half the kernel size " + pair_str(k) +
                         ", got " + pair_str(p));
     }
+    check_window(op, "kernel size", k, 2);
+    check_window(op, "stride", s, 2);
+    check_window(op, "dilation", d, 2);
     PoolGeometry g{N, C, H, W, 0, 0, {k[0], k[1]}, {s[0], s[1]}, {p[0], p[1]}, {d[0], d[1]}};
-    const int span_h = H + 2 * p[0] - d[0] * (k[0] - 1) - 1;
-    const int span_w = W + 2 * p[1] - d[1] * (k[1] - 1) - 1;
-    g.Ho = span_h < 0 ? 0 : span_h / s[0] + 1;
-    g.Wo = span_w < 0 ? 0 : span_w / s[1] + 1;
+    const std::int64_t Ho = conv_output_size(H, k[0], s[0], p[0], d[0]);  // 64-bit
+    const std::int64_t Wo = conv_output_size(W, k[1], s[1], p[1], d[1]);
+    check_elements(op, "output", {N, C, Ho, Wo});
+    check_work(op, saturating_product({N, C, Ho, Wo, k[0], k[1]}));
+    g.Ho = int(Ho);
+    g.Wo = int(Wo);
     if (g.Ho < 1 || g.Wo < 1)
         throw Error(o + ": output would be empty: input size (" + std::to_string(H) + ", " +
                     std::to_string(W) + ") with kernel " + pair_str(k) + ", stride " + pair_str(s) +
@@ -198,7 +205,7 @@ void avg_pool2d_forward_with_kernel(int kernel, float* out, const float* in, int
             }
         return;
     }
-    const float scale = 1.0f / float(g.k[0] * g.k[1]);  // count_include_pad
+    const float scale = 1.0f / (float(g.k[0]) * float(g.k[1]));  // count_include_pad (no int overflow at 65536^2)
     for (long plane = 0; plane < long(N) * C; ++plane) {
         const float* x = in + plane * H * W;  // (H, W)
         for (int oh = 0; oh < g.Ho; ++oh) {
@@ -233,14 +240,14 @@ void avg_pool2d_forward_ref(float* out, const float* in, int N, int C, int H, in
                             if (h >= 0 && h < H && w >= 0 && w < W)
                                 sum += in[((long(n) * C + c) * H + h) * W + w];
                         }
-                    out[((long(n) * C + c) * g.Ho + oh) * g.Wo + ow] = sum / float(g.k[0] * g.k[1]);
+                    out[((long(n) * C + c) * g.Ho + oh) * g.Wo + ow] = sum / (float(g.k[0]) * float(g.k[1]));
                 }
 }
 
 void avg_pool2d_backward(float* d_in, const float* d_out, int N, int C, int H, int W,
                          const AvgPool2dParams& p) {
     const PoolGeometry g = avg_geometry("avg_pool2d_backward", N, C, H, W, p);
-    const float scale = 1.0f / float(g.k[0] * g.k[1]);
+    const float scale = 1.0f / (float(g.k[0]) * float(g.k[1]));
     if (is_2x2_stride2(g)) {
         // Each output's share goes to its 2x2 block: no bounds, no overlap (the compiler
         // vectorises the paired stores).
@@ -291,7 +298,7 @@ void avg_pool2d_backward_ref(float* d_in, const float* d_out, int N, int C, int 
                             if (h >= 0 && h < H && w >= 0 && w < W)
                                 d_in[((long(n) * C + c) * H + h) * W + w] +=
                                     d_out[((long(n) * C + c) * g.Ho + oh) * g.Wo + ow] /
-                                    float(g.k[0] * g.k[1]);
+                                    (float(g.k[0]) * float(g.k[1]));
                         }
 }
 
@@ -396,10 +403,15 @@ void check_planes(const char* op, const Tensor& d_x, const Tensor& d_out) {
     check_shape(op, "d_out", d_out, {d_x.shape()[0], d_x.shape()[1], 0, 0});
 }
 
-void check_scale(const char* op, int s_h, int s_w) {
+// Scale factors in [1, kMaxWindow] and the output (N, C, H*s_h, W*s_w) within the limits.
+void check_scale(const char* op, const Tensor& x, int s_h, int s_w) {
     if (s_h < 1 || s_w < 1)
         throw Error(std::string(op) + ": scale factors must be >= 1, got (" + std::to_string(s_h) +
                     ", " + std::to_string(s_w) + ")");
+    const int scale[2] = {s_h, s_w};
+    check_window(op, "scale factor", scale, 2);
+    check_elements(op, "output", {std::int64_t(x.shape()[0]), std::int64_t(x.shape()[1]),
+                                  std::int64_t(x.shape()[2]) * s_h, std::int64_t(x.shape()[3]) * s_w});
 }
 
 }  // namespace
@@ -447,19 +459,22 @@ Tensor max_unpool2d(const Tensor& x, const IndexTensor& indices, const MaxUnpool
     const char* op = "max_unpool2d";
     check_nchw(op, "input", x);
     check_indices(op, indices, shape_of(x));
-    int out[2];
+    std::int64_t out64[2];
     for (int a = 0; a < 2; ++a) {
         if (p.kernel[a] < 1 || p.stride[a] < 1 || p.padding[a] < 0)
             throw Error(std::string(op) +
                         ": kernel and stride must be >= 1 and padding >= 0, got kernel " +
                         pair_str(p.kernel.data()) + ", stride " + pair_str(p.stride.data()) +
                         ", padding " + pair_str(p.padding.data()));
-        out[a] = p.output_size[a] > 0
-                     ? p.output_size[a]
-                     : (dim(x, 2 + a) - 1) * p.stride[a] - 2 * p.padding[a] + p.kernel[a];
-        if (out[a] < 1)
-            throw Error(std::string(op) + ": output would be empty: output size " + pair_str(out));
+        out64[a] = p.output_size[a] > 0 ? p.output_size[a]
+                                        : conv_transpose_output_size(dim(x, 2 + a), p.kernel[a],
+                                                                     p.stride[a], p.padding[a], 0, 1);
     }
+    if (out64[0] < 1 || out64[1] < 1)
+        throw Error(std::string(op) + ": output would be empty: output size (" +
+                    std::to_string(out64[0]) + ", " + std::to_string(out64[1]) + ")");
+    check_elements(op, "output", {std::int64_t(x.shape()[0]), std::int64_t(x.shape()[1]), out64[0], out64[1]});
+    const int out[2] = {int(out64[0]), int(out64[1])};
     Tensor y = zeros({x.shape()[0], x.shape()[1], std::size_t(out[0]), std::size_t(out[1])});
     max_unpool2d_forward(y.data(), x.data(), indices.data(), dim(x, 0), dim(x, 1), dim(x, 2),
                          dim(x, 3), out[0], out[1]);
@@ -481,7 +496,7 @@ using UpsampleLoop = void (*)(float*, const float*, int, int, int, int, int, int
 
 Tensor upsample(const char* op, UpsampleLoop forward, const Tensor& x, int scale_h, int scale_w) {
     check_nchw(op, "input", x);
-    check_scale(op, scale_h, scale_w);
+    check_scale(op, x, scale_h, scale_w);
     Tensor y = zeros({x.shape()[0], x.shape()[1], x.shape()[2] * scale_h, x.shape()[3] * scale_w});
     forward(y.data(), x.data(), dim(x, 0), dim(x, 1), dim(x, 2), dim(x, 3), scale_h, scale_w);
     return y;
@@ -490,7 +505,7 @@ Tensor upsample(const char* op, UpsampleLoop forward, const Tensor& x, int scale
 void upsample_backward(const char* op, UpsampleLoop backward, Tensor& d_x, const Tensor& d_out,
                        int scale_h, int scale_w) {
     check_nchw(op, "d_x", d_x);
-    check_scale(op, scale_h, scale_w);
+    check_scale(op, d_x, scale_h, scale_w);
     check_shape(
         op, "d_out", d_out,
         {d_x.shape()[0], d_x.shape()[1], d_x.shape()[2] * scale_h, d_x.shape()[3] * scale_w});
