@@ -43,6 +43,15 @@ std::string UrlState::ints_text(const int* values, std::size_t count) {
     return s;
 }
 
+namespace {
+std::vector<UrlState::Probe>* g_probe_sink = nullptr;
+}  // namespace
+
+void UrlState::record_declared(std::vector<Probe>* sink) { g_probe_sink = sink; }
+void UrlState::declare(const char* key, std::vector<std::string> at_edges, std::vector<std::string> past_edges) {
+    if (g_probe_sink) g_probe_sink->push_back({key, std::move(at_edges), std::move(past_edges)});
+}
+
 UrlState& UrlState::custom(const char* key, std::function<bool(const std::string&)> read,
                            std::function<std::string()> write) {
     keys_.push_back({key, std::move(read), std::move(write)});
@@ -50,12 +59,15 @@ UrlState& UrlState::custom(const char* key, std::function<bool(const std::string
 }
 
 UrlState& UrlState::add(const char* key, int& field, int lo, int hi) {
+    declare(key, {std::to_string(lo), std::to_string(hi)},
+            {std::to_string(static_cast<long long>(lo) - 1), std::to_string(static_cast<long long>(hi) + 1)});
     return custom(
         key, [&field, lo, hi](const std::string& t) { return parse_int(t, lo, hi, field); },
         [&field] { return std::to_string(field); });
 }
 
 UrlState& UrlState::add(const char* key, bool& field) {
+    declare(key, {"0", "1"}, {"-1", "2"});
     return custom(
         key,
         [&field](const std::string& t) {
@@ -68,6 +80,12 @@ UrlState& UrlState::add(const char* key, bool& field) {
 }
 
 UrlState& UrlState::add(const char* key, float& field, float lo, float hi) {
+    const auto text = [](double v) {
+        char buf[40];
+        std::snprintf(buf, sizeof buf, "%.9g", v);
+        return std::string(buf);
+    };
+    declare(key, {text(lo), text(hi)}, {text(double(lo) - 1e-3 * (double(hi) - lo) - 1e-30), text(double(hi) + 1e-3 * (double(hi) - lo) + 1e-30), "nan", "inf"});
     return custom(
         key, [&field, lo, hi](const std::string& t) { return parse_float(t, lo, hi, field); },
         [&field] {

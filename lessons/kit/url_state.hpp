@@ -29,6 +29,7 @@ public:
     // An enum class stored as its index in [0, count).
     template <class E>
     UrlState& add_enum(const char* key, E& field, int count) {
+        declare(key, {"0", std::to_string(count - 1)}, {"-1", std::to_string(count)});
         return custom(
             key, [&field, count](const std::string& text) {
                 int v = 0;
@@ -45,6 +46,11 @@ public:
     // N whole numbers, each in [lo, hi] ("3,3,2").
     template <std::size_t N>
     UrlState& add(const char* key, std::array<int, N>& field, int lo, int hi) {
+        const int edges[4] = {lo, hi, lo - 1, hi + 1};
+        std::string text[4];
+        for (int e = 0; e < 4; ++e)
+            for (std::size_t i = 0; i < N; ++i) text[e] += (i ? "," : "") + std::to_string(edges[e]);
+        declare(key, {text[0], text[1]}, {text[2], text[3]});
         return custom(
             key, [&field, lo, hi](const std::string& text) { return parse_ints(text, lo, hi, field.data(), N); },
             [&field] { return ints_text(field.data(), N); });
@@ -64,7 +70,18 @@ public:
     static bool parse_ints(const std::string& text, int lo, int hi, int* out, std::size_t count);
     static std::string ints_text(const int* values, std::size_t count);
 
+    // While a sink is set, every key any UrlState declares is appended to it with the values at
+    // its edges (smallest and largest allowed) and just past them: tests open every lesson with
+    // each (and with hostile text) to show that no link can break a page. Keys of lists and
+    // text have no edges. Off (nullptr) unless a test sets it.
+    struct Probe {
+        std::string key;
+        std::vector<std::string> at_edges, past_edges;
+    };
+    static void record_declared(std::vector<Probe>* sink);
+
 private:
+    static void declare(const char* key, std::vector<std::string> at_edges, std::vector<std::string> past_edges);
     struct Key {
         std::string name;
         std::function<bool(const std::string&)> read;

@@ -10,6 +10,7 @@
 #include <string>
 
 #include "aelab/layers.hpp"
+#include "aelab/model.hpp"
 #include "aelab/limits.hpp"
 #include "aelab/npy.hpp"
 #include "aelab/ops.hpp"
@@ -183,8 +184,16 @@ TEST_CASE("limits: tensors, layers and .npy headers refuse absurd sizes before a
                   {"tensor: of shape (16384, 8192) would hold 134217728 elements"});
     check_refused([] { zeros({SIZE_MAX, 2}); }, {"tensor: of shape", "would hold more than 2^63 elements"});
     CHECK(zeros({8192, 8192}).size() == std::size_t(kMaxElements));
-    check_refused([] { Linear(1 << 16, 1 << 16); }, {"Linear: weight (65536, 65536) would hold 4294967296 elements"});
-    CHECK_NOTHROW(Linear(1 << 13, 1 << 13));  // at the limit: constructing allocates nothing
+    // A layer may be made to count its parameters (the convolution lesson's dense layer); a
+    // model allocates them, so adding one over the limit is refused and leaves the model as it was.
+    CHECK(Linear(1 << 16, 1 << 16, false).param_count() == std::size_t(1) << 32);
+    Sequential model({1 << 13});
+    model.add(std::make_unique<Linear>(1 << 13, (1 << 13) - 1, false));  // 8191 rows: one row short
+    model.add(std::make_unique<Linear>((1 << 13) - 1, 1, false));        // of the limit with these
+    check_refused([&] { model.add(std::make_unique<Linear>(1, 1 << 13, false)); },
+                  {"Sequential: adding Linear(1, 8192, bias=False): the parameters would hold 67117055 elements"});
+    CHECK(model.size() == 2);
+    CHECK(model.param_count() == std::size_t(8192) * 8191 + 8191);
     check_refused([] { Conv2d(1 << 20, 1 << 20, 3); }, {"Conv2d: weight"});
     check_refused([] { Conv2d(1, 1, 3, 65537, 0); }, {"Conv2d: stride must be at most 65536"});
     check_refused([] { ConvTranspose2d(1, 1, {3, 65537}, {}); }, {"ConvTranspose2d: kernel size must be at most 65536"});

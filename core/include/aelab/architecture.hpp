@@ -57,6 +57,7 @@
 #include <string>
 #include <vector>
 
+#include "aelab/limits.hpp"
 #include "aelab/model.hpp"
 
 namespace aelab {
@@ -66,8 +67,13 @@ constexpr std::size_t kArchMaxTextLength = 4096;              // characters of s
 constexpr std::size_t kArchMaxLayers = 256;                   // layers in one spec
 constexpr std::int64_t kArchMaxNumber = 65536;                // any whole number in the text
 constexpr std::int64_t kArchMaxWindow = 32;                   // kernel, stride, padding, scale
-constexpr std::int64_t kArchMaxElements = std::int64_t(1) << 22;  // a layer's output, per example
+// A layer's output per example: 2^19, so a batch of 100 (the evaluation chunk; training batches
+// are 32) stays under the core's kMaxElements (limits.hpp) and every op in a checked
+// architecture runs.
+constexpr std::int64_t kArchMaxElements = std::int64_t(1) << 19;
 constexpr std::int64_t kArchMaxParams = std::int64_t(1) << 25;    // the whole model
+static_assert(kArchMaxElements * 100 <= kMaxElements && kArchMaxParams <= kMaxElements,
+              "a checked architecture must fit the core's limits");
 
 enum class ArchKind {
     conv, tconv, pool, unpool, upsample, flatten, linear, unflatten,

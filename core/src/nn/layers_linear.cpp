@@ -20,7 +20,6 @@ Linear::Linear(int in_features, int out_features, bool bias)
     if (in_ < 1 || out_ < 1)
         throw Error("Linear: in_features and out_features must be >= 1, got " + std::to_string(in_) +
                     " and " + std::to_string(out_));
-    check_elements("Linear", "weight", {in_, out_});
 }
 
 std::string Linear::repr() const {

@@ -3,6 +3,7 @@
 #include <cstdio>
 #include <sstream>
 
+#include "aelab/limits.hpp"
 #include "aelab/model.hpp"
 
 namespace aelab {
@@ -21,6 +22,13 @@ Sequential::Sequential(Shape sample_shape) : sample_shape_(std::move(sample_shap
 
 Layer& Sequential::add(std::unique_ptr<Layer> layer) {
     if (!layer) throw Error("Sequential::add: null layer");
+    // Parameters and buffers within the limits (limits.hpp) before anything changes: a layer
+    // may be made only to count its parameters, but a model allocates them.
+    std::int64_t params = std::int64_t(params_.size()), buffers = std::int64_t(buffers_.size());
+    for (const ParamSpec& s : layer->param_specs()) params += std::min(shape_elements(s.shape), kMaxElements + 1);
+    for (const ParamSpec& s : layer->buffer_specs()) buffers += std::min(shape_elements(s.shape), kMaxElements + 1);
+    check_elements(("Sequential: adding " + layer->repr()).c_str(), "the parameters", params);
+    check_elements(("Sequential: adding " + layer->repr()).c_str(), "the buffers", buffers);
     const std::size_t index = layers_.size(), offset = params_.size();
     std::size_t at = offset;
     for (const ParamSpec& s : layer->param_specs()) {
