@@ -217,7 +217,7 @@ TEST_CASE("architecture: bad stacks name the first layer that cannot work and wh
     // The decoder's output: named at the last layer, every layer's row kept.
     check_fails("conv4s2p1-relu", 1, "relu", "the decoder's output (4, 14, 14) is not the input shape (1, 28, 28)");
     // Limits, stated in the message.
-    check_fails("up32-up32", 1, "up32", "elements per example, over the limit of 524288");
+    check_fails("up16-up32", 1, "up32", "elements per example, over the limit of 524288");
     check_fails("flat-lin30000-lin30000", 2, "lin30000", "parameters, over the limit of 33554432");
     // Whole-spec problems: no layer to name.
     check_fails("", -1, "", "the architecture is empty");
