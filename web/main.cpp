@@ -20,6 +20,7 @@
 #include <imgui_impl_opengl3.h>
 #include <imgui_impl_sdl.h>
 #include <imgui_internal.h>
+#include <new>
 
 #include <algorithm>
 #include <cmath>
@@ -64,6 +65,7 @@ struct App {
     bool report = false;          // desktop --report: print frame times and the lesson's status at exit
     std::vector<float> frame_ms;  // every frame's duration, for --report
     std::string home_message;  // shown on the lesson list, e.g. for an unknown ?lesson=
+    std::string lesson_error;  // a lesson that threw: shown instead of it, with a way back
     const LessonInfo* current = nullptr;
     std::map<std::string, std::unique_ptr<aelab::lessons::Lesson>> lessons;  // created on first open
     float font_pixel_ratio = 0;  // the device pixel ratio the font atlas was built for
@@ -264,6 +266,54 @@ std::map<std::string, std::string> page_params(int argc, char** argv) {
 #endif
 
 // --- Layout -----------------------------------------------------------------------------------------
+// Runs a lesson's constructor or frame. Lessons catch their own errors; anything that still
+// escapes (a bug, or memory running out) must not take the page down: the lesson is dropped and
+// the page says what happened and offers to reopen it. ImGui's window stack is unwound back to
+// the lesson window (`base`, or none) so the frame still ends cleanly.
+template <class F>
+bool guarded(App& app, ImGuiWindow* base, F&& f) {
+    try {
+        f();
+        return true;
+    } catch (const std::exception& e) {
+        app.lesson_error = std::string(app.current ? app.current->title : "The page") + " stopped: " +
+                           (dynamic_cast<const std::bad_alloc*>(&e) ? std::string("out of memory") : std::string(e.what()));
+    } catch (...) {
+        app.lesson_error = "The lesson stopped on an unknown error.";
+    }
+    std::fprintf(stderr, "aelab: %s\n", app.lesson_error.c_str());
+    aelab::a11y::announce(app.lesson_error, true);
+    ImGuiContext& g = *ImGui::GetCurrentContext();
+    if (base) {
+        while (g.CurrentWindow && g.CurrentWindow != base && g.CurrentWindowStack.Size > 1) {
+            ImGui::ErrorCheckEndWindowRecover(nullptr);
+            if (g.CurrentWindow->Flags & ImGuiWindowFlags_ChildWindow) ImGui::EndChild(); else ImGui::End();
+        }
+        if (g.CurrentWindow == base) ImGui::ErrorCheckEndWindowRecover(nullptr);
+    }
+    if (app.current) app.lessons.erase(app.current->id);
+    return false;
+}
+
+// Makes the lesson (guarded): on failure the page shows the error instead.
+void make_lesson(App& app, const LessonInfo* info) {
+    app.lesson_error.clear();
+    guarded(app, nullptr, [&] { app.lessons[info->id] = info->make(); });
+}
+
+void draw_lesson_error(App& app) {
+    ImGui::TextColored(aelab::kit::palette::text(aelab::kit::palette::text_error), "%s", app.lesson_error.c_str());
+    ImGui::TextWrapped("Nothing else on the page is affected. Reopen the lesson to start it again from its link, "
+                       "or choose another lesson.");
+    if (ImGui::Button("Reopen the lesson") && app.current) make_lesson(app, app.current);
+    ImGui::SameLine();
+    if (ImGui::Button("All lessons")) {
+        app.lesson_error.clear();
+        app.current = nullptr;
+        aelab::platform::set_param("lesson", "");
+    }
+}
+
 void open_lesson(App& app, const LessonInfo* info) {
     if (app.current != info) {
         aelab::platform::keep_only_params({"lesson", "embed", "theme", "textview", "hide", "touch"});
@@ -272,7 +322,8 @@ void open_lesson(App& app, const LessonInfo* info) {
     app.current = info;
     app.home_message.clear();
     aelab::platform::set_param("lesson", info ? info->id : "");
-    if (info && !app.lessons.count(info->id)) app.lessons[info->id] = info->make();
+    app.lesson_error.clear();
+    if (info && !app.lessons.count(info->id)) make_lesson(app, info);
 }
 
 void select_initial_lesson(App& app, const std::string& id) {
@@ -284,7 +335,7 @@ void select_initial_lesson(App& app, const std::string& id) {
     }
     // The link's own parameters (lesson state) stay: open without clearing them.
     app.current = info;
-    app.lessons[info->id] = info->make();
+    make_lesson(app, info);
 }
 
 void draw_lesson_list(App& app) {
@@ -478,7 +529,22 @@ void draw_ui(App& app) {
     if (app.current) {
         ImGui::TextUnformatted(app.current->title);
         ImGui::Separator();
-        app.lessons.at(app.current->id)->draw();
+        const auto it = app.lessons.find(app.current->id);
+        if (it == app.lessons.end() || !app.lesson_error.empty())
+            draw_lesson_error(app);
+        else
+            guarded(app, lw, [&] {
+                it->second->draw();
+                // The smoke test's check of the guard: AELAB_TEST_THROW_AT_FRAME=N throws from
+                // inside a child window, a table and an ID scope of the lesson at frame N.
+                static const long throw_at = std::getenv("AELAB_TEST_THROW_AT_FRAME") ? std::atol(std::getenv("AELAB_TEST_THROW_AT_FRAME")) : -1;
+                if (ImGui::GetFrameCount() == throw_at) {
+                    ImGui::BeginChild("injected");
+                    ImGui::PushID("injected");
+                    ImGui::BeginTable("injected", 2);  // open or clipped: the guard unwinds either
+                    throw aelab::Error("injected by AELAB_TEST_THROW_AT_FRAME");
+                }
+            });
     } else {
         draw_home(app);
     }
@@ -743,7 +809,7 @@ void g_app_set_params(const std::string& query) {
     }
     if (reopen && app.current) {
         aelab::platform::clear_status();
-        app.lessons[app.current->id] = app.current->make();
+        make_lesson(app, app.current);
     }
 }
 }  // namespace

@@ -79,6 +79,16 @@ else
     echo "FAIL text view words: $(head -c 300 "$tmp/text-view.txt" | tr '\n' '|')"
     failures=$((failures + 1))
 fi
+# A lesson that throws mid-frame (test hook) is dropped with a message and a way back; the app runs on.
+if AELAB_TEST_THROW_AT_FRAME=10 timeout 120 xvfb-run -a -s "-screen 0 1400x900x24" "$app" --frames 40 --lesson pooling \
+        --textview 1 --text-out "$tmp/thrown.txt" >"$tmp/thrown.log" 2>&1 &&
+   grep -qF 'Pooling & unpooling stopped: injected by AELAB_TEST_THROW_AT_FRAME' "$tmp/thrown.txt" &&
+   grep -qF '[button] Reopen the lesson' "$tmp/thrown.txt"; then
+    echo "ok   a lesson that throws is dropped with a message, the app runs on"
+else
+    echo "FAIL lesson error guard: $(tail -3 "$tmp/thrown.log" | tr '\n' ' ') $(head -c 300 "$tmp/thrown.txt" | tr '\n' '|')"
+    failures=$((failures + 1))
+fi
 AELAB_FRAMES=5 timeout 60 xvfb-run -a "$app" >/dev/null 2>&1 && echo "ok   AELAB_FRAMES" || { echo "FAIL AELAB_FRAMES"; failures=$((failures + 1)); }
 
 [ "$failures" = 0 ] && echo "desktop smoke test passed; screenshots in $shots" || { echo "$failures desktop run(s) failed"; exit 1; }
