@@ -449,7 +449,8 @@ private:
                     image("nn", neighbour_images_[s].data() + std::size_t(k) * 784, zoom);
                     if (ImGui::IsItemHovered())
                         ImGui::SetTooltip("training image %d: %s", int(neighbours_[s][std::size_t(k)]),
-                                          d.class_names[d.train_labels[neighbours_[s][std::size_t(k)]]].c_str()); a11y::resume();
+                                          d.class_names[d.train_labels[neighbours_[s][std::size_t(k)]]].c_str());
+                    a11y::resume();
                     ImGui::PopID();
                 }
                 ImGui::PopID();

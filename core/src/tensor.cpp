@@ -19,7 +19,7 @@ std::string shape_str(const Shape& shape) {
 
 std::int64_t shape_elements(const Shape& shape) {
     std::vector<std::int64_t> dims;  // a size over INT64_MAX counts as INT64_MAX
-    for (std::size_t d : shape) dims.push_back(std::int64_t(std::min<std::size_t>(d, INT64_MAX)));
+    for (std::size_t d : shape) dims.push_back(std::int64_t(std::min<std::uint64_t>(d, std::uint64_t(INT64_MAX))));
     return saturating_product(dims);
 }
 

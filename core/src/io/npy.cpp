@@ -106,10 +106,15 @@ Header parse_header(const std::uint8_t* data, std::size_t size, const std::strin
                 std::size_t start = i;
                 while (i < h.size() && h[i] >= '0' && h[i] <= '9') ++i;
                 if (i == start || i - start > 12) fail(source, "malformed shape");
-                std::size_t dim = std::stoull(h.substr(start, i - start));
+                // 64-bit before the limit check (size_t is 32 bits in wasm: 4294967297 must not become 1)
+                const unsigned long long dim64 = std::stoull(h.substr(start, i - start));
+                if (dim64 > kMaxNpyElements)
+                    fail(source, "an axis of size " + std::to_string(dim64) + " holds more than " +
+                                     std::to_string(kMaxNpyElements) + " elements (the limit)");
+                const std::size_t dim = std::size_t(dim64);
                 out.shape.push_back(dim);
                 if (out.shape.size() > 8) fail(source, "more than 8 dimensions");
-                if (dim > kMaxNpyElements || (dim != 0 && out.count > kMaxNpyElements / dim))
+                if (dim != 0 && out.count > kMaxNpyElements / dim)
                     fail(source, "shape " + shape_str(out.shape) + (out.shape.size() < 8 ? "..." : "") +
                                      " holds more than " + std::to_string(kMaxNpyElements) +
                                      " elements (the limit)");
