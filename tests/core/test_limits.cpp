@@ -231,6 +231,11 @@ TEST_CASE("limits: aelab-cli op refuses absurd parameters with the op, the size 
     r = run("--stride 2147483647");
     CHECK(r.first == 1);
     CHECK(r.second.find("conv2d: stride must be in [1, 65536], got 2147483647") != std::string::npos);
+    {
+        std::ostringstream out, err;
+        CHECK(cli::run_cli({"train", "denoising-ae", "--level", "1e30", "--steps", "1"}, out, err) == 2);
+        CHECK(err.str().find("--level for gaussian noise must be in [0, 10], got '1e30'") != std::string::npos);
+    }
     r = run("--stride 65536,1");  // at the window limit: one row of output
     CHECK(r.first == 0);
     CHECK(load_npy(tmp + "lim_y.npy")(0, 0, 0, 0) == 9.0f);
