@@ -42,6 +42,7 @@
 #include <GLES3/gl3.h>
 #include <emscripten.h>
 #include <emscripten/html5.h>
+#include <malloc.h>  // mallinfo: the heap in use, for the soak test
 #else
 #include <SDL_opengl.h>
 #define STB_IMAGE_WRITE_IMPLEMENTATION
@@ -829,6 +830,18 @@ EMSCRIPTEN_KEEPALIVE int aelab_can_leave() {
     ImGuiContext* g = ImGui::GetCurrentContext();
     return g && g->OpenPopupStack.Size == 0 && g->ActiveId == 0;
 }
+// Opens a lesson as its menu entry does (an empty id: the overview); 0 for an unknown id.
+EMSCRIPTEN_KEEPALIVE int aelab_open_lesson(const char* id) {
+    const std::string s = id ? id : "";
+    const LessonInfo* info = s.empty() ? nullptr : aelab::lessons::find_lesson(s);
+    if (!s.empty() && !info) return 0;
+    open_lesson(*g_app, info);
+    return 1;
+}
+// Memory figures for the soak test (tests/browser/soak.test.mjs): bytes malloc has handed out and
+// not taken back, and the size of the wasm memory (which only grows).
+EMSCRIPTEN_KEEPALIVE double aelab_heap_used() { return static_cast<double>(static_cast<unsigned>(mallinfo().uordblks)); }
+EMSCRIPTEN_KEEPALIVE double aelab_memory_bytes() { return static_cast<double>(__builtin_wasm_memory_size(0)) * 65536.0; }
 }
 #endif
 

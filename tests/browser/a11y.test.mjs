@@ -38,7 +38,13 @@ function checks() {
 // violations as lines (rule, impact, first target, help) and prints the milder ones.
 async function axeViolations(page, label) {
   await settle(page, 30, READY);
-  if (!(await page.evaluate(() => typeof window.axe !== "undefined"))) await page.addScriptTag({ path: AXE });
+  if (!(await page.evaluate(() => typeof window.axe !== "undefined"))) {
+    // The page's policy runs scripts from its own origin only (no inline script, which is what
+    // addScriptTag({path}) adds): axe-core comes from the page's origin, by a route.
+    const url = new URL("/__axe.min.js", page.url()).href;
+    await page.route(url, (r) => r.fulfill({ path: AXE, contentType: "text/javascript; charset=utf-8" }));
+    await page.addScriptTag({ url });
+  }
   const found = await page.evaluate(async () => (await axe.run(document, { resultTypes: ["violations"] })).violations.map(
     (v) => ({ id: v.id, impact: v.impact, help: v.help, target: v.nodes[0] ? v.nodes[0].target.join(" ") : "", n: v.nodes.length })));
   const line = (v) => `axe ${label}: ${v.id} (${v.impact}, ${v.n} node(s)) at ${v.target}: ${v.help}`;
@@ -82,10 +88,21 @@ const started = Date.now();
 const { server, url: base } = await serve(site, 0);
 // The course page (web/embed-example.html) on another origin (localhost) with its iframe pointing at
 // the lesson on 127.0.0.1. It is served from a file, not by page.route: Chromium's local network
-// access checks keep a routed (so "public") page from framing a loopback address.
+// access checks keep a routed (so "public") page from framing a loopback address. Its policy lets it
+// frame the lesson's origin (frame-src), as a course site's would; its script and style come along.
 const courseDir = fs.mkdtempSync(path.join(os.tmpdir(), "aelab-course-"));
-const courseHtml = fs.readFileSync(path.join(site, "embed-example.html"), "utf8").replace('src="index.html?', `src="${base}index.html?`);
+const courseHtml = fs.readFileSync(path.join(site, "embed-example.html"), "utf8")
+  .replace('src="index.html?', `src="${base}index.html?`)
+  .replace("frame-src 'self'", `frame-src 'self' ${new URL(base).origin}`);
 fs.writeFileSync(path.join(courseDir, "embed-example.html"), courseHtml);
+for (const f of ["embed-example.js", "embed-example.css"]) fs.copyFileSync(path.join(site, f), path.join(courseDir, f));
+// A sibling frame of the lesson on the course page that posts to it (the course page's policy allows
+// no inline script, so it is a page with a script file).
+fs.writeFileSync(path.join(courseDir, "sibling.html"),
+  '<!doctype html><html lang="en"><title>another frame</title><script src="sibling.js"></script></html>');
+fs.writeFileSync(path.join(courseDir, "sibling.js"),
+  `parent.frames[0].postMessage({ type: "set", params: { s1: 5 }, step: "last" }, "${new URL(base).origin}");\n` +
+  "window.posted = true;\n");
 const { server: courseServer, url: courseBase } = await serve(courseDir, 0, "localhost");
 const browser = await launch();
 let lessons = [];
@@ -299,6 +316,7 @@ try {
   }, async (page) => {
     const c = checks();
     expect(courseHtml.includes(`src="${base}index.html?`), "embed-example.html has no index.html iframe to point elsewhere");
+    expect(courseHtml.includes(`frame-src 'self' ${new URL(base).origin}`), "embed-example.html has no frame-src 'self' to widen");
     await page.goto(`${courseBase}embed-example.html`);
     await page.waitForFunction(() => !document.getElementById("next").disabled, null, { timeout: 90000, polling: 100 });
     const frame = page.frame({ url: (u) => u.href.startsWith(base) });
@@ -328,12 +346,14 @@ try {
     // and a sibling frame of the course page.
     const step0 = await stepText();
     await frame.evaluate(() => window.postMessage({ type: "set", params: { s1: 3 }, step: "next" }, "*"));
-    await page.evaluate((o) => {
+    await page.evaluate(() => {
       const f = document.createElement("iframe");
       f.title = "another frame";
-      f.srcdoc = `<script>parent.frames[0].postMessage({ type: "set", params: { s1: 5 }, step: "last" }, "${o}");</script>`;
+      f.src = "sibling.html";
       document.body.appendChild(f);
-    }, new URL(base).origin);
+    });
+    await page.waitForFunction(() => { const f = document.querySelector('iframe[title="another frame"]');
+                                       return f && f.contentWindow && f.contentWindow.posted; }, null, { timeout: 10000 });
     await page.waitForTimeout(2000);
     const search = await frame.evaluate(() => location.search);
     c.check(new URLSearchParams(search).get("s1") === "2", `a message from another window set the stride: ${search}`);

@@ -57,10 +57,15 @@ export async function withPage(browser, name, opts, fn) {
   }
 }
 
+// The pages' Content-Security-Policy allows no eval, and Playwright evaluates a string predicate of
+// waitForFunction with eval in the page; expr() makes it a function, whose source Playwright sends
+// along with its own code (not through eval). Use it for every string predicate.
+export const expr = (source) => new Function(`return (${source});`);
+
 // Waits until the module has drawn `frames` frames and `extra` holds; returns its reported state.
 export async function settle(page, frames = 30, extra = "true") {
   await page.waitForFunction(
-    `typeof Module !== "undefined" && Module.aelabState && Module.aelabState.frames >= ${frames} && (${extra})`,
+    expr(`typeof Module !== "undefined" && Module.aelabState && Module.aelabState.frames >= ${frames} && (${extra})`),
     null, { timeout: 90000, polling: 100 });
   return page.evaluate(() => Module.aelabState);
 }

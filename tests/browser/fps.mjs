@@ -7,6 +7,7 @@
 // (status examples_per_s), the examples/s its training panel shows. A measurement, not a test.
 import { chromium } from "playwright-core";
 import { serve } from "../../tools/serve.mjs";
+import { expr } from "./common.mjs";
 
 const [site = "build/web", id = "denoising", secondsArg = "8", extra = ""] = process.argv.slice(2);
 const seconds = Number(secondsArg);
@@ -39,8 +40,8 @@ for (const train of [0, 1]) {
   });
   const opened = Date.now();
   await page.goto(`${url}?lesson=${id}&train=${train}${extra ? "&" + extra : ""}`);
-  await page.waitForFunction(`typeof Module !== "undefined" && Module.aelabState && Module.aelabState.data !== "loading"
-                              && Module.aelabState.frames > 30`, null, { timeout: 90000 });
+  await page.waitForFunction(expr(`typeof Module !== "undefined" && Module.aelabState && Module.aelabState.data !== "loading"
+                              && Module.aelabState.frames > 30`), null, { timeout: 90000 });
   const ready = (Date.now() - opened) / 1000;
   const f0 = await page.evaluate(sample);
   const opening = await page.evaluate(() => window.__gaps.splice(0).slice(1));

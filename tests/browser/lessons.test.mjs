@@ -4,7 +4,7 @@
 // any console error, and saves screenshots.
 //   node tests/browser/lessons.test.mjs [SITE_DIR=build/web] [SCREENSHOT_DIR=build/screenshots/browser]
 import path from "node:path";
-import { expect, launch, moreFrames, results, screenshotDir, serve, settle, site, withPage } from "./common.mjs";
+import { expect, expr, launch, moreFrames, results, screenshotDir, serve, settle, site, withPage } from "./common.mjs";
 
 const shots = screenshotDir("build/screenshots/browser");
 
@@ -82,8 +82,8 @@ try {
       await settle(page, 10, `Module.aelabState.data !== "loading"`);
       const t0 = Date.now();
       await page.waitForFunction(
-        `(() => { const s = Module.aelabState.status; return s && Number(s.step) >= 30 &&
-                  Number(s.loss) < Number(s.first_loss); })()`, null, { timeout: 120000, polling: 250 });
+        expr(`(() => { const s = Module.aelabState.status; return s && Number(s.step) >= 30 &&
+                  Number(s.loss) < Number(s.first_loss); })()`), null, { timeout: 120000, polling: 250 });
       const s = await page.evaluate(() => Module.aelabState);
       console.log(`     ${id}: step ${s.status.step}, loss ${s.status.first_loss} -> ${s.status.loss} ` +
                   `after ${((Date.now() - t0) / 1000).toFixed(1)} s, ${JSON.stringify(s.status)}`);
@@ -97,7 +97,7 @@ try {
     await page.goto(`${base}?lesson=autoencoder&train=1&open=1`);
     await settle(page, 10);
     await page.waitForFunction(
-      `(() => { const s = Module.aelabState.status; return s && Number(s.step) >= 1000; })()`, null,
+      expr(`(() => { const s = Module.aelabState.status; return s && Number(s.step) >= 1000; })()`), null,
       { timeout: 120000, polling: 250 });
     const s = (await page.evaluate(() => Module.aelabState)).status;
     expect(Number(s.loss) < 0.1 * Number(s.first_loss), `loss ${s.first_loss} -> ${s.loss}`);
@@ -132,15 +132,15 @@ try {
     await page.goto(`${base}?lesson=conv-autoencoder&arch=${spec}&arch2=none&train=1&open=3`);
     await settle(page, 10, `Module.aelabState.data !== "loading"`);
     await page.waitForFunction(
-      `(() => { const s = Module.aelabState.status; return s && s.arch_ok === "1" && Number(s.step) >= 20 &&
-                Number(s.loss) < Number(s.first_loss); })()`, null, { timeout: 120000, polling: 250 });
+      expr(`(() => { const s = Module.aelabState.status; return s && s.arch_ok === "1" && Number(s.step) >= 20 &&
+                Number(s.loss) < Number(s.first_loss); })()`), null, { timeout: 120000, polling: 250 });
     let p = new URL(page.url()).searchParams;
     expect(p.get("arch") === spec && p.get("arch2") === "none", `the link became ${page.url()}`);
     await page.screenshot({ path: path.join(shots, "conv-autoencoder-own-architecture.png") });
 
     await page.goto(`${base}?lesson=conv-autoencoder&arch=conv16s2p1-relu-lin16-sigmoid&open=1`);
     await settle(page, 10, `Module.aelabState.data !== "loading"`);
-    await page.waitForFunction(`Module.aelabState.status && Module.aelabState.status.arch_ok === "0"`,
+    await page.waitForFunction(expr(`Module.aelabState.status && Module.aelabState.status.arch_ok === "0"`),
                                null, { timeout: 60000, polling: 250 });
     await moreFrames(page, 10);
     p = new URL(page.url()).searchParams;
@@ -156,8 +156,8 @@ try {
     await settle(page, 10, `Module.aelabState.data !== "loading"`);
     const t0 = Date.now();
     await page.waitForFunction(
-      `(() => { const s = Module.aelabState.status; return s && s.precision_at_10_pixels && s.auc && s.knn_2d_ae &&
-                s.psnr_ae_128_bits && Number(s.anomaly_step) >= 300 && Number(s.step) >= 300; })()`, null,
+      expr(`(() => { const s = Module.aelabState.status; return s && s.precision_at_10_pixels && s.auc && s.knn_2d_ae &&
+                s.psnr_ae_128_bits && Number(s.anomaly_step) >= 300 && Number(s.step) >= 300; })()`), null,
       { timeout: 240000, polling: 500 });
     const s = (await page.evaluate(() => Module.aelabState)).status;
     console.log(`     ae-applications after ${((Date.now() - t0) / 1000).toFixed(1)} s: ${JSON.stringify(s)}`);
@@ -179,8 +179,8 @@ try {
     await settle(page, 10, `Module.aelabState.data !== "loading"`);
     const t0 = Date.now();
     await page.waitForFunction(
-      `(() => { const s = Module.aelabState.status; return s && Number(s.step) >= 200 && Number(s.c_step) >= 200 &&
-                Number(s.mstep) >= 3000; })()`, null, { timeout: 180000, polling: 500 });
+      expr(`(() => { const s = Module.aelabState.status; return s && Number(s.step) >= 200 && Number(s.c_step) >= 200 &&
+                Number(s.mstep) >= 3000; })()`), null, { timeout: 180000, polling: 500 });
     await moreFrames(page, 5);
     const s = (await page.evaluate(() => Module.aelabState)).status;
     console.log(`     regularized-ae after ${((Date.now() - t0) / 1000).toFixed(1)} s: ${JSON.stringify(s)}`);
@@ -197,7 +197,7 @@ try {
     await page.screenshot({ path: path.join(shots, "regularized-ae-embedded-trained.png") });
     await page.goto(`${base}?lesson=regularized-ae&embed=1&open=4&mshape=two-moons&mview=denoising`);
     await settle(page, 10);
-    await page.waitForFunction(`Number(Module.aelabState.status.mstep) >= 3000`, null, { timeout: 120000, polling: 500 });
+    await page.waitForFunction(expr(`Number(Module.aelabState.status.mstep) >= 3000`), null, { timeout: 120000, polling: 500 });
     await moreFrames(page, 3);
     expect(new URL(page.url()).searchParams.get("mshape") === "two-moons", `the preset was lost: ${page.url()}`);
     await page.screenshot({ path: path.join(shots, "regularized-ae-two-moons-field.png") });
@@ -209,7 +209,7 @@ try {
     await page.goto(`${base}?lesson=gan&embed=1&train=1&steps=1500`);
     await settle(page, 10);
     const t0 = Date.now();
-    await page.waitForFunction(`Number(Module.aelabState.status.step) >= 1500`, null, { timeout: 180000, polling: 500 });
+    await page.waitForFunction(expr(`Number(Module.aelabState.status.step) >= 1500`), null, { timeout: 180000, polling: 500 });
     await moreFrames(page, 3);
     let s = (await page.evaluate(() => Module.aelabState)).status;
     console.log(`     gan after ${((Date.now() - t0) / 1000).toFixed(1)} s: ${JSON.stringify(s)}`);
@@ -220,7 +220,7 @@ try {
     await page.screenshot({ path: path.join(shots, "gan-embedded-ring.png") });
     await page.goto(`${base}?lesson=gan&embed=1&train=1&kg=20&steps=300`);
     await settle(page, 10);
-    await page.waitForFunction(`Number(Module.aelabState.status.step) >= 300`, null, { timeout: 120000, polling: 500 });
+    await page.waitForFunction(expr(`Number(Module.aelabState.status.step) >= 300`), null, { timeout: 120000, polling: 500 });
     await moreFrames(page, 3);
     s = (await page.evaluate(() => Module.aelabState)).status;
     expect(Number(s.modes_covered) <= 1, `mode collapse preset covers ${s.modes_covered} modes`);
@@ -303,7 +303,7 @@ try {
     }
     expect(frame, "the course page's iframe never loaded the lesson");
     await frame.waitForFunction(
-      `typeof Module !== "undefined" && Module.aelabState && Module.aelabState.frames >= 20`, null, { timeout: 90000 });
+      expr(`typeof Module !== "undefined" && Module.aelabState && Module.aelabState.frames >= 20`), null, { timeout: 90000 });
     const s = await frame.evaluate(() => Module.aelabState);
     expect(s.lesson === "convolution" && s.embed, `iframe shows '${s.lesson}', embed=${s.embed}`);
     await page.screenshot({ path: path.join(shots, "embedded-in-course-page.png") });
