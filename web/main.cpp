@@ -68,7 +68,12 @@ struct App {
     std::string home_message;  // shown on the lesson list, e.g. for an unknown ?lesson=
     std::string lesson_error;  // a lesson that threw: shown instead of it, with a way back
     const LessonInfo* current = nullptr;
-    std::map<std::string, std::unique_ptr<aelab::lessons::Lesson>> lessons;  // created on first open
+    // Lessons created on first open. The most recently opened kKeptLessons stay (a student who
+    // looks at another page and comes back finds the run where it was); older ones are dropped,
+    // so visiting every lesson does not hold every lesson's models and data (about 275 MB of a
+    // phone's memory for all twelve, measured by the soak test).
+    std::map<std::string, std::unique_ptr<aelab::lessons::Lesson>> lessons;
+    std::vector<std::string> recent;  // lesson ids, most recently opened last
     float font_pixel_ratio = 0;  // the device pixel ratio the font atlas was built for
     float ui_scale = 1;          // desktop: sizes scaled for high-DPI monitors
     float ui_scale_applied = 1;  // the scale the current theme's sizes were built with
@@ -297,8 +302,21 @@ bool guarded(App& app, ImGuiWindow* base, F&& f) {
 }
 
 // Makes the lesson (guarded): on failure the page shows the error instead.
+constexpr std::size_t kKeptLessons = 3;
+
+// Marks the lesson as the most recent one and drops the oldest beyond kKeptLessons.
+void keep_recent(App& app, const std::string& id) {
+    app.recent.erase(std::remove(app.recent.begin(), app.recent.end(), id), app.recent.end());
+    app.recent.push_back(id);
+    while (app.recent.size() > kKeptLessons) {
+        app.lessons.erase(app.recent.front());
+        app.recent.erase(app.recent.begin());
+    }
+}
+
 void make_lesson(App& app, const LessonInfo* info) {
     app.lesson_error.clear();
+    keep_recent(app, info->id);
     guarded(app, nullptr, [&] { app.lessons[info->id] = info->make(); });
 }
 
@@ -325,6 +343,7 @@ void open_lesson(App& app, const LessonInfo* info) {
     aelab::platform::set_param("lesson", info ? info->id : "");
     app.lesson_error.clear();
     if (info && !app.lessons.count(info->id)) make_lesson(app, info);
+    else if (info) keep_recent(app, info->id);
 }
 
 void select_initial_lesson(App& app, const std::string& id) {
