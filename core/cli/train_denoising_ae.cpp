@@ -23,7 +23,7 @@ Corruption corruption_from(const std::string& name) {
     if (name == "gaussian") return Corruption::gaussian;
     if (name == "masking") return Corruption::masking;
     if (name == "salt-and-pepper") return Corruption::salt_and_pepper;
-    throw UsageError("--noise must be gaussian, masking or salt-and-pepper, got '" + name + "'");
+    throw UsageError("--noise must be gaussian, masking or salt-and-pepper, got '" + printable(name) + "'");
 }
 
 std::string fixed(double v, int decimals) {
@@ -51,7 +51,7 @@ int train_denoising_ae(const Args& a, std::ostream& out) {
     if (!level_text.empty()) {
         char* end = nullptr;
         o.level = std::strtof(level_text.c_str(), &end);
-        if (*end || !std::isfinite(o.level)) throw UsageError("--level expects a number, got '" + level_text + "'");
+        if (*end || !std::isfinite(o.level)) throw UsageError("--level expects a number, got '" + printable(level_text) + "'");
     } else if (o.corruption != Corruption::gaussian) {
         o.level = 0.5f;  // p for masking and salt-and-pepper
     }
