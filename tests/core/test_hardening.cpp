@@ -157,3 +157,85 @@ TEST_CASE("cli: unknown options and arguments are quoted escaped") {
     CHECK(contains(err3.str(), "--steps: 4294967297 is out of range"));
 }
 
+// ---- parser fixes (fuzzing and review, issue 14) ---------------------------------------------------
+
+namespace {
+
+std::vector<std::uint8_t> npy_with_header(const std::string& dict, std::size_t data_bytes) {
+    std::vector<std::uint8_t> b = {0x93, 'N', 'U', 'M', 'P', 'Y', 1, 0, std::uint8_t(dict.size() & 0xFF),
+                                   std::uint8_t(dict.size() >> 8)};
+    b.insert(b.end(), dict.begin(), dict.end());
+    b.resize(b.size() + data_bytes, 0);
+    return b;
+}
+
+std::vector<std::uint8_t> dataset_bytes(std::uint32_t n_train, std::uint32_t n_test, std::uint32_t rows,
+                                        std::uint32_t cols, std::uint32_t classes, std::size_t data_bytes) {
+    std::vector<std::uint8_t> b = {'A', 'E', 'L', 'A', 'B', 'D', 'S', 0};
+    for (std::uint32_t v : {1u, n_train, n_test, rows, cols, classes})
+        for (int i = 0; i < 4; ++i) b.push_back(std::uint8_t(v >> (8 * i)));
+    b.resize(b.size() + data_bytes, 0);
+    const std::uint32_t crc = aelab::crc32(b.data(), b.size());
+    for (int i = 0; i < 4; ++i) b.push_back(std::uint8_t(crc >> (8 * i)));
+    return b;
+}
+
+}  // namespace
+
+TEST_CASE("npy: a dtype with anything after its size is refused (atoi read '<f4junk' as '<f4')") {
+    const auto b = npy_with_header("{'descr': '<f4junk', 'fortran_order': False, 'shape': (1,), }", 4);
+    CHECK(contains(error_of([&] { aelab::parse_npy_float(b.data(), b.size(), "x.npy"); }),
+                   "x.npy: not a usable .npy file: unsupported dtype '<f4junk'"));
+    // The .npy header's dtype and keys come from the file: quoted escaped.
+    const auto esc = npy_with_header("{'descr': '<f4\x1b[2J', 'fortran_order': False, 'shape': (1,), }", 4);
+    const std::string e = error_of([&] { aelab::parse_npy_float(esc.data(), esc.size(), "x.npy"); });
+    CHECK(contains(e, "unsupported dtype '<f4\\x1B[2J'"));
+    CHECK(all_printable_ascii(e));
+    const auto key = npy_with_header("{'descr': '<f4', 'fortran_order': False, 'shape': (1,), '\xff\x01': 1}", 4);
+    CHECK(contains(error_of([&] { aelab::parse_npy_float(key.data(), key.size(), "x.npy"); }),
+                   "unexpected header key '\\xFF\\x01'"));
+    const auto ok = npy_with_header("{'descr': '<f4', 'fortran_order': False, 'shape': (1,), }", 4);
+    CHECK(aelab::parse_npy_float(ok.data(), ok.size(), "x.npy").size() == 1);
+}
+
+TEST_CASE("npy: an empty array cannot carry absurd sizes (0 elements hid (0, 10**12, 10**12))") {
+    const auto b = npy_with_header("{'descr': '<f4', 'fortran_order': False, 'shape': (0, 999999999999, 999999999999), }", 0);
+    CHECK(contains(error_of([&] { aelab::parse_npy_float(b.data(), b.size(), "x.npy"); }),
+                   "absurd size 999999999999 in the shape"));
+    const auto c = npy_with_header("{'descr': '<f4', 'fortran_order': False, 'shape': (0, 65536, 65536), }", 0);
+    CHECK(contains(error_of([&] { aelab::parse_npy_float(c.data(), c.size(), "x.npy"); }), "absurd shape (0, 65536, 65536)"));
+    const auto fine = npy_with_header("{'descr': '<f4', 'fortran_order': False, 'shape': (0, 5), }", 0);
+    CHECK(aelab::parse_npy_float(fine.data(), fine.size(), "x.npy").shape()[1] == 5);
+}
+
+TEST_CASE("dataset: image counts are added in 64 bits (n_train + n_test wrapped in 32)") {
+    // 0xFFFFFFFF + 1 images wrapped to 0: the header then "promised" only the class names.
+    const auto b = dataset_bytes(0xFFFFFFFFu, 1, 1, 1, 1, 16);
+    CHECK(contains(error_of([&] { aelab::parse_dataset(b.data(), b.size(), "d.aelab"); }),
+                   "d.aelab: header promises 8589934608 bytes of data, file holds 16"));
+    const auto ok = dataset_bytes(1, 1, 2, 2, 1, 16 + 2 + 8);
+    CHECK(aelab::parse_dataset(ok.data(), ok.size(), "d.aelab").size(aelab::Split::test) == 1);
+}
+
+TEST_CASE("model file: the architecture cannot ask for more values than the file holds") {
+    // A 60-byte file describing a 10**18-parameter Linear: the model was allocated (bad_alloc,
+    // not aelab::Error) before the parameter count was compared with the file's.
+    const std::string arch = "Sequential sample_shape=1\nLinear in_features=1000000000 out_features=1000000000 bias=1\n";
+    const auto file = aelab::encode_model_file(arch, nullptr, 0);
+    const std::string e = error_of([&] { aelab::load_sequential(file.data(), file.size(), "m.aelabm"); });
+    CHECK(contains(e, "m.aelabm: malformed architecture: architecture layer 0: Linear(in_features=1000000000"));
+    CHECK(contains(e, "over 0 values (what the file holds)"));
+    // Shapes whose product overflows 64 bits.
+    const std::string conv = "Sequential sample_shape=1,4,4\nConv2d in_channels=1000000000 out_channels=1000000000 "
+                             "kernel_size=1000000000,1000000000 stride=1,1 padding=0,0 dilation=1,1 bias=1\n";
+    const std::vector<float> some(8, 0.0f);
+    const auto f2 = aelab::encode_model_file(conv, some.data(), some.size());
+    CHECK(contains(error_of([&] { aelab::load_sequential(f2.data(), f2.size(), "m.aelabm"); }), "over 8 values"));
+    // At the limit: exactly the values the file holds (Linear(1, 1): weight + bias).
+    const std::string small = "Sequential sample_shape=1\nLinear in_features=1 out_features=1 bias=1\n";
+    const std::vector<float> two{0.5f, -1.0f};
+    const auto f3 = aelab::encode_model_file(small, two.data(), two.size());
+    CHECK(aelab::load_sequential(f3.data(), f3.size(), "m.aelabm").param_count() == 2);
+    const auto f4 = aelab::encode_model_file(small, two.data(), 1);
+    CHECK(contains(error_of([&] { aelab::load_sequential(f4.data(), f4.size(), "m.aelabm"); }), "over 1 values"));
+}

@@ -232,15 +232,43 @@ std::string Sequential::layers_text() const {
     return text;
 }
 
-Sequential Sequential::from_layers_text(const Shape& sample_shape, const std::string& text) {
+namespace {
+
+// The values (parameters + buffers) a layer holds, or max + 1 when more than max (the sizes of
+// a layer read from a file may overflow any integer type when multiplied).
+std::size_t layer_values(const Layer& layer, std::size_t max) {
+    std::size_t total = 0;
+    for (const std::vector<ParamSpec>& specs : {layer.param_specs(), layer.buffer_specs()})
+        for (const ParamSpec& s : specs) {
+            std::size_t n = 1;
+            for (std::size_t d : s.shape) {
+                if (d != 0 && n > max / d) return max + 1;
+                n *= d;
+            }
+            if (n > max - total) return max + 1;
+            total += n;
+        }
+    return total;
+}
+
+}  // namespace
+
+Sequential Sequential::from_layers_text(const Shape& sample_shape, const std::string& text, std::size_t max_values) {
     Sequential model(sample_shape);
     std::istringstream lines(text);
     std::string line;
     std::vector<Layer*> earlier;
+    std::size_t values = 0;
     while (std::getline(lines, line)) {
         if (line.empty()) continue;
         try {
-            earlier.push_back(&model.add(make_layer(LayerConfig::parse(line), earlier)));
+            std::unique_ptr<Layer> layer = make_layer(LayerConfig::parse(line), earlier);
+            const std::size_t n = layer_values(*layer, max_values - values);
+            if (n > max_values - values)
+                throw Error(layer->repr() + " would bring the parameters and buffers over " +
+                            std::to_string(max_values) + " values (what the file holds)");
+            values += n;
+            earlier.push_back(&model.add(std::move(layer)));
         } catch (const Error& e) {
             throw Error("architecture layer " + std::to_string(earlier.size()) + ": " + e.what());
         }
