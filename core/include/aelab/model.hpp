@@ -118,9 +118,9 @@ public:
     // One LayerConfig line per layer: the architecture part of a model file.
     std::string layers_text() const;
     // The inverse of layers_text(); parameters are zero. Errors name the line. max_values bounds
-    // the parameters + buffers of all the layers together: a layer that would pass it stops the
-    // build with an Error before anything is allocated (a model file's loader passes the number
-    // of values the file holds, so a small file cannot ask for a huge model).
+    // the parameters + buffers of all the layers together, checked before anything is allocated:
+    // a model file's loader passes the number of values the file holds, so a small file cannot
+    // ask for a huge model ("the architecture needs N parameters, the file holds M").
     static Sequential from_layers_text(const Shape& sample_shape, const std::string& text,
                                        std::size_t max_values = std::size_t(-1));
 

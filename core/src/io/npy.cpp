@@ -111,7 +111,7 @@ Header parse_header(const std::uint8_t* data, std::size_t size, const std::strin
                 while (i < h.size() && h[i] >= '0' && h[i] <= '9') ++i;
                 if (i == start || i - start > 12) fail(source, "malformed shape");
                 const unsigned long long value = std::stoull(h.substr(start, i - start));  // <= 12 digits
-                if (value > kMaxElements) fail(source, "absurd size " + std::to_string(value) + " in the shape");
+                if (value > kMaxElements) fail(source, "absurd shape: a size of " + std::to_string(value) + " (over " + std::to_string(kMaxElements) + " elements)");
                 const std::size_t dim = std::size_t(value);
                 out.shape.push_back(dim);
                 if (out.shape.size() > 8) fail(source, "more than 8 dimensions");

@@ -188,6 +188,7 @@ Sequential load_sequential(const std::uint8_t* data, std::size_t size, const std
     } catch (const Error& e) {
         const std::string what = e.what();
         if (what.compare(0, source.size(), source) == 0) throw;
+        if (what.rfind("the architecture needs ", 0) == 0) throw Error(source + ": " + what);  // from_layers_text
         throw Error(source + ": malformed architecture: " + what);
     }
 }
@@ -207,6 +208,7 @@ Vae load_vae(const std::uint8_t* data, std::size_t size, const std::string& sour
     } catch (const Error& e) {
         const std::string what = e.what();
         if (what.compare(0, source.size(), source) == 0) throw;
+        if (what.rfind("the architecture needs ", 0) == 0) throw Error(source + ": " + what);  // from_layers_text
         throw Error(source + ": malformed architecture: " + what);
     }
 }
