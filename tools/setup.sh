@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs everything aelab needs on a fresh Debian bookworm machine, idempotently:
 #   1. Debian packages (compilers, emscripten, SDL2/ImGui/xtensor headers, chromium, xvfb,
-#      the Fashion-MNIST dataset, PyTorch for the golden-data script);
+#      the Fashion-MNIST dataset, PyTorch for the golden-data script, clang + its libFuzzer
+#      runtime for tools/fuzz.sh, ccache);
 #   2. Debian source packages of SDL2 and ImGui, and SDL2 built for wasm, cached outside the
 #      build tree in $AELAB_CACHE (default ~/.cache/aelab), keyed by version;
 #   3. npm packages for the browser tests (tests/browser/node_modules).
@@ -21,6 +22,7 @@ packages=(
   chromium xvfb xauth libgl1-mesa-dri x11-apps imagemagick
   fonts-dejavu-core dataset-fashion-mnist
   python3-torch python3-numpy
+  clang libclang-rt-14-dev ccache
 )
 
 # --- 1. Debian packages ----------------------------------------------------------------------

@@ -5,6 +5,8 @@
 #                 browser tests in headless Chromium
 #   asan build    (build/asan): the core and CLI doctest suite under AddressSanitizer + UBSan
 #                 (the lessons' tests run in the native and wasm builds)
+#   fuzz build    (build/fuzz): each libFuzzer target (tests/fuzz) for 20 s from its seed corpus,
+#                 so a parser regression fails here (tools/fuzz.sh 300 for a longer run)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export NODE_PATH=/usr/share/nodejs  # Debian's emscripten needs Debian's acorn
@@ -31,5 +33,8 @@ cmake --preset asan >/dev/null
 cmake --build --preset asan --target aelab_tests
 step "asan tests: core + CLI doctest"
 ctest --preset asan -R aelab_tests
+
+step "fuzz: each libFuzzer target for 20 s"
+tools/fuzz.sh 20
 
 step "all tests passed"

@@ -225,29 +225,10 @@ aelab::kit::Theme preferred_theme() {
 }
 
 std::map<std::string, std::string> page_params(int, char**) {
-    std::map<std::string, std::string> out;
     char* raw = aelab_js_query_string();
-    std::string q = raw;
+    const std::string q = raw;
     std::free(raw);
-    auto decode = [](const std::string& s) {
-        std::string r;
-        for (std::size_t i = 0; i < s.size(); ++i) {
-            if (s[i] == '+') r += ' ';
-            else if (s[i] == '%' && i + 2 < s.size()) r += static_cast<char>(std::strtol(s.substr(i + 1, 2).c_str(), nullptr, 16)), i += 2;
-            else r += s[i];
-        }
-        return r;
-    };
-    std::size_t pos = (!q.empty() && q[0] == '?') ? 1 : 0;
-    while (pos < q.size()) {
-        std::size_t amp = q.find('&', pos);
-        std::string kv = q.substr(pos, amp == std::string::npos ? std::string::npos : amp - pos);
-        std::size_t eq = kv.find('=');
-        if (!kv.empty()) out[decode(kv.substr(0, eq))] = eq == std::string::npos ? "" : decode(kv.substr(eq + 1));
-        if (amp == std::string::npos) break;
-        pos = amp + 1;
-    }
-    return out;
+    return aelab::platform::parse_query(q);
 }
 #else
 aelab::kit::Theme preferred_theme() { return aelab::kit::Theme::dark; }
@@ -350,7 +331,7 @@ void select_initial_lesson(App& app, const std::string& id) {
     if (id.empty()) return;
     const LessonInfo* info = aelab::lessons::find_lesson(id);
     if (!info) {
-        app.home_message = "There is no lesson called \"" + id + "\". Choose one from the list.";
+        app.home_message = "There is no lesson called \"" + aelab::printable(id) + "\". Choose one from the list.";
         return;
     }
     // The link's own parameters (lesson state) stay: open without clearing them.

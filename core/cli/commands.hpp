@@ -8,6 +8,8 @@
 #include <string>
 #include <vector>
 
+#include "aelab/error.hpp"  // printable(): arguments quoted in messages
+
 namespace aelab::cli {
 
 // A mistake in how the program was called (exit code 2, usage printed).

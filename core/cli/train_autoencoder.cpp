@@ -18,7 +18,7 @@ constexpr int kSeeds = 10;
 ToyLoss toy_loss_from(const std::string& name) {
     for (ToyLoss l : {ToyLoss::cross_entropy, ToyLoss::squared_error})
         if (name == toy_loss_name(l)) return l;
-    throw UsageError("train autoencoder-838: --loss must be cross-entropy or squared-error, got '" + name + "'");
+    throw UsageError("train autoencoder-838: --loss must be cross-entropy or squared-error, got '" + printable(name) + "'");
 }
 
 double seconds_since(std::chrono::steady_clock::time_point t0) {

@@ -24,7 +24,7 @@ std::string read_spec(const std::string& option, const std::string& value) {
     for (const ArchPreset& p : architecture_presets())
         if (value == p.id) text = p.spec;
     const ArchCheck c = check_architecture(text);
-    if (!c.ok) throw UsageError(kCommand + ": --" + option + " '" + value + "': " + c.error);
+    if (!c.ok) throw UsageError(kCommand + ": --" + option + " '" + printable(value) + "': " + c.error);
     return architecture_text(c.arch);
 }
 

@@ -23,7 +23,7 @@ Corruption corruption_from(const std::string& name) {
     if (name == "gaussian") return Corruption::gaussian;
     if (name == "masking") return Corruption::masking;
     if (name == "salt-and-pepper") return Corruption::salt_and_pepper;
-    throw UsageError("--noise must be gaussian, masking or salt-and-pepper, got '" + name + "'");
+    throw UsageError("--noise must be gaussian, masking or salt-and-pepper, got '" + printable(name) + "'");
 }
 
 std::string fixed(double v, int decimals) {
@@ -51,11 +51,11 @@ int train_denoising_ae(const Args& a, std::ostream& out) {
     if (!level_text.empty()) {
         char* end = nullptr;
         o.level = std::strtof(level_text.c_str(), &end);
-        if (*end || !std::isfinite(o.level)) throw UsageError("--level expects a number, got '" + level_text + "'");
+        if (*end || !std::isfinite(o.level)) throw UsageError("--level expects a number, got '" + printable(level_text) + "'");
         // A standard deviation over 10 on [0, 1] images is noise alone (and 1e30 overflows
         // the PSNR); masking and salt-and-pepper levels are probabilities, checked by the op.
         if (o.corruption == Corruption::gaussian && !(o.level >= 0.0f && o.level <= 10.0f))
-            throw UsageError("--level for gaussian noise must be in [0, 10], got '" + level_text + "'");
+            throw UsageError("--level for gaussian noise must be in [0, 10], got '" + printable(level_text) + "'");
     } else if (o.corruption != Corruption::gaussian) {
         o.level = 0.5f;  // p for masking and salt-and-pepper
     }

@@ -19,7 +19,7 @@ float read_float(const Args& a, const char* key, float fallback, float lo, float
     const float f = std::strtof(v.c_str(), &end);
     if (v.empty() || *end || !(f >= lo && f <= hi))
         throw UsageError(std::string("train gan: --") + key + " expects a number in [" + decimals(lo, 4) + ", " +
-                         decimals(hi, 4) + "], got '" + v + "'");
+                         decimals(hi, 4) + "], got '" + printable(v) + "'");
     return f;
 }
 
@@ -48,11 +48,11 @@ int train_gan(const Args& a, std::ostream& out) {
     if (target == "ring") o.target = GanTarget::ring;
     else if (target == "two-clusters") o.target = GanTarget::two_clusters;
     else if (target == "line") o.target = GanTarget::line;
-    else throw UsageError("train gan: --target must be ring, two-clusters or line, got '" + target + "'");
+    else throw UsageError("train gan: --target must be ring, two-clusters or line, got '" + printable(target) + "'");
     const std::string loss = a.get("loss", "non-saturating");
     if (loss == "non-saturating") o.loss = GanLoss::non_saturating;
     else if (loss == "saturating") o.loss = GanLoss::saturating;
-    else throw UsageError("train gan: --loss must be non-saturating or saturating, got '" + loss + "'");
+    else throw UsageError("train gan: --loss must be non-saturating or saturating, got '" + printable(loss) + "'");
     o.d_steps = read_int(a, "kd", o.d_steps, 0, 100);
     o.g_steps = read_int(a, "kg", o.g_steps, 0, 100);
     if (o.d_steps + o.g_steps < 1) throw UsageError("train gan: --kd and --kg cannot both be 0");

@@ -22,7 +22,7 @@ float read_lambda(const Args& a, const std::string& command, float fallback, flo
     char* end = nullptr;
     const float v = std::strtof(text.c_str(), &end);
     if (*end || !(v >= 0 && v <= max))
-        throw UsageError(command + ": --lambda must be a number in [0, " + decimals(max, 1) + "], got '" + text + "'");
+        throw UsageError(command + ": --lambda must be a number in [0, " + decimals(max, 1) + "], got '" + printable(text) + "'");
     return v;
 }
 
@@ -36,7 +36,7 @@ std::vector<float> read_sweep(const std::string& text, const std::string& comman
         const float v = std::strtof(part.c_str(), &end);
         if (part.empty() || *end || !(v >= 0 && v <= kMaxSparseLambda))
             throw UsageError(command + ": --sweep expects lambdas in [0, " + decimals(kMaxSparseLambda, 1) +
-                             "] separated by commas, or 'default'; got '" + text + "'");
+                             "] separated by commas, or 'default'; got '" + printable(text) + "'");
         out.push_back(v);
     }
     if (out.empty() || out.size() > 16) throw UsageError(command + ": --sweep expects 1 to 16 lambdas");

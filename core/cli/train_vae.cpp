@@ -40,7 +40,7 @@ int train_vae(const Args& a, std::ostream& out) {
         char* end = nullptr;
         o.beta = std::strtof(b.c_str(), &end);
         if (b.empty() || *end || !(o.beta >= 0.0f && o.beta <= 100.0f))
-            throw UsageError("train vae: --beta expects a number in [0, 100], got '" + b + "'");
+            throw UsageError("train vae: --beta expects a number in [0, 100], got '" + printable(b) + "'");
     }
     const std::string save = a.get("save", "");
     const bool json = a.get("json", "") == "1";  // get() marks the flag as used; has() does not

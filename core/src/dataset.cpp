@@ -80,9 +80,12 @@ Dataset parse_dataset(const std::uint8_t* data, std::size_t size, const std::str
     if (d.rows == 0 || d.cols == 0 || d.rows > 4096 || d.cols > 4096 || n_classes == 0 || n_classes > 256)
         throw Error(source + ": implausible header (" + std::to_string(d.rows) + "x" + std::to_string(d.cols) +
                     " images, " + std::to_string(n_classes) + " classes)");
-    std::size_t plane = std::size_t(d.rows) * d.cols;
-    std::size_t expected = 16 * std::size_t(n_classes) + std::size_t(n_train + n_test) * (1 + plane);
-    if (expected != r.left)
+    // In 64 bits: n_train + n_test overflows 32, and the sizes 32-bit size_t (wasm). Once the
+    // total equals the bytes present, every part fits in size_t.
+    const std::uint64_t plane = std::uint64_t(d.rows) * d.cols;
+    const std::uint64_t expected =
+        16 * std::uint64_t(n_classes) + (std::uint64_t(n_train) + n_test) * (1 + plane);
+    if (expected != std::uint64_t(r.left))
         throw Error(source + ": header promises " + std::to_string(expected) + " bytes of data, file holds " +
                     std::to_string(r.left));
     for (std::uint32_t c = 0; c < n_classes; ++c) {
@@ -91,8 +94,8 @@ Dataset parse_dataset(const std::uint8_t* data, std::size_t size, const std::str
     }
     d.train_labels = r.bytes(n_train, "train labels");
     d.test_labels = r.bytes(n_test, "test labels");
-    d.train_pixels = r.bytes(n_train * plane, "train pixels");
-    d.test_pixels = r.bytes(n_test * plane, "test pixels");
+    d.train_pixels = r.bytes(std::size_t(n_train * plane), "train pixels");
+    d.test_pixels = r.bytes(std::size_t(n_test * plane), "test pixels");
     for (auto* labels : {&d.train_labels, &d.test_labels})
         for (auto l : *labels)
             if (l >= n_classes) throw Error(source + ": label " + std::to_string(l) + " out of range");

@@ -1,5 +1,6 @@
 #include "platform.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
@@ -56,6 +57,46 @@ EM_JS(void, aelab_js_download, (const char* name, const std::uint8_t* data, int 
 #endif
 
 void set_params(const std::map<std::string, std::string>& params) { params_map() = params; }
+
+namespace {
+int hex_digit(char c) {
+    if (c >= '0' && c <= '9') return c - '0';
+    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+    return -1;
+}
+
+std::string url_decode(const std::string& s) {
+    std::string r;
+    r.reserve(s.size());
+    for (std::size_t i = 0; i < s.size(); ++i) {
+        const int hi = s[i] == '%' && i + 2 < s.size() ? hex_digit(s[i + 1]) : -1;
+        const int lo = hi >= 0 ? hex_digit(s[i + 2]) : -1;
+        if (s[i] == '+') {
+            r += ' ';
+        } else if (lo >= 0) {
+            r += static_cast<char>(hi * 16 + lo);
+            i += 2;
+        } else {
+            r += s[i];
+        }
+    }
+    return r;
+}
+}  // namespace
+
+std::map<std::string, std::string> parse_query(const std::string& query) {
+    std::map<std::string, std::string> out;
+    std::size_t pos = (!query.empty() && query[0] == '?') ? 1 : 0;
+    while (pos < query.size()) {
+        const std::size_t amp = std::min(query.find('&', pos), query.size());
+        const std::string kv = query.substr(pos, amp - pos);
+        const std::size_t eq = std::min(kv.find('='), kv.size());
+        if (!kv.empty()) out[url_decode(kv.substr(0, eq))] = eq == kv.size() ? "" : url_decode(kv.substr(eq + 1));
+        pos = amp + 1;
+    }
+    return out;
+}
 
 std::string param(const std::string& key, const std::string& fallback) {
     auto it = params_map().find(key);

@@ -14,6 +14,10 @@ namespace aelab::platform {
 // --- Page parameters: ?lesson=tensors&embed=1 in the browser, --lesson tensors --embed natively.
 // The host fills them at start-up natively; in the browser they are read from the URL.
 void set_params(const std::map<std::string, std::string>& params);
+// A URL query ("?lesson=tensors&k=3%2C3", the '?' optional) as page parameters, decoded as
+// URLSearchParams does: '+' is a space, %XX a byte (a '%' without two hex digits stays as it
+// is), a pair without '=' has an empty value, the last of a repeated key wins.
+std::map<std::string, std::string> parse_query(const std::string& query);
 std::string param(const std::string& key, const std::string& fallback = "");
 // Writes a parameter back (browser: history.replaceState, so a copied link reopens the view).
 // Cheap when the value is unchanged, so lessons may call it every frame.

@@ -117,8 +117,12 @@ public:
     std::string summary() const { return summary(0, size(), sample_shape_); }
     // One LayerConfig line per layer: the architecture part of a model file.
     std::string layers_text() const;
-    // The inverse of layers_text(); parameters are zero. Errors name the line.
-    static Sequential from_layers_text(const Shape& sample_shape, const std::string& text);
+    // The inverse of layers_text(); parameters are zero. Errors name the line. max_values bounds
+    // the parameters + buffers of all the layers together, checked before anything is allocated:
+    // a model file's loader passes the number of values the file holds, so a small file cannot
+    // ask for a huge model ("the architecture needs N parameters, the file holds M").
+    static Sequential from_layers_text(const Shape& sample_shape, const std::string& text,
+                                       std::size_t max_values = std::size_t(-1));
 
 private:
     void check_range(std::size_t first, std::size_t last) const;

@@ -53,6 +53,7 @@ Header parse_header(const std::uint8_t* data, std::size_t size, const std::strin
     std::string h(reinterpret_cast<const char*>(data + offset), header_len);
 
     Header out;
+    std::size_t nonzero = 1;  // product of the sizes other than 0
     bool have_descr = false, have_order = false, have_shape = false;
     std::size_t i = skip_space(h, 0);
     if (i >= h.size() || h[i] != '{') fail(source, "header is not a dict");
@@ -77,13 +78,17 @@ Header parse_header(const std::uint8_t* data, std::size_t size, const std::strin
             i = e + 1;
             if (d.size() < 3 || (d[0] != '<' && d[0] != '|' && d[0] != '=') ||
                 (d[1] != 'f' && d[1] != 'i' && d[1] != 'u'))
-                fail(source, "unsupported dtype '" + d + "' (need little-endian float or integer)");
+                fail(source, "unsupported dtype '" + printable(d) + "' (need little-endian float or integer)");
             out.kind = d[1];
-            out.item_size = std::atoi(d.c_str() + 2);
+            // The size is the rest: one or two digits ('<f4', not '<f4junk').
+            const std::string digits = d.substr(2);
+            if (digits.size() > 2 || digits.find_first_not_of("0123456789") != std::string::npos)
+                fail(source, "unsupported dtype '" + printable(d) + "'");
+            out.item_size = std::atoi(digits.c_str());
             bool ok = (out.kind == 'f' && (out.item_size == 4 || out.item_size == 8)) ||
                       (out.kind != 'f' && (out.item_size == 1 || out.item_size == 2 || out.item_size == 4 ||
                                            out.item_size == 8));
-            if (!ok || (d[0] == '|' && out.item_size != 1)) fail(source, "unsupported dtype '" + d + "'");
+            if (!ok || (d[0] == '|' && out.item_size != 1)) fail(source, "unsupported dtype '" + printable(d) + "'");
             have_descr = true;
         } else if (key == "fortran_order") {
             if (h.compare(i, 5, "False") == 0) {
@@ -107,32 +112,35 @@ Header parse_header(const std::uint8_t* data, std::size_t size, const std::strin
                 while (i < h.size() && h[i] >= '0' && h[i] <= '9') ++i;
                 if (i == start || i - start > 12) fail(source, "malformed shape");
                 // 64-bit before the limit check (size_t is 32 bits in wasm: 4294967297 must not become 1)
-                const unsigned long long dim64 = std::stoull(h.substr(start, i - start));
-                if (dim64 > kMaxNpyElements)
-                    fail(source, "an axis of size " + std::to_string(dim64) + " holds more than " +
+                const unsigned long long value = std::stoull(h.substr(start, i - start));  // <= 12 digits
+                if (value > kMaxNpyElements)
+                    fail(source, "absurd shape: an axis of size " + std::to_string(value) + " holds more than " +
                                      std::to_string(kMaxNpyElements) + " elements (the limit)");
-                const std::size_t dim = std::size_t(dim64);
+                const std::size_t dim = std::size_t(value);
                 out.shape.push_back(dim);
                 if (out.shape.size() > 8) fail(source, "more than 8 dimensions");
-                if (dim != 0 && out.count > kMaxNpyElements / dim)
-                    fail(source, "shape " + shape_str(out.shape) + (out.shape.size() < 8 ? "..." : "") +
-                                     " holds more than " + std::to_string(kMaxNpyElements) +
-                                     " elements (the limit)");
+                // The sizes other than 0 must multiply to at most the limit too, so an empty
+                // array cannot carry sizes like (0, 10**12, 10**12) into the tensor's strides.
+                if (dim != 0 && nonzero > kMaxNpyElements / dim)
+                    fail(source, "absurd shape " + shape_str(out.shape) + (out.shape.size() < 8 ? "..." : "") +
+                                     ": holds more than " + std::to_string(kMaxNpyElements) + " elements (the limit)");
+                if (dim != 0) nonzero *= dim;
                 out.count *= dim;
                 i = skip_space(h, i);
                 if (i < h.size() && h[i] == ',') ++i;
             }
             have_shape = true;
         } else {
-            fail(source, "unexpected header key '" + key + "'");
+            fail(source, "unexpected header key '" + printable(key) + "'");
         }
         i = skip_space(h, i);
         if (i < h.size() && h[i] == ',') ++i;
     }
     if (!have_descr || !have_order || !have_shape) fail(source, "header lacks descr, fortran_order or shape");
-    if (out.count > kMaxNpyElements) fail(source, "shape holds more than the limit of elements");
-    const std::size_t need = out.count * std::size_t(out.item_size);
-    const std::size_t have = size - offset - header_len;
+    if (out.count > kMaxNpyElements) fail(source, "absurd shape: holds more than the limit of elements");
+    // In 64 bits: count * item_size passes 32 bits in wasm.
+    const std::uint64_t need = std::uint64_t(out.count) * std::uint64_t(out.item_size);
+    const std::uint64_t have = size - offset - header_len;
     if (have < need)
         fail(source, "truncated data (" + std::to_string(need) + " bytes needed for shape " + shape_str(out.shape) +
                          ", " + std::to_string(have) + " present)");

@@ -69,7 +69,8 @@ std::string decimal_text(float v) {
     return buf;
 }
 
-std::string quoted(const std::string& token) { return "'" + token + "'"; }
+// A token as the user wrote it, for a message (escaped: it may hold any byte).
+std::string quoted(const std::string& token) { return "'" + printable(token) + "'"; }
 
 }  // namespace
 
@@ -219,7 +220,7 @@ private:
             if (allowed.find(letter) == std::string::npos || !std::islower(static_cast<unsigned char>(letter))) {
                 std::string takes;
                 for (char c : allowed) takes += std::string(takes.empty() ? "" : ", ") + c;
-                return "unexpected '" + t_.substr(pos_) + "' (" + k.word +
+                return "unexpected '" + printable(t_.substr(pos_)) + "' (" + k.word +
                        (takes.empty() ? std::string(" takes no options") : " takes options " + takes) + ")";
             }
             if (seen.find(letter) != std::string::npos)
@@ -307,10 +308,18 @@ std::string parse_prefix(const std::string& text, Architecture& arch) {
         const std::size_t dash = std::min(text.find('-', start), text.size());
         const std::string token = text.substr(start, dash - start);
         const std::string where = "layer " + std::to_string(arch.layers.size()) + " " + quoted(token) + ": ";
-        for (char c : token)
-            if (!std::islower(static_cast<unsigned char>(c)) && !std::isdigit(static_cast<unsigned char>(c)) && c != '.')
-                return where + "unexpected character '" + std::string(1, c) +
+        for (std::size_t i = 0; i < token.size(); ++i) {
+            const auto c = static_cast<unsigned char>(token[i]);
+            if (!std::islower(c) && !std::isdigit(c) && c != '.') {
+                // The whole character when it is UTF-8 (printable escapes it if it is not).
+                std::size_t n = 1;
+                while (c >= 0x80 && n < 4 && i + n < token.size() &&
+                       (static_cast<unsigned char>(token[i + n]) & 0xC0) == 0x80)
+                    ++n;
+                return where + "unexpected character '" + printable(token.substr(i, n)) +
                        "' (the text uses lowercase letters, digits, '.' and '-' between layers)";
+            }
+        }
         if (token.empty()) return where + "empty: two '-' in a row, or a '-' at an end";
         if (token == "code") {
             if (arch.layers.empty()) return "the code marker must follow a layer";
@@ -771,7 +780,7 @@ const char* architecture_preset(const std::string& id) {
         if (id == p.id) return p.spec;
         ids += std::string(ids.empty() ? "" : ", ") + p.id;
     }
-    throw Error("architecture: unknown preset '" + id + "' (presets: " + ids + ")");
+    throw Error("architecture: unknown preset '" + printable(id) + "' (presets: " + ids + ")");
 }
 
 }  // namespace aelab

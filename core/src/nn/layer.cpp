@@ -12,6 +12,11 @@ namespace aelab {
 
 // ---- LayerConfig ---------------------------------------------------------------------------
 
+namespace {
+// A layer's line quoted in a message: long enough for the longest line the core writes.
+constexpr std::size_t kQuoteLine = 200;
+}  // namespace
+
 LayerConfig LayerConfig::parse(const std::string& line) {
     std::istringstream words(line);
     std::string type, word;
@@ -20,7 +25,7 @@ LayerConfig LayerConfig::parse(const std::string& line) {
     while (words >> word) {
         const auto eq = word.find('=');
         if (eq == std::string::npos || eq == 0 || eq + 1 == word.size())
-            throw Error("layer config '" + line + "': expected key=value, got '" + word + "'");
+            throw Error("layer config '" + printable(line, kQuoteLine) + "': expected key=value, got '" + printable(word) + "'");
         c.fields_.emplace_back(word.substr(0, eq), word.substr(eq + 1));
     }
     return c;
@@ -59,7 +64,7 @@ bool LayerConfig::has(const std::string& key) const {
 const std::string& LayerConfig::raw(const std::string& key) const {
     for (const auto& f : fields_)
         if (f.first == key) return f.second;
-    throw Error("layer config '" + str() + "': missing " + key);
+    throw Error("layer config '" + printable(str(), kQuoteLine) + "': missing " + key);
 }
 
 std::vector<int> LayerConfig::get_ints(const std::string& key, std::size_t count) const {
@@ -72,13 +77,13 @@ std::vector<int> LayerConfig::get_ints(const std::string& key, std::size_t count
         char* end = nullptr;
         const long v = std::strtol(item.c_str(), &end, 10);
         if (item.empty() || *end != '\0' || v < -1000000000L || v > 1000000000L)
-            throw Error("layer config '" + str() + "': " + key + " must be integers, got '" + s + "'");
+            throw Error("layer config '" + printable(str(), kQuoteLine) + "': " + key + " must be integers, got '" + printable(s) + "'");
         values.push_back(int(v));
         start = comma + 1;
     }
     if (count != 0 && values.size() != count)
-        throw Error("layer config '" + str() + "': " + key + " must have " + std::to_string(count) +
-                    " value(s), got '" + s + "'");
+        throw Error("layer config '" + printable(str(), kQuoteLine) + "': " + key + " must have " + std::to_string(count) +
+                    " value(s), got '" + printable(s) + "'");
     return values;
 }
 
@@ -94,14 +99,14 @@ float LayerConfig::get_float(const std::string& key) const {
     char* end = nullptr;
     const float v = std::strtof(s.c_str(), &end);
     if (s.empty() || *end != '\0')
-        throw Error("layer config '" + str() + "': " + key + " must be a number, got '" + s + "'");
+        throw Error("layer config '" + printable(str(), kQuoteLine) + "': " + key + " must be a number, got '" + printable(s) + "'");
     return v;
 }
 
 bool LayerConfig::get_bool(const std::string& key) const {
     const std::string& s = raw(key);
     if (s != "0" && s != "1")
-        throw Error("layer config '" + str() + "': " + key + " must be 0 or 1, got '" + s + "'");
+        throw Error("layer config '" + printable(str(), kQuoteLine) + "': " + key + " must be 0 or 1, got '" + printable(s) + "'");
     return s == "1";
 }
 
@@ -163,11 +168,11 @@ T& earlier_layer(const LayerConfig& c, const std::vector<Layer*>& earlier, const
                  const char* wanted) {
     const int i = c.get_int(key);
     if (i < 0 || std::size_t(i) >= earlier.size())
-        throw Error("layer config '" + c.str() + "': " + key + " must name an earlier layer (0.." +
+        throw Error("layer config '" + printable(c.str(), kQuoteLine) + "': " + key + " must name an earlier layer (0.." +
                     std::to_string(int(earlier.size()) - 1) + "), got " + std::to_string(i));
     T* t = dynamic_cast<T*>(earlier[std::size_t(i)]);
     if (!t)
-        throw Error("layer config '" + c.str() + "': layer " + std::to_string(i) + " is " +
+        throw Error("layer config '" + printable(c.str(), kQuoteLine) + "': layer " + std::to_string(i) + " is " +
                     earlier[std::size_t(i)]->repr() + ", not a " + wanted);
     return *t;
 }
@@ -214,7 +219,7 @@ std::unique_ptr<Layer> make_layer(const LayerConfig& c, const std::vector<Layer*
     if (t == "UpsampleNearest2d") {
         const auto s = c.get_ints("scale_factor", 0);
         if (s.size() > 2)
-            throw Error("layer config '" + c.str() + "': scale_factor must have 1 or 2 values");
+            throw Error("layer config '" + printable(c.str(), kQuoteLine) + "': scale_factor must have 1 or 2 values");
         return std::make_unique<UpsampleNearest2d>(std::array<int, 2>{s[0], s.back()});
     }
     if (t == "BatchNorm2d")
@@ -233,12 +238,12 @@ std::unique_ptr<Layer> make_layer(const LayerConfig& c, const std::vector<Layer*
         const auto v = c.get_ints("sample_shape", 0);
         Shape s;
         for (int d : v) {
-            if (d < 1) throw Error("layer config '" + c.str() + "': sizes must be >= 1");
+            if (d < 1) throw Error("layer config '" + printable(c.str(), kQuoteLine) + "': sizes must be >= 1");
             s.push_back(std::size_t(d));
         }
         return std::make_unique<Unflatten>(s);
     }
-    throw Error("layer config '" + c.str() + "': unknown layer type '" + t + "'");
+    throw Error("layer config '" + printable(c.str(), kQuoteLine) + "': unknown layer type '" + printable(t) + "'");
 }
 
 }  // namespace aelab

@@ -45,7 +45,7 @@ LayerConfig split_header(const std::string& text, std::string& layers, const std
 Shape sample_shape_of(const LayerConfig& header) {
     Shape s;
     for (int d : header.get_ints("sample_shape", 0)) {
-        if (d < 1) throw Error("sample_shape sizes must be >= 1, got " + header.str());
+        if (d < 1) throw Error("sample_shape sizes must be >= 1, got " + printable(header.str(), 200));
         s.push_back(std::size_t(d));
     }
     return s;
@@ -91,7 +91,7 @@ std::string first_difference(const std::string& file, const std::string& model) 
         const std::size_t eb = std::min(model.find('\n', b), model.size());
         const std::string la = file.substr(a, ea - a), lb = model.substr(b, eb - b);
         if (la != lb)
-            return "line " + std::to_string(line) + ": file has '" + la + "', model has '" + lb + "'";
+            return "line " + std::to_string(line) + ": file has '" + printable(la, 200) + "', model has '" + printable(lb, 200) + "'";
         if (ea >= file.size() || eb >= model.size()) return "lengths differ";
         a = ea + 1, b = eb + 1, ++line;
     }
@@ -179,15 +179,16 @@ Sequential load_sequential(const std::uint8_t* data, std::size_t size, const std
     std::string layers;
     const LayerConfig header = split_header(f.architecture, layers, source);
     if (header.type() != "Sequential")
-        throw Error(source + ": holds a " + header.type() + ", not a Sequential model");
+        throw Error(source + ": holds a " + printable(header.type()) + ", not a Sequential model");
     try {
-        Sequential model = Sequential::from_layers_text(sample_shape_of(header), layers);
+        Sequential model = Sequential::from_layers_text(sample_shape_of(header), layers, f.params.size());
         check_count(f, model, source);
         restore_values(model, f.params);
         return model;
     } catch (const Error& e) {
         const std::string what = e.what();
         if (what.compare(0, source.size(), source) == 0) throw;
+        if (what.rfind("the architecture needs ", 0) == 0) throw Error(source + ": " + what);  // from_layers_text
         throw Error(source + ": malformed architecture: " + what);
     }
 }
@@ -196,9 +197,9 @@ Vae load_vae(const std::uint8_t* data, std::size_t size, const std::string& sour
     ModelFile f = decode_model_file(data, size, source);
     std::string layers;
     const LayerConfig header = split_header(f.architecture, layers, source);
-    if (header.type() != "Vae") throw Error(source + ": holds a " + header.type() + ", not a Vae");
+    if (header.type() != "Vae") throw Error(source + ": holds a " + printable(header.type()) + ", not a Vae");
     try {
-        Vae vae(Sequential::from_layers_text(sample_shape_of(header), layers),
+        Vae vae(Sequential::from_layers_text(sample_shape_of(header), layers, f.params.size()),
                 std::size_t(header.get_int("encoder_layers")), header.get_int("latent"),
                 header.get_float("beta"));
         check_count(f, vae.net(), source);
@@ -207,6 +208,7 @@ Vae load_vae(const std::uint8_t* data, std::size_t size, const std::string& sour
     } catch (const Error& e) {
         const std::string what = e.what();
         if (what.compare(0, source.size(), source) == 0) throw;
+        if (what.rfind("the architecture needs ", 0) == 0) throw Error(source + ": " + what);  // from_layers_text
         throw Error(source + ": malformed architecture: " + what);
     }
 }

@@ -240,17 +240,63 @@ std::string Sequential::layers_text() const {
     return text;
 }
 
-Sequential Sequential::from_layers_text(const Shape& sample_shape, const std::string& text) {
-    Sequential model(sample_shape);
+namespace {
+
+// n * d, or `cap` when that would pass it (the sizes of a layer read from a file may overflow
+// any integer type when multiplied).
+std::size_t capped_product(const Shape& shape, std::size_t cap) {
+    std::size_t n = 1;
+    for (std::size_t d : shape) {
+        if (d != 0 && n > cap / d) return cap;
+        n *= d;
+    }
+    return n;
+}
+
+std::size_t capped_sum(const std::vector<ParamSpec>& specs, std::size_t total, std::size_t cap) {
+    for (const ParamSpec& s : specs) {
+        const std::size_t n = capped_product(s.shape, cap);
+        total = n > cap - total ? cap : total + n;
+    }
+    return total;
+}
+
+}  // namespace
+
+Sequential Sequential::from_layers_text(const Shape& sample_shape, const std::string& text, std::size_t max_values) {
+    // First every layer (no parameter storage yet), so the values they need are known before
+    // anything that size is allocated.
     std::istringstream lines(text);
     std::string line;
+    std::vector<std::unique_ptr<Layer>> layers;
     std::vector<Layer*> earlier;
+    const std::size_t cap = std::size_t(-1);
+    std::size_t params = 0, buffers = 0;
     while (std::getline(lines, line)) {
         if (line.empty()) continue;
         try {
-            earlier.push_back(&model.add(make_layer(LayerConfig::parse(line), earlier)));
+            layers.push_back(make_layer(LayerConfig::parse(line), earlier));
         } catch (const Error& e) {
             throw Error("architecture layer " + std::to_string(earlier.size()) + ": " + e.what());
+        }
+        earlier.push_back(layers.back().get());
+        params = capped_sum(layers.back()->param_specs(), params, cap);
+        buffers = capped_sum(layers.back()->buffer_specs(), buffers, cap);
+    }
+    if (params > max_values || buffers > max_values - params) {
+        auto count = [cap](std::size_t n) { return n == cap ? "more than " + std::to_string(cap) : std::to_string(n); };
+        const std::string total = params == cap || buffers >= cap - params ? count(cap) : std::to_string(params + buffers);
+        const std::string needed = buffers == 0 ? count(params) + " parameters"
+                                                : total + " values (" + count(params) + " parameters, " +
+                                                      count(buffers) + " running statistics)";
+        throw Error("the architecture needs " + needed + ", the file holds " + std::to_string(max_values));
+    }
+    Sequential model(sample_shape);
+    for (std::size_t i = 0; i < layers.size(); ++i) {
+        try {
+            model.add(std::move(layers[i]));
+        } catch (const Error& e) {
+            throw Error("architecture layer " + std::to_string(i) + ": " + e.what());
         }
     }
     return model;
