@@ -318,11 +318,11 @@ int run_op(const std::vector<std::string>& args, std::ostream& out) {
             double f = std::strtod(part.c_str(), &end);
             if (part.empty() || *end || !(f >= 1) || f != std::floor(f) || f > double(kMaxWindow))
                 throw Error(op + ": --scale must be a whole number in [1, " + std::to_string(kMaxWindow) +
-                            "] (one, or one per axis), got '" + sv + "'");
+                            "] (one, or one per axis), got '" + printable(sv) + "'");
             scales.push_back(static_cast<long>(f));
         }
         if (scales.size() == 1) scales.push_back(scales[0]);
-        if (scales.size() != 2) throw Error(op + ": --scale expects 1 or 2 values, got '" + sv + "'");
+        if (scales.size() != 2) throw Error(op + ": --scale expects 1 or 2 values, got '" + printable(sv) + "'");
         Batched in = batch_of(x, 2, op);
         y = name == "upsample_nearest" ? upsample_nearest2d(in.x, int(scales[0]), int(scales[1]))
                                        : upsample_bed_of_nails2d(in.x, int(scales[0]), int(scales[1]));
@@ -341,7 +341,7 @@ int run_op(const std::vector<std::string>& args, std::ostream& out) {
         ys.push_back(y.shape()[1]);
         y.reshape(ys);
     } else {
-        throw UsageError("op: unknown op '" + name + "'");
+        throw UsageError("op: unknown op '" + printable(name) + "'");
     }
     a.check_all_used("op " + name);
     save_npy(out_path, y);
