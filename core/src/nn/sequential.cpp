@@ -1,5 +1,6 @@
 // Sequential: layers over one parameter buffer and one gradient buffer (see model.hpp).
 #include <algorithm>
+#include <cstdint>
 #include <cstdio>
 #include <sstream>
 
@@ -242,20 +243,13 @@ std::string Sequential::layers_text() const {
 
 namespace {
 
-// n * d, or `cap` when that would pass it (the sizes of a layer read from a file may overflow
-// any integer type when multiplied).
-std::size_t capped_product(const Shape& shape, std::size_t cap) {
-    std::size_t n = 1;
-    for (std::size_t d : shape) {
-        if (d != 0 && n > cap / d) return cap;
-        n *= d;
-    }
-    return n;
-}
-
-std::size_t capped_sum(const std::vector<ParamSpec>& specs, std::size_t total, std::size_t cap) {
+// The values the specs hold added to `total`, saturating at INT64_MAX (the sizes of a layer read
+// from a file may overflow any integer type when multiplied; 64 bits in the browser too, where
+// size_t has 32).
+std::int64_t saturating_sum(const std::vector<ParamSpec>& specs, std::int64_t total) {
+    constexpr std::int64_t cap = INT64_MAX;
     for (const ParamSpec& s : specs) {
-        const std::size_t n = capped_product(s.shape, cap);
+        const std::int64_t n = shape_elements(s.shape);
         total = n > cap - total ? cap : total + n;
     }
     return total;
@@ -270,8 +264,8 @@ Sequential Sequential::from_layers_text(const Shape& sample_shape, const std::st
     std::string line;
     std::vector<std::unique_ptr<Layer>> layers;
     std::vector<Layer*> earlier;
-    const std::size_t cap = std::size_t(-1);
-    std::size_t params = 0, buffers = 0;
+    constexpr std::int64_t cap = INT64_MAX;
+    std::int64_t params = 0, buffers = 0;
     while (std::getline(lines, line)) {
         if (line.empty()) continue;
         try {
@@ -280,11 +274,12 @@ Sequential Sequential::from_layers_text(const Shape& sample_shape, const std::st
             throw Error("architecture layer " + std::to_string(earlier.size()) + ": " + e.what());
         }
         earlier.push_back(layers.back().get());
-        params = capped_sum(layers.back()->param_specs(), params, cap);
-        buffers = capped_sum(layers.back()->buffer_specs(), buffers, cap);
+        params = saturating_sum(layers.back()->param_specs(), params);
+        buffers = saturating_sum(layers.back()->buffer_specs(), buffers);
     }
-    if (params > max_values || buffers > max_values - params) {
-        auto count = [cap](std::size_t n) { return n == cap ? "more than " + std::to_string(cap) : std::to_string(n); };
+    const std::int64_t max = std::int64_t(std::min<std::uint64_t>(max_values, std::uint64_t(cap)));
+    if (params > max || buffers > max - params) {
+        auto count = [](std::int64_t n) { return n == cap ? "more than " + std::to_string(cap) : std::to_string(n); };
         const std::string total = params == cap || buffers >= cap - params ? count(cap) : std::to_string(params + buffers);
         const std::string needed = buffers == 0 ? count(params) + " parameters"
                                                 : total + " values (" + count(params) + " parameters, " +
