@@ -12,6 +12,7 @@
 #include "aelab/rng.hpp"
 #include "aelab/train.hpp"
 #include "commands.hpp"
+#include "json_line.hpp"
 
 namespace aelab::cli {
 namespace {
@@ -68,15 +69,22 @@ int run_bench(const Args& a, std::ostream& out) {
     BenchReport r = run_benchmarks(o);
 
     if (json) {
-        std::ostringstream j;
-        j << "{\"peak_gflops\": " << r.peak_gflops << ", \"simd\": \"" << r.simd << "\", \"gemm_kernel\": \""
-          << r.gemm_kernel << "\", \"cases\": [";
-        for (std::size_t i = 0; i < r.cases.size(); ++i)
-            j << (i ? ", " : "") << "{\"name\": \"" << id_of(r.cases[i].name) << "\", \"ms\": " << r.cases[i].ms
-              << ", \"gflops\": " << r.cases[i].gflops << ", \"min_ms\": " << r.cases[i].min_ms
-              << "}";
-        j << "]}";
-        out << j.str() << "\n";
+        // ms and gflops printed with 6 significant digits as before; NaN/inf -> null.
+        Json j;
+        j["peak_gflops"] = json_g(r.peak_gflops);
+        j["simd"] = r.simd;
+        j["gemm_kernel"] = r.gemm_kernel;
+        Json cases = Json::array();
+        for (const auto& c : r.cases) {
+            Json item;
+            item["name"] = id_of(c.name);
+            item["ms"] = json_g(c.ms);
+            item["gflops"] = json_g(c.gflops);
+            item["min_ms"] = json_g(c.min_ms);
+            cases.push_back(item);
+        }
+        j["cases"] = cases;
+        out << json_line(j) << "\n";
         return 0;
     }
 #ifdef __EMSCRIPTEN__

@@ -1,5 +1,6 @@
 // aelab-cli train retrieval|anomaly (see train_applications.hpp).
 #include "train_applications.hpp"
+#include "json_line.hpp"
 
 #include <algorithm>
 #include <chrono>
@@ -74,19 +75,24 @@ int train_retrieval(const Args& a, std::ostream& out) {
     const double seconds = seconds_since(t0);
     out << "done in " << decimals(seconds, 1) << " s\n";
     if (t.json) {
-        std::ostringstream j;
-        j << "{\"command\": \"" << command << "\", \"steps\": " << o.steps << ", \"seed\": " << o.seed
-          << ", \"queries\": " << kRetrievalQueries << ", \"code\": " << o.spec.code;
+        Json j;
+        j["command"] = command;
+        j["steps"] = o.steps;
+        j["seed"] = o.seed;
+        j["queries"] = kRetrievalQueries;
+        j["code"] = o.spec.code;
         for (int k : {1, 10, 50})
             for (int s = 0; s < 3; ++s)
-                j << ", \"precision_at_" << k << "_" << retrieval_space_name(spaces[s])
-                  << "\": " << decimals(p[s][std::size_t(k - 1)], 4);
+                j["precision_at_" + std::to_string(k) + "_" + retrieval_space_name(spaces[s])] =
+                    json_decimals(p[s][std::size_t(k - 1)], 4);
         for (std::size_t i = 0; i < ae.size(); ++i)
-            if (ae[i].value_bits == 1 || ae[i].value_bits == 2 || ae[i].value_bits == 4 || ae[i].value_bits == 8)
-                j << ", \"psnr_ae_" << ae[i].bits << "_bits\": " << decimals(ae[i].psnr_db, 3) << ", \"psnr_pca_"
-                  << pc[i].bits << "_bits\": " << decimals(pc[i].psnr_db, 3);
-        j << ", \"final_loss\": " << decimals(loss, 6) << ", \"seconds\": " << decimals(seconds, 2) << "}";
-        out << j.str() << "\n";
+            if (ae[i].value_bits == 1 || ae[i].value_bits == 2 || ae[i].value_bits == 4 || ae[i].value_bits == 8) {
+                j["psnr_ae_" + std::to_string(ae[i].bits) + "_bits"] = json_decimals(ae[i].psnr_db, 3);
+                j["psnr_pca_" + std::to_string(pc[i].bits) + "_bits"] = json_decimals(pc[i].psnr_db, 3);
+            }
+        j["final_loss"] = json_decimals(loss, 6);
+        j["seconds"] = json_decimals(seconds, 2);
+        out << json_line(j) << "\n";
     }
     return 0;
 }
@@ -120,13 +126,19 @@ int train_anomaly(const Args& a, std::ostream& out) {
         << ", PCA with " << o.spec.code << " components " << decimals(base.roc.auc, 4) << "\n"
         << "done in " << decimals(seconds, 1) << " s\n";
     if (t.json) {
-        std::ostringstream j;
-        j << "{\"command\": \"" << command << "\", \"steps\": " << o.steps << ", \"seed\": " << o.seed
-          << ", \"holdout\": " << holdout << ", \"class\": \"" << name << "\", \"auc\": " << decimals(e.roc.auc, 4)
-          << ", \"auc_pca\": " << decimals(base.roc.auc, 4) << ", \"mean_error_normal\": " << decimals(e.mean_normal, 6)
-          << ", \"mean_error_anomaly\": " << decimals(e.mean_anomaly, 6) << ", \"final_loss\": " << decimals(loss, 6)
-          << ", \"seconds\": " << decimals(seconds, 2) << "}";
-        out << j.str() << "\n";
+        Json j;
+        j["command"] = command;
+        j["steps"] = o.steps;
+        j["seed"] = o.seed;
+        j["holdout"] = holdout;
+        j["class"] = name;
+        j["auc"] = json_decimals(e.roc.auc, 4);
+        j["auc_pca"] = json_decimals(base.roc.auc, 4);
+        j["mean_error_normal"] = json_decimals(e.mean_normal, 6);
+        j["mean_error_anomaly"] = json_decimals(e.mean_anomaly, 6);
+        j["final_loss"] = json_decimals(loss, 6);
+        j["seconds"] = json_decimals(seconds, 2);
+        out << json_line(j) << "\n";
     }
     return 0;
 }

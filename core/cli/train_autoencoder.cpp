@@ -1,5 +1,6 @@
 // aelab-cli train autoencoder-838 | stacked-ae (see train_autoencoder.hpp).
 #include "train_autoencoder.hpp"
+#include "json_line.hpp"
 
 #include <algorithm>
 #include <chrono>
@@ -72,10 +73,18 @@ int train_autoencoder_838(const Args& a, std::ostream& out) {
     const double seconds = seconds_since(t0);
     out << all_correct << " of " << kSeeds << " seeds give all eight inputs back (" << distinct
         << " with eight different rounded codes) in " << decimals(seconds, 2) << " s\n";
-    if (t.json)
-        out << "{\"command\": \"" << command << "\", \"loss\": \"" << toy_loss_name(o.loss) << "\", \"steps\": " << o.steps
-            << ", \"first_seed\": " << t.seed << ", \"seeds\": " << kSeeds << ", \"seeds_all_correct\": " << all_correct
-            << ", \"seeds_distinct_codes\": " << distinct << ", \"seconds\": " << decimals(seconds, 2) << "}\n";
+    if (t.json) {
+        Json j;
+        j["command"] = command;
+        j["loss"] = toy_loss_name(o.loss);
+        j["steps"] = o.steps;
+        j["first_seed"] = t.seed;
+        j["seeds"] = kSeeds;
+        j["seeds_all_correct"] = all_correct;
+        j["seeds_distinct_codes"] = distinct;
+        j["seconds"] = json_decimals(seconds, 2);
+        out << json_line(j) << "\n";
+    }
     return 0;
 }
 
@@ -122,15 +131,18 @@ int train_stacked_ae(const Args& a, std::ostream& out) {
     const double seconds = seconds_since(t0);
     out << "done in " << decimals(seconds, 1) << " s\n";
     if (t.json) {
-        std::ostringstream j;
-        j << "{\"command\": \"" << command << "\", \"steps\": " << o.total_steps() << ", \"seed\": " << o.seed
-          << ", \"mse_greedy_finetuned\": " << decimals(mse_greedy, 6) << ", \"mse_end_to_end\": "
-          << decimals(mse_end_to_end, 6);
-        for (const ProbePoint& p : curve)
-            j << ", \"probe_accuracy_codes_" << p.labels << "\": " << decimals(p.accuracy_codes, 4)
-              << ", \"probe_accuracy_pixels_" << p.labels << "\": " << decimals(p.accuracy_pixels, 4);
-        j << ", \"seconds\": " << decimals(seconds, 2) << "}";
-        out << j.str() << "\n";
+        Json j;
+        j["command"] = command;
+        j["steps"] = o.total_steps();
+        j["seed"] = o.seed;
+        j["mse_greedy_finetuned"] = json_decimals(mse_greedy, 6);
+        j["mse_end_to_end"] = json_decimals(mse_end_to_end, 6);
+        for (const ProbePoint& p : curve) {
+            j["probe_accuracy_codes_" + std::to_string(p.labels)] = json_decimals(p.accuracy_codes, 4);
+            j["probe_accuracy_pixels_" + std::to_string(p.labels)] = json_decimals(p.accuracy_pixels, 4);
+        }
+        j["seconds"] = json_decimals(seconds, 2);
+        out << json_line(j) << "\n";
     }
     return 0;
 }

@@ -1,5 +1,6 @@
 // aelab-cli train conv-ae (see train_conv_ae.hpp).
 #include "train_conv_ae.hpp"
+#include "json_line.hpp"
 
 #include <algorithm>
 #include <chrono>
@@ -92,19 +93,26 @@ int train_conv_ae(const Args& a, std::ostream& out) {
     out << "trained in " << decimals(train_seconds, 1) << " s, " << decimals(examples_per_second, 0)
         << " examples/s (every network each step)\n";
     if (t.json) {
-        std::ostringstream j;
-        j << "{\"command\": \"" << kCommand << "\", \"steps\": " << o.steps << ", \"seed\": " << o.seed
-          << ", \"batch\": " << o.batch_size << ", \"augment\": " << (o.augment ? "true" : "false");
+        Json j;
+        j["command"] = kCommand;
+        j["steps"] = o.steps;
+        j["seed"] = o.seed;
+        j["batch"] = o.batch_size;
+        j["augment"] = bool(o.augment);
         for (std::size_t i = 0; i < recipe.size(); ++i) {
             const std::string suffix = i == 0 ? "" : "_" + std::to_string(i + 1);
             const ConvAeNet& n = recipe.net(i);
-            j << ", \"arch" << suffix << "\": \"" << n.spec << "\", \"params" << suffix << "\": " << n.check.params
-              << ", \"dense_params" << suffix << "\": " << n.check.dense_params << ", \"mse" << suffix
-              << "\": " << decimals(mse[i], 6) << ", \"psnr_db" << suffix << "\": " << decimals(psnr[i], 3);
+            std::ostringstream spec;
+            spec << n.spec;
+            j["arch" + suffix] = spec.str();
+            j["params" + suffix] = n.check.params;
+            j["dense_params" + suffix] = n.check.dense_params;
+            j["mse" + suffix] = json_decimals(mse[i], 6);
+            j["psnr_db" + suffix] = json_decimals(psnr[i], 3);
         }
-        j << ", \"seconds\": " << decimals(train_seconds, 2) << ", \"examples_per_second\": "
-          << decimals(examples_per_second, 1) << "}";
-        out << j.str() << "\n";
+        j["seconds"] = json_decimals(train_seconds, 2);
+        j["examples_per_second"] = json_decimals(examples_per_second, 1);
+        out << json_line(j) << "\n";
     }
     return 0;
 }

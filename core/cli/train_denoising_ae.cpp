@@ -2,6 +2,7 @@
 // autoencoder and, on the same batches from the same initial weights, a plain autoencoder, then
 // compares them on the same noisy held-out images.
 #include "train_denoising_ae.hpp"
+#include "json_line.hpp"
 
 #include <algorithm>
 #include <chrono>
@@ -91,14 +92,20 @@ int train_denoising_ae(const Args& a, std::ostream& out) {
         << " dB over the noisy input and " << fixed(e.psnr_denoised_db - e.psnr_plain_ae_db, 2)
         << " dB over the plain AE\n";
     if (json) {
-        std::ostringstream j;
-        j << "{\"command\": \"train denoising-ae\", \"steps\": " << o.steps << ", \"seed\": " << o.seed
-          << ", \"noise\": \"" << noise << "\", \"level\": " << o.level << ", \"eval_images\": " << o.eval_count
-          << ", \"psnr_noisy_db\": " << fixed(e.psnr_noisy_db, 4) << ", \"psnr_denoised_db\": "
-          << fixed(e.psnr_denoised_db, 4) << ", \"psnr_plain_ae_db\": " << fixed(e.psnr_plain_ae_db, 4)
-          << ", \"final_loss\": " << fixed(loss, 6) << ", \"final_plain_ae_loss\": "
-          << fixed(recipe.last_plain_loss(), 6) << ", \"seconds\": " << fixed(seconds, 2) << "}";
-        out << j.str() << "\n";
+        Json j;
+        j["command"] = "train denoising-ae";
+        j["steps"] = o.steps;
+        j["seed"] = o.seed;
+        j["noise"] = noise;
+        j["level"] = json_g(o.level);
+        j["eval_images"] = o.eval_count;
+        j["psnr_noisy_db"] = json_decimals(e.psnr_noisy_db, 4);
+        j["psnr_denoised_db"] = json_decimals(e.psnr_denoised_db, 4);
+        j["psnr_plain_ae_db"] = json_decimals(e.psnr_plain_ae_db, 4);
+        j["final_loss"] = json_decimals(loss, 6);
+        j["final_plain_ae_loss"] = json_decimals(recipe.last_plain_loss(), 6);
+        j["seconds"] = json_decimals(seconds, 2);
+        out << json_line(j) << "\n";
     }
     return 0;
 }

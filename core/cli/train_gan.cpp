@@ -1,6 +1,7 @@
 // aelab-cli train gan (see train_gan.hpp): the lesson's plane recipe, period by period with
 // progress lines (losses and mode coverage), then the evaluation on 2000 fixed latents.
 #include "train_gan.hpp"
+#include "json_line.hpp"
 
 #include <chrono>
 #include <cstdio>
@@ -96,20 +97,28 @@ int train_gan(const Args& a, std::ostream& out) {
         out << "\n";
     }
     if (t.json) {
-        std::snprintf(line, sizeof line,
-                      "{\"command\": \"train gan\", \"target\": \"%s\", \"steps\": %d, \"seed\": %llu, \"loss\": \"%s\", "
-                      "\"kd\": %d, \"kg\": %d, \"learning_rate\": %g, \"batch_size\": %d, \"hidden\": %d, \"latent\": %d, "
-                      "\"noise\": %g, ",
-                      gan_target_name(o.target), o.steps, static_cast<unsigned long long>(o.seed),
-                      o.loss == GanLoss::saturating ? "saturating" : "non-saturating", o.d_steps, o.g_steps,
-                      double(o.learning_rate), o.batch_size, o.hidden, o.latent, double(o.noise));
-        std::string j = line;
-        std::snprintf(line, sizeof line,
-                      "\"modes\": %d, \"modes_covered\": %d, \"high_quality_fraction\": %.4f, \"d_loss\": %.4f, "
-                      "\"g_loss\": %.4f, \"d_real\": %.4f, \"d_fake\": %.4f, \"seconds\": %.2f}",
-                      e.modes, e.modes_covered, e.high_quality_fraction, double(gan.last_d().loss),
-                      double(gan.last_g().loss), double(gan.last_d().d_real), double(gan.last_d().d_fake), seconds);
-        out << j << line << "\n";
+        Json j;
+        j["command"] = "train gan";
+        j["target"] = gan_target_name(o.target);
+        j["steps"] = o.steps;
+        j["seed"] = static_cast<unsigned long long>(o.seed);
+        j["loss"] = o.loss == GanLoss::saturating ? "saturating" : "non-saturating";
+        j["kd"] = o.d_steps;
+        j["kg"] = o.g_steps;
+        j["learning_rate"] = json_g(double(o.learning_rate));
+        j["batch_size"] = o.batch_size;
+        j["hidden"] = o.hidden;
+        j["latent"] = o.latent;
+        j["noise"] = json_g(double(o.noise));
+        j["modes"] = e.modes;
+        j["modes_covered"] = e.modes_covered;
+        j["high_quality_fraction"] = json_decimals(e.high_quality_fraction, 4);
+        j["d_loss"] = json_decimals(double(gan.last_d().loss), 4);
+        j["g_loss"] = json_decimals(double(gan.last_g().loss), 4);
+        j["d_real"] = json_decimals(double(gan.last_d().d_real), 4);
+        j["d_fake"] = json_decimals(double(gan.last_d().d_fake), 4);
+        j["seconds"] = json_decimals(seconds, 2);
+        out << json_line(j) << "\n";
     }
     return 0;
 }

@@ -9,6 +9,7 @@
 //    "recon_mse_ae", "recon_mse_pca", "final_loss", "pca_seconds", "train_seconds"}
 // (a value that is not finite, from a diverged run, is written as null).
 #include "train_linear_ae.hpp"
+#include "json_line.hpp"
 
 #include <chrono>
 #include <cmath>
@@ -25,12 +26,8 @@
 namespace aelab::cli {
 namespace {
 
-std::string json_number(double v) {
-    if (!std::isfinite(v)) return "null";
-    char buf[32];
-    std::snprintf(buf, sizeof buf, "%.6g", v);
-    return buf;
-}
+// v with 6 significant digits ("%.6g"); NaN/inf -> null (JSON has no NaN).
+Json json_number(double v) { return json_g(v); }
 
 double seconds_since(std::chrono::steady_clock::time_point t0) {
     return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
@@ -89,16 +86,21 @@ int train_linear_ae(const Args& a, std::ostream& out) {
                   c.latent, p.max_angle_deg, p.mean_angle_deg, enc.back(), p.test_mse, c.latent, r.pca_test_mse());
     out << line;
     if (json) {
-        std::ostringstream j;
-        j << "{\"command\": \"train linear-ae\", \"steps\": " << r.step() << ", \"seed\": " << c.seed
-          << ", \"latent\": " << c.latent << ", \"tied\": " << (c.tied ? "true" : "false")
-          << ", \"principal_angle_max_deg\": " << json_number(p.max_angle_deg)
-          << ", \"principal_angle_mean_deg\": " << json_number(p.mean_angle_deg)
-          << ", \"encoder_angle_max_deg\": " << json_number(enc.back())
-          << ", \"recon_mse_ae\": " << json_number(p.test_mse) << ", \"recon_mse_pca\": " << json_number(r.pca_test_mse())
-          << ", \"final_loss\": " << json_number(loss) << ", \"pca_seconds\": " << json_number(pca_seconds)
-          << ", \"train_seconds\": " << json_number(train_seconds) << "}";
-        out << j.str() << "\n";
+        Json j;
+        j["command"] = "train linear-ae";
+        j["steps"] = r.step();
+        j["seed"] = c.seed;
+        j["latent"] = c.latent;
+        j["tied"] = bool(c.tied);
+        j["principal_angle_max_deg"] = json_number(p.max_angle_deg);
+        j["principal_angle_mean_deg"] = json_number(p.mean_angle_deg);
+        j["encoder_angle_max_deg"] = json_number(enc.back());
+        j["recon_mse_ae"] = json_number(p.test_mse);
+        j["recon_mse_pca"] = json_number(r.pca_test_mse());
+        j["final_loss"] = json_number(loss);
+        j["pca_seconds"] = json_number(pca_seconds);
+        j["train_seconds"] = json_number(train_seconds);
+        out << json_line(j) << "\n";
     }
     return 0;
 }

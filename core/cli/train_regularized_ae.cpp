@@ -1,5 +1,6 @@
 // aelab-cli train sparse-ae|contractive-ae (see train_regularized_ae.hpp).
 #include "train_regularized_ae.hpp"
+#include "json_line.hpp"
 
 #include <algorithm>
 #include <chrono>
@@ -54,10 +55,10 @@ void check_finite(float loss, int step) {
         throw Error("training failed at step " + std::to_string(step) + ": the loss is not finite");
 }
 
-std::string json_list(const std::vector<double>& v, std::size_t count) {
-    std::string s = "[";
-    for (std::size_t i = 0; i < std::min(count, v.size()); ++i) s += (i ? ", " : "") + decimals(v[i], 5);
-    return s + "]";
+Json json_list(const std::vector<double>& v, std::size_t count) {
+    Json list = Json::array();
+    for (std::size_t i = 0; i < std::min(count, v.size()); ++i) list.push_back(json_decimals(v[i], 5));
+    return list;
 }
 
 }  // namespace
@@ -120,30 +121,37 @@ int train_sparse_ae(const Args& a, std::ostream& out) {
         out << "atoms: " << atoms_path << " (network, atom, 28, 28), the " << kSavedAtoms << " most used per network\n";
     }
     if (t.json) {
-        std::ostringstream j;
-        j << "{\"command\": \"" << command << "\", \"steps\": " << o.steps << ", \"seed\": " << o.seed
-          << ", \"code\": " << o.code << ", ";
-        auto figures = [&j](const SparseEval& e) {
-            j << "\"mse\": " << decimals(e.mse, 6) << ", \"fraction_active\": " << decimals(e.fraction_active, 5)
-              << ", \"l1\": " << decimals(e.l1, 4) << ", \"dead_fraction\": " << decimals(e.dead_fraction, 5)
-              << ", \"atom_spread_px\": " << decimals(e.atom_spread, 4);
+        Json j;
+        j["command"] = command;
+        j["steps"] = o.steps;
+        j["seed"] = o.seed;
+        j["code"] = o.code;
+        auto figures = [](Json& f, const SparseEval& e) {
+            f["mse"] = json_decimals(e.mse, 6);
+            f["fraction_active"] = json_decimals(e.fraction_active, 5);
+            f["l1"] = json_decimals(e.l1, 4);
+            f["dead_fraction"] = json_decimals(e.dead_fraction, 5);
+            f["atom_spread_px"] = json_decimals(e.atom_spread, 4);
         };
         if (sweep_text.empty()) {
             SparseAe& n = sweep.net(0);
-            j << "\"lambda\": " << number(o.lambda) << ", \"eval_images\": " << o.eval_count << ", ";
-            figures(points[0].eval);
-            j << ", \"final_loss\": " << decimals(n.last_mse() + o.lambda * n.last_penalty(), 6);
+            j["lambda"] = json_g(o.lambda);
+            j["eval_images"] = o.eval_count;
+            figures(j, points[0].eval);
+            j["final_loss"] = json_decimals(n.last_mse() + o.lambda * n.last_penalty(), 6);
         } else {
-            j << "\"eval_images\": " << o.eval_count << ", \"sweep\": [";
-            for (std::size_t i = 0; i < points.size(); ++i) {
-                j << (i ? ", " : "") << "{\"lambda\": " << number(points[i].lambda) << ", ";
-                figures(points[i].eval);
-                j << "}";
+            j["eval_images"] = o.eval_count;
+            Json list = Json::array();
+            for (const auto& p : points) {
+                Json item;
+                item["lambda"] = json_g(p.lambda);
+                figures(item, p.eval);
+                list.push_back(item);
             }
-            j << "]";
+            j["sweep"] = list;
         }
-        j << ", \"seconds\": " << decimals(seconds, 2) << "}";
-        out << j.str() << "\n";
+        j["seconds"] = json_decimals(seconds, 2);
+        out << json_line(j) << "\n";
     }
     return 0;
 }
@@ -196,18 +204,23 @@ int train_contractive_ae(const Args& a, std::ostream& out) {
         << ", contractive " << above(sv_cae) << " of " << sv_plain.size();
     out << "\ndone in " << decimals(seconds, 1) << " s\n";
     if (t.json) {
-        std::ostringstream j;
-        j << "{\"command\": \"" << command << "\", \"steps\": " << o.steps << ", \"seed\": " << o.seed
-          << ", \"code\": " << o.code << ", \"lambda\": " << number(o.lambda) << ", \"eval_images\": " << o.eval_count
-          << ", \"mse_plain\": " << decimals(e.mse_plain, 6) << ", \"mse_contractive\": " << decimals(e.mse_contractive, 6)
-          << ", \"jacobian_fro_plain\": " << decimals(e.jacobian_fro_plain, 5)
-          << ", \"jacobian_fro_contractive\": " << decimals(e.jacobian_fro_contractive, 5)
-          << ", \"singular_values_plain\": " << json_list(sv_plain, 10)
-          << ", \"singular_values_contractive\": " << json_list(sv_cae, 10)
-          << ", \"above_tenth_plain\": " << above(sv_plain) << ", \"above_tenth_contractive\": " << above(sv_cae)
-          << ", \"seconds\": " << decimals(seconds, 2)
-          << "}";
-        out << j.str() << "\n";
+        Json j;
+        j["command"] = command;
+        j["steps"] = o.steps;
+        j["seed"] = o.seed;
+        j["code"] = o.code;
+        j["lambda"] = json_g(o.lambda);
+        j["eval_images"] = o.eval_count;
+        j["mse_plain"] = json_decimals(e.mse_plain, 6);
+        j["mse_contractive"] = json_decimals(e.mse_contractive, 6);
+        j["jacobian_fro_plain"] = json_decimals(e.jacobian_fro_plain, 5);
+        j["jacobian_fro_contractive"] = json_decimals(e.jacobian_fro_contractive, 5);
+        j["singular_values_plain"] = json_list(sv_plain, 10);
+        j["singular_values_contractive"] = json_list(sv_cae, 10);
+        j["above_tenth_plain"] = above(sv_plain);
+        j["above_tenth_contractive"] = above(sv_cae);
+        j["seconds"] = json_decimals(seconds, 2);
+        out << json_line(j) << "\n";
     }
     return 0;
 }

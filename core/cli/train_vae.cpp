@@ -2,6 +2,7 @@
 // lines, then the ELBO on the 1000 held-out test images and, with --save, the model file the
 // lesson loads (assets/models/vae-2d.aelabm is made with `aelab-cli train vae --save ...`).
 #include "train_vae.hpp"
+#include "json_line.hpp"
 
 #include <algorithm>
 #include <chrono>
@@ -14,18 +15,6 @@
 #include "aelab/recipe_vae.hpp"
 
 namespace aelab::cli {
-namespace {
-
-std::string json_string(const std::string& s) {
-    std::string j = "\"";
-    for (char c : s) {
-        if (c == '"' || c == '\\') j += '\\';
-        j += c;
-    }
-    return j + "\"";
-}
-
-}  // namespace
 
 int train_vae(const Args& a, std::ostream& out) {
     VaeRecipeOptions o;
@@ -88,17 +77,23 @@ int train_vae(const Args& a, std::ostream& out) {
         out << "saved the model to " << save << "\n";
     }
     if (json) {
-        std::snprintf(line, sizeof line,
-                      "{\"command\": \"train vae\", \"steps\": %d, \"seed\": %ld, \"beta\": %g, \"hidden\": %d, "
-                      "\"latent\": %d, \"batch_size\": %d, \"learning_rate\": %g, \"test_images\": %zu, ",
-                      o.steps, seed, double(o.beta), o.hidden, o.latent, o.batch_size, double(o.learning_rate), e.images);
-        std::string j = line;
-        std::snprintf(line, sizeof line,
-                      "\"elbo\": %.4f, \"recon\": %.4f, \"kl\": %.4f, \"train_loss\": %.4f, \"seconds\": %.2f, ",
-                      e.elbo, e.recon, e.kl, double(recipe.last_loss().total), seconds);
-        j += line;
-        j += "\"saved\": " + (save.empty() ? std::string("null") : json_string(save)) + "}";
-        out << j << "\n";
+        Json j;
+        j["command"] = "train vae";
+        j["steps"] = o.steps;
+        j["seed"] = seed;
+        j["beta"] = json_g(double(o.beta));
+        j["hidden"] = o.hidden;
+        j["latent"] = o.latent;
+        j["batch_size"] = o.batch_size;
+        j["learning_rate"] = json_g(double(o.learning_rate));
+        j["test_images"] = e.images;
+        j["elbo"] = json_decimals(e.elbo, 4);
+        j["recon"] = json_decimals(e.recon, 4);
+        j["kl"] = json_decimals(e.kl, 4);
+        j["train_loss"] = json_decimals(double(recipe.last_loss().total), 4);
+        j["seconds"] = json_decimals(seconds, 2);
+        j["saved"] = save.empty() ? Json(nullptr) : Json(save);
+        out << json_line(j) << "\n";
     }
     return 0;
 }
