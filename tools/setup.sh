@@ -1,36 +1,48 @@
 #!/usr/bin/env bash
 # Installs everything aelab needs on a fresh Debian bookworm machine, idempotently:
 #   1. Debian packages (compilers, emscripten, SDL2/ImGui/xtensor headers, chromium, xvfb,
-#      the Fashion-MNIST dataset, PyTorch for the golden-data script, clang + its libFuzzer
-#      runtime for tools/fuzz.sh, ccache);
+#      the Fashion-MNIST dataset, nlohmann-json for the CLI's --json lines, clang + its libFuzzer
+#      runtime for tools/fuzz.sh, ccache); with --golden also PyTorch and NumPy, needed only to
+#      regenerate tests/golden (tests/golden/make_golden.py, make_cli_golden.py): the golden data
+#      is committed and the test suite never runs Python with torch;
 #   2. Debian source packages of SDL2 and ImGui, and SDL2 built for wasm, cached outside the
 #      build tree in $AELAB_CACHE (default ~/.cache/aelab), keyed by version;
-#   3. npm packages for the browser tests (tests/browser/node_modules).
-# Usage: tools/setup.sh [--no-browser]
+#   3. npm packages for the browser tests (tests/browser/node_modules); playwright-core needs
+#      node 20 or later (its package.json "engines"), Debian 12's nodejs is 18: checked below.
+# Usage: tools/setup.sh [--no-browser] [--golden]
 set -euo pipefail
 here=$(cd "$(dirname "$0")/.." && pwd)
 cache=${AELAB_CACHE:-$HOME/.cache/aelab}
 mkdir -p "$cache"
 log() { printf '[setup] %s\n' "$*" >&2; }
+browser=1 golden=0
+for arg in "$@"; do
+  case $arg in
+    --no-browser) browser=0 ;;
+    --golden) golden=1 ;;
+    *) log "unknown option $arg (usage: tools/setup.sh [--no-browser] [--golden])"; exit 2 ;;
+  esac
+done
 
 sudo_() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
 
 packages=(
   build-essential cmake ninja-build pkg-config git python3
-  libsdl2-dev libxtensor-dev libxsimd-dev xtl-dev doctest-dev libstb-dev libgl-dev
-  emscripten wabt nodejs
-  chromium xvfb xauth libgl1-mesa-dri x11-apps imagemagick
+  libsdl2-dev libxtensor-dev xtl-dev doctest-dev libstb-dev libgl-dev nlohmann-json3-dev
+  emscripten nodejs
+  chromium xvfb xauth libgl1-mesa-dri
   fonts-dejavu-core dataset-fashion-mnist
-  python3-torch python3-numpy
   clang libclang-rt-14-dev ccache
 )
+# PyTorch (hundreds of MB) only for whoever regenerates tests/golden.
+[ $golden = 1 ] && packages+=(python3-torch python3-numpy)
 
 # --- 1. Debian packages ----------------------------------------------------------------------
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
 done
-# node may come from elsewhere (nodesource); accept any node >= 18 on PATH instead of Debian's.
+# node may come from elsewhere (nodesource); accept any node on PATH instead of Debian's (the browser tests need >= 20: checked in step 3).
 if command -v node >/dev/null 2>&1; then
   missing=("${missing[@]/nodejs/}")
 fi
@@ -103,7 +115,14 @@ fi
 ln -sfn "$sdl_prefix" "$cache/sdl2-wasm"
 
 # --- 3. npm packages for the browser tests --------------------------------------------------
-if [ "${1:-}" != "--no-browser" ] && [ -f "$here/tests/browser/package.json" ]; then
+node_major=$(node --version 2>/dev/null | sed -E 's/^v([0-9]+).*/\1/' || true)
+if [ $browser = 1 ] && [ "${node_major:-0}" -lt 20 ] 2>/dev/null; then
+  log "the browser tests need node 20 or later (playwright-core $(sed -nE 's/.*"playwright-core": "([^"]*)".*/\1/p' \
+"$here/tests/browser/package.json") declares engines node >=20); this machine has $(node --version 2>/dev/null || echo 'no node')."
+  log "Debian 12's nodejs is 18: install node 20 or later (e.g. from nodesource), or run with --no-browser."
+  exit 1
+fi
+if [ $browser = 1 ] && [ -f "$here/tests/browser/package.json" ]; then
   if [ ! -d "$here/tests/browser/node_modules/playwright-core" ] || [ ! -d "$here/tests/browser/node_modules/axe-core" ]; then
     log "npm install (tests/browser)"
     (cd "$here/tests/browser" && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm install --no-audit --no-fund --silent)
