@@ -16,7 +16,7 @@ TEST_CASE("data location: the build tree's data/ first, then <prefix>/share/aela
     CHECK(aelab::data_dirs_beside("/tmp/root/usr/local/bin") ==
           V{"/tmp/root/usr/local/bin/data", "/tmp/root/usr/local/share/aelab/data"});
     CHECK(aelab::data_dirs_beside("/bin") == V{"/bin/data", "/share/aelab/data"});
-    CHECK(aelab::data_dirs_beside("") == V{"./data", "../share/aelab/data"});
+    CHECK(aelab::data_dirs_beside("") == V{"./data", "./../share/aelab/data"});
     CHECK(aelab::data_dirs_beside("rel/bin") == V{"rel/bin/data", "rel/share/aelab/data"});
 }
 
