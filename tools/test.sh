@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Sets everything up and runs every test (the README's test command; .ci/run calls it):
-#   native build  (build/native): doctest suite + desktop smoke test under Xvfb
+#   native build  (build/native): doctest suite + desktop smoke test under Xvfb + the Debian
+#                 package unpacked and run (tests/desktop/package.sh)
 #   web build     (build/wasm -> site in build/web): doctest suite as wasm under node +
 #                 browser tests in headless Chromium
 #   asan build    (build/asan): the core and CLI doctest suite under AddressSanitizer + UBSan

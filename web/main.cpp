@@ -31,6 +31,7 @@
 #include <string>
 #include <vector>
 
+#include "aelab/dataset.hpp"
 #include "lesson.hpp"
 #include "kit/a11y.hpp"
 #include "kit/platform.hpp"
@@ -897,7 +898,12 @@ int main(int argc, char** argv) {
     if (params.count("data")) aelab::platform::set_dataset_path(params["data"]);
     else if (!std::getenv("AELAB_DATA_DIR"))
         if (char* base = SDL_GetBasePath()) {
-            aelab::platform::set_dataset_path(std::string(base) + "data/fashion-mnist.aelab");
+            // Beside the program: build/native/data/, or <prefix>/share/aelab/data/ when
+            // installed (cmake --install, the Debian package); the first one's path in the
+            // message when neither holds the dataset.
+            const std::string found = aelab::find_data_dir_beside(base, "fashion-mnist.aelab");
+            const std::string dir = found.empty() ? aelab::data_dirs_beside(base).front() : found;
+            aelab::platform::set_dataset_path(dir + "/fashion-mnist.aelab");
             SDL_free(base);
         }
 #endif

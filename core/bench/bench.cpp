@@ -12,7 +12,6 @@
 #include "aelab/gemm.hpp"
 #include "aelab/pool.hpp"
 #include "aelab/rng.hpp"
-#include "../src/kernels/isa.hpp"
 
 namespace aelab {
 namespace {
@@ -186,7 +185,7 @@ BenchReport run_benchmarks(const BenchOptions& options) {
             throw Error("run_benchmarks: unknown case id '" + id + "' (known: " + known + ")");
     BenchReport report;
     report.peak_gflops = simd_peak_gflops();
-    report.simd = AELAB_ISA_NAME;
+    report.simd = instruction_set();  // the run-time choice (kernels/isa.cpp)
     report.gemm_kernel = gemm_kernel_name(gemm_kernel_for(256));
     for (const auto& c : cases) {
         if (!selected(c.id)) continue;

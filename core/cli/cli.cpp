@@ -21,6 +21,8 @@
 
 #include <xtensor/xview.hpp>
 
+#include "aelab/dataset.hpp"
+#include "aelab/gemm.hpp"
 #include "aelab/limits.hpp"
 #include "aelab/ops.hpp"
 #include "aelab/npy.hpp"
@@ -47,9 +49,10 @@ std::string find_dataset(const std::string& data_option, const std::string& comm
 #if defined(__linux__) && !defined(__EMSCRIPTEN__)
     char exe[4096];
     const ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
-    if (n > 0) {
+    if (n > 0) {  // beside the program: build/native/data/, or <prefix>/share/aelab/data/
         const std::string path(exe, std::size_t(n));
-        tried.push_back(path.substr(0, path.find_last_of('/')) + "/data/" + name);
+        for (const std::string& dir : data_dirs_beside(path.substr(0, path.find_last_of('/'))))
+            tried.push_back(dir + "/" + name);
     }
 #endif
     tried.push_back("data/" + name);
@@ -398,6 +401,11 @@ int run_cli(const std::vector<std::string>& args, std::ostream& out, std::ostrea
         }
         if (cmd == "version") {
             out << "aelab-cli " << AELAB_VERSION << "\n";
+            // The kernels' instruction set, chosen at run time (AELAB_ISA forces one).
+            std::string runs;
+            for (const std::string& isa : runnable_instruction_sets())
+                runs += (runs.empty() ? "" : ", ") + isa;
+            out << "kernels: " << instruction_set() << " (this CPU runs: " << runs << ")\n";
             return 0;
         }
         throw UsageError("unknown command '" + printable(cmd) + "'");

@@ -50,4 +50,12 @@ std::uint32_t crc32(const std::uint8_t* data, std::size_t size, std::uint32_t cr
 // Reads a whole file; throws aelab::Error naming the path if it cannot.
 std::vector<std::uint8_t> read_file(const std::string& path);
 
+// The folders the desktop app and the CLI search, in order, for their data files (the dataset,
+// models/) next to the program in `program_dir`: the build tree's data/ beside the binary
+// (build/native/aelab, build/native/data/), then the installed layout (<prefix>/bin/aelab,
+// <prefix>/share/aelab/data/: `cmake --install`, the Debian package). No trailing slash.
+std::vector<std::string> data_dirs_beside(const std::string& program_dir);
+// The first of those that holds `file` (e.g. "fashion-mnist.aelab"); "" if none does.
+std::string find_data_dir_beside(const std::string& program_dir, const std::string& file);
+
 }  // namespace aelab

@@ -7,6 +7,8 @@
 // gemm() is the fast path (packing + register-blocked SIMD micro-kernel, chosen once in
 // core/src/kernels/dispatch.cpp); gemm_ref() is the triple loop that specifies it.
 #pragma once
+#include <string>
+#include <vector>
 
 namespace aelab {
 
@@ -16,10 +18,10 @@ void gemm(bool trans_a, bool trans_b, int M, int N, int K, const float* A, int l
 void gemm_ref(bool trans_a, bool trans_b, int M, int N, int K, const float* A, int lda,
               const float* B, int ldb, float* C, int ldc, bool accumulate);
 
-// The micro-kernels compiled into this build, best first (e.g. "gemm_6x16_avx2" natively with
-// AVX2; "gemm_4x8_simd128" in wasm). The
-// last is always "gemm_ref". MR x NR is each kernel's register tile. gemm() uses the kernel of
-// the widest instruction set whose tile height wastes the fewest padded rows for its M
+// The micro-kernels compiled into this build that this CPU runs, best first (e.g.
+// "gemm_6x16_avx2" natively with AVX2; "gemm_4x8_simd128" in wasm). The last is always
+// "gemm_ref". MR x NR is each kernel's register tile. gemm() uses the kernel of
+// the active instruction set (instruction_set()) whose tile height wastes the fewest padded rows for its M
 // (gemm_kernel_for); conv uses it too. Index out of range throws aelab::Error.
 int gemm_kernel_count();
 const char* gemm_kernel_name(int index = 0);
@@ -43,9 +45,21 @@ void igemm_ref(int mr, int nr, int k, const float* const* rows, const long* offs
 int igemm_kernel_count();
 // The name of the indirect kernel the convolutions use (igemm_kernel_best()).
 const char* igemm_kernel_best_name();
-// The instruction set the kernels were compiled for, the widest first: "avx2+fma",
-// "wasm-simd128", "sse" or "scalar" (kernels/isa.hpp decides it, once for every kernel).
+// The instruction set the kernels run on now: "avx2+fma", "wasm-simd128", "sse" or "scalar".
+// Chosen at run time (kernels/isa.cpp): the widest one compiled in that this CPU supports
+// (natively AVX2+FMA, else SSE; the web build's SIMD128 is fixed at compile time), unless
+// set_isa() or the environment variable AELAB_ISA (read once, on first use) forces another.
 const char* instruction_set();
+// The one detection picks, whatever was forced.
+const char* detected_instruction_set();
+// Every instruction set this build and CPU can run, widest first, "scalar" last.
+std::vector<std::string> runnable_instruction_sets();
+// Forces the kernels' instruction set: "avx2" (or "avx2+fma"), "sse", "simd128" (or
+// "wasm-simd128"), "scalar", or "auto" for the detected one. Every op then runs only kernels of
+// that set or narrower ones ("scalar": the scalar twins). Throws aelab::Error for a name this
+// build or CPU cannot run (AELAB_ISA with such a name only prints a warning). The kernel lists
+// below (gemm_kernel_count() ...) hold what the CPU runs, whatever is forced.
+void set_isa(const std::string& name);
 // Depth steps per loop iteration of this engine's faster WebAssembly SIMD128 tiles, 1 or 2
 // (kernels/gemm_microkernel.hpp): timed once on first use, since V8 versions disagree; the
 // results are identical either way. 1 on native builds.

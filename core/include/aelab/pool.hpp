@@ -57,9 +57,11 @@ void avg_pool2d_backward(float* d_in, const float* d_out, int N, int C, int H, i
 void avg_pool2d_backward_ref(float* d_in, const float* d_out, int N, int C, int H, int W,
                              const AvgPool2dParams& p);
 
-// The 2x2 stride-2 unpadded case runs on row kernels: one per instruction set compiled in, best
-// first, and a scalar one last ("pool_2x2s2_avx2", ..., "pool_2x2s2_scalar"). The forwards use
-// the first; *_with_kernel run kernel `index` of the list (tests). Out of range throws.
+// The 2x2 stride-2 unpadded case runs on row kernels: one per instruction set compiled in and
+// run by this CPU, best first, and a scalar one last ("pool_2x2s2_avx2", ...,
+// "pool_2x2s2_scalar"). The forwards use the first the active instruction set allows
+// (instruction_set(), gemm.hpp); *_with_kernel run kernel `index` of the list (tests). Out of
+// range throws.
 int pool_2x2s2_kernel_count();
 const char* pool_2x2s2_kernel_name(int index = 0);
 void max_pool2d_forward_with_kernel(int index, float* out, std::int64_t* indices, const float* in,

@@ -1,13 +1,16 @@
-// The one place that decides which kernels and engines this build runs:
+// The one place that decides which kernels and engines run:
 //  - the GEMM micro-kernels (gemm(), the polyphase conv engine), the indirect GEMM kernels (the
 //    indirect conv engine), the NT GEMM kernels (conv weight gradients) and the pools' 2x2
 //    stride-2 row kernels: each list below holds every kernel compiled in (isa.hpp), best
-//    first, a scalar one last. The op uses the first (or, for gemm(), the best for its M); the
-//    others stay reachable through *_with_kernel() so tests cover them;
+//    first, a scalar one last, each tagged with its instruction set. At run time each list
+//    keeps the kernels this CPU runs (the index functions below number those), and the ops use
+//    the first whose set the active choice allows (isa.cpp: detected, or forced by set_isa() /
+//    AELAB_ISA); the others stay reachable through *_with_kernel() so tests cover them. The
+//    AVX2 kernels live in their own files, compiled with -mavx2 -mfma, and are reached only
+//    through these pointers, after the CPU check;
 //  - which convolution engine (ops/conv_engines.hpp) computes each part of each conv op.
-// The instruction set is fixed at compile time (the native build uses -march=native, the web
-// build -msimd128). gemm() picks among the "preferred" GEMM kernels (the widest instruction
-// set) by M: the tile height that wastes the fewest padded rows, the earlier kernel on a tie.
+// gemm() picks among the GEMM kernels of the active instruction set by M: the tile height that
+// wastes the fewest padded rows, the earlier kernel on a tie.
 #include <algorithm>
 #include <chrono>
 #include <vector>
@@ -22,80 +25,129 @@
 namespace aelab {
 
 namespace {
+const GemmKernel kAllKernels[] = {
 #if defined(AELAB_ISA_AVX2)
-constexpr bool kSseIsBest = false;
-#elif defined(AELAB_ISA_SSE)
-constexpr bool kSseIsBest = true;
-#endif
-const GemmKernel kKernels[] = {
-#if defined(AELAB_ISA_AVX2)
-    {gemm_6x16_avx2, 6, 16, "gemm_6x16_avx2", true},
+    {gemm_6x16_avx2, 6, 16, "gemm_6x16_avx2", Isa::avx2},
 #endif
 #if defined(AELAB_ISA_SIMD128)
-    {gemm_4x8_simd128, 4, 8, "gemm_4x8_simd128", true, 1},
-    {gemm_4x8_simd128_x2, 4, 8, "gemm_4x8_simd128_x2", true, 2},
+    {gemm_4x8_simd128, 4, 8, "gemm_4x8_simd128", Isa::simd128, 1},
+    {gemm_4x8_simd128_x2, 4, 8, "gemm_4x8_simd128_x2", Isa::simd128, 2},
 #endif
 #if defined(AELAB_ISA_SSE)
-    {gemm_4x8_sse, 4, 8, "gemm_4x8_sse", kSseIsBest},
+    {gemm_4x8_sse, 4, 8, "gemm_4x8_sse", Isa::sse},
 #endif
-    {nullptr, 1, 1, "gemm_ref", false},
+    {nullptr, 1, 1, "gemm_ref", Isa::scalar},
 };
-constexpr int kKernelCount = int(sizeof(kKernels) / sizeof(kKernels[0]));
 
 // The convolutions' indirect kernels, best first (the indirect engine uses igemm_kernel_best()).
 // Only wasm has run-tile variants: x86 addresses r[i] + o in the load itself, wasm needs an add.
-const IgemmKernel kIgemmKernels[] = {
+const IgemmKernel kAllIgemmKernels[] = {
 #if defined(AELAB_ISA_AVX2)
-    {igemm_6x16_avx2, 6, 16, "igemm_6x16_avx2"},
+    {igemm_6x16_avx2, 6, 16, "igemm_6x16_avx2", Isa::avx2},
 #endif
 #if defined(AELAB_ISA_SIMD128)
-    {igemm_4x8_simd128, 4, 8, "igemm_4x8_simd128", igemm_4x8_simd128_runs_table, 1},
-    {igemm_4x8_simd128_x2, 4, 8, "igemm_4x8_simd128_x2", igemm_4x8_simd128_x2_runs_table, 2},
+    {igemm_4x8_simd128, 4, 8, "igemm_4x8_simd128", Isa::simd128, igemm_4x8_simd128_runs_table, 1},
+    {igemm_4x8_simd128_x2, 4, 8, "igemm_4x8_simd128_x2", Isa::simd128,
+     igemm_4x8_simd128_x2_runs_table, 2},
 #endif
 #if defined(AELAB_ISA_SSE)
-    {igemm_4x8_sse, 4, 8, "igemm_4x8_sse"},
+    {igemm_4x8_sse, 4, 8, "igemm_4x8_sse", Isa::sse},
 #endif
-    {nullptr, 1, 1, "igemm_ref"},
+    {nullptr, 1, 1, "igemm_ref", Isa::scalar},
 };
-constexpr int kIgemmKernelCount = int(sizeof(kIgemmKernels) / sizeof(kIgemmKernels[0]));
 
-// The convolution weight gradients' NT kernels, best first (gemm_nt_kernel_best()).
-const GemmNtKernel kGemmNtKernels[] = {
+// The convolution weight gradients' NT kernels, best first (gemm_nt_kernel_best()). The AVX2
+// table is read at run time (gemm_nt_3x4_avx2 is a pointer defined in its own file).
+const GemmNtKernel* all_gemm_nt_kernels(int& count) {
+    static const GemmNtKernel kernels[] = {
 #if defined(AELAB_ISA_AVX2)
-    {gemm_nt_3x4_avx2, 3, 4, "gemm_nt_3x4_avx2"},
+        {gemm_nt_3x4_avx2, 3, 4, "gemm_nt_3x4_avx2", Isa::avx2},
 #endif
 #if defined(AELAB_ISA_SIMD128)
-    {gemm_nt_4x2_simd128, 4, 2, "gemm_nt_4x2_simd128"},
+        {gemm_nt_4x2_simd128, 4, 2, "gemm_nt_4x2_simd128", Isa::simd128},
 #endif
 #if defined(AELAB_ISA_SSE)
-    {gemm_nt_4x2_sse, 4, 2, "gemm_nt_4x2_sse"},
+        {gemm_nt_4x2_sse, 4, 2, "gemm_nt_4x2_sse", Isa::sse},
 #endif
-    {nullptr, 1, 1, "gemm_nt_ref"},
-};
-constexpr int kGemmNtKernelCount = int(sizeof(kGemmNtKernels) / sizeof(kGemmNtKernels[0]));
+        {nullptr, 1, 1, "gemm_nt_ref", Isa::scalar},
+    };
+    count = int(sizeof(kernels) / sizeof(kernels[0]));
+    return kernels;
+}
 
-// The pools' 2x2 stride-2 row kernels (pool.cpp uses the first), best first.
-const Pool2x2s2Kernel kPoolKernels[] = {
+// The pools' 2x2 stride-2 row kernels, best first (pool.cpp uses pool_2x2s2_kernel_best()).
+const Pool2x2s2Kernel kAllPoolKernels[] = {
 #if defined(AELAB_ISA_AVX2)
-    {max_pool_2x2s2_row<simd::Avx2>, avg_pool_2x2s2_row<simd::Avx2>, "pool_2x2s2_avx2"},
+    {max_pool_2x2s2_row<simd::Avx2>, avg_pool_2x2s2_row<simd::Avx2>, "pool_2x2s2_avx2", Isa::avx2},
 #endif
 #if defined(AELAB_ISA_SIMD128)
-    {max_pool_2x2s2_row<simd::Simd128>, avg_pool_2x2s2_row<simd::Simd128>, "pool_2x2s2_simd128"},
+    {max_pool_2x2s2_row<simd::Simd128>, avg_pool_2x2s2_row<simd::Simd128>, "pool_2x2s2_simd128",
+     Isa::simd128},
 #endif
 #if defined(AELAB_ISA_SSE)
-    {max_pool_2x2s2_row<simd::Sse>, avg_pool_2x2s2_row<simd::Sse>, "pool_2x2s2_sse"},
+    {max_pool_2x2s2_row<simd::Sse>, avg_pool_2x2s2_row<simd::Sse>, "pool_2x2s2_sse", Isa::sse},
 #endif
-    {max_pool_2x2s2_row<simd::Scalar>, avg_pool_2x2s2_row<simd::Scalar>, "pool_2x2s2_scalar"},
+    {max_pool_2x2s2_row<simd::Scalar>, avg_pool_2x2s2_row<simd::Scalar>, "pool_2x2s2_scalar",
+     Isa::scalar},
 };
-constexpr int kPoolKernelCount = int(sizeof(kPoolKernels) / sizeof(kPoolKernels[0]));
+
+// The kernels of a list this CPU runs, in order: built once, on first use.
+template <class Kernel>
+std::vector<Kernel> runnable(const Kernel* all, int count) {
+    std::vector<Kernel> kept;
+    for (int i = 0; i < count; ++i)
+        if (isa_runnable(all[i].isa)) kept.push_back(all[i]);
+    return kept;
+}
+const std::vector<GemmKernel>& kernels() {
+    static const std::vector<GemmKernel> list =
+        runnable(kAllKernels, int(sizeof(kAllKernels) / sizeof(kAllKernels[0])));
+    return list;
+}
+const std::vector<IgemmKernel>& igemm_kernels() {
+    static const std::vector<IgemmKernel> list =
+        runnable(kAllIgemmKernels, int(sizeof(kAllIgemmKernels) / sizeof(kAllIgemmKernels[0])));
+    return list;
+}
+const std::vector<GemmNtKernel>& gemm_nt_kernels() {
+    static const std::vector<GemmNtKernel> list = [] {
+        int count = 0;
+        const GemmNtKernel* all = all_gemm_nt_kernels(count);
+        return runnable(all, count);
+    }();
+    return list;
+}
+const std::vector<Pool2x2s2Kernel>& pool_kernels() {
+    static const std::vector<Pool2x2s2Kernel> list =
+        runnable(kAllPoolKernels, int(sizeof(kAllPoolKernels) / sizeof(kAllPoolKernels[0])));
+    return list;
+}
+
+// The index of the first kernel of a list the active instruction set allows (the scalar one,
+// last, always is).
+template <class Kernel>
+int first_allowed(const std::vector<Kernel>& list) {
+    for (int i = 0; i < int(list.size()); ++i)
+        if (isa_allowed(list[i].isa)) return i;
+    return int(list.size()) - 1;
+}
+// The same among the kernels of this engine's SIMD128 loop shape (igemm; the scalar one too).
+int first_allowed(const std::vector<IgemmKernel>& list, int steps) {
+    for (int i = 0; i < int(list.size()); ++i)
+        if (isa_allowed(list[i].isa) && list[i].steps == steps) return i;
+    return int(list.size()) - 1;
+}
+
+template <class Kernel>
+const Kernel& at(const std::vector<Kernel>& list, int index, const char* who) {
+    if (index < 0 || index >= int(list.size()))
+        throw Error(std::string(who) + ": index must be in [0, " + std::to_string(list.size()) +
+                    "), got " + std::to_string(index));
+    return list[std::size_t(index)];
+}
 }  // namespace
 
-const GemmKernel& gemm_kernel(int index) {
-    if (index < 0 || index >= kKernelCount)
-        throw Error("gemm_kernel: index must be in [0, " + std::to_string(kKernelCount) +
-                    "), got " + std::to_string(index));
-    return kKernels[index];
-}
+const GemmKernel& gemm_kernel(int index) { return at(kernels(), index, "gemm_kernel"); }
 
 #if defined(AELAB_ISA_SIMD128)
 namespace {
@@ -148,8 +200,6 @@ namespace {
 int g_simd128_loop_steps = 0;  // 0: not timed yet
 }  // namespace
 
-const char* instruction_set() { return AELAB_ISA_NAME; }
-
 int simd128_loop_steps() {
 #if defined(AELAB_ISA_SIMD128)
     if (g_simd128_loop_steps == 0) g_simd128_loop_steps = time_simd128_loop_steps();
@@ -172,12 +222,14 @@ void set_simd128_loop_steps(int steps) {
 }
 
 int gemm_kernel_for(int M) {
+    const std::vector<GemmKernel>& list = kernels();
+    const Isa active = active_isa();
     const int steps = simd128_loop_steps();
-    int best = 0;
+    int best = int(list.size()) - 1;  // gemm_ref when the active set has no kernel (scalar)
     long best_rows = -1;
-    for (int i = 0; i < kKernelCount; ++i) {
-        if (!kKernels[i].preferred || kKernels[i].steps != steps) continue;
-        const int mr = kKernels[i].mr;
+    for (int i = 0; i < int(list.size()); ++i) {
+        if (list[i].isa != active || list[i].run == nullptr || list[i].steps != steps) continue;
+        const int mr = list[i].mr;
         // Rows the micro-kernel computes, padding included: the work it does for M rows.
         const long rows = long((M + mr - 1) / mr) * mr;
         if (best_rows < 0 || rows < best_rows) {
@@ -188,22 +240,15 @@ int gemm_kernel_for(int M) {
     return best;
 }
 
-const IgemmKernel& igemm_kernel(int index) {
-    if (index < 0 || index >= kIgemmKernelCount)
-        throw Error("igemm_kernel: index must be in [0, " + std::to_string(kIgemmKernelCount) +
-                    "), got " + std::to_string(index));
-    return kIgemmKernels[index];
-}
+const IgemmKernel& igemm_kernel(int index) { return at(igemm_kernels(), index, "igemm_kernel"); }
 
 const IgemmKernel& igemm_kernel_best() {
-    const int steps = simd128_loop_steps();
-    for (const IgemmKernel& kernel : kIgemmKernels)
-        if (kernel.steps == steps) return kernel;
-    return kIgemmKernels[0];
+    const std::vector<IgemmKernel>& list = igemm_kernels();
+    return list[std::size_t(first_allowed(list, simd128_loop_steps()))];
 }
 
 const char* igemm_kernel_best_name() { return igemm_kernel_best().name; }
-int igemm_kernel_count() { return kIgemmKernelCount; }
+int igemm_kernel_count() { return int(igemm_kernels().size()); }
 const char* igemm_kernel_name(int index) { return igemm_kernel(index).name; }
 int igemm_kernel_mr(int index) { return igemm_kernel(index).mr; }
 int igemm_kernel_nr(int index) { return igemm_kernel(index).nr; }
@@ -226,13 +271,13 @@ void igemm_tile_with_kernel(int index, int k, const float* const* rows, const lo
         igemm_ref(kernel.mr, kernel.nr, k, rows, offsets, b, c, ldc);
 }
 
-const GemmNtKernel& gemm_nt_kernel_best() { return kGemmNtKernels[0]; }
+const GemmNtKernel& gemm_nt_kernel_best() {
+    const std::vector<GemmNtKernel>& list = gemm_nt_kernels();
+    return list[std::size_t(first_allowed(list))];
+}
 
 const GemmNtKernel& gemm_nt_kernel(int index) {
-    if (index < 0 || index >= kGemmNtKernelCount)
-        throw Error("gemm_nt_kernel: index must be in [0, " + std::to_string(kGemmNtKernelCount) +
-                    "), got " + std::to_string(index));
-    return kGemmNtKernels[index];
+    return at(gemm_nt_kernels(), index, "gemm_nt_kernel");
 }
 
 void gemm_nt_run(const GemmNtKernel& kernel, int mr, int nr, int depth, int count, const float* a,
@@ -250,7 +295,7 @@ void gemm_nt_run(const GemmNtKernel& kernel, int mr, int nr, int depth, int coun
                                                  b_step, c, ldc);
 }
 
-int gemm_nt_kernel_count() { return kGemmNtKernelCount; }
+int gemm_nt_kernel_count() { return int(gemm_nt_kernels().size()); }
 const char* gemm_nt_kernel_name(int index) { return gemm_nt_kernel(index).name; }
 int gemm_nt_kernel_mr(int index) { return gemm_nt_kernel(index).mr; }
 int gemm_nt_kernel_nr(int index) { return gemm_nt_kernel(index).nr; }
@@ -261,18 +306,16 @@ void gemm_nt_tile_with_kernel(int index, int mr, int nr, int depth, int count, c
                 c, ldc);
 }
 
-int gemm_kernel_count() { return kKernelCount; }
+int gemm_kernel_count() { return int(kernels().size()); }
 const char* gemm_kernel_name(int index) { return gemm_kernel(index).name; }
 int gemm_kernel_mr(int index) { return gemm_kernel(index).mr; }
 int gemm_kernel_nr(int index) { return gemm_kernel(index).nr; }
 
 const Pool2x2s2Kernel& pool_2x2s2_kernel(int index) {
-    if (index < 0 || index >= kPoolKernelCount)
-        throw Error("pool_2x2s2_kernel: index must be in [0, " + std::to_string(kPoolKernelCount) +
-                    "), got " + std::to_string(index));
-    return kPoolKernels[index];
+    return at(pool_kernels(), index, "pool_2x2s2_kernel");
 }
-int pool_2x2s2_kernel_count() { return kPoolKernelCount; }
+int pool_2x2s2_kernel_best_index() { return first_allowed(pool_kernels()); }
+int pool_2x2s2_kernel_count() { return int(pool_kernels().size()); }
 const char* pool_2x2s2_kernel_name(int index) { return pool_2x2s2_kernel(index).name; }
 
 // ---- convolution engines ---------------------------------------------------------------------
@@ -291,12 +334,13 @@ bool all_finite(const float* x, std::size_t n) {
 
 // The engine that writes a side of C_dst channels: the indirect one when they fill at least
 // half its tile (channel padding up to NR is wasted work), else the polyphase one. Both need
-// SIMD micro-kernels: a build without any (isa.hpp: AELAB_ISA_SCALAR) runs the scalar twins.
+// SIMD micro-kernels: without any (isa.hpp: AELAB_ISA_SCALAR, or "scalar" chosen at run time)
+// the calls run the scalar twins.
 ConvEngine conv_engine(const ConvGeometry& g, const float* weight, int C_dst) {
     if (!all_finite(weight, std::size_t(g.C_grid) * g.col_rows())) return ConvEngine::direct;
     const IgemmKernel& kernel = igemm_kernel_best();
     if (kernel.run && 2 * C_dst >= kernel.nr) return ConvEngine::indirect;
-    return kKernels[0].run ? ConvEngine::polyphase : ConvEngine::direct;
+    return gemm_kernel(gemm_kernel_for(g.C_grid)).run ? ConvEngine::polyphase : ConvEngine::direct;
 }
 
 // d_bias (C,) += the sums of each channel of d_side (N, C, size).

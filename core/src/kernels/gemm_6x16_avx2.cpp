@@ -1,5 +1,7 @@
 // GEMM micro-kernel for AVX2 + FMA: 6x16 tile = 12 ymm accumulators + 2 B vectors + 1
 // broadcast = 15 of the 16 ymm registers.
+// Compiled with -mavx2 -mfma (core/CMakeLists.txt); reached only through dispatch.cpp.
+#define AELAB_AVX2_TU 1
 #include "isa.hpp"
 #if defined(AELAB_ISA_AVX2)
 #include "gemm_kernels.hpp"

@@ -1,5 +1,6 @@
 // The GEMM micro-kernels of this build (see gemm_microkernel.hpp for the contract) and the
-// one place that picks among them (dispatch.cpp).
+// one place that picks among them (dispatch.cpp). The AVX2 ones are compiled in their own
+// files with -mavx2 -mfma: call them only through the dispatch, which checks the CPU first.
 #pragma once
 #include <string>
 
@@ -16,8 +17,8 @@ struct GemmKernel {
     GemmMicrokernel run;  // nullptr: the scalar gemm_ref, always last in the list
     int mr, nr;
     const char* name;
-    bool preferred;  // a candidate for gemm(): the build's widest instruction set
-    int steps = 1;   // depth steps per loop iteration (gemm_microkernel.hpp)
+    Isa isa;        // its instruction set: run only when the CPU has it and the choice allows
+    int steps = 1;  // depth steps per loop iteration (gemm_microkernel.hpp)
 };
 
 #if defined(AELAB_ISA_SIMD128)
@@ -32,7 +33,7 @@ void gemm_4x8_sse(int kc, const float* a, const float* b, float* c, int ldc, int
 void gemm_6x16_avx2(int kc, const float* a, const float* b, float* c, int ldc, int accumulate);
 #endif
 
-// Kernel `index` of the build's list; throws if out of range.
+// Kernel `index` of the list of kernels this CPU runs (dispatch.cpp); throws if out of range.
 const GemmKernel& gemm_kernel(int index);
 
 // Indirect GEMM tile (igemm_microkernel.hpp): C (MR, NR) = A (MR, k) * b (k, NR) with
@@ -48,6 +49,7 @@ struct IgemmKernel {
     IgemmMicrokernel run;  // nullptr: the scalar igemm_ref, always last in the list
     int mr, nr;
     const char* name;
+    Isa isa;
     // Run tiles, if any: [(S - 1) * mr + J - 1] for source steps S = 1, 2 and splits J = 1..mr.
     const IgemmRunsMicrokernel* runs = nullptr;
     int steps = 1;  // depth steps per loop iteration (gemm_microkernel.hpp)
@@ -91,6 +93,7 @@ struct GemmNtKernel {
     const GemmNtMicrokernel* table;  // nullptr: the scalar gemm_nt_ref, always last in the list
     int mr, nr;
     const char* name;
+    Isa isa;
 };
 #if defined(AELAB_ISA_SIMD128)
 extern const GemmNtMicrokernel* const gemm_nt_4x2_simd128;  // [4 * 2]

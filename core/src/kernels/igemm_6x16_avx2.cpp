@@ -1,5 +1,7 @@
 // Indirect GEMM micro-kernel for AVX2 + FMA: 6 positions x 16 channels = 12 ymm accumulators
 // + 2 weight vectors + 1 broadcast, as gemm_6x16_avx2.
+// Compiled with -mavx2 -mfma (core/CMakeLists.txt); reached only through dispatch.cpp.
+#define AELAB_AVX2_TU 1
 #include "isa.hpp"
 #if defined(AELAB_ISA_AVX2)
 #include "gemm_kernels.hpp"

@@ -24,10 +24,13 @@ struct Pool2x2s2Kernel {
     MaxPoolRow max_row;
     AvgPoolRow avg_row;
     const char* name;
+    Isa isa;
 };
 
 // The kernels, one instantiation per SIMD vocabulary V (simd_*.hpp) of an instruction set
-// compiled in (isa.hpp), and simd::Scalar, the plain loop every build has (pool_2x2s2.cpp).
+// compiled in (isa.hpp), and simd::Scalar, the plain loop every build has: written once in
+// pool_2x2s2_impl.hpp, instantiated in pool_2x2s2.cpp and, for AVX2, in pool_2x2s2_avx2.cpp
+// (compiled with -mavx2 -mfma).
 namespace simd {
 struct Avx2;
 struct Sse;
@@ -45,7 +48,9 @@ void max_pool_2x2s2_row<simd::Scalar>(const float* top, const float* bottom, int
 template <>
 void avg_pool_2x2s2_row<simd::Scalar>(const float* top, const float* bottom, int Wo, float* out);
 
-// Kernel `index` of the build's list (best first, the scalar one last); throws if out of range.
+// Kernel `index` of the list this CPU runs (best first, the scalar one last); throws if out of
+// range. The pools use pool_2x2s2_kernel_best_index(): the first the active choice allows.
 const Pool2x2s2Kernel& pool_2x2s2_kernel(int index);
+int pool_2x2s2_kernel_best_index();
 
 }  // namespace aelab

@@ -105,7 +105,7 @@ PoolGeometry avg_geometry(const char* op, int N, int C, int H, int W, const AvgP
 
 void max_pool2d_forward(float* out, std::int64_t* indices, const float* in, int N, int C, int H,
                         int W, const MaxPool2dParams& p) {
-    max_pool2d_forward_with_kernel(0, out, indices, in, N, C, H, W, p);
+    max_pool2d_forward_with_kernel(pool_2x2s2_kernel_best_index(), out, indices, in, N, C, H, W, p);
 }
 
 void max_pool2d_forward_with_kernel(int kernel, float* out, std::int64_t* indices, const float* in,
@@ -190,7 +190,7 @@ void max_pool2d_backward(float* d_in, const float* d_out, const std::int64_t* in
 
 void avg_pool2d_forward(float* out, const float* in, int N, int C, int H, int W,
                         const AvgPool2dParams& p) {
-    avg_pool2d_forward_with_kernel(0, out, in, N, C, H, W, p);
+    avg_pool2d_forward_with_kernel(pool_2x2s2_kernel_best_index(), out, in, N, C, H, W, p);
 }
 
 void avg_pool2d_forward_with_kernel(int kernel, float* out, const float* in, int N, int C, int H,
