@@ -9,6 +9,8 @@
 #                                             the CLI find them from bin/ (data_dirs_beside(),
 #                                             core/src/data_location.cpp), as build/native/data/
 #                                             beside the binaries in the build tree
+#   share/doc/aelab/{LICENSE,NOTICES.md}      aelab's licence and the third-party notices
+#                                             (Dear ImGui, SDL2, xtensor, stb, DejaVu, Fashion-MNIST)
 #   share/applications/aelab.desktop          the menu entry
 #   share/icons/hicolor/{48x48,256x256}/apps/aelab.png   the icon, drawn at build time
 #                                             (tools/make_icon.py)
@@ -36,6 +38,8 @@ install(TARGETS aelab aelab-cli RUNTIME DESTINATION "${CMAKE_INSTALL_BINDIR}")
 # The data folder as the build lays it out (assets/CMakeLists.txt): the dataset and the models.
 install(DIRECTORY "${AELAB_SITE_DIR}/data/" DESTINATION "${CMAKE_INSTALL_DATADIR}/aelab/data"
         FILES_MATCHING PATTERN "*.aelab" PATTERN "*.aelabm")
+install(FILES "${PROJECT_SOURCE_DIR}/LICENSE" "${PROJECT_SOURCE_DIR}/NOTICES.md"
+        DESTINATION "${CMAKE_INSTALL_DATADIR}/doc/aelab")
 install(FILES "${PROJECT_SOURCE_DIR}/assets/desktop/aelab.desktop"
         DESTINATION "${CMAKE_INSTALL_DATADIR}/applications")
 

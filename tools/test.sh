@@ -8,6 +8,8 @@
 #                 (the lessons' tests run in the native and wasm builds)
 #   fuzz build    (build/fuzz): each libFuzzer target (tests/fuzz) for 20 s from its seed corpus,
 #                 so a parser regression fails here (tools/fuzz.sh 300 for a longer run)
+# Both are single-threaded, so the ASan suite runs while the fuzz targets build and run (its
+# output is printed after), and the native stage's three tests run two at a time.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export NODE_PATH=/usr/share/nodejs  # Debian's emscripten needs Debian's acorn
@@ -21,7 +23,7 @@ step "native build"
 cmake --preset native >/dev/null
 cmake --build --preset native
 step "native tests: doctest + desktop smoke test"
-ctest --preset native
+ctest --preset native -j2
 
 step "web build"
 cmake --preset web >/dev/null
@@ -32,10 +34,17 @@ ctest --preset web
 step "asan build"
 cmake --preset asan >/dev/null
 cmake --build --preset asan --target aelab_tests
-step "asan tests: core + CLI doctest"
-ctest --preset asan -R aelab_tests
-
-step "fuzz: each libFuzzer target for 20 s"
-tools/fuzz.sh 20
+step "asan tests (core + CLI doctest) and, meanwhile, each libFuzzer target for 20 s"
+asan_log=build/asan/ctest.log
+ctest --preset asan -R aelab_tests >"$asan_log" 2>&1 &
+asan_pid=$!
+fuzz_rc=0
+tools/fuzz.sh 20 || fuzz_rc=$?
+asan_rc=0
+wait $asan_pid || asan_rc=$?
+echo "--- asan tests ($asan_log)"
+cat "$asan_log"
+[ $asan_rc = 0 ] || { echo "asan tests failed"; exit 1; }
+[ $fuzz_rc = 0 ] || { echo "fuzzing found something (see above)"; exit 1; }
 
 step "all tests passed"

@@ -30,7 +30,8 @@ expect "Depends has libsdl2-2.0-0 and libgl1 ($depends)" \
 dpkg-deb -c "$deb" | awk '{print $6}' >"$tmp/files"
 for f in usr/bin/aelab usr/bin/aelab-cli usr/share/aelab/data/fashion-mnist.aelab \
          usr/share/aelab/data/models/vae-2d.aelabm usr/share/applications/aelab.desktop \
-         usr/share/icons/hicolor/256x256/apps/aelab.png usr/share/icons/hicolor/48x48/apps/aelab.png; do
+         usr/share/icons/hicolor/256x256/apps/aelab.png usr/share/icons/hicolor/48x48/apps/aelab.png \
+         usr/share/doc/aelab/LICENSE usr/share/doc/aelab/NOTICES.md; do
     grep -qx "./$f" "$tmp/files" || fail "the package lacks $f"
 done
 
