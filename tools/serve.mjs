@@ -9,6 +9,13 @@
 // malformed percent-encoding is a 400; a path outside, missing or not a file is a 404. No answer
 // names a file system path.
 //
+// Precompressed copies: when the request's Accept-Encoding takes gzip, a file with a valid "F.gz"
+// beside it (inside DIR by the same rules, a file, not older than F; tools/precompress.sh makes
+// them) is sent as F's gzip encoding: Content-Encoding: gzip, F's Content-Type, the .gz's length.
+// A Range request gets the plain file (this server sends whole files: 200, no ranges); a .gz asked
+// for by name is an application/gzip file like any other. Every file answer says
+// Vary: Accept-Encoding.
+//
 // HTML pages get their Content-Security-Policy as a header too: the policy of the page's own
 // <meta http-equiv="Content-Security-Policy"> (which holds on any static host), plus what a meta
 // element cannot carry: frame-ancestors. The lesson page (index.html) may be framed by any course
@@ -22,6 +29,7 @@ const TYPES = {
   ".html": "text/html; charset=utf-8", ".js": "text/javascript; charset=utf-8", ".mjs": "text/javascript; charset=utf-8",
   ".wasm": "application/wasm", ".data": "application/octet-stream", ".aelab": "application/octet-stream",
   ".png": "image/png", ".css": "text/css; charset=utf-8", ".json": "application/json", ".ttf": "font/ttf",
+  ".gz": "application/gzip", ".aelabm": "application/octet-stream", ".md": "text/markdown; charset=utf-8",
 };
 
 // For a page without a policy of its own.
@@ -64,6 +72,12 @@ export async function resolveRequest(root, realRoot, url) {
   let file = path.resolve(root, "." + rel);
   if (!inside(root, file)) return { status: 404 };
   if (rel.endsWith("/")) file = path.join(file, "index.html");
+  return resolveFile(realRoot, file);
+}
+
+// The file at `file` (a path inside root) if it, with its symlinks followed, is a file inside
+// realRoot: {status: 200, file (real path), name, size, mtimeMs} or {status: 404}.
+export async function resolveFile(realRoot, file) {
   let real;
   try {
     real = await fs.promises.realpath(file);
@@ -78,7 +92,22 @@ export async function resolveRequest(root, realRoot, url) {
     return { status: 404 };
   }
   if (!st.isFile()) return { status: 404 };
-  return { status: 200, file: real, name: file, size: st.size };
+  return { status: 200, file: real, name: file, size: st.size, mtimeMs: st.mtimeMs };
+}
+
+// Whether an Accept-Encoding header value takes gzip (a "gzip" or "*" coding without q=0).
+export function acceptsGzip(header) {
+  if (typeof header !== "string") return false;
+  let gzip = null, star = null;
+  for (const part of header.split(",")) {
+    const [coding, ...params] = part.trim().toLowerCase().split(";").map((x) => x.trim());
+    const qp = params.find((x) => x.startsWith("q="));
+    const q = qp ? Number(qp.slice(2)) : 1;
+    const ok = Number.isFinite(q) && q > 0;
+    if (coding === "gzip" || coding === "x-gzip") gzip = ok;
+    else if (coding === "*") star = ok;
+  }
+  return gzip ?? star ?? false;
 }
 
 const REASON = { 400: "bad request", 404: "not found", 405: "method not allowed", 500: "server error" };
@@ -100,12 +129,24 @@ export function serve(root, port = 0, host = "127.0.0.1") {
         "Content-Length": r.size,
         "Cache-Control": "no-cache",
         "X-Content-Type-Options": "nosniff",
+        "Vary": "Accept-Encoding",
       };
+      // The precompressed copy, when the client takes gzip and the copy is valid.
+      let sent = r;
+      if (ext !== ".gz" && req.headers.range === undefined && acceptsGzip(req.headers["accept-encoding"])) {
+        const gz = await resolveFile(realRoot, r.name + ".gz");
+        if (gz.status === 200 && gz.mtimeMs >= r.mtimeMs) {
+          sent = gz;
+          headers["Content-Encoding"] = "gzip";
+          headers["Content-Length"] = gz.size;
+        }
+      }
       let body = null;
       if (ext === ".html") {
-        body = await fs.promises.readFile(r.file);
+        const html = await fs.promises.readFile(r.file);
+        body = sent === r ? html : await fs.promises.readFile(sent.file);
         headers["Content-Length"] = body.length;
-        headers["Content-Security-Policy"] = pagePolicy(r.name, body.toString("utf8"));
+        headers["Content-Security-Policy"] = pagePolicy(r.name, html.toString("utf8"));
       }
       // The benchmark page is cross-origin isolated, so the browser's clock ticks in
       // microseconds (otherwise performance.now() is coarsened to 100 us, ~5% of a case).
@@ -116,7 +157,7 @@ export function serve(root, port = 0, host = "127.0.0.1") {
       res.writeHead(200, headers);
       if (req.method === "HEAD") res.end();
       else if (body) res.end(body);
-      else fs.createReadStream(r.file).on("error", () => res.destroy()).pipe(res);
+      else fs.createReadStream(sent.file).on("error", () => res.destroy()).pipe(res);
     } catch {
       if (!res.headersSent) fail(500);
       else res.destroy();

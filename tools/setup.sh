@@ -33,6 +33,9 @@ packages=(
   chromium xvfb xauth libgl1-mesa-dri
   fonts-dejavu-core dataset-fashion-mnist
   clang libclang-rt-14-dev ccache
+  # First page faster (issue 15): fontTools' subsetter (pyftsubset) for the page's font subset;
+  # gzip for the site's precompressed copies (zopfli only with tools/precompress.sh --zopfli).
+  python3-fonttools gzip
 )
 # PyTorch (hundreds of MB) only for whoever regenerates tests/golden.
 [ $golden = 1 ] && packages+=(python3-torch python3-numpy)

@@ -2,13 +2,15 @@
 // A temporary tree with site/ and its sibling site-old/ (whose name starts with "site"), a symlink
 // in site/ leading out (to a file and to a folder), one that stays inside, and requests sent
 // byte for byte (encoded traversal: %2e%2e, %2F, double encoding, backslashes; NUL; malformed
-// percent-encoding). Normal files come back with their content type, pages with their policy.
+// percent-encoding). Normal files come back with their content type, pages with their policy;
+// precompressed .gz copies only when gzip is accepted, valid and inside the site.
 //   node tests/browser/serve.test.mjs
 import fs from "node:fs";
 import http from "node:http";
 import os from "node:os";
 import path from "node:path";
-import { metaPolicy, serve } from "../../tools/serve.mjs";
+import zlib from "node:zlib";
+import { acceptsGzip, metaPolicy, serve } from "../../tools/serve.mjs";
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "aelab-serve-"));
 const site = path.join(tmp, "site");
@@ -40,14 +42,34 @@ function check(cond, what) {
   else { failures++; console.log(`FAIL ${what}`); }
 }
 
+// Precompressed copies (tools/precompress.sh makes them in the build): a valid one, a stale one
+// (older than its file), one whose file is missing, one of a page, and one that is a symlink
+// leading out of the site.
+const BIG = "console.log('precompressed');\n".repeat(200);
+write("site/big.js", BIG);
+write("site/big.js.gz", zlib.gzipSync(BIG));
+write("site/stale.js", "console.log('new');");
+write("site/stale.js.gz", zlib.gzipSync("console.log('old');"));
+fs.utimesSync(path.join(site, "stale.js.gz"), new Date(2000, 0, 1), new Date(2000, 0, 1));
+write("site/only-gz.js.gz", zlib.gzipSync("ONLY-GZ"));
+write("site/page-gz.html.gz", zlib.gzipSync(`<!doctype html><meta http-equiv="Content-Security-Policy" content="${CSP}"><p>gz`));
+write("site/page-gz.html", `<!doctype html><meta http-equiv="Content-Security-Policy" content="${CSP}"><p>gz`);
+fs.utimesSync(path.join(site, "page-gz.html"), new Date(2001, 0, 1), new Date(2001, 0, 1));
+write("site-old/leak.js.gz", zlib.gzipSync("SECRET-GZ"));
+write("site/leak.js", "console.log('leak');");
+fs.symlinkSync(path.join(tmp, "site-old", "leak.js.gz"), path.join(site, "leak.js.gz"));
+
 // One request with the path exactly as given (no URL normalisation on the way).
-function get(base, rawPath, method = "GET") {
+function get(base, rawPath, method = "GET", headers = {}) {
   const u = new URL(base);
   return new Promise((resolve, reject) => {
-    const req = http.request({ host: u.hostname, port: u.port, method, path: rawPath }, (res) => {
+    const req = http.request({ host: u.hostname, port: u.port, method, path: rawPath, headers }, (res) => {
       const chunks = [];
       res.on("data", (c) => chunks.push(c));
-      res.on("end", () => resolve({ status: res.statusCode, headers: res.headers, body: Buffer.concat(chunks).toString("latin1") }));
+      res.on("end", () => {
+        const raw = Buffer.concat(chunks);
+        resolve({ status: res.statusCode, headers: res.headers, raw, body: raw.toString("latin1") });
+      });
     });
     req.on("error", reject);
     req.end();
@@ -89,6 +111,46 @@ try {
   check(head.status === 200 && head.body === "" && head.headers["content-length"] === "19", `HEAD: ${head.status} ${head.headers["content-length"]}`);
   const post = await get(base, "/app.js", "POST");
   check(post.status === 405, `POST: ${post.status}`);
+
+  // Precompressed copies.
+  const GZ = { "Accept-Encoding": "gzip, deflate, br" };
+  const zipped = await get(base, "/big.js", "GET", GZ);
+  check(zipped.status === 200 && zipped.headers["content-encoding"] === "gzip", `gzip accepted: ${zipped.status} ${zipped.headers["content-encoding"]}`);
+  check(zipped.headers["content-type"] === "text/javascript; charset=utf-8", `gzip: the file's type, got ${zipped.headers["content-type"]}`);
+  check(zipped.headers["vary"] === "Accept-Encoding", `gzip: vary ${zipped.headers["vary"]}`);
+  check(Number(zipped.headers["content-length"]) === fs.statSync(path.join(site, "big.js.gz")).size &&
+        zipped.raw.length < BIG.length, `gzip: length ${zipped.headers["content-length"]}`);
+  check(zlib.gunzipSync(zipped.raw).toString() === BIG, "gzip: the body does not unzip to the file");
+  const plain = await get(base, "/big.js");
+  check(plain.status === 200 && plain.headers["content-encoding"] === undefined && plain.body === BIG &&
+        plain.headers["vary"] === "Accept-Encoding", `no Accept-Encoding: ${plain.headers["content-encoding"]}`);
+  for (const ae of ["deflate, br", "gzip;q=0", "gzip;q=0, br", "identity", "*;q=0", "gzipx"]) {
+    const r = await get(base, "/big.js", "GET", { "Accept-Encoding": ae });
+    check(r.headers["content-encoding"] === undefined && r.body === BIG, `Accept-Encoding "${ae}" got gzip`);
+  }
+  for (const ae of ["GZIP", "br;q=1, gzip;q=0.5", "*", "x-gzip"])
+    check(acceptsGzip(ae), `acceptsGzip("${ae}")`);
+  const headGz = await get(base, "/big.js", "HEAD", GZ);
+  check(headGz.status === 200 && headGz.body === "" && headGz.headers["content-encoding"] === "gzip" &&
+        headGz.headers["content-length"] === zipped.headers["content-length"], `HEAD with gzip: ${JSON.stringify(headGz.headers)}`);
+  const ranged = await get(base, "/big.js", "GET", { ...GZ, Range: "bytes=0-9" });
+  check(ranged.status === 200 && ranged.headers["content-encoding"] === undefined && ranged.body === BIG,
+        `a Range request: ${ranged.status} ${ranged.headers["content-encoding"]} (wanted the whole plain file)`);
+  const direct = await get(base, "/big.js.gz", "GET", GZ);
+  check(direct.status === 200 && direct.headers["content-type"] === "application/gzip" &&
+        direct.headers["content-encoding"] === undefined && zlib.gunzipSync(direct.raw).toString() === BIG,
+        `a .gz by name: ${direct.headers["content-type"]} ${direct.headers["content-encoding"]}`);
+  const stale = await get(base, "/stale.js", "GET", GZ);
+  check(stale.headers["content-encoding"] === undefined && stale.body === "console.log('new');", "a stale .gz is served");
+  check((await get(base, "/only-gz.js", "GET", GZ)).status === 404, "a .gz without its file is served");
+  const pageGz = await get(base, "/page-gz.html", "GET", GZ);
+  check(pageGz.headers["content-encoding"] === "gzip" && zlib.gunzipSync(pageGz.raw).toString().includes("<p>gz") &&
+        pageGz.headers["content-security-policy"] === `${CSP}; frame-ancestors 'self'`,
+        `a page's .gz: ${pageGz.headers["content-encoding"]} ${pageGz.headers["content-security-policy"]}`);
+  const leak = await get(base, "/leak.js", "GET", GZ);
+  check(leak.headers["content-encoding"] === undefined && leak.body === "console.log('leak');",
+        "a .gz symlink leading out of the site is served");
+  check((await get(base, "/leak.js.gz", "GET", GZ)).status === 404, "a .gz symlink leading out, by name");
 
   const refused = async (p, status) => {
     const r = await get(base, p);
