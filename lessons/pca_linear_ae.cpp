@@ -28,6 +28,7 @@
 #include "aelab/loss.hpp"
 #include "kit/platform.hpp"
 #include "kit/a11y.hpp"
+#include "kit/figure_export.hpp"
 #include "kit/widgets.hpp"
 #include "lesson.hpp"
 
@@ -241,20 +242,7 @@ void titled(const char* title, const char* help = nullptr) {
 // `count` images of D = rows*cols pixels from `data`, in rows of `per_row`, with captions.
 void image_grid(const char* id, const float* data, int count, int rows, int cols, float zoom, bool diverging,
                 int per_row, const std::vector<std::string>& captions = {}) {
-    ui::HeatmapStyle hs;
-    hs.zoom = zoom;
-    if (diverging) hs.cmap = ui::Colormap::diverging, hs.auto_range = true;
-    ImGui::PushID(id);
-    for (int i = 0; i < count; ++i) {
-        if (i % per_row) ImGui::SameLine();
-        ImGui::BeginGroup();
-        ImGui::PushID(i);
-        ui::heatmap("img", data + std::size_t(i) * rows * cols, rows, cols, hs);
-        if (std::size_t(i) < captions.size()) ImGui::TextDisabled("%s", captions[std::size_t(i)].c_str());
-        ImGui::PopID();
-        ImGui::EndGroup();
-    }
-    ImGui::PopID();
+    ui::image_grid(id, data, count, rows, cols, zoom, diverging, per_row, captions);  // the kit's: saves as PNG too
 }
 
 // A small (k, k) matrix, blue - white - red: numbers when they fit, else a heatmap.

@@ -46,9 +46,13 @@
 #include <malloc.h>  // mallinfo: the heap in use, for the soak test
 #else
 #include <SDL_opengl.h>
-#define STB_IMAGE_WRITE_IMPLEMENTATION
-#include <stb/stb_image_write.h>
+#include <fstream>
 #endif
+// figures and clipboard (issue 15): PNG files of figures and of the whole view, the browser's clipboard
+#include "aelab/error.hpp"
+#include "aelab/png_write.hpp"
+#include "kit/clipboard.hpp"
+#include "kit/figure_export.hpp"
 
 namespace {
 
@@ -487,6 +491,8 @@ void draw_ui(App& app) {
 #ifndef __EMSCRIPTEN__
             if (ImGui::MenuItem("Text view", nullptr, &app.show_text_panel) && app.show_text_panel) app.text_view = true;
 #endif
+            // figures: the whole window as a PNG, read from the framebuffer once the menu has closed
+            if (!aelab::platform::hidden("export") && ImGui::MenuItem("Save view as PNG")) aelab::ui::request_view_capture();
             aelab::kit::pop_touch_rows();
             ImGui::EndMenu();
         }
@@ -559,6 +565,14 @@ void draw_ui(App& app) {
     ImGui::End();
     draw_about(app);
     if (app.show_text_panel) draw_text_panel(app);
+    aelab::ui::draw_figure_status();  // figures: "downloaded as ...png" for a few seconds
+}
+
+// figures: a rectangle of the frame just drawn (before the swap, so WebGL needs no
+// preserveDrawingBuffer), for kit/figure_export.hpp's plot and whole-view PNGs.
+void read_framebuffer(int x, int y, int w, int h, std::uint8_t* rgba) {
+    glPixelStorei(GL_PACK_ALIGNMENT, 1);
+    glReadPixels(x, y, w, h, GL_RGBA, GL_UNSIGNED_BYTE, rgba);
 }
 
 #ifndef __EMSCRIPTEN__
@@ -570,8 +584,14 @@ void save_screenshot(SDL_Window* window, const std::string& path) {
     glReadPixels(0, 0, w, h, GL_RGBA, GL_UNSIGNED_BYTE, px.data());
     for (int y = 0; y < h; ++y)
         std::copy_n(&px[std::size_t(h - 1 - y) * w * 4], std::size_t(w) * 4, &flipped[std::size_t(y) * w * 4]);
-    if (!stbi_write_png(path.c_str(), w, h, 4, flipped.data(), w * 4))
-        std::fprintf(stderr, "aelab: could not write screenshot %s\n", path.c_str());
+    try {
+        const std::vector<std::uint8_t> png = aelab::encode_png(flipped, w, h, 4);
+        std::ofstream f(path, std::ios::binary);
+        f.write(reinterpret_cast<const char*>(png.data()), static_cast<std::streamsize>(png.size()));
+        if (!f) throw aelab::Error("cannot write the file");
+    } catch (const std::exception& e) {
+        std::fprintf(stderr, "aelab: could not write screenshot %s: %s\n", path.c_str(), e.what());
+    }
 }
 #endif
 
@@ -745,6 +765,8 @@ void frame(void* arg) {
     glClearColor(clear.x, clear.y, clear.z, 1.0f);
     glClear(GL_COLOR_BUFFER_BIT);
     ImGui_ImplOpenGL3_RenderDrawData(ImGui::GetDrawData());
+    aelab::ui::after_render(read_framebuffer, static_cast<int>(io.DisplaySize.x * io.DisplayFramebufferScale.x),
+                            static_cast<int>(io.DisplaySize.y * io.DisplayFramebufferScale.y));  // figures
     aelab::ui::collect_textures();
 #ifdef __EMSCRIPTEN__
     static const std::string lesson_ids = [] {
@@ -939,6 +961,7 @@ int main(int argc, char** argv) {
     app.force_touch = aelab::platform::param("touch") == "1";
     if (coarse_pointer()) enable_touch_sizes(app);
     ImGui_ImplSDL2_InitForOpenGL(app.window, gl);
+    aelab::platform::install_browser_clipboard();  // clipboard: web build, after SDL set its own
     ImGui_ImplOpenGL3_Init(glsl_version);
     build_fonts(app, device_pixel_ratio(app.window));
     aelab::ui::set_texture_backend({texture_create, texture_update, texture_destroy});

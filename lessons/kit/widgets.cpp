@@ -12,6 +12,8 @@
 #include <unordered_map>
 
 #include "aelab/npy.hpp"
+#include "clipboard.hpp"      // clipboard: Copy reaches the system clipboard in the browser
+#include "figure_export.hpp"  // figures saved as PNG (hooks marked "figures:")
 #include "palette.hpp"
 #include "platform.hpp"
 #include "theme.hpp"
@@ -103,6 +105,14 @@ void data_range(const float* data, int n, const HeatmapStyle& style, float& lo, 
     }
     if (lo == hi) lo -= 1, hi += 1;
 }
+}  // namespace
+
+// figures: the same range for saved heat maps (figure_export.hpp)
+void heatmap_range(const float* data, int rows, int cols, const HeatmapStyle& style, float& lo, float& hi) {
+    data_range(data, rows * cols, style, lo, hi);
+}
+
+namespace {
 
 void draw_highlights(ImVec2 origin, float cw, float ch, const std::vector<Highlight>& highlights) {
     ImDrawList* dl = ImGui::GetWindowDrawList();
@@ -192,7 +202,9 @@ Hover heatmap(const char* id, const float* data, int rows, int cols, const Heatm
     }
     ImTextureID tex = upload(ImGui::GetID("tex"), cols, rows);
     const float z = style.zoom;
+    figure_item_label(id);  // figures: the save button's name for the text view
     image_item("img", tex, ImVec2(cols * z, rows * z));
+    figure_item_menu(id, z, [&](int scale) { return heatmap_raster(data, rows, cols, style, scale); });  // figures
     ImVec2 origin = ImGui::GetItemRectMin();
     if (z >= 14.0f) {  // cell borders help once cells are big enough to count
         ImDrawList* dl = ImGui::GetWindowDrawList();
@@ -279,7 +291,9 @@ Hover rgb_image(const char* id, const float* chw, int rows, int cols, float zoom
         g_pixels[i * 4 + 3] = 255;
     }
     ImTextureID tex = upload(ImGui::GetID("tex"), cols, rows);
+    figure_item_label(id);  // figures
     image_item("img", tex, ImVec2(cols * zoom, rows * zoom));
+    figure_item_menu(id, zoom, [&](int scale) { return rgb_raster(chw, rows, cols, scale); });  // figures
     draw_highlights(ImGui::GetItemRectMin(), zoom, zoom, highlights);
     if (a11y::capturing()) a11y::image(format("%s: colour image, %d x %d pixels, 3 channels (RGB)", shown_name(id).c_str(), rows, cols));
     Hover h = item_hover(rows, cols, zoom, zoom);
@@ -487,7 +501,9 @@ void line_plot(const char* id, const std::vector<Series>& series, const PlotStyl
     ImVec2 size = style.size;
     if (size.x <= 0) size.x = std::max(100.0f, ImGui::GetContentRegionAvail().x);
     ImVec2 o = ImGui::GetCursorScreenPos();
+    figure_item_label(id);  // figures: saved from the screen (figure_export.hpp)
     ImGui::InvisibleButton("plot", size);
+    plot_item_menu(id);
     ImDrawList* dl = ImGui::GetWindowDrawList();
     dl->AddRectFilled(o, ImVec2(o.x + size.x, o.y + size.y), ImGui::GetColorU32(ImGuiCol_FrameBg));
 
@@ -543,7 +559,7 @@ void line_plot(const char* id, const std::vector<Series>& series, const PlotStyl
         dl->AddText(ImVec2(b.x - w - 6, ly), ImGui::GetColorU32(ImGuiCol_Text), s.label);
         ly += ImGui::GetTextLineHeight() + 2;
     }
-    if (ImGui::IsItemHovered()) {
+    if (ImGui::IsItemHovered() && !capture_pending()) {  // figures: no hover line in a saved plot
         float mx = ImGui::GetIO().MousePos.x;
         float x = xmin + (mx - a.x) / (b.x - a.x) * (xmax - xmin);
         dl->AddLine(ImVec2(mx, a.y), ImVec2(mx, b.y), ImGui::GetColorU32(ImGuiCol_Text, 0.5f));
@@ -596,7 +612,34 @@ void pytorch_panel(const char* id, const std::string& code) {
         ImGui::TextWrapped("The same computation in PyTorch, for the current parameters. Paste it into Python to check "
                            "the numbers on this page.");
         code_block("code", code);
-        if (small_button("Copy")) ImGui::SetClipboardText(code.c_str());
+        // clipboard: the system clipboard in the browser too (clipboard.hpp); the outcome is
+        // shown beside the button and told to screen readers once.
+        static ImGuiID copy_owner = 0;
+        static platform::CopyState told = platform::CopyState::none;
+        const ImGuiID me = ImGui::GetID("copy");
+        if (small_button("Copy")) {
+            platform::copy_text(code);
+            copy_owner = me;
+            told = platform::CopyState::pending;
+        }
+        if (copy_owner == me) {
+            const platform::CopyState state = platform::copy_state();
+            const char* text = state == platform::CopyState::copied   ? "Copied"
+                               : state == platform::CopyState::failed ? "Copy failed: select the code and press Ctrl+C"
+                               : state == platform::CopyState::pending ? "Copying..." : "";
+            if (*text) {
+                ImGui::SameLine();
+                if (state == platform::CopyState::failed)
+                    ImGui::TextColored(kit::palette::text(kit::palette::text_error), "%s", text);
+                else
+                    ImGui::TextDisabled("%s", text);
+            }
+            if (state != told && (state == platform::CopyState::copied || state == platform::CopyState::failed)) {
+                a11y::announce(state == platform::CopyState::copied ? "Copied the PyTorch code" : text,
+                               state == platform::CopyState::failed);
+                told = state;
+            }
+        }
     }
     ImGui::PopID();
 }

@@ -3,7 +3,9 @@
 // ?lesson= (also with &embed=1), checks what the page reports (Module.aelabState), fails on
 // any console error, and saves screenshots.
 //   node tests/browser/lessons.test.mjs [SITE_DIR=build/web] [SCREENSHOT_DIR=build/screenshots/browser]
+import fs from "node:fs";
 import path from "node:path";
+import zlib from "node:zlib";
 import { expect, expr, launch, moreFrames, results, screenshotDir, serve, settle, site, withPage } from "./common.mjs";
 
 const shots = screenshotDir("build/screenshots/browser");
@@ -14,6 +16,41 @@ const STEPPED = { convolution: "st1", pooling: "step", "transposed-conv": "step"
 const TRAINED = ["pca-linear-ae", "autoencoder", "conv-autoencoder", "denoising", "regularized-ae", "ae-applications", "vae",
                  "gan"];
 
+
+// A PNG (8-bit RGB or RGBA, not interlaced, as stb_image_write writes them) as RGBA pixels:
+// the IDAT stream inflated and each row unfiltered (PNG spec, section 9).
+function decodePng(buf) {
+  expect(buf.subarray(0, 8).equals(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a])), "not a PNG signature");
+  let pos = 8, width = 0, height = 0, type = 0;
+  const idat = [];
+  while (pos < buf.length) {
+    const len = buf.readUInt32BE(pos), kind = buf.toString("latin1", pos + 4, pos + 8), data = buf.subarray(pos + 8, pos + 8 + len);
+    if (kind === "IHDR") {
+      width = data.readUInt32BE(0), height = data.readUInt32BE(4), type = data[9];
+      expect(data[8] === 8 && (type === 2 || type === 6) && data[12] === 0, `PNG IHDR ${[...data]}`);
+    } else if (kind === "IDAT") idat.push(data);
+    pos += 12 + len;
+  }
+  const bpp = type === 6 ? 4 : 3, stride = width * bpp, raw = zlib.inflateSync(Buffer.concat(idat));
+  const out = Buffer.alloc(width * height * 4), cur = Buffer.alloc(stride), prev = Buffer.alloc(stride);
+  for (let y = 0; y < height; y++) {
+    const f = raw[y * (stride + 1)], row = raw.subarray(y * (stride + 1) + 1, (y + 1) * (stride + 1));
+    for (let i = 0; i < stride; i++) {
+      const a = i >= bpp ? cur[i - bpp] : 0, b = prev[i], c = i >= bpp ? prev[i - bpp] : 0;
+      const p = a + b - c, pa = Math.abs(p - a), pb = Math.abs(p - b), pc = Math.abs(p - c);
+      const pred = f === 0 ? 0 : f === 1 ? a : f === 2 ? b : f === 3 ? (a + b) >> 1 : pa <= pb && pa <= pc ? a : pb <= pc ? b : c;
+      cur[i] = (row[i] + pred) & 0xff;
+    }
+    for (let x = 0; x < width; x++)
+      for (let k = 0; k < 4; k++) out[(y * width + x) * 4 + k] = k < bpp ? cur[x * bpp + k] : 255;
+    cur.copy(prev);
+  }
+  return { width, height, rgba: out };
+}
+
+// Where View sits in the menu bar, and its "Save view as PNG" item: the fourth in a window under
+// 800 px (the text view shown beside a 1280 px page leaves 768 px: no "Lesson sidebar" item).
+const VIEW_MENU = { x: 95, y: 10, saveY: 92 };
 const { server, url: base } = await serve(site, 0);
 const browser = await launch();
 let lessons = [];
@@ -236,6 +273,69 @@ try {
     expect(p.get("img") === "12" && p.get("levels") === "0" && p.get("pattern") === "4" && p.get("n") === "3" &&
            p.get("open") === "5", `the link became ${page.url()}`);
     expect(p.get("row") === "14" && p.get("w") === "7", `defaults missing from ${page.url()}`);
+  });
+
+  // Figures and the clipboard (issue 15), one page: the "pattern" heat map saved as PNG from the
+  // text view's button is the heat map's exact colours (each value a 16 x 16 block, 0 black, 1
+  // white, as the grid beside it lists them); View > Save view as PNG has the canvas's size; the
+  // "Copy" of an "In PyTorch" panel reaches the system clipboard.
+  await withPage(browser, "figures-png-and-clipboard", {
+    context: { acceptDownloads: true, permissions: ["clipboard-read", "clipboard-write"] },
+  }, async (page) => {
+    await page.goto(`${base}?lesson=tensors&textview=show`);
+    await settle(page, 30, `Module.aelabState.data === "ready" && window.aelabUI && aelabUI.document() !== null`);
+    const rows = await page.evaluate(() => {
+      const t = aelabUI.document().nodes.find((n) => n.r === "table" && n.l.startsWith("pattern-grid"));
+      return t ? t.t : null;
+    });
+    expect(Array.isArray(rows) && rows.length === 10 && rows.every((r) => r.length === 10),
+           `the text view's pattern-grid table: ${JSON.stringify(rows)}`);
+    let download = page.waitForEvent("download", { timeout: 20000 });
+    await page.getByRole("button", { name: "Save pattern as PNG" }).click();
+    download = await download;
+    expect(download.suggestedFilename() === "tensors-pattern.png", `file name ${download.suggestedFilename()}`);
+    const png = decodePng(fs.readFileSync(await download.path()));
+    expect(png.width === 160 && png.height === 160, `pattern PNG is ${png.width} x ${png.height}, wanted 160 x 160`);
+    let wrong = 0;
+    for (let y = 0; y < 160; y++)
+      for (let x = 0; x < 160; x++) {
+        const want = Number(rows[y >> 4][x >> 4]) ? 255 : 0, i = (y * 160 + x) * 4;
+        if (png.rgba[i] !== want || png.rgba[i + 1] !== want || png.rgba[i + 2] !== want || png.rgba[i + 3] !== 255) wrong++;
+      }
+    expect(wrong === 0, `${wrong} pixels of the saved pattern differ from the heat map's colours`);
+
+    // The whole view: View (menu bar) > Save view as PNG, a press and a release a few frames apart.
+    const clickAt = async (x, y) => {
+      await page.mouse.move(x, y);
+      await moreFrames(page, 2);
+      await page.mouse.down();
+      await moreFrames(page, 2);
+      await page.mouse.up();
+      await moreFrames(page, 2);
+    };
+    await clickAt(VIEW_MENU.x, VIEW_MENU.y);
+    download = page.waitForEvent("download", { timeout: 20000 });
+    await clickAt(VIEW_MENU.x + 40, VIEW_MENU.saveY);
+    download = await download;
+    const view = decodePng(fs.readFileSync(await download.path()));
+    const canvas = await page.evaluate(() => [Module.canvas.width, Module.canvas.height]);
+    expect(download.suggestedFilename() === "tensors-view.png", `view file name ${download.suggestedFilename()}`);
+    expect(view.width === canvas[0] && view.height === canvas[1], `view PNG ${view.width} x ${view.height}, canvas ${canvas}`);
+
+    // Copy: open the first "In PyTorch" panel, press its Copy, read the system clipboard.
+    await page.getByRole("button", { name: "In PyTorch" }).first().click();
+    await moreFrames(page, 3);
+    await page.getByRole("button", { name: "Copy", exact: true }).first().click();
+    await page.waitForFunction(expr(`Module.aelabCopy && Module.aelabCopy.state === 2`), null, { timeout: 10000 });
+    const copied = await page.evaluate(() => navigator.clipboard.readText());
+    expect(copied.includes("torch") && copied.split("\n").length >= 2, `clipboard holds: ${copied.slice(0, 200)}`);
+    const shown = await page.evaluate(() => aelabUI.document().nodes.map((n) => n.l).join("\n"));
+    const lines = copied.split("\n").map((l) => l.trim()).filter((l) => l);
+    const missing = lines.filter((l) => !shown.includes(l));
+    expect(missing.length === 0, `copied lines not in the panel: ${missing.slice(0, 3).join(" | ")}`);
+    await moreFrames(page, 3);
+    expect((await page.evaluate(() => aelabUI.document().nodes.map((n) => n.l).join("\n"))).includes("Copied"),
+           "the panel does not say Copied");
   });
 
   await withPage(browser, "unknown-lesson", {}, async (page) => {
