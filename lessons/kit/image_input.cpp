@@ -60,7 +60,16 @@ float zoom_for(const Tensor& t, float px) {
 }
 }  // namespace
 
-const UserImage* user_image() { return shared().has ? &shared().image : nullptr; }
+void poll_uploads() {
+    platform::Upload up;
+    if (platform::take_upload(up)) accept_upload(up);
+    report_status();
+}
+
+const UserImage* user_image() {
+    poll_uploads();
+    return shared().has ? &shared().image : nullptr;
+}
 const std::string& upload_error() { return shared().error; }
 void reset_user_image() {
     const long serial = shared().image.serial;
@@ -96,9 +105,9 @@ std::string accept_upload(const platform::Upload& upload) {
 bool image_input(const char* id, long& seen) {
     ImGui::PushID(id);
     platform::install_image_input();
-    platform::Upload up;
-    if (platform::take_upload(up)) accept_upload(up);
+    poll_uploads();
     Shared& s = shared();
+    platform::Upload up;
 
     if (platform::has_image_picker()) {
         if (ImGui::Button("Use your own image...")) platform::open_image_picker();

@@ -29,7 +29,10 @@ struct UserImage {
     int file_width = 0, file_height = 0;
     DecodedImage image;    // (C, H, W) in [0, 1], C = 1 or 3, at most kUserImageSide a side
 };
-// The student's current image, or nullptr before the first one.
+// Takes an upload the platform holds (a file dropped or chosen) into the shared image.
+void poll_uploads();
+// The student's current image, or nullptr before the first one (polls first, so a file dropped
+// while the image controls are folded away is used too).
 const UserImage* user_image();
 // Decodes an upload into the shared image. Returns "" or the message (the previous image
 // stays). Public for tests; image_input() calls it for each upload the platform hands over.
