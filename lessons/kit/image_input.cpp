@@ -203,6 +203,56 @@ bool fashion_input(const char* id, FashionInput& in) {
     return changed;
 }
 
+void user_image_through_model(const char* id, ThroughModel& state,
+                              const std::function<std::vector<ModelOutput>(const Tensor& x)>& run) {
+    ImGui::PushID(id);
+    if (user_image()) ImGui::SetNextItemOpen(true, ImGuiCond_Once);
+    const bool open = ImGui::TreeNode("Your own image through the network");
+    if (open) {
+        image_input("in", state.seen);
+        fashion_input("prep", state.input);
+        if (user_image()) {
+            if (state.input.serial != user_image()->serial) update_fashion_input(state.input);
+            Tensor x = state.input.steps.final;
+            x.reshape({1, 1, 28, 28});
+            try {
+                const std::vector<ModelOutput> outs = run(x);
+                const float zoom = 4.0f;
+                ui::begin_flow("x", true);
+                ImGui::TextUnformatted("input: your image");
+                ui::gray_image("your image, model input", state.input.steps.final, zoom);
+                ui::end_flow();
+                for (std::size_t i = 0; i < outs.size(); ++i) {
+                    Tensor y = outs[i].image;
+                    if (y.size() != 784) throw Error("the model's output has shape " + shape_str(y.shape()) + ", not 28 x 28");
+                    y.reshape({28, 28});
+                    double se = 0;
+                    for (std::size_t k = 0; k < 784; ++k) {
+                        const double d = double(y.data()[k]) - double(state.input.steps.final.data()[k]);
+                        se += d * d;
+                    }
+                    const std::string mse = ui::format("MSE %.4f", se / 784.0);
+                    ImGui::PushID(int(i));
+                    ui::begin_flow("y");
+                    ImGui::TextUnformatted(outs[i].caption.c_str());
+                    ui::gray_image(outs[i].caption.c_str(), y, zoom);
+                    ImGui::TextUnformatted(mse.c_str());
+                    ui::end_flow();
+                    ImGui::PopID();
+                    if (i == 0) platform::set_status(std::string(id) + "_mse", ui::format("%.6f", se / 784.0));
+                }
+                platform::set_status(id, "your image");
+                ImGui::TextDisabled("A picture unlike Fashion-MNIST's garments is off the data the network learned: expect "
+                                    "it to come back looking more like a garment than like your picture.");
+            } catch (const std::exception& e) {
+                ui::error_panel("Your image could not go through the network", e.what());
+            }
+        }
+        ImGui::TreePop();
+    }
+    ImGui::PopID();
+}
+
 Tensor fit_user_image(const Tensor& chw, int channels, int h, int w) {
     const int H = int(chw.shape()[1]), W = int(chw.shape()[2]);
     // the largest h : w window centred in the image

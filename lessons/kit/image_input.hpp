@@ -12,7 +12,9 @@
 // Status for scripts (the browser test): upload = "ok" | "error", upload_name, upload_size
 // ("W x H"), upload_format, upload_error.
 #pragma once
+#include <functional>
 #include <string>
+#include <vector>
 
 #include "aelab/image_decode.hpp"
 #include "kit/platform_upload.hpp"
@@ -57,6 +59,24 @@ struct FashionInput {
 bool fashion_input(const char* id, FashionInput& in);
 // Computes `in.steps` for the current image without drawing; false without an image.
 bool update_fashion_input(FashionInput& in);
+
+// "Your own image through the network", for lessons whose Fashion-MNIST models reconstruct test
+// images: a folding section (open once an image exists) with the image controls, the 28 x 28
+// preprocessing, and the input beside what `run` makes of it. `run` gets the model input
+// (1, 1, 28, 28) and returns named (1, 1, 28, 28) or (28, 28) outputs in [0, 1]; the MSE against
+// the input is shown under each. It runs every frame the section is open (one image: cheap),
+// so a model still training is followed live. Status: <id> = "your image" and <id>_mse (the
+// first output's) once it has run.
+struct ModelOutput {
+    std::string caption;
+    Tensor image;
+};
+struct ThroughModel {
+    FashionInput input;
+    long seen = 0;
+};
+void user_image_through_model(const char* id, ThroughModel& state,
+                              const std::function<std::vector<ModelOutput>(const Tensor& x)>& run);
 
 // The image for a lesson that shows pictures at a fixed size: centre-cropped to the aspect
 // h : w, area-averaged to (h, w), as `channels` planes (1: BT.601 gray, 3: RGB).
