@@ -30,6 +30,7 @@ Shared& shared() {
 
 void report_status() {
     const Shared& s = shared();
+    if (s.has) platform::set_status("upload_image", s.image.name);  // the image in use, whatever the last file was
     if (!s.error.empty()) {
         platform::set_status("upload", "error");
         platform::set_status("upload_error", s.error);
@@ -129,7 +130,7 @@ bool image_input(const char* id, long& seen) {
     ImGui::TextDisabled("PNG or JPEG, at most %d x %d pixels and 20 MB. Your image stays on this computer: it is not sent "
                         "anywhere and not kept in the link.", kMaxImageSide, kMaxImageSide);
     if (!s.error.empty()) {
-        ui::error_panel("Image not used", s.error);
+        ui::error_panel("Image not used", s.has ? s.error + "\n(Still using " + printable(s.image.name, 60) + ".)" : s.error);
     } else if (s.has) {
         const UserImage& u = s.image;
         ImGui::Text("Your image: %s, %d x %d pixels (%s, %s%s)", printable(u.name, 60).c_str(), u.file_width, u.file_height,

@@ -9,8 +9,9 @@
 //     if (kit::image_input("mine", seen_)) { ... kit::user_image()->image.chw is new ... }
 //     if (kit::fashion_input("prep", prep_)) canvas.load(prep_.steps.final);  // 28 x 28
 //
-// Status for scripts (the browser test): upload = "ok" | "error", upload_name, upload_size
-// ("W x H"), upload_format, upload_error.
+// Status for scripts (the browser test): upload = "ok" | "error" (the last file tried),
+// upload_name (its name), upload_error, and for the image in use upload_image (its name),
+// upload_size ("W x H"), upload_format, upload_serial.
 #pragma once
 #include <functional>
 #include <string>

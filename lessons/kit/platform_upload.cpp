@@ -94,7 +94,8 @@ EM_JS(double, aelab_js_upload_size, (), {
 // The waiting file's name and error ("" when read), as "name\nerror", malloc'd.
 EM_JS(char*, aelab_js_upload_info, (), {
     var p = Module.aelabUpload.pending;
-    var s = String(p.name).replace(/\n/g, " ") + "\n" + (p.error || "");
+    var nl = String.fromCharCode(10);
+    var s = String(p.name).split(nl).join(" ") + nl + (p.error || "");
     var n = lengthBytesUTF8(s) + 1;
     var ptr = _malloc(n);
     stringToUTF8(s, ptr, n);
