@@ -755,7 +755,14 @@ private:
         ui::bullet("Max unpooling is just as sparse, but each value goes back to where the maximum was: bright "
                "edges and outlines stay in place, and the rest of each block is a hole (0). With the same "
                "values it is never worse than bed of nails.");
-        ui::pytorch_panel("rt-torch", round_trip_pytorch_code(state_.image, state_.rt_kind, state_.rt_kernel));
+        std::string code = round_trip_pytorch_code(state_.image, state_.rt_kind, state_.rt_kernel);
+        if (use_mine_) {  // your image: the exported image.npy instead of a test image
+            const std::size_t a = code.find("test = "), b = code.find("\n\n", a);
+            if (a != std::string::npos && b != std::string::npos)
+                code.replace(a, b - a, "import numpy as np\nx = torch.from_numpy(np.load('image.npy'))  # your image, (1, 1, 28, 28): "
+                                       "export it below");
+        }
+        ui::pytorch_panel("rt-torch", code);
         ui::export_buttons("rt-export", {{"image.npy", &trip_.image},
                                          {"pooled.npy", &trip_.pooled},
                                          {"nearest.npy", &trip_.up[kNearest]},
