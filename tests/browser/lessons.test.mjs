@@ -338,7 +338,8 @@ try {
   // canvas, then a truncated PNG, a header declaring 100000 x 100000 pixels, a text file and a
   // 21 MB file each refused with a message (status, no console error) while the page keeps
   // drawing; the image never enters the link. Then a JPEG (the browser's own encoder) in the
-  // convolution filters, and the PNG from before still there (the image is shared by the lessons).
+  // convolution filters, and the PNG from before still there (the image is shared by the lessons),
+  // and a PNG dropped on the canvas.
   await withPage(browser, "your-own-images", {}, async (page) => {
     const status = () => page.evaluate(() => Module.aelabState.status);
     const after = async (want) => {
@@ -361,7 +362,6 @@ try {
     let s = await upload("shirt.png", "image/png", png, `Module.aelabState.status.denoise_input === "your image"`);
     expect(s.upload === "ok" && s.upload_size === "60 x 90" && s.upload_format === "PNG", `PNG status ${JSON.stringify(s)}`);
     expect(!new URL(page.url()).searchParams.get("canvas"), `the image went into the link: ${page.url()}`);
-    await page.screenshot({ path: path.join(shots, "your-image-denoising.png") });
     // Refused, each with a message: the previous image stays in use.
     s = await upload("cut.png", "image/png", png.subarray(0, 60), `Module.aelabState.status.upload === "error"`);
     expect(s.upload_error.startsWith("cut.png: "), `truncated: ${s.upload_error}`);
@@ -399,7 +399,16 @@ try {
     s = await upload("photo.jpg", "image/jpeg", jpeg, `Module.aelabState.status.upload === "ok"`);
     expect(s.upload_size === "48 x 32" && s.upload_format === "JPEG" && s.upload_serial === "2" &&
            s.filter_input === "your image: grayscale", `JPEG status ${JSON.stringify(s)}`);
-    await page.screenshot({ path: path.join(shots, "your-image-convolution.png") });
+    // Dropped on the canvas (a synthetic drop: the same handler a real drag ends in).
+    await page.evaluate((bytes) => {
+      const dt = new DataTransfer();
+      dt.items.add(new File([new Uint8Array(bytes)], "dropped.png", { type: "image/png" }));
+      const canvas = document.getElementById("canvas");
+      canvas.dispatchEvent(new DragEvent("dragover", { dataTransfer: dt, cancelable: true }));
+      canvas.dispatchEvent(new DragEvent("drop", { dataTransfer: dt, cancelable: true }));
+    }, Array.from(png));
+    s = await after(`Module.aelabState.status.upload_image === "dropped.png"`);
+    expect(s.upload === "ok" && s.upload_serial === "3" && s.upload_size === "60 x 90", `dropped: ${JSON.stringify(s)}`);
   });
 
   // The benchmark page runs aelab-cli's bench in the tab, cross-origin isolated (microsecond
