@@ -954,6 +954,7 @@ int main(int argc, char** argv) {
     aelab::ui::set_texture_backend({texture_create, texture_update, texture_destroy});
 
     select_initial_lesson(app, aelab::platform::param("lesson"));
+    aelab::platform::install_image_input();  // your own images: the page's file input and drop target
 
 #ifdef __EMSCRIPTEN__
     emscripten_set_main_loop_arg(frame, &app, 0, true);

@@ -62,6 +62,7 @@ float zoom_for(const Tensor& t, float px) {
 }  // namespace
 
 void poll_uploads() {
+    platform::install_image_input();
     platform::Upload up;
     if (platform::take_upload(up)) accept_upload(up);
     report_status();
