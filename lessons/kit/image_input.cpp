@@ -30,7 +30,12 @@ Shared& shared() {
 
 void report_status() {
     const Shared& s = shared();
-    if (s.has) platform::set_status("upload_image", s.image.name);  // the image in use, whatever the last file was
+    if (s.has) {  // the image in use, whatever the last file tried was
+        platform::set_status("upload_image", s.image.name);
+        platform::set_status("upload_size", std::to_string(s.image.file_width) + " x " + std::to_string(s.image.file_height));
+        platform::set_status("upload_format", s.image.image.format);
+        platform::set_status("upload_serial", std::to_string(s.image.serial));
+    }
     if (!s.error.empty()) {
         platform::set_status("upload", "error");
         platform::set_status("upload_error", s.error);
@@ -39,9 +44,6 @@ void report_status() {
         platform::set_status("upload", "ok");
         platform::set_status("upload_error", "");
         platform::set_status("upload_name", s.image.name);
-        platform::set_status("upload_size", std::to_string(s.image.file_width) + " x " + std::to_string(s.image.file_height));
-        platform::set_status("upload_format", s.image.image.format);
-        platform::set_status("upload_serial", std::to_string(s.image.serial));
     }
 }
 
