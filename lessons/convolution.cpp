@@ -894,7 +894,7 @@ private:
                 if (ui::radio_button("your image (centre cropped to 12 x 16)", &pick, 1)) use_mine_3d(true);
             }
             ImGui::TreePop();
-        } else if (three_.mine && kit::user_image() && kit::user_image()->serial != three_.mine_seen) {
+        } else if (kit::user_image() && kit::user_image()->serial != three_.mine_seen) {  // a new image: use it
             three_.mine_seen = kit::user_image()->serial;
             use_mine_3d(true);
         }
