@@ -38,6 +38,7 @@
 #include "kit/pytorch.hpp"
 #include "kit/widgets.hpp"
 #include "lesson.hpp"
+#include "kit/image_input.hpp"
 
 namespace aelab::lessons {
 namespace autoencoder {
@@ -540,6 +541,8 @@ private:
     std::vector<NamedImage> off_inputs_;
     Tensor off_batch_, off_narrow_, off_wide_;  // (4, 1, 28, 28): test image, noise, inverted, scribble
     std::vector<double> off_mse_narrow_, off_mse_wide_;
+    kit::ThroughModel mine_;  // your own image as a fifth column (kit/image_input.hpp); not in the link
+    long off_mine_ = -1;
 
     void draw_bottleneck(const Dataset& d) {
         ImGui::TextWrapped(
@@ -580,10 +583,24 @@ private:
         ImGui::SliderInt("test image", &st_.image, 0, n - 1);
         ImGui::SameLine();
         if (ImGui::Button("New noise")) ++st_.noise_seed;
+        if (ImGui::TreeNode("Your own image as a fifth input")) {
+            kit::image_input("mine", mine_.seen);
+            kit::fashion_input("prep", mine_.input);
+            ImGui::TreePop();
+        }
+        if (kit::user_image() && mine_.input.serial != kit::user_image()->serial) kit::update_fashion_input(mine_.input);
+        const long mine = kit::user_image() ? mine_.input.serial * 8 + long(mine_.input.options.square) * 4 +
+                                                  long(mine_.input.options.invert) : -1;
         const std::tuple<int, int, int> key{t.version(), st_.image, st_.noise_seed};
-        if (key != off_for_) {
+        if (key != off_for_ || mine != off_mine_) {
+            off_mine_ = mine;
             off_inputs_ = off_distribution_inputs(d, std::size_t(st_.image), std::uint64_t(st_.noise_seed));
             off_inputs_.insert(off_inputs_.begin(), NamedImage{"test image", d.batch(Split::test, std::size_t(st_.image), 1)});
+            if (mine >= 0) {
+                Tensor x = mine_.input.steps.final;
+                x.reshape({1, 1, kSide, kSide});
+                off_inputs_.push_back(NamedImage{"your image", x});
+            }
             off_batch_ = zeros({off_inputs_.size(), 1, kSide, kSide});
             for (std::size_t i = 0; i < off_inputs_.size(); ++i)
                 xt::view(off_batch_, i) = xt::view(off_inputs_[i].image, 0);
@@ -593,7 +610,8 @@ private:
             off_mse_wide_ = reconstruction_errors(r.net(1), off_inputs_);
             off_for_ = key;
         }
-        if (ImGui::BeginTable("off", 4, ImGuiTableFlags_SizingFixedFit | ImGuiTableFlags_BordersInnerV)) {
+        if (mine >= 0) platform::set_status("bottleneck_input", "your image");
+        if (ImGui::BeginTable("off", int(off_inputs_.size()), ImGuiTableFlags_SizingFixedFit | ImGuiTableFlags_BordersInnerV)) {
             for (const NamedImage& in : off_inputs_) ImGui::TableSetupColumn(in.name.c_str());
             ImGui::TableHeadersRow();
             const char* rows[3] = {"input", "K = narrow", "K = yours"};

@@ -39,6 +39,7 @@
 #include "kit/platform.hpp"
 #include "kit/widgets.hpp"
 #include "lesson.hpp"
+#include "kit/image_input.hpp"
 
 namespace aelab::lessons {
 namespace conv_autoencoder {
@@ -470,6 +471,7 @@ private:
     //-------------------------------------------------------------------------
     // [SECTION] 2. Train
     //-------------------------------------------------------------------------
+    kit::ThroughModel mine_;  // your own image through both networks
     int recon_version_ = -1;
     Tensor recon_inputs_;                // (kShownImages, 1, 28, 28)
     std::vector<Tensor> recons_;         // per network, like recon_inputs_
@@ -542,6 +544,12 @@ private:
             }
             ImGui::EndTable();
         }
+        // Your own image (kit/image_input.hpp) through both networks; not in the link.
+        kit::user_image_through_model("conv_ae_image", mine_, [&](const Tensor& x) {
+            std::vector<kit::ModelOutput> outs;
+            for (std::size_t i = 0; i < r.size(); ++i) outs.push_back({ui::format("network %d", int(i + 1)), r.reconstruct(i, x)});
+            return outs;
+        });
         ui::pytorch_panel("torch-train", pytorch_training(st_, conv_ae_options(st_, training_)));
         std::vector<ui::NpyExport> files = {{"test_images.npy", &recon_inputs_}};
         const char* names[2] = {"reconstructions_1.npy", "reconstructions_2.npy"};

@@ -32,6 +32,7 @@
 #include "kit/platform.hpp"
 #include "kit/pytorch.hpp"
 #include "kit/a11y.hpp"
+#include "kit/image_input.hpp"
 #include "kit/widgets.hpp"
 
 namespace aelab::lessons {
@@ -833,7 +834,22 @@ private:
         Tensor volume, volume_kernel;
         PlaneResult volume_result;
         float conv3d_difference = 0;  // max |conv3d of the picture volume - conv2d with C_in = 3|
+        bool mine = false;     // the picture is your image (kit/image_input.hpp), scaled to 12 x 16
+        long mine_seen = 0;
     } three_;
+
+    // Switches the picture between the built-in one and your image (whole levels 0..255).
+    void use_mine_3d(bool mine) {
+        const kit::UserImage* u = kit::user_image();
+        three_.mine = mine && u;
+        if (three_.mine) {
+            three_.picture = kit::fit_user_image(u->image.chw, 3, kPictureRows, kPictureCols) * 255.0f;
+            for (float& v : three_.picture) v = std::round(v);
+        } else {
+            three_.picture = picture_levels();
+        }
+        three_.computed_filters = 0;  // recompute everything below
+    }
 
     void update_3d() {
         State3d& s = state_.three;
@@ -869,6 +885,20 @@ private:
             "(3, 3, 3): each slice is convolved with its channel and the three partial sums are added into one number. "
             "Click the picture or an output to move the window.",
             kPictureRows, kPictureCols);
+        if (ImGui::TreeNode("Your own colour image")) {
+            if (kit::image_input("mine3", three_.mine_seen)) use_mine_3d(true);
+            if (kit::user_image()) {
+                int pick = three_.mine ? 1 : 0;
+                if (ui::radio_button("built-in picture", &pick, 0)) use_mine_3d(false);
+                ImGui::SameLine();
+                if (ui::radio_button("your image (centre cropped to 12 x 16)", &pick, 1)) use_mine_3d(true);
+            }
+            ImGui::TreePop();
+        } else if (kit::user_image() && kit::user_image()->serial != three_.mine_seen) {  // a new image: use it
+            three_.mine_seen = kit::user_image()->serial;
+            use_mine_3d(true);
+        }
+        platform::set_status("colour_input", three_.mine ? "your image" : "picture");
         slider("filters C_out", &s.filters, 1, kMaxFilters);
         update_3d();
         ImGui::SameLine();
@@ -908,7 +938,7 @@ private:
             three_.stepper.playing = false;
         };
         ImGui::BeginGroup();
-        caption("picture (3, 12, 16)");
+        caption(three_.mine ? "your image (3, 12, 16)" : "picture (3, 12, 16)");
         move_window(ui::rgb_image("pic", three_.picture01.data(), kPictureRows, kPictureCols, 10.0f, {window}));
         ImGui::EndGroup();
         const ui::Colormap tints[3] = {ui::Colormap::red, ui::Colormap::green, ui::Colormap::blue};
@@ -1028,6 +1058,8 @@ private:
         std::vector<Tensor> kernels;
         FilterResult result;
         std::string code;
+        int mine = -1;        // your image (kit/image_input.hpp): 0 grayscale, 1..3 R, G, B; -1 not used
+        long mine_seen = 0;   // the last image seen, so a new one is shown at once
     } four_;
 
     void update_4d() {  // the dataset is loaded
@@ -1035,9 +1067,19 @@ private:
         std::string key = std::to_string(s.source) + "|" + std::to_string(s.image) + "|" + std::to_string(s.filter) + "|" +
                           std::to_string(s.angle) + "|" + std::to_string(s.sigma) + "|" + std::to_string(s.same_padding) +
                           "|" + platform::floats_text(s.custom);
+        const kit::UserImage* u = kit::user_image();
+        if (four_.mine >= 0 && u) key += "|mine" + std::to_string(u->serial) + "|" + std::to_string(four_.mine);
         if (key == four_.key) return;
         four_.key = key;
-        if (s.source == 0) {
+        if (four_.mine >= 0 && u) {
+            // Your image: its aspect kept, at most 64 pixels on the longer side (the picture's size).
+            const Tensor& chw = u->image.chw;
+            const double scale = 64.0 / double(std::max(chw.shape()[1], chw.shape()[2]));
+            const int h = std::max(1, std::min(int(chw.shape()[1]), int(std::lround(double(chw.shape()[1]) * scale))));
+            const int w = std::max(1, std::min(int(chw.shape()[2]), int(std::lround(double(chw.shape()[2]) * scale))));
+            const Tensor fit = kit::fit_user_image(chw, four_.mine == 0 ? 1 : 3, h, w);
+            four_.image = Tensor(xt::view(fit, four_.mine == 0 ? 0 : four_.mine - 1)) * 255.0f;
+        } else if (s.source == 0) {
             const Dataset& d = *platform::fashion_mnist().dataset;
             s.image = std::clamp(s.image, 0, int(d.size(Split::test)) - 1);
             four_.image = d.image(Split::test, std::size_t(s.image)) * 255.0f;  // (1, 28, 28)
@@ -1048,7 +1090,9 @@ private:
         for (float& v : four_.image) v = std::round(v);  // whole levels, as stored
         four_.kernels = filter_kernels(s);
         four_.result = apply_filter(four_.image, s);
-        four_.code = pytorch_filter(s);
+        State4 code_state = s;
+        if (four_.mine >= 0 && u) code_state.source = 1;  // your image: the exported input.npy
+        four_.code = pytorch_filter(code_state);
     }
 
     void draw_filters() {
@@ -1058,11 +1102,22 @@ private:
             "kernels that subtract neighbours (the course's W1 = [1, -1] and W2 = [1; -1], Sobel) respond to edges and give "
             "signed outputs (blue negative, red positive); a kernel that looks like a pattern responds where the pattern "
             "appears. Click the output to write out the sum for one pixel.");
-        const char* sources[4] = {"Fashion-MNIST test image", "picture: R channel", "picture: G channel", "picture: B channel"};
+        const char* sources[8] = {"Fashion-MNIST test image", "picture: R channel", "picture: G channel", "picture: B channel",
+                                  "your image: grayscale", "your image: R channel", "your image: G channel",
+                                  "your image: B channel"};
+        // Your own image: a choice of the list while the page is open, never in the link (the
+        // link keeps the last built-in source).
+        if (kit::image_input("mine4", four_.mine_seen)) four_.mine = 0;
+        if (!kit::user_image()) four_.mine = -1;
+        int shown = four_.mine >= 0 ? 4 + four_.mine : s.source;
         ImGui::SetNextItemWidth(220);
-        ui::combo("image", &s.source, sources, 4);
-        const bool dataset = s.source != 0 || ui::dataset_ready();
-        if (s.source == 0 && dataset) {
+        if (ui::combo("image", &shown, sources, kit::user_image() ? 8 : 4)) {
+            if (shown >= 4) four_.mine = shown - 4;
+            else four_.mine = -1, s.source = shown;
+        }
+        platform::set_status("filter_input", four_.mine >= 0 ? sources[4 + four_.mine] : sources[s.source]);
+        const bool dataset = s.source != 0 || four_.mine >= 0 || ui::dataset_ready();
+        if (s.source == 0 && four_.mine < 0 && dataset) {
             const Dataset& d = *platform::fashion_mnist().dataset;
             ImGui::SameLine();
             ImGui::SetNextItemWidth(180);

@@ -39,6 +39,7 @@
 #include "aelab/noise.hpp"
 #include "aelab/rng.hpp"
 #include "lesson.hpp"
+#include "kit/image_input.hpp"
 #include "kit/palette.hpp"
 #include "kit/platform.hpp"
 #include "kit/pytorch.hpp"
@@ -83,6 +84,7 @@ std::vector<NoiseExample> noise_examples(const Tensor& clean, const float levels
 
 void Canvas::clear() {
     std::fill(pixels.begin(), pixels.end(), 0.0f);
+    from_user_image = false;
     ++version;
 }
 
@@ -90,6 +92,7 @@ void Canvas::load(const Tensor& image) {
     if (image.size() != pixels.size())
         throw Error("canvas: expected a 28 x 28 image, got shape " + shape_str(image.shape()));
     for (std::size_t i = 0; i < pixels.size(); ++i) pixels[i] = std::clamp(image.data()[i], 0.0f, 1.0f);
+    from_user_image = false;
     ++version;
 }
 
@@ -180,7 +183,7 @@ kit::UrlState url_state(Settings& s, Canvas& canvas, kit::Sections& sections, Li
     url.add("brush", s.brush, 0.5f, 4.0f).add("ink", s.ink, 0, 1).add("passes", s.passes, 1, kMaxPasses);
     url.add("cnoise", s.canvas_noise).add("cseed", s.canvas_seed, 0, 1 << 30);
     url.custom("canvas", [&canvas](const std::string& t) { return canvas_from_text(t, canvas); },
-               [&canvas] { return canvas.version ? canvas_to_text(canvas) : std::string(); });
+               [&canvas] { return canvas.version && !canvas.from_user_image ? canvas_to_text(canvas) : std::string(); });
     return url;
 }
 
@@ -579,6 +582,13 @@ private:
     //-------------------------------------------------------------------------
     bool painting_ = false;
     float last_y_ = 0, last_x_ = 0;
+    long mine_seen_ = 0;          // the last user image put on the canvas (kit/image_input.hpp)
+    kit::FashionInput mine_;
+    void load_mine(bool recompute = true) {
+        if (recompute && !kit::update_fashion_input(mine_)) return;
+        canvas_.load(mine_.steps.final);
+        canvas_.from_user_image = true;
+    }
     Tensor canvas_input_, canvas_denoised_, canvas_plain_, canvas_field_;  // (1, 1, 28, 28)
 
     void draw_canvas(const Dataset& d) {
@@ -591,6 +601,12 @@ private:
         if (ImGui::Button("Clear")) canvas_.clear();
         ImGui::SameLine();
         if (ImGui::Button("Test image")) canvas_.load(d.image(Split::test, std::size_t(st_.image)));
+        if (kit::user_image()) {
+            ImGui::SameLine();
+            if (ImGui::Button("Your image")) {
+                load_mine();
+            }
+        }
         ui::same_line_if_fits(ui::check_width("paint"));
         ui::radio_button("paint", &st_.ink, 1);
         ui::same_line_if_fits(ui::check_width("erase"));
@@ -605,6 +621,13 @@ private:
         ImGui::SameLine();
         ImGui::SetNextItemWidth(100);
         ImGui::SliderInt("passes", &st_.passes, 1, kMaxPasses);
+
+        // Your own image, as a 28 x 28 Fashion-MNIST-style picture on the canvas.
+        if (kit::image_input("mine", mine_seen_)) load_mine();  // new: straight onto the canvas
+        if (kit::fashion_input("prep", mine_)) load_mine(false);
+        if (kit::user_image())
+            ImGui::TextDisabled("Your image is not written into the link: a copied link shows the canvas without it.");
+        platform::set_status("denoise_input", canvas_.from_user_image ? "your image" : "canvas");
 
         DenoisingRecipe& r = *nets_.recipe;
         const Tensor clean = canvas_.tensor();

@@ -45,6 +45,8 @@ constexpr int kSide = 28;
 struct Canvas {
     std::vector<float> pixels = std::vector<float>(kSide * kSide, 0.0f);  // (28, 28) row-major, [0, 1]
     int version = 0;  // changes whenever the pixels do; 0: never loaded or drawn on
+    // Holds (or was drawn over) the student's own image: never written into the link.
+    bool from_user_image = false;
 
     void clear();
     // A 784-element image (any shape), clamped to [0, 1].

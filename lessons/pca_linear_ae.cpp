@@ -31,6 +31,7 @@
 #include "kit/figure_export.hpp"
 #include "kit/widgets.hpp"
 #include "lesson.hpp"
+#include "kit/image_input.hpp"
 
 namespace aelab::lessons {
 namespace pca_linear_ae {
@@ -334,6 +335,7 @@ private:
     Tensor export_mean_, export_components_, export_ratio_;
     int export_for_cls_ = -2;
 
+    kit::ThroughModel mine_pca_, mine_ae_;  // your own image through PCA / the linear AE (not in the link)
     void draw_pca(const Dataset& d) {
         ImGui::TextWrapped(
             "PCA centres the images (subtracts the mean image) and finds orthonormal directions, the principal "
@@ -461,6 +463,14 @@ private:
             ImGui::Text("...and %s on the %zu test images of the other classes: a PCA of one class describes "
                         "the others poorly.",
                         ui::fmt_num(v.mse_others[std::size_t(recon_k)]).c_str(), d.size(Split::test) - v.selected.size());
+        // Your own image (kit/image_input.hpp): its first k codes and the reconstruction from them.
+        kit::user_image_through_model("pca_image", mine_pca_, [&](const Tensor& x) {
+            const int kk = std::clamp(recon_k, 0, int(v.pca.components.shape()[0]));
+            Tensor flat = x;
+            flat.reshape({1, 784});
+            const Tensor z = Tensor(xt::view(pca_encode(v.pca, flat), xt::all(), xt::range(0, kk)));
+            return std::vector<kit::ModelOutput>{{ui::format("PCA, k = %d", kk), pca_decode(v.pca, z)}};
+        });
         std::vector<ui::Series> curves = {{cls < 0 ? "test images" : "this class's test images", v.mse_selected.data(),
                                            K + 1, kit::palette::series[0]}};
         if (!v.mse_others.empty())
@@ -696,6 +706,14 @@ private:
         image_grid("r-pca", recon_pca_.data(), 8, int(d.rows), int(d.cols), 2.0f, false, 8);
         ImGui::SameLine(0, 12);
         ImGui::TextDisabled("PCA-%d", k);
+        kit::user_image_through_model("linear_ae_image", mine_ae_, [&](const Tensor& x) {
+            Tensor flat = x;
+            flat.reshape({1, 784});
+            const Tensor z = pca_encode(r->data().pca, flat);
+            const int kk = std::min(k, int(z.shape()[1]));
+            return std::vector<kit::ModelOutput>{{"autoencoder", r->reconstruct(x)},
+                                                 {ui::format("PCA-%d", kk), pca_decode(r->data().pca, Tensor(xt::view(z, xt::all(), xt::range(0, kk))))}};
+        });
 
         // k = 2: the codes.
         if (k == 2) {

@@ -34,6 +34,7 @@
 #include "kit/a11y.hpp"
 #include "kit/widgets.hpp"
 #include "lesson.hpp"
+#include "kit/image_input.hpp"
 
 namespace aelab::lessons {
 namespace vae {
@@ -67,9 +68,9 @@ Vae load_pretrained(const std::vector<std::uint8_t>& bytes, const std::string& s
 
 Tensor draw_eps(int draw) { return sample_prior(1, 2, kEpsSeed + std::uint64_t(std::max(0, draw))); }
 
-ReparamStep reparameterize(VaeRecipe& recipe, int image, int draw) {
+ReparamStep reparameterize(VaeRecipe& recipe, int image, int draw, const Tensor* x) {
     ReparamStep s{};
-    const VaeOutput out = recipe.reparameterize(std::size_t(image), draw_eps(draw));
+    const VaeOutput out = x ? recipe.reparameterize_image(*x, draw_eps(draw)) : recipe.reparameterize(std::size_t(image), draw_eps(draw));
     for (int j = 0; j < 2; ++j) {
         s.mu[j] = out.mu(0, j);
         s.logvar[j] = out.logvar(0, j);
@@ -77,7 +78,7 @@ ReparamStep reparameterize(VaeRecipe& recipe, int image, int draw) {
         s.eps[j] = out.eps(0, j);
         s.z[j] = out.z(0, j);  // the core's mu + exp(0.5 * logvar) * eps
     }
-    s.x = plane_of(recipe.data().batch(Split::test, std::size_t(image), 1), 0);
+    s.x = plane_of(x ? *x : recipe.data().batch(Split::test, std::size_t(image), 1), 0);
     s.recon = plane_of(out.recon, 0);
     s.mean_recon = plane_of(recipe.decode(out.mu), 0);
     return s;
@@ -449,8 +450,21 @@ private:
     ReparamStep step_{};
     Tensor step_export_;  // (5, 2): mu, logvar, sigma, eps, z
 
+    // Your own image (kit/image_input.hpp) in place of the test image; never in the link.
+    kit::FashionInput mine_;
+    long mine_seen_ = 0;
+    bool use_mine_ = false;
+    int image_key() const {
+        return use_mine_ ? -int(mine_.serial * 8 + long(mine_.options.square) * 4 + long(mine_.options.invert)) - 1 : image;
+    }
+
     void compute_step(VaeRecipe& m) {
-        step_ = reparameterize(m, image, eps_draw);
+        Tensor x;
+        if (use_mine_) {
+            x = mine_.steps.final;
+            x.reshape({1, 1, 28, 28});
+        }
+        step_ = reparameterize(m, image, eps_draw, use_mine_ ? &x : nullptr);
         const ReparamStep& s = step_;
         step_export_ = from_values({5, 2}, {s.mu[0], s.mu[1], s.logvar[0], s.logvar[1], s.sigma[0], s.sigma[1], s.eps[0],
                                             s.eps[1], s.z[0], s.z[1]});
@@ -462,9 +476,30 @@ private:
                            "number). Sampling z from it directly would block the gradient; the reparameterisation trick "
                            "draws the randomness eps ~ N(0, 1) outside the network and computes z from it, so z depends "
                            "smoothly on mu and sigma and backpropagation reaches the encoder.");
-        test_image_input(*data, "test image", image);
+        {
+            const int before = image;
+            test_image_input(*data, "test image", image);
+            if (image != before) use_mine_ = false;
+        }
         ImGui::SameLine();
         if (ImGui::Button("Draw new eps")) ++eps_draw;
+        if (ImGui::TreeNode("Your own image")) {
+            if (kit::image_input("mine", mine_seen_)) use_mine_ = true;
+            if (kit::user_image()) {
+                int pick = use_mine_ ? 1 : 0;
+                if (ui::radio_button("test image##src", &pick, 0)) use_mine_ = false;
+                ImGui::SameLine();
+                if (ui::radio_button("your image, as 28 x 28 grayscale##src", &pick, 1)) use_mine_ = true;
+                kit::fashion_input("prep", mine_);
+            }
+            ImGui::TreePop();
+        } else if (kit::user_image() && kit::user_image()->serial != mine_seen_) {
+            mine_seen_ = kit::user_image()->serial;  // brought in another lesson
+            use_mine_ = true;
+        }
+        if (!kit::user_image()) use_mine_ = false;
+        if (use_mine_ && mine_.serial != kit::user_image()->serial) kit::update_fashion_input(mine_);
+        platform::set_status("vae_input", use_mine_ ? "your image" : "test image");
         ImGui::SameLine();
         ImGui::TextDisabled("draw #%d", eps_draw);
 
@@ -675,9 +710,9 @@ private:
             key_.version = version;
             last_refresh_ = now;
         }
-        if (model_changed || key_.image != image || key_.eps_draw != eps_draw) {
+        if (model_changed || key_.image != image_key() || key_.eps_draw != eps_draw) {
             compute_step(m);
-            key_.image = image, key_.eps_draw = eps_draw;
+            key_.image = image_key(), key_.eps_draw = eps_draw;
         }
         if (model_changed || key_.prior_draw != prior_draw) {
             compute_prior(m);

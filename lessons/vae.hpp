@@ -34,11 +34,12 @@ constexpr std::uint64_t kEpsSeed = 5000;
 Tensor draw_eps(int draw);
 struct ReparamStep {
     float mu[2], logvar[2], sigma[2], eps[2], z[2];  // sigma = exp(logvar / 2), z = mu + sigma * eps
-    Tensor x;           // (28, 28) the test image
+    Tensor x;           // (28, 28) the test image (or the student's own)
     Tensor recon;       // (28, 28) decoder(z): one sample of the reconstruction
     Tensor mean_recon;  // (28, 28) decoder(mu): the reconstruction without noise
 };
-ReparamStep reparameterize(VaeRecipe& recipe, int image, int draw);
+// `x` (optional, (1, 1, 28, 28)): an image of the student's own instead of test image `image`.
+ReparamStep reparameterize(VaeRecipe& recipe, int image, int draw, const Tensor* x = nullptr);
 // "z_1 = mu_1 + sigma_1 * eps_1 = 0.512 + 0.231 * (-1.2) = 0.235" for latent dimension j (0 or 1),
 // and "sigma_1 = exp(logvar_1 / 2) = exp(-2.93 / 2) = 0.231".
 std::string z_text(const ReparamStep& s, int j);

@@ -9,6 +9,7 @@
 //                     --screenshot F    write the last frame to F as PNG before quitting
 //                     --report          with --frames: print frame times and the lesson's status
 //                     --data F          read the dataset asset from F
+//                     --image F         a PNG or JPEG for the lessons' "your image" input
 //   &textview=0       --textview 1      the text view for screen readers (web: on by default;
 //                                       desktop: the View > Text view panel)
 //                     --text-out F      with --frames: write the text view to F at exit
@@ -35,6 +36,7 @@
 #include "lesson.hpp"
 #include "kit/a11y.hpp"
 #include "kit/platform.hpp"
+#include "kit/platform_upload.hpp"  // your own images: SDL_DROPFILE and --image (desktop)
 #include "kit/palette.hpp"
 #include "kit/theme.hpp"
 #include "kit/widgets.hpp"
@@ -740,6 +742,12 @@ void frame(void* arg) {
             app.touch_press = app.force_touch || e.button.which == SDL_TOUCH_MOUSEID;
         ImGui_ImplSDL2_ProcessEvent(&e);
         if (e.type == SDL_QUIT) app.quit = true;
+        // --- Your own images: a file dropped on the window waits for the lesson's image input.
+        if (e.type == SDL_DROPFILE && e.drop.file) {
+            aelab::platform::queue_image_file(e.drop.file);
+            SDL_free(e.drop.file);
+            app.input_this_frame = true;
+        }
         if (e.type == SDL_WINDOWEVENT && e.window.event == SDL_WINDOWEVENT_CLOSE &&
             e.window.windowID == SDL_GetWindowID(app.window))
             app.quit = true;
@@ -878,6 +886,7 @@ int main(int argc, char** argv) {
     }
     if (params.count("help") || params.count("bad-flag")) {
         std::printf("usage: aelab [--lesson ID] [--embed] [--frames N] [--screenshot FILE.png] [--report] [--data FILE]\n"
+                    "             [--image FILE.png|.jpg]\n"
                     "             [--textview 1] [--text-out FILE] [--theme dark|light|contrast] [--touch 1]\n"
                     "             [--list-lessons]\n");
         return params.count("help") ? 0 : 2;
@@ -917,6 +926,7 @@ int main(int argc, char** argv) {
     if (const char* s = std::getenv("AELAB_UI_SCALE")) app.ui_scale = std::max(0.5f, static_cast<float>(std::atof(s)));
     width = static_cast<int>(width * app.ui_scale);
     height = static_cast<int>(height * app.ui_scale);
+    if (params.count("image")) aelab::platform::queue_image_file(params["image"]);  // your own image
     if (params.count("data")) aelab::platform::set_dataset_path(params["data"]);
     else if (!std::getenv("AELAB_DATA_DIR"))
         if (char* base = SDL_GetBasePath()) {
@@ -967,6 +977,7 @@ int main(int argc, char** argv) {
     aelab::ui::set_texture_backend({texture_create, texture_update, texture_destroy});
 
     select_initial_lesson(app, aelab::platform::param("lesson"));
+    aelab::platform::install_image_input();  // your own images: the page's file input and drop target
 
 #ifdef __EMSCRIPTEN__
     emscripten_set_main_loop_arg(frame, &app, 0, true);

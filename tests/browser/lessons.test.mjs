@@ -10,6 +10,30 @@ import { expect, expr, launch, moreFrames, results, screenshotDir, serve, settle
 
 const shots = screenshotDir("build/screenshots/browser");
 
+// A PNG of w x h RGB pixels (px(row, col) -> [r, g, b]), zlib-compressed, for the upload test.
+function makePng(w, h, px) {
+  const raw = Buffer.alloc(h * (1 + 3 * w));
+  for (let r = 0; r < h; r++)
+    for (let c = 0; c < w; c++) raw.set(px(r, c), r * (1 + 3 * w) + 1 + 3 * c);
+  const crcTable = Array.from({ length: 256 }, (_, n) => {
+    for (let k = 0; k < 8; k++) n = n & 1 ? 0xedb88320 ^ (n >>> 1) : n >>> 1;
+    return n >>> 0;
+  });
+  const crc = (b) => { let c = 0xffffffff; for (const v of b) c = crcTable[(c ^ v) & 0xff] ^ (c >>> 8); return (c ^ 0xffffffff) >>> 0; };
+  const chunk = (type, data) => {
+    const td = Buffer.concat([Buffer.from(type, "latin1"), data]);
+    const out = Buffer.alloc(8 + data.length + 4);
+    out.writeUInt32BE(data.length, 0);
+    td.copy(out, 4);
+    out.writeUInt32BE(crc(td), 8 + data.length);
+    return out;
+  };
+  const ihdr = Buffer.alloc(13);
+  ihdr.writeUInt32BE(w, 0), ihdr.writeUInt32BE(h, 4), ihdr[8] = 8, ihdr[9] = 2;
+  return Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), chunk("IHDR", ihdr),
+                        chunk("IDAT", zlib.deflateSync(raw)), chunk("IEND", Buffer.alloc(0))]);
+}
+
 // Lessons with a step controller whose state is the URL's `step`, and lessons that train.
 // The URL key of each stepped lesson's first step controller (the one the arrow keys drive).
 const STEPPED = { convolution: "st1", pooling: "step", "transposed-conv": "step" };
@@ -407,6 +431,83 @@ try {
     const s = await frame.evaluate(() => Module.aelabState);
     expect(s.lesson === "convolution" && s.embed, `iframe shows '${s.lesson}', embed=${s.embed}`);
     await page.screenshot({ path: path.join(shots, "embedded-in-course-page.png") });
+  });
+
+  // --- Your own images (kit/image_input.hpp): a PNG through the hidden file input onto the denoising
+  // canvas, then a truncated PNG, a header declaring 100000 x 100000 pixels, a text file and a
+  // 21 MB file each refused with a message (status, no console error) while the page keeps
+  // drawing; the image never enters the link. Then a JPEG (the browser's own encoder) in the
+  // convolution filters, and the PNG from before still there (the image is shared by the lessons),
+  // and a PNG dropped on the canvas.
+  await withPage(browser, "your-own-images", {}, async (page) => {
+    const status = () => page.evaluate(() => Module.aelabState.status);
+    const after = async (want) => {
+      const before = await page.evaluate(() => Module.aelabState.frames);
+      await settle(page, before + 2, want);
+      return status();
+    };
+    const upload = async (name, mimeType, buffer, want) => {
+      await page.setInputFiles("#aelab-image-input", { name, mimeType, buffer });
+      return after(`Module.aelabState.status.upload_name === ${JSON.stringify(name)} && ${want}`);
+    };
+    await page.goto(`${base}?lesson=denoising&open=8`);  // section 4: draw and denoise
+    await settle(page, 20, `Module.aelabState.data === "ready" && !!document.getElementById("aelab-image-input")`);
+    const input = await page.evaluate(() => {
+      const i = document.getElementById("aelab-image-input");
+      return { type: i.type, accept: i.accept };
+    });
+    expect(input.type === "file" && input.accept === "image/png,image/jpeg", `file input ${JSON.stringify(input)}`);
+    const png = makePng(60, 90, (r, c) => (r >= 20 && r <= 70 && c >= 15 && c <= 45 ? [40, 60, 160] : [250, 250, 250]));
+    let s = await upload("shirt.png", "image/png", png, `Module.aelabState.status.denoise_input === "your image"`);
+    expect(s.upload === "ok" && s.upload_size === "60 x 90" && s.upload_format === "PNG", `PNG status ${JSON.stringify(s)}`);
+    expect(!new URL(page.url()).searchParams.get("canvas"), `the image went into the link: ${page.url()}`);
+    // Refused, each with a message: the previous image stays in use.
+    s = await upload("cut.png", "image/png", png.subarray(0, 60), `Module.aelabState.status.upload === "error"`);
+    expect(s.upload_error.startsWith("cut.png: "), `truncated: ${s.upload_error}`);
+    const huge = makePng(1, 1, () => [0, 0, 0]);
+    huge.writeUInt32BE(100000, 16), huge.writeUInt32BE(100000, 20);
+    s = await upload("huge.png", "image/png", huge, `Module.aelabState.status.upload === "error"`);
+    expect(s.upload_error === "huge.png: 100000 x 100000 pixels is too large; the limit is 4096 x 4096 (scale the picture down first)",
+           `oversized header: ${s.upload_error}`);
+    s = await upload("notes.txt", "text/plain", Buffer.from("not an image\n"), `Module.aelabState.status.upload === "error"`);
+    expect(s.upload_error.startsWith("notes.txt: not a PNG or JPEG image"), `text file: ${s.upload_error}`);
+    // 21 MB, made in the page (sending it through Playwright takes seconds): refused unread.
+    await page.evaluate(() => {
+      const dt = new DataTransfer();
+      dt.items.add(new File([new Uint8Array(21 << 20)], "big.png", { type: "image/png" }));
+      const i = document.getElementById("aelab-image-input");
+      i.files = dt.files;
+      i.dispatchEvent(new Event("change"));
+    });
+    s = await after(`Module.aelabState.status.upload_name === "big.png" && Module.aelabState.status.upload === "error"`);
+    expect(s.upload_error === "big.png: the file is 21 MiB; the limit is 20 MiB", `21 MB file: ${s.upload_error}`);
+    expect(s.denoise_input === "your image" && s.upload_serial === "1", `after the refusals: ${JSON.stringify(s)}`);
+    await page.screenshot({ path: path.join(shots, "your-image-refused.png") });
+    // The convolution filters: the PNG is there already; a JPEG replaces it.
+    await page.evaluate(() => Module.ccall("aelab_open_lesson", "number", ["string"], ["convolution"]));
+    await page.evaluate(() => Module.ccall("aelab_set_params", null, ["string"], ["open=8"]));  // section 4
+    s = await after(`Module.aelabState.lesson === "convolution" && Module.aelabState.status.filter_input === "your image: grayscale"`);
+    expect(s.upload_image === "shirt.png", `convolution opened with ${JSON.stringify(s)}`);
+    const jpeg = Buffer.from(await page.evaluate(async () => {
+      const c = new OffscreenCanvas(48, 32);
+      const g = c.getContext("2d");
+      g.fillStyle = "#fff", g.fillRect(0, 0, 48, 32), g.fillStyle = "#222", g.fillRect(14, 4, 20, 24);
+      const blob = await c.convertToBlob({ type: "image/jpeg", quality: 0.9 });
+      return Array.from(new Uint8Array(await blob.arrayBuffer()));
+    }));
+    s = await upload("photo.jpg", "image/jpeg", jpeg, `Module.aelabState.status.upload === "ok"`);
+    expect(s.upload_size === "48 x 32" && s.upload_format === "JPEG" && s.upload_serial === "2" &&
+           s.filter_input === "your image: grayscale", `JPEG status ${JSON.stringify(s)}`);
+    // Dropped on the canvas (a synthetic drop: the same handler a real drag ends in).
+    await page.evaluate((bytes) => {
+      const dt = new DataTransfer();
+      dt.items.add(new File([new Uint8Array(bytes)], "dropped.png", { type: "image/png" }));
+      const canvas = document.getElementById("canvas");
+      canvas.dispatchEvent(new DragEvent("dragover", { dataTransfer: dt, cancelable: true }));
+      canvas.dispatchEvent(new DragEvent("drop", { dataTransfer: dt, cancelable: true }));
+    }, Array.from(png));
+    s = await after(`Module.aelabState.status.upload_image === "dropped.png"`);
+    expect(s.upload === "ok" && s.upload_serial === "3" && s.upload_size === "60 x 90", `dropped: ${JSON.stringify(s)}`);
   });
 
   // The benchmark page runs aelab-cli's bench in the tab, cross-origin isolated (microsecond

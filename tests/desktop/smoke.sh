@@ -89,6 +89,27 @@ else
     echo "FAIL lesson error guard: $(tail -3 "$tmp/thrown.log" | tr '\n' ' ') $(head -c 300 "$tmp/thrown.txt" | tr '\n' '|')"
     failures=$((failures + 1))
 fi
+# --- Your own images: --image puts a PNG on the denoising canvas; a file that is not an image is
+# refused with a message in the status, and the app runs on.
+python3 -c 'import struct,sys,zlib
+rows=b"".join(b"\0"+bytes([250 if not (8<=r<24 and 10<=c<22) else 30 for c in range(32) for _ in range(3)]) for r in range(40))
+ch=lambda t,d: struct.pack(">I",len(d))+t+d+struct.pack(">I",zlib.crc32(t+d))
+open(sys.argv[1],"wb").write(b"\x89PNG\r\n\x1a\n"+ch(b"IHDR",struct.pack(">IIBBBBB",32,40,8,2,0,0,0))+ch(b"IDAT",zlib.compress(rows))+ch(b"IEND",b""))' "$tmp/mine.png"
+for case in "mine.png:ok" "corrupt.aelab:error"; do
+    file=${case%%:*} want=${case##*:}
+    if timeout 120 xvfb-run -a -s "-screen 0 1400x900x24" "$app" --frames 30 --report --lesson denoising --open 8 \
+            --image "$tmp/$file" >"$tmp/image.log" 2>&1 &&
+       python3 -c 'import json,sys
+st=json.loads([l for l in open(sys.argv[1]) if l.startswith("{")][-1])["status"]
+assert st["upload"]==sys.argv[2], st
+if sys.argv[2]=="ok": assert st["upload_size"]=="32 x 40" and st["denoise_input"]=="your image", st
+else: assert st["upload_error"].startswith("corrupt.aelab: not a PNG or JPEG image"), st' "$tmp/image.log" "$want"; then
+        echo "ok   --image $file ($want)"
+    else
+        echo "FAIL --image $file: $(tail -3 "$tmp/image.log" | tr '\n' ' ')"
+        failures=$((failures + 1))
+    fi
+done
 AELAB_FRAMES=5 timeout 60 xvfb-run -a "$app" >/dev/null 2>&1 && echo "ok   AELAB_FRAMES" || { echo "FAIL AELAB_FRAMES"; failures=$((failures + 1)); }
 
 [ "$failures" = 0 ] && echo "desktop smoke test passed; screenshots in $shots" || { echo "$failures desktop run(s) failed"; exit 1; }

@@ -97,6 +97,8 @@ public:
     // z = mu + exp(logvar / 2) * eps for test image `index` with a given eps (1, latent): the
     // whole forward pass (mu, logvar, eps, z, logits, recon), each (1, ...).
     VaeOutput reparameterize(std::size_t index, const Tensor& eps);
+    // The same for any image x (1, 1, 28, 28) with values in [0, 1] (the student's own picture).
+    VaeOutput reparameterize_image(const Tensor& x, const Tensor& eps);
     // The decoded means of test images a and b and `count` >= 2 images evenly spaced on the
     // line between their means (endpoints included): (count, 1, 28, 28); the latents in *z.
     Tensor interpolate(std::size_t a, std::size_t b, int count, Tensor* z = nullptr);

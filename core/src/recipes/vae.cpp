@@ -109,6 +109,11 @@ VaeOutput VaeRecipe::reparameterize(std::size_t index, const Tensor& eps) {
     return vae_->forward(data_.batch(Split::test, index, 1), eps);
 }
 
+VaeOutput VaeRecipe::reparameterize_image(const Tensor& x, const Tensor& eps) {
+    check_shape("VaeRecipe::reparameterize_image", "x", x, {1, 1, 28, 28});
+    return vae_->forward(x, eps);
+}
+
 Tensor VaeRecipe::interpolate(std::size_t a, std::size_t b, int count, Tensor* z_out) {
     if (count < 2) throw Error("VaeRecipe::interpolate: count must be >= 2, got " + std::to_string(count));
     const Tensor ma = encode_means(Split::test, a, 1), mb = encode_means(Split::test, b, 1);  // (1, L)
