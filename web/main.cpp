@@ -820,6 +820,7 @@ void frame(void* arg) {
 
 App* g_app = nullptr;
 
+#ifdef __EMSCRIPTEN__  // the page's aelab_set_params (below) is its only caller
 void g_app_set_params(const std::string& query) {
     App& app = *g_app;
     bool reopen = false;
@@ -844,6 +845,7 @@ void g_app_set_params(const std::string& query) {
         make_lesson(app, app.current);
     }
 }
+#endif
 }  // namespace
 
 #ifdef __EMSCRIPTEN__

@@ -269,7 +269,8 @@ void diverging_legend(float vmax, float width, float value_scale) {
     dl->AddText(ImVec2(o.x + width - ImGui::CalcTextSize(hi_text.c_str()).x, y), ink, hi_text.c_str());
     if (ImGui::IsItemHovered())
         ImGui::SetTooltip("Colour scale: blue below zero, white at zero, red above; the strongest colours at -%s and +%s.",
-                          m.c_str(), m.c_str()); a11y::resume();
+                          m.c_str(), m.c_str());
+    a11y::resume();  // a tooltip ends ImGui's text log (harmless when none was shown)
 }
 
 Hover gray_image(const char* id, const Tensor& plane, float zoom) {
