@@ -589,9 +589,7 @@ private:
     bool dragging_ = false;
     int drag_r0_ = 0, drag_c0_ = 0;
     Inpainting shown_;
-    kit::FashionInput mine_;  // your own image in place of the test image (kit/image_input.hpp); not in the link
-    long mine_seen_ = 0;
-    bool use_mine_ = false;
+    kit::OwnImageChoice mine_;  // your own image in place of the test image (kit/image_input.hpp); not in the link
     std::tuple<int, int, int, int, int, int> shown_for_{-1, -1, -1, -1, -1, -1};
 
     void draw_inpaint(const Dataset& d) {
@@ -608,26 +606,11 @@ private:
         if (!ensure(3, tr_.inpaint)) return;
         if (!controls("train-inpaint", tr_.inpaint)) return;
         ImGui::SetNextItemWidth(std::min(220.0f, ImGui::GetContentRegionAvail().x * 0.5f));
-        if (ImGui::SliderInt("test image", &st_.inpaint_image, 0, int(d.size(Split::test)) - 1)) use_mine_ = false;
-        if (ImGui::TreeNode("Your own image")) {
-            if (kit::image_input("mine", mine_seen_)) use_mine_ = true;
-            if (kit::user_image()) {
-                int pick = use_mine_ ? 1 : 0;
-                if (ui::radio_button("test image##src", &pick, 0)) use_mine_ = false;
-                ImGui::SameLine();
-                if (ui::radio_button("your image, as 28 x 28 grayscale##src", &pick, 1)) use_mine_ = true;
-                kit::fashion_input("prep", mine_);
-            }
-            ImGui::TreePop();
-        } else if (kit::user_image() && kit::user_image()->serial != mine_seen_) {
-            mine_seen_ = kit::user_image()->serial;  // brought in another lesson
-            use_mine_ = true;
-        }
-        if (!kit::user_image()) use_mine_ = false;
-        if (use_mine_ && mine_.serial != kit::user_image()->serial) kit::update_fashion_input(mine_);
-        platform::set_status("inpaint_input", use_mine_ ? "your image" : "test image");
+        if (ImGui::SliderInt("test image", &st_.inpaint_image, 0, int(d.size(Split::test)) - 1)) mine_.use = false;
+        kit::test_or_own_image(mine_);
+        platform::set_status("inpaint_input", mine_.use ? "your image" : "test image");
         const int image_key =
-            use_mine_ ? -int(mine_.serial * 8 + long(mine_.options.square) * 4 + long(mine_.options.invert)) - 1 : st_.inpaint_image;
+            mine_.use ? -int(mine_.key()) - 1 : st_.inpaint_image;
         int rect[4] = {st_.hole.row0, st_.hole.col0, st_.hole.row1, st_.hole.col1};
         ImGui::SetNextItemWidth(std::min(320.0f, ImGui::GetContentRegionAvail().x));
         if (ImGui::SliderInt4("rows / cols", rect, 0, 28)) st_.hole = {rect[0], rect[1], rect[2], rect[3]};
@@ -636,8 +619,8 @@ private:
         const std::tuple<int, int, int, int, int, int> key{tr_.inpaint.version(), image_key, st_.hole.row0,
                                                            st_.hole.col0, st_.hole.row1, st_.hole.col1};
         if (key != shown_for_) {
-            Tensor x = use_mine_ ? mine_.steps.final : d.image(Split::test, std::size_t(st_.inpaint_image));
-            if (use_mine_) x.reshape({1, 28, 28});
+            Tensor x = mine_.use ? mine_.input.steps.final : d.image(Split::test, std::size_t(st_.inpaint_image));
+            if (mine_.use) x.reshape({1, 28, 28});
             shown_ = inpaint(*inp_.recipe, x, st_.hole);
             shown_for_ = key;
         }

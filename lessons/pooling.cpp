@@ -654,9 +654,7 @@ private:
     PoolKind trip_kind_ = PoolKind::max;
     Tensor trip_diff_[kMethodCount];  // (1, 1, H, W): reconstruction - image
     // Your own image (kit/image_input.hpp) as 28 x 28 grayscale instead of the test image; not in the link.
-    kit::FashionInput mine_;
-    long mine_seen_ = 0;
-    bool use_mine_ = false;
+    kit::OwnImageChoice mine_;
     long trip_mine_ = -1;  // the user image serial the round trip is of (-1: a test image)
 
     void draw_round_trip() {
@@ -686,35 +684,20 @@ private:
         ImGui::SameLine(0, 30);
         ImGui::Checkbox("show the difference", &state_.show_difference);
 
-        if (ImGui::TreeNode("Your own image")) {
-            if (kit::image_input("mine", mine_seen_)) use_mine_ = true;
-            if (kit::user_image()) {
-                int pick = use_mine_ ? 1 : 0;
-                if (ui::radio_button("test image##src", &pick, 0)) use_mine_ = false;
-                ImGui::SameLine();
-                if (ui::radio_button("your image, as 28 x 28 grayscale##src", &pick, 1)) use_mine_ = true;
-                kit::fashion_input("prep", mine_);
-            }
-            ImGui::TreePop();
-        } else if (kit::user_image() && kit::user_image()->serial != mine_seen_) {
-            mine_seen_ = kit::user_image()->serial;  // brought in another lesson
-            use_mine_ = true;
-        }
-        if (!kit::user_image()) use_mine_ = false;
-        if (use_mine_ && mine_.serial != kit::user_image()->serial) kit::update_fashion_input(mine_);
-        const long mine = use_mine_ ? mine_.serial * 8 + long(mine_.options.square) * 4 + long(mine_.options.invert) : -1;
-        platform::set_status("round_trip_input", use_mine_ ? "your image" : "test image");
+        kit::test_or_own_image(mine_);
+        const long mine = mine_.use ? mine_.key() : -1;
+        platform::set_status("round_trip_input", mine_.use ? "your image" : "test image");
 
         if (trip_image_ != state_.image || trip_kernel_ != state_.rt_kernel || trip_kind_ != state_.rt_kind || trip_mine_ != mine) {
             trip_image_ = state_.image, trip_kernel_ = state_.rt_kernel, trip_kind_ = state_.rt_kind, trip_mine_ = mine;
-            Tensor input = use_mine_ ? mine_.steps.final : d.image(Split::test, static_cast<std::size_t>(state_.image));
-            if (use_mine_) input.reshape({1, 28, 28});
+            Tensor input = mine_.use ? mine_.input.steps.final : d.image(Split::test, static_cast<std::size_t>(state_.image));
+            if (mine_.use) input.reshape({1, 28, 28});
             trip_ = round_trip(input, state_.rt_kind, state_.rt_kernel);
             if (trip_.error.empty())
                 for (int m = 0; m < kMethodCount; ++m) trip_diff_[m] = trip_.up[m] - trip_.image;
         }
         const int label = d.test_labels[static_cast<std::size_t>(state_.image)];
-        if (use_mine_) ImGui::Text("your image: %s", printable(kit::user_image()->name, 60).c_str());
+        if (mine_.use) ImGui::Text("your image: %s", printable(kit::user_image()->name, 60).c_str());
         else ImGui::Text("label %d: %s", label, d.class_names[static_cast<std::size_t>(label)].c_str());
         if (!trip_.error.empty()) {
             ui::error_panel("Round trip not possible", trip_.error);
@@ -756,7 +739,7 @@ private:
                "edges and outlines stay in place, and the rest of each block is a hole (0). With the same "
                "values it is never worse than bed of nails.");
         std::string code = round_trip_pytorch_code(state_.image, state_.rt_kind, state_.rt_kernel);
-        if (use_mine_) {  // your image: the exported image.npy instead of a test image
+        if (mine_.use) {  // your image: the exported image.npy instead of a test image
             const std::size_t a = code.find("test = "), b = code.find("\n\n", a);
             if (a != std::string::npos && b != std::string::npos)
                 code.replace(a, b - a, "import numpy as np\nx = torch.from_numpy(np.load('image.npy'))  # your image, (1, 1, 28, 28): "

@@ -408,44 +408,27 @@ private:
     }
 
     // Your own image (kit/image_input.hpp) in place of the test image; never in the link.
-    kit::FashionInput mine_;
-    long mine_seen_ = 0;
-    bool use_mine_ = false;
+    kit::OwnImageChoice mine_;
 
     Tensor test_image(const Dataset& d) const {
-        Tensor x = use_mine_ && kit::user_image() ? mine_.steps.final : d.image(Split::test, std::size_t(st_.image));
+        Tensor x = mine_.use && kit::user_image() ? mine_.input.steps.final : d.image(Split::test, std::size_t(st_.image));
         x.reshape(Shape{1, 1, kSide, kSide});
         return x;
     }
     // What test_image() shows, for the keys of cached results: the index, or a negative number
     // naming your image and its preprocessing.
     int image_key() const {
-        return use_mine_ ? -int(mine_.serial * 8 + long(mine_.options.square) * 4 + long(mine_.options.invert)) - 1 : st_.image;
+        return mine_.use ? -int(mine_.key()) - 1 : st_.image;
     }
 
     void image_slider(const Dataset& d) {
         ImGui::SetNextItemWidth(std::min(220.0f, ImGui::GetContentRegionAvail().x));
-        if (ImGui::SliderInt("test image", &st_.image, 0, kEvalImages - 1)) use_mine_ = false;
+        if (ImGui::SliderInt("test image", &st_.image, 0, kEvalImages - 1)) mine_.use = false;
         ImGui::SameLine();
-        if (use_mine_) ImGui::Text("(your image: %s)", printable(kit::user_image()->name, 40).c_str());
+        if (mine_.use) ImGui::Text("(your image: %s)", printable(kit::user_image()->name, 40).c_str());
         else ImGui::Text("(%s)", d.class_names[d.test_labels[std::size_t(st_.image)]].c_str());
-        if (ImGui::TreeNode("Your own image")) {
-            if (kit::image_input("mine", mine_seen_)) use_mine_ = true;
-            if (kit::user_image()) {
-                int pick = use_mine_ ? 1 : 0;
-                if (ui::radio_button("test image##src", &pick, 0)) use_mine_ = false;
-                ImGui::SameLine();
-                if (ui::radio_button("your image, as 28 x 28 grayscale##src", &pick, 1)) use_mine_ = true;
-                kit::fashion_input("prep", mine_);
-            }
-            ImGui::TreePop();
-        } else if (kit::user_image() && kit::user_image()->serial != mine_seen_) {
-            mine_seen_ = kit::user_image()->serial;  // brought in another lesson
-            use_mine_ = true;
-        }
-        if (!kit::user_image()) use_mine_ = false;
-        if (use_mine_ && mine_.serial != kit::user_image()->serial) kit::update_fashion_input(mine_);
-        platform::set_status("regularized_input", use_mine_ ? "your image" : "test image");
+        kit::test_or_own_image(mine_);
+        platform::set_status("regularized_input", mine_.use ? "your image" : "test image");
     }
 
     //-------------------------------------------------------------------------
@@ -768,7 +751,7 @@ private:
             spectra_for_ = key;
         }
         ImGui::Text("Singular values of dh/dx at %s (updated every %d steps), largest first:",
-                    use_mine_ ? "your image" : ("test image " + std::to_string(st_.image)).c_str(),
+                    mine_.use ? "your image" : ("test image " + std::to_string(st_.image)).c_str(),
                     kEvalEvery);
         std::vector<float> a(sv_plain_.begin(), sv_plain_.end()), b(sv_contractive_.begin(), sv_contractive_.end());
         ui::line_plot("spectra", {{"plain", a.data(), int(a.size()), kit::palette::series[1]},

@@ -451,20 +451,18 @@ private:
     Tensor step_export_;  // (5, 2): mu, logvar, sigma, eps, z
 
     // Your own image (kit/image_input.hpp) in place of the test image; never in the link.
-    kit::FashionInput mine_;
-    long mine_seen_ = 0;
-    bool use_mine_ = false;
+    kit::OwnImageChoice mine_;
     int image_key() const {
-        return use_mine_ ? -int(mine_.serial * 8 + long(mine_.options.square) * 4 + long(mine_.options.invert)) - 1 : image;
+        return mine_.use ? -int(mine_.key()) - 1 : image;
     }
 
     void compute_step(VaeRecipe& m) {
         Tensor x;
-        if (use_mine_) {
-            x = mine_.steps.final;
+        if (mine_.use) {
+            x = mine_.input.steps.final;
             x.reshape({1, 1, 28, 28});
         }
-        step_ = reparameterize(m, image, eps_draw, use_mine_ ? &x : nullptr);
+        step_ = reparameterize(m, image, eps_draw, mine_.use ? &x : nullptr);
         const ReparamStep& s = step_;
         step_export_ = from_values({5, 2}, {s.mu[0], s.mu[1], s.logvar[0], s.logvar[1], s.sigma[0], s.sigma[1], s.eps[0],
                                             s.eps[1], s.z[0], s.z[1]});
@@ -479,27 +477,12 @@ private:
         {
             const int before = image;
             test_image_input(*data, "test image", image);
-            if (image != before) use_mine_ = false;
+            if (image != before) mine_.use = false;
         }
         ImGui::SameLine();
         if (ImGui::Button("Draw new eps")) ++eps_draw;
-        if (ImGui::TreeNode("Your own image")) {
-            if (kit::image_input("mine", mine_seen_)) use_mine_ = true;
-            if (kit::user_image()) {
-                int pick = use_mine_ ? 1 : 0;
-                if (ui::radio_button("test image##src", &pick, 0)) use_mine_ = false;
-                ImGui::SameLine();
-                if (ui::radio_button("your image, as 28 x 28 grayscale##src", &pick, 1)) use_mine_ = true;
-                kit::fashion_input("prep", mine_);
-            }
-            ImGui::TreePop();
-        } else if (kit::user_image() && kit::user_image()->serial != mine_seen_) {
-            mine_seen_ = kit::user_image()->serial;  // brought in another lesson
-            use_mine_ = true;
-        }
-        if (!kit::user_image()) use_mine_ = false;
-        if (use_mine_ && mine_.serial != kit::user_image()->serial) kit::update_fashion_input(mine_);
-        platform::set_status("vae_input", use_mine_ ? "your image" : "test image");
+        kit::test_or_own_image(mine_);
+        platform::set_status("vae_input", mine_.use ? "your image" : "test image");
         ImGui::SameLine();
         ImGui::TextDisabled("draw #%d", eps_draw);
 

@@ -281,4 +281,23 @@ Tensor fit_user_image(const Tensor& chw, int channels, int h, int w) {
     return g;
 }
 
+void test_or_own_image(OwnImageChoice& c) {
+    if (ImGui::TreeNode("Your own image")) {
+        if (image_input("mine", c.seen)) c.use = true;
+        if (user_image()) {
+            int pick = c.use ? 1 : 0;
+            if (ui::radio_button("test image##src", &pick, 0)) c.use = false;
+            ImGui::SameLine();
+            if (ui::radio_button("your image, as 28 x 28 grayscale##src", &pick, 1)) c.use = true;
+            fashion_input("prep", c.input);
+        }
+        ImGui::TreePop();
+    } else if (user_image() && user_image()->serial != c.seen) {
+        c.seen = user_image()->serial;  // brought in another lesson
+        c.use = true;
+    }
+    if (!user_image()) c.use = false;
+    if (c.use && c.input.serial != user_image()->serial) update_fashion_input(c.input);
+}
+
 }  // namespace aelab::kit

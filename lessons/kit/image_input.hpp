@@ -61,6 +61,20 @@ bool fashion_input(const char* id, FashionInput& in);
 // Computes `in.steps` for the current image without drawing; false without an image.
 bool update_fashion_input(FashionInput& in);
 
+// "Your own image" in place of a lesson's test image: a folding section with the image controls,
+// a choice between the test image and the student's image as 28 x 28 grayscale, and the
+// preprocessing steps. An image brought in another lesson (or dropped while the section is
+// folded) is chosen as it arrives. After the call, `use` says which one the lesson shows and
+// `input.steps.final` (28 x 28) is up to date when it is the student's.
+struct OwnImageChoice {
+    FashionInput input;
+    long seen = 0;     // the last image serial this lesson saw
+    bool use = false;  // show the student's image rather than the test image
+    // Differs for each image and preprocessing option (lessons key their caches on it).
+    long key() const { return input.serial * 8 + long(input.options.square) * 4 + long(input.options.invert); }
+};
+void test_or_own_image(OwnImageChoice& choice);
+
 // "Your own image through the network", for lessons whose Fashion-MNIST models reconstruct test
 // images: a folding section (open once an image exists) with the image controls, the 28 x 28
 // preprocessing, and the input beside what `run` makes of it. `run` gets the model input
