@@ -1,6 +1,6 @@
 // The student's own pictures (image_decode.hpp): PNG fixtures are written here byte by byte (a
 // tiny PNG writer with stored deflate blocks), so every pixel value is known exactly; JPEG
-// fixtures are encoded by stb_image_write (private to this file) and compared with tolerances.
+// fixtures are encoded by stb_image_write (tests/support/jpeg_fixture.cpp) and compared with tolerances.
 #include <doctest/doctest.h>
 
 #include <cstdint>
@@ -10,17 +10,7 @@
 
 #include "aelab/image_decode.hpp"
 
-#define STB_IMAGE_WRITE_STATIC
-#define STB_IMAGE_WRITE_IMPLEMENTATION
-#if defined(__GNUC__)
-#pragma GCC diagnostic push
-#pragma GCC diagnostic ignored "-Wunused-function"
-#pragma GCC diagnostic ignored "-Wmissing-field-initializers"
-#endif
-#include <stb/stb_image_write.h>
-#if defined(__GNUC__)
-#pragma GCC diagnostic pop
-#endif
+#include "../support/jpeg_fixture.hpp"
 
 using namespace aelab;
 
@@ -94,13 +84,9 @@ Bytes make_png(std::uint32_t width, std::uint32_t height, int color_type, int de
     return png;
 }
 
-void append(void* ctx, void* data, int size) {
-    auto* b = static_cast<Bytes*>(ctx);
-    b->insert(b->end(), static_cast<std::uint8_t*>(data), static_cast<std::uint8_t*>(data) + size);
-}
 Bytes make_jpeg(int w, int h, int comp, const std::vector<std::uint8_t>& pixels, int quality = 95) {
-    Bytes out;
-    REQUIRE(stbi_write_jpg_to_func(append, &out, w, h, comp, pixels.data(), quality) != 0);
+    Bytes out = aelab_test::encode_jpeg(w, h, comp, pixels, quality);
+    REQUIRE(!out.empty());
     return out;
 }
 
