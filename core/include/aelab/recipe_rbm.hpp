@@ -139,6 +139,7 @@ struct DbnAeEval {
 class DbnAeRecipe {
 public:
     DbnAeRecipe(const Dataset& data, const DbnAeOptions& o = {});
+    ~DbnAeRecipe();  // defined where Impl is complete
     // One step of every arm on the same batch (stage 1 and 2: the RBM's CD step and the greedy
     // arm's autoencoder step; fine-tuning: Adam on both unrolled autoencoders; the random arm
     // always end to end). Returns the dbn arm's loss of this step: RBM reconstruction error in
