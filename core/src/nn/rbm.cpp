@@ -362,7 +362,7 @@ namespace {
 constexpr std::uint64_t kGibbsNoiseStream = 0x5851f42d4c957f2dULL;
 }
 
-GibbsChain::GibbsChain(const Tensor& v_start, std::uint64_t seed) : v_(v_start), pv_(v_start), rng_(seed) {
+GibbsChain::GibbsChain(const Tensor& v_start, std::uint64_t seed) : v_(v_start), pv_(v_start), h_(Shape{0}), rng_(seed) {
     if (v_start.dimension() != 2 || v_start.size() == 0)
         throw Error("GibbsChain: the start must have shape (N, V) with N, V >= 1, got " + shape_str(v_start.shape()));
 }
