@@ -173,6 +173,7 @@ TEST_CASE("dbn-ae recipe: stages, the unrolled stack's weights, three arms on th
     CHECK(r.stage() == DbnStage::layer1);
     for (int s = 0; s < o.stage1_steps; ++s) r.train_step();
     CHECK(r.stage() == DbnStage::layer2);
+    const DbnAeEval e1 = r.evaluate();  // unrolls a copy with RBM 2 untrained: not kept
     for (int s = 0; s < o.stage2_steps; ++s) r.train_step();
     CHECK(r.stage() == DbnStage::finetune);
     CHECK(r.losses(DbnArm::dbn, DbnStage::layer1).size() == 12);
@@ -200,6 +201,7 @@ TEST_CASE("dbn-ae recipe: stages, the unrolled stack's weights, three arms on th
 
     const Tensor rbm1_before = r.rbm1().W;
     const DbnAeEval e0 = r.evaluate();
+    CHECK(e0.mse_dbn != e1.mse_dbn);
     while (r.stage() != DbnStage::done) r.train_step();
     CHECK(r.rbm1().W == rbm1_before);  // fine-tuning changes the autoencoder, not the RBMs
     CHECK(r.losses(DbnArm::dbn, DbnStage::finetune).size() == 10);

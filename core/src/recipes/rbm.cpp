@@ -242,6 +242,7 @@ const char* dbn_arm_name(DbnArm a) {
 struct DbnAeRecipe::Impl {
     Sequential random, greedy;
     std::unique_ptr<Sequential> dbn;  // the unrolled stack: from fine-tuning on, or on demand
+    bool finetuning = false;          // dbn is the fine-tuned network (not a copy of the RBMs)
     Adam random_opt, greedy_opt, dbn_opt;
     RbmTrainer trainer1, trainer2;
     BatchSampler sampler;
@@ -310,9 +311,10 @@ float DbnAeRecipe::train_step() {
         g.backward_params(mse_grad(h1_hat, h1), kEnc1, kDec2);
         m.greedy_opt.step(g);
     } else {
-        if (step_ == o_.stage1_steps + o_.stage2_steps || !m.dbn) {
+        if (!m.finetuning) {
             m.dbn = std::make_unique<Sequential>(unroll(rbm1_, rbm2_));
             m.dbn_opt.reset();
+            m.finetuning = true;
         }
         loss = finetune_step(*m.dbn, m.dbn_opt, v);
         m.greedy_losses[2].push_back(finetune_step(g, m.greedy_opt, v));
@@ -335,9 +337,8 @@ Sequential& DbnAeRecipe::autoencoder(DbnArm arm) {
     Impl& m = *impl_;
     if (arm == DbnArm::random) return m.random;
     if (arm == DbnArm::greedy) return m.greedy;
-    // Before fine-tuning: a fresh copy of the stack as the RBMs are now.
-    if (stage() == DbnStage::layer1 || stage() == DbnStage::layer2 || !m.dbn)
-        m.dbn = std::make_unique<Sequential>(unroll(rbm1_, rbm2_));
+    // Before the first fine-tuning step: a fresh copy of the stack as the RBMs are now.
+    if (!m.finetuning) m.dbn = std::make_unique<Sequential>(unroll(rbm1_, rbm2_));
     return *m.dbn;
 }
 
