@@ -31,6 +31,7 @@
 #include "commands.hpp"
 #include "train_linear_ae.hpp"
 #include "train_denoising_ae.hpp"
+#include "train_rbm.hpp"
 #include "train_vae.hpp"
 #include "train_gan.hpp"
 #include "train_autoencoder.hpp"
@@ -194,6 +195,9 @@ const char* const kUsage =
     "            [--hidden H] [--latent L]   (ring: modes_covered of 8 and high_quality_fraction)\n"
     "  aelab-cli train sparse-ae|contractive-ae [--steps N] [--seed S] [--lambda L] [--json] [--data FILE]\n"
     "            (sparse-ae: [--sweep L1,L2,...|default], one network per lambda; [--atoms FILE.npy])\n"
+    "  aelab-cli train rbm [--steps N] [--seed S] [--hidden H] [--k K] [--lr L] [--binarize threshold|sampled]\n"
+    "            [--json] [--data FILE]   (exact log_likelihood when H <= 20)\n"
+    "  aelab-cli train dbn-ae [--steps N] [--seed S] [--json] [--data FILE]\n"
     "  aelab-cli bench [--json] [--only b,c,...] [--repeats N] [--warmup N] [--loop-steps 1|2]\n"
     "  aelab-cli version\n";
 
@@ -396,8 +400,10 @@ int run_cli(const std::vector<std::string>& args, std::ostream& out, std::ostrea
             if (model == "gan") return train_gan(Args(args, 2), out);
             if (model == "sparse-ae") return train_sparse_ae(Args(args, 2), out);
             if (model == "contractive-ae") return train_contractive_ae(Args(args, 2), out);
+            if (model == "rbm") return train_rbm(Args(args, 2), out);
+            if (model == "dbn-ae") return train_dbn_ae(Args(args, 2), out);
             throw UsageError("train: unknown model '" + printable(model) +
-                             "' (linear-ae, denoising-ae, vae, autoencoder-838, stacked-ae, conv-ae, sparse-ae, contractive-ae, retrieval, anomaly or gan)");
+                             "' (linear-ae, denoising-ae, vae, autoencoder-838, stacked-ae, conv-ae, sparse-ae, contractive-ae, rbm, dbn-ae, retrieval, anomaly or gan)");
         }
         if (cmd == "version") {
             out << "aelab-cli " << AELAB_VERSION << "\n";
