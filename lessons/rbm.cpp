@@ -31,14 +31,17 @@
 #include "rbm.hpp"
 
 #include <algorithm>
+#include <chrono>
 #include <cmath>
 #include <cstdio>
+#include <deque>
 #include <memory>
 #include <sstream>
 
 #include <imgui.h>
 #include <xtensor/xview.hpp>
 
+#include "aelab/loss.hpp"
 #include "aelab/rng.hpp"
 #include "kit/a11y.hpp"
 #include "kit/figure_export.hpp"
@@ -220,6 +223,65 @@ std::string weight_gradient_text(const CdReplay& r, const Rbm& rbm, int i, int j
     s += "W[" + ij + "]: " + num(w) + " -> " + num(w + delta);
     return s;
 }
+
+//-----------------------------------------------------------------------------
+// [SECTION] 3. Maths: the exact likelihood, resumable
+//-----------------------------------------------------------------------------
+
+LogPartitionJob::LogPartitionJob(const Rbm& snapshot, int step)
+    : rbm_(snapshot), step_(step), m_(-INFINITY), states_(0) {
+    if (rbm_.hidden() > kRbmExactMaxHidden)
+        throw Error("rbm LogPartitionJob: at most " + std::to_string(kRbmExactMaxHidden) + " hidden units, got " +
+                    std::to_string(rbm_.hidden()));
+    const int V = rbm_.visible();
+    a_.resize(std::size_t(V));
+    for (int i = 0; i < V; ++i) a_[std::size_t(i)] = rbm_.b(i);
+    h_.assign(std::size_t(rbm_.hidden()), 0);
+    states_ = std::uint64_t(1) << rbm_.hidden();
+}
+
+bool LogPartitionJob::advance(std::uint64_t max_states) {
+    const int V = rbm_.visible(), H = rbm_.hidden();
+    const float* W = rbm_.W.data();
+    for (std::uint64_t n = 0; n < max_states && next_ < states_; ++n, ++next_) {
+        const std::uint64_t s = next_;
+        if (s > 0) {
+            // Gray code: state s differs from state s - 1 in the bit of s's lowest set bit.
+            int j = 0;
+            while (((s >> j) & 1u) == 0) ++j;
+            const double sign = h_[std::size_t(j)] ? -1.0 : 1.0;
+            h_[std::size_t(j)] ^= 1u;
+            ch_ += sign * rbm_.c(j);
+            for (int i = 0; i < V; ++i) a_[std::size_t(i)] += sign * W[std::size_t(i) * H + j];
+        }
+        // log of the unnormalised p(h): c^T h + sum_i softplus(b_i + W_i h).
+        double lw = ch_;
+        for (int i = 0; i < V; ++i) {
+            const double x = a_[std::size_t(i)];
+            lw += std::max(x, 0.0) + std::log1p(std::exp(-std::fabs(x)));
+        }
+        if (lw > m_) {
+            sum_ = sum_ * std::exp(m_ - lw) + 1.0;
+            m_ = lw;
+        } else {
+            sum_ += std::exp(lw - m_);
+        }
+    }
+    return done();
+}
+
+bool LogPartitionJob::advance_for(double budget_ms) {
+    const auto start = std::chrono::steady_clock::now();
+    while (!advance(64)) {
+        const std::chrono::duration<double, std::milli> spent = std::chrono::steady_clock::now() - start;
+        if (spent.count() >= budget_ms) break;
+    }
+    return done();
+}
+
+double LogPartitionJob::log_z() const { return m_ + std::log(sum_); }
+
+int likelihood_every(int hidden) { return hidden <= 12 ? kEvalEvery : 500; }
 
 //-----------------------------------------------------------------------------
 // [SECTION] Page state in the URL
@@ -540,11 +602,46 @@ private:
 
     // The RBM's training (section 3) and what it records.
     std::unique_ptr<RbmRecipe> recipe_;
+    // Held-out figures: the reconstruction error at once; the exact log-likelihood when its log Z
+    // job (a snapshot of the RBM at that step) has summed all the states, a slice per frame.
     struct EvalPoint {
         int step;
         RbmEval eval;
     };
     std::vector<EvalPoint> evals_;
+    std::deque<std::pair<std::size_t, LogPartitionJob>> jobs_;  // (index into evals_, job), oldest first
+
+    void evaluate_rbm() {
+        EvalPoint p{recipe_->step(), RbmEval{}};
+        const Tensor& v = recipe_->eval_images();
+        p.eval.recon_error = mse_loss(recipe_->reconstruct(v), v);  // what RbmRecipe::evaluate() computes
+        evals_.push_back(p);
+        const int H = recipe_->rbm().hidden();
+        const bool last = recipe_->step() >= live_.max_steps();
+        if (H <= kRbmExactMaxHidden && (p.step % likelihood_every(H) == 0 || last))
+            jobs_.emplace_back(evals_.size() - 1, LogPartitionJob(recipe_->rbm(), p.step));
+    }
+
+    // Sums log Z states for `budget_ms` of this frame, oldest job first.
+    void advance_likelihood(double budget_ms) {
+        const auto start = std::chrono::steady_clock::now();
+        while (!jobs_.empty()) {
+            const std::chrono::duration<double, std::milli> spent = std::chrono::steady_clock::now() - start;
+            if (spent.count() >= budget_ms) break;
+            auto& [index, job] = jobs_.front();
+            if (!job.advance_for(budget_ms - spent.count())) break;
+            RbmEval& e = evals_[index].eval;
+            e.exact = true;
+            e.log_z = job.log_z();
+            e.log_likelihood = rbm_log_likelihood(job.rbm(), recipe_->eval_images(), e.log_z);
+            jobs_.pop_front();
+        }
+    }
+    const EvalPoint* latest_exact() const {
+        for (auto it = evals_.rbegin(); it != evals_.rend(); ++it)
+            if (it->eval.exact) return &*it;
+        return nullptr;
+    }
     // The DBN's (section 5).
     std::unique_ptr<DbnAeRecipe> dbn_;
     std::vector<float> dbn_random_, dbn_greedy_;  // per step, beside run().losses() (the dbn arm)
@@ -562,6 +659,7 @@ private:
         live_.set_hooks({[this] {
                              recipe_ = std::make_unique<RbmRecipe>(*data_, recipe_options(s_, live_, test_images()));
                              evals_.clear();
+                             jobs_.clear();
                              chain_.reset();
                          },
                          [this] {
@@ -569,7 +667,7 @@ private:
                              train_recon_.push_back(e);
                              return e;
                          },
-                         [this] { evals_.push_back({recipe_->step(), recipe_->evaluate()}); }});
+                         [this] { evaluate_rbm(); }});
         dbn_live_.set_epoch_size(int(data_->size(Split::train)));
         dbn_live_.track(dbn_random_), dbn_live_.track(dbn_greedy_);
         dbn_live_.set_hooks({[this] {
@@ -595,9 +693,10 @@ private:
         platform::set_status("step", std::to_string(run.step()));
         platform::set_status("loss", run.losses().empty() ? "" : ui::fmt_num(run.losses().back()));
         platform::set_status("first_loss", run.losses().empty() ? "" : ui::fmt_num(run.losses().front()));
-        if (!evals_.empty()) {
-            platform::set_status("recon_error", fixed(evals_.back().eval.recon_error, 5));
-            if (evals_.back().eval.exact) platform::set_status("log_likelihood", fixed(evals_.back().eval.log_likelihood, 3));
+        if (!evals_.empty()) platform::set_status("recon_error", fixed(evals_.back().eval.recon_error, 5));
+        if (const EvalPoint* p = latest_exact()) {
+            platform::set_status("log_likelihood", fixed(p->eval.log_likelihood, 3));
+            platform::set_status("log_likelihood_step", std::to_string(p->step));
         }
         platform::set_status("gibbs_steps", std::to_string(chain_ ? chain_->steps() : 0));
         platform::set_status("dbn_step", std::to_string(dbn_live_.run().step()));
@@ -865,21 +964,24 @@ private:
         if (!live_.built()) return;
 
         const TrainingRun& run = live_.run();
-        if (!evals_.empty()) {
-            const RbmEval& e = evals_.back().eval;
-            if (e.exact)
-                ImGui::Text("Held-out at step %d: reconstruction error %s,  log-likelihood %s nats per image (log Z = %s)",
-                            evals_.back().step, fixed(e.recon_error, 5).c_str(), fixed(e.log_likelihood, 2).c_str(),
-                            fixed(e.log_z, 2).c_str());
-            else
-                ImGui::Text("Held-out at step %d: reconstruction error %s", evals_.back().step, fixed(e.recon_error, 5).c_str());
-        }
+        if (!evals_.empty())
+            ImGui::Text("Held-out reconstruction error at step %d: %s", evals_.back().step,
+                        fixed(evals_.back().eval.recon_error, 5).c_str());
+        if (const EvalPoint* p = latest_exact())
+            ImGui::Text("Exact held-out log-likelihood at step %d: %s nats per image (log Z = %s)", p->step,
+                        fixed(p->eval.log_likelihood, 2).c_str(), fixed(p->eval.log_z, 2).c_str());
+        if (!jobs_.empty())
+            ImGui::TextDisabled("Summing log Z for step %d: %d%% of %s states (%d evaluation%s waiting). The likelihood "
+                                "is computed every %d steps, a slice per frame, so the curve fills in behind the training.",
+                                jobs_.front().second.step(), int(100 * jobs_.front().second.progress()),
+                                std::to_string(jobs_.front().second.states()).c_str(), int(jobs_.size()),
+                                jobs_.size() == 1 ? "" : "s", likelihood_every(o.hidden));
         std::vector<float> held_recon, ll;
-        for (const EvalPoint& p : evals_)
-            if (p.step % kEvalEvery == 0) {
-                held_recon.push_back(float(p.eval.recon_error));
-                if (p.eval.exact) ll.push_back(float(p.eval.log_likelihood));
-            }
+        const int ll_every = likelihood_every(o.hidden);
+        for (const EvalPoint& p : evals_) {
+            if (p.step % kEvalEvery == 0) held_recon.push_back(float(p.eval.recon_error));
+            if (p.step % ll_every == 0 && p.eval.exact) ll.push_back(float(p.eval.log_likelihood));
+        }
         const float half = std::max(200.0f, ImGui::GetContentRegionAvail().x * 0.5f - 8.0f);
         ui::begin_flow("recon-plot", true);
         ImGui::TextUnformatted("Reconstruction error (mean squared, per pixel)");
@@ -891,7 +993,7 @@ private:
         if (o.hidden <= kRbmExactMaxHidden) {
             ui::begin_flow("ll-plot");
             ImGui::TextUnformatted("Exact held-out log-likelihood (nats per image)");
-            ui::line_plot("ll", {{"log p(v)", ll.data(), int(ll.size()), kit::palette::series[2], 0, dx}},
+            ui::line_plot("ll", {{"log p(v)", ll.data(), int(ll.size()), kit::palette::series[2], 0, float(ll_every)}},
                           ui::PlotStyle{ImVec2(half, 170), false, "step", "%.1f"});
             ui::end_flow();
         }
@@ -1142,6 +1244,7 @@ void RbmLesson::draw() {
         return;
     }
     live_.advance();
+    advance_likelihood(6.0);
     if (dbn_live_.built()) dbn_live_.advance();
 
     const char* titles[kSections] = {"1. The energy and the conditionals, one image", "2. One CD-k step, stepped",

@@ -80,6 +80,38 @@ Tensor cd_batch(const Dataset& data, int count, Binarize mode, std::uint64_t see
 // update of a fresh trainer (zero velocity): delta = lr * (dW_ij - weight_decay * W_ij).
 std::string weight_gradient_text(const CdReplay& r, const Rbm& rbm, int i, int j, const CdOptions& o);
 
+// --- 3. The exact likelihood, a few thousand states per frame -----------------------------------------
+// log Z of a snapshot of an RBM (H <= kRbmExactMaxHidden) by the core's enumeration (rbm.hpp: the
+// 2^H hidden states in Gray-code order, the visible units summed out, a streaming log-sum-exp in
+// double), resumable: a page sums a slice of the states each frame instead of freezing for the
+// seconds 2^16 x 784 softplus terms take, and trains on in between.
+class LogPartitionJob {
+public:
+    // Throws aelab::Error when the RBM has more than kRbmExactMaxHidden hidden units.
+    LogPartitionJob(const Rbm& snapshot, int step);
+    // Sums up to `max_states` more states; returns done().
+    bool advance(std::uint64_t max_states);
+    // Sums states until done or `budget_ms` of wall time has passed (at least a few states).
+    bool advance_for(double budget_ms);
+    bool done() const { return next_ == states_; }
+    double progress() const { return double(next_) / double(states_); }
+    double log_z() const;  // valid once done()
+    const Rbm& rbm() const { return rbm_; }
+    int step() const { return step_; }
+    std::uint64_t states() const { return states_; }
+
+private:
+    Rbm rbm_;
+    int step_;
+    std::vector<double> a_;        // b + W h for the current state h
+    std::vector<unsigned char> h_;
+    double ch_ = 0, m_, sum_ = 0;  // c^T h; the log-sum-exp's running max and sum
+    std::uint64_t next_ = 0, states_;
+};
+// How often (in steps) the page sums log Z for an RBM with `hidden` units: every evaluation
+// (kEvalEvery steps) up to 12 hidden units, every 500 steps above (2^16 states take seconds).
+int likelihood_every(int hidden);
+
 // --- Page settings (all of it in the URL) -----------------------------------------------------------
 constexpr int kHiddenChoices[] = {4, 8, 12, 16, 20, 64, 256};
 constexpr int kMaxK = 10, kCdBatch = 8, kEvalEvery = 100, kSections = 6, kChains = 16;

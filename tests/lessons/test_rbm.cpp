@@ -216,6 +216,34 @@ TEST_CASE("rbm lesson: one weight's gradient and update written out") {
     CHECK(trained.W(i, j) - r.W(i, j) == doctest::Approx(delta).epsilon(1e-4));
 }
 
+TEST_CASE("rbm lesson: log Z summed a slice at a time equals the core's rbm_log_partition") {
+    const Rbm r = random_rbm(10, 5);
+    const double expected = rbm_log_partition(r);
+    for (std::uint64_t slice : {1u, 7u, 64u, 5000u}) {
+        CAPTURE(slice);
+        LogPartitionJob job(r, 300);
+        CHECK(job.step() == 300);
+        CHECK(job.states() == 1024);
+        int calls = 0;
+        while (!job.advance(slice)) ++calls;
+        CHECK(calls == int((1024 + slice - 1) / slice) - 1);
+        CHECK(job.progress() == 1.0);
+        CHECK(job.log_z() == doctest::Approx(expected).epsilon(1e-12));
+    }
+    // By time: finishes too, and the snapshot does not follow later changes to the RBM.
+    Rbm changing = r;
+    LogPartitionJob job(changing, 0);
+    changing.W(0, 0) += 5.0f;
+    while (!job.advance_for(1.0)) {
+    }
+    CHECK(job.log_z() == doctest::Approx(expected).epsilon(1e-12));
+    CHECK(rbm_log_likelihood(job.rbm(), cd_batch(dataset(), 4, Binarize::threshold, 1), job.log_z()) ==
+          doctest::Approx(rbm_log_likelihood(r, cd_batch(dataset(), 4, Binarize::threshold, 1))).epsilon(1e-12));
+    CHECK_THROWS_AS(LogPartitionJob(random_rbm(21), 0), Error);
+    CHECK(likelihood_every(12) == kEvalEvery);
+    CHECK(likelihood_every(16) == 500);
+}
+
 TEST_CASE("rbm lesson: the Python the panels print") {
     const std::string cond = pytorch_conditionals(7, Binarize::threshold, 3, 406);
     CHECK(has(cond, "ph = torch.sigmoid(v @ W + c)"));
@@ -258,20 +286,22 @@ TEST_CASE("rbm lesson: the Python the panels print") {
     CHECK(has(dbn, "lr=0.001"));
 }
 
+namespace {
 // The page's URL keys over fresh settings, sections and trainings, read from the params.
-struct UrlPage {
+struct RbmUrlPage {
     Settings s;
     aelab::kit::Sections sections{0b111111};
     aelab::lessons::LiveTraining rbm{RbmRecipeOptions{}.steps, 64, 60000, kEvalEvery};
     aelab::lessons::LiveTraining dbn{DbnAeOptions{}.total_steps(), 64, 60000, 250};
     aelab::kit::UrlState url = url_state(s, sections, rbm, dbn);
-    UrlPage() { url.read(); }
+    RbmUrlPage() { url.read(); }
 };
+}  // namespace
 
 TEST_CASE("rbm lesson: the URL state: defaults, a round trip of every key, bad values ignored") {
     platform::set_params({});
     {
-        const UrlPage p;
+        const RbmUrlPage p;
         const Settings d;
         CHECK(p.s.hidden == 16);
         CHECK(p.s.k == 1);
@@ -300,7 +330,7 @@ TEST_CASE("rbm lesson: the URL state: defaults, a round trip of every key, bad v
                           {"phase", "6"}, {"cdimg", "2"}, {"k", "3"}, {"hid", "64"}, {"bin", "1"}, {"gstart", "1"},
                           {"gseed", "9"}, {"open", "5"}, {"seed", "7"}, {"lr", "0.02"}, {"steps", "800"}, {"train", "1"},
                           {"dseed", "8"}, {"dlr", "0.002"}, {"dsteps", "600"}});
-    UrlPage p;
+    RbmUrlPage p;
     const Settings& s = p.s;
     CHECK(s.image_binarize == Binarize::sampled);
     CHECK(s.image == 12);
@@ -337,7 +367,7 @@ TEST_CASE("rbm lesson: the URL state: defaults, a round trip of every key, bad v
     // Written back and read again: the same page.
     platform::set_params({});
     p.url.write();
-    const UrlPage back;
+    const RbmUrlPage back;
     CHECK(back.s.image_binarize == s.image_binarize);
     CHECK(back.s.image == s.image);
     CHECK(back.s.draw == s.draw);
@@ -365,7 +395,7 @@ TEST_CASE("rbm lesson: the URL state: defaults, a round trip of every key, bad v
     platform::set_params({{"vbin", "2"}, {"img", "-1"}, {"j", "x"}, {"pix", "784"}, {"cdk", "0"}, {"phase", "99"},
                           {"cdimg", "8"}, {"k", "11"}, {"hid", "17"}, {"bin", "-1"}, {"gstart", "2"}, {"gseed", "nan"},
                           {"open", "64"}, {"lr", "5"}, {"steps", "3"}, {"train", "yes"}, {"dlr", "1"}, {"dsteps", "2"}});
-    const UrlPage bad;
+    const RbmUrlPage bad;
     const Settings def;
     CHECK(bad.s.image_binarize == def.image_binarize);
     CHECK(bad.s.image == def.image);
@@ -398,11 +428,13 @@ std::string status(const char* key) {
 TEST_CASE("rbm lesson: train=1 trains; the log-likelihood and reconstruction error are reported; a Gibbs chain steps") {
     platform::set_dataset_path(AELAB_TEST_DATASET);
     platform::clear_status();
-    platform::set_params({{"lesson", "rbm"}, {"train", "1"}, {"steps", "200"}, {"open", "63"}, {"phase", "3"}});
+    platform::set_params({{"lesson", "rbm"}, {"train", "1"}, {"steps", "200"}, {"open", "63"}, {"phase", "3"}, {"hid", "12"}});
     test::HeadlessImGui gui;
     auto lesson = lessons::find_lesson("rbm")->make();
-    for (int i = 0; i < 600 && status("step") != "200"; ++i) gui.frame([&] { lesson->draw(); });
+    for (int i = 0; i < 2000 && (status("step") != "200" || status("log_likelihood_step") != "200"); ++i)
+        gui.frame([&] { lesson->draw(); });
     CHECK(status("step") == "200");
+    CHECK(status("log_likelihood_step") == "200");  // every 100 steps with 12 hidden units: the end's too
     REQUIRE_FALSE(status("loss").empty());
     CHECK(std::stof(status("loss")) < std::stof(status("first_loss")));
     REQUIRE_FALSE(status("log_likelihood").empty());
