@@ -1056,11 +1056,11 @@ private:
         if (ui::radio_button("from the test image of section 1", s_.chain_from_image) && !s_.chain_from_image)
             s_.chain_from_image = true, restart = true;
         if (!chain_ || restart) new_chain(), chain_running_ = false;
-        if (ImGui::Button("Step")) chain_->step(recipe_->rbm());
+        if (ImGui::Button("Step the chain")) chain_->step(recipe_->rbm());
         ImGui::SameLine();
-        if (ImGui::Button(chain_running_ ? "Pause##gibbs" : "Run##gibbs")) chain_running_ = !chain_running_;
+        if (ImGui::Button(chain_running_ ? "Pause the chain" : "Run the chain")) chain_running_ = !chain_running_;
         ImGui::SameLine();
-        if (ImGui::Button("Reset##gibbs")) new_chain(), chain_running_ = false;
+        if (ImGui::Button("Reset the chain")) new_chain(), chain_running_ = false;
         ImGui::SameLine();
         if (ImGui::Button("New seed")) ++s_.chain_seed, new_chain();
         if (chain_running_)

@@ -12,6 +12,7 @@
 #include "aelab/recipe_rbm.hpp"
 #include "core/test_util.hpp"
 #include "headless.hpp"
+#include "kit/a11y.hpp"
 #include "kit/platform.hpp"
 #include "kit/sections.hpp"
 #include "kit/training.hpp"
@@ -444,6 +445,37 @@ TEST_CASE("rbm lesson: train=1 trains; the log-likelihood and reconstruction err
     CHECK(std::stod(status("recon_error")) < 0.25);
     gui.frame([&] { lesson->draw(); });
     CHECK(platform::param("train") == "0");  // finished
+    CHECK(status("gibbs_steps") == "0");
+
+    // The Gibbs chain's buttons, pressed as the keyboard and the text view press them.
+    ImGui::GetIO().KeyMap[ImGuiKey_Enter] = 13;
+    ImGui::GetIO().ConfigFlags |= ImGuiConfigFlags_NavEnableKeyboard;
+    auto captured = [&] {
+        a11y::before_new_frame();
+        gui.frame([&] {
+            a11y::begin_capture();
+            lesson->draw();
+            a11y::end_capture();
+        });
+    };
+    auto press = [&](const char* label) {
+        captured();
+        const std::uint32_t id = a11y::find_control(label);
+        REQUIRE(id != 0);
+        a11y::press(id);
+        captured();
+    };
+    press("Step the chain");
+    press("Step the chain");
+    CHECK(status("gibbs_steps") == "2");
+    press("Run the chain");
+    for (int i = 0; i < 3; ++i) gui.frame([&] { lesson->draw(); });
+    CHECK(std::stoi(status("gibbs_steps")) > 10);
+    press("Pause the chain");
+    const std::string paused = status("gibbs_steps");
+    for (int i = 0; i < 3; ++i) gui.frame([&] { lesson->draw(); });
+    CHECK(status("gibbs_steps") == paused);
+    press("Reset the chain");
     CHECK(status("gibbs_steps") == "0");
     platform::set_params({});
 }
