@@ -484,20 +484,24 @@ namespace {
 
 constexpr int kSide = 28, kPixels = 784;
 
-// Row n of a (N, 784) batch as a 28 x 28 gray image.
-void image(const char* id, const Tensor& batch, std::size_t n, float zoom) {
+// Row n of a (N, 784) batch as a 28 x 28 gray image; `mark` outlines one pixel (-1: none).
+ui::Hover image(const char* id, const Tensor& batch, std::size_t n, float zoom, int mark = -1) {
     ui::HeatmapStyle hs;
     hs.zoom = zoom;
-    ui::heatmap(id, batch.data() + n * kPixels, kSide, kSide, hs);
+    std::vector<ui::Highlight> hl;
+    if (mark >= 0) hl.push_back({mark / kSide, mark % kSide, mark / kSide + 1, mark % kSide + 1, kit::palette::argmax});
+    return ui::heatmap(id, batch.data() + n * kPixels, kSide, kSide, hs, hl);
 }
 
-// Row n of a (N, H) batch as a row of H cells in [0, 1].
-void bars(const char* id, const Tensor& batch, std::size_t n, float zoom = 14.0f) {
+// Row n of a (N, H) batch as a row of H cells in [0, 1]; `mark` outlines one unit (-1: none).
+ui::Hover bars(const char* id, const Tensor& batch, std::size_t n, float zoom = 14.0f, int mark = -1) {
     const int H = int(batch.shape()[1]);
     ui::HeatmapStyle hs;
     hs.zoom = std::min(zoom, 420.0f / float(H));
     hs.zoom = std::max(hs.zoom, 2.0f);
-    ui::heatmap(id, batch.data() + n * std::size_t(H), 1, H, hs);
+    std::vector<ui::Highlight> hl;
+    if (mark >= 0) hl.push_back({0, mark, 1, mark + 1, kit::palette::argmax});
+    return ui::heatmap(id, batch.data() + n * std::size_t(H), 1, H, hs, hl);
 }
 
 // A 28 x 28 plane of signed values (weights, gradients), blue - white - red, symmetric range.
@@ -760,7 +764,9 @@ private:
         ui::end_flow();
         ui::begin_flow("v");
         ImGui::Text("v (%s)", binarize_name(s_.image_binarize));
-        image("v", v1_, 0, 4.0f);
+        const ui::Hover hv = image("v", v1_, 0, 4.0f, s_.pixel);
+        if (hv.clicked) s_.pixel = hv.row * kSide + hv.col;
+        ImGui::TextDisabled("click: pixel i");
         ui::end_flow();
         ui::begin_flow("v-other");
         ImGui::Text("the other way (%s)", binarize_name(s_.image_binarize == Binarize::threshold ? Binarize::sampled : Binarize::threshold));
@@ -770,10 +776,12 @@ private:
         ImGui::TextUnformatted("p(v = 1 | h)");
         image("pv", pv1_, 0, 4.0f);
         ui::end_flow();
-        ImGui::TextUnformatted("p(h = 1 | v), one cell per hidden unit:");
-        bars("ph", ph1_, 0);
+        s_.hidden_unit = std::clamp(s_.hidden_unit, 0, H - 1);
+        ImGui::TextUnformatted("p(h = 1 | v), one cell per hidden unit (click: unit j):");
+        const ui::Hover hp = bars("ph", ph1_, 0, 14.0f, s_.hidden_unit);
+        if (hp.clicked) s_.hidden_unit = hp.col;
         ImGui::TextUnformatted("h ~ p(h | v), the sample:");
-        bars("h", h1_, 0);
+        bars("h", h1_, 0, 14.0f, s_.hidden_unit);
 
         const EnergyTerms e = energy_terms(r, v1_, h1_);
         int active = 0;
@@ -1178,8 +1186,8 @@ private:
             "form an undirected RBM; below it the model is a directed sigmoid belief net that generates top-down, "
             "p(v, h1, h2) = p(h1, h2) p(v | h1). To sample, run Gibbs in the top RBM, then one pass down. Inference "
             "upward with the transposed weights is only approximate (explaining away: the true posterior over h1 does not "
-            "factorise), but adding each RBM improves a variational lower bound on log p(v), which is what justifies the "
-            "greedy stacking. A deep Boltzmann machine (Salakhutdinov & Hinton 2009) is "
+            "factorise), but Hinton et al. showed that adding an RBM this way, started from the layer below's transposed "
+            "weights, can only improve a variational lower bound on log p(v): that justifies the greedy stacking. A deep Boltzmann machine (Salakhutdinov & Hinton 2009) is "
             "undirected throughout, p(v, h1, h2) = exp(v^T W1 h1 + h1^T W2 h2) / Z (biases left out), so every hidden "
             "layer hears both neighbours: inference combines bottom-up and top-down signals.");
         ui::begin_flow("dbn-picture", true);
@@ -1198,8 +1206,9 @@ private:
                        "p(v_i = 1 | h1)     = sigmoid( sum_j W1_ij h1_j )");
         ImGui::TextWrapped(
             "The halving trick. Pretraining a DBM greedily with ordinary RBMs would count the evidence twice: RBM 1 "
-            "learns W1 so that v alone gives h1 its input, and in the DBM h1 also gets input from h2, which was itself "
-            "computed from h1. Salakhutdinov & Hinton make each RBM expect only half of its input from each side:");
+            "learns W1 so that v alone gives h1 all of its input, but in the DBM h1 also gets input from h2, and h2's "
+            "state was inferred from v through h1, so v's evidence would reach h1 twice. Salakhutdinov & Hinton (2009) "
+            "train each RBM so that it expects the doubled input from the side that will be missing:");
         ui::code_block("dbm-halving",
                        "RBM 1 (v - h1): two copies of v, tied weights: bottom-up doubled, top-down single\n"
                        "    p(h1_j = 1 | v) = sigmoid( 2 sum_i W1_ij v_i ),      p(v_i = 1 | h1) = sigmoid( sum_j W1_ij h1_j )\n"
