@@ -1253,7 +1253,7 @@ void RbmLesson::draw() {
         return;
     }
     live_.advance();
-    advance_likelihood(6.0);
+    advance_likelihood(live_.run().running() || dbn_live_.run().running() ? 6.0 : 12.0);  // ms of this frame
     if (dbn_live_.built()) dbn_live_.advance();
 
     const char* titles[kSections] = {"1. The energy and the conditionals, one image", "2. One CD-k step, stepped",
