@@ -239,9 +239,9 @@ TEST_CASE("dbn-ae recipe: the same seed gives the same losses bit for bit") {
 
 TEST_CASE("dbn-ae recipe: the schedule and bad options") {
     const DbnAeOptions d = dbn_ae_schedule(3000);
-    CHECK(d.stage1_steps == 900);
-    CHECK(d.stage2_steps == 600);
-    CHECK(d.finetune_steps == 1500);
+    CHECK(d.stage1_steps == 600);
+    CHECK(d.stage2_steps == 300);
+    CHECK(d.finetune_steps == 2100);
     CHECK(d.stage1_steps == DbnAeOptions{}.stage1_steps);  // the defaults follow the same rule
     CHECK(d.stage2_steps == DbnAeOptions{}.stage2_steps);
     const DbnAeOptions s = dbn_ae_schedule(3);
@@ -319,9 +319,9 @@ TEST_CASE("aelab-cli train dbn-ae: the three held-out MSEs") {
     CHECK(j["command"] == "train dbn-ae");
     CHECK(j["steps"] == 20);
     CHECK(j["seed"] == 3);
-    CHECK(j["stage1_steps"] == 6);
-    CHECK(j["stage2_steps"] == 4);
-    CHECK(j["finetune_steps"] == 10);
+    CHECK(j["stage1_steps"] == 4);
+    CHECK(j["stage2_steps"] == 2);
+    CHECK(j["finetune_steps"] == 14);
     for (const char* k : {"mse_pretrained_finetuned", "mse_random_init", "mse_greedy_ae"}) {
         CAPTURE(k);
         REQUIRE(j[k].is_number());

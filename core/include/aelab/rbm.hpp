@@ -16,6 +16,7 @@
 // Contrastive divergence CD-k (Hinton 2002) on a batch v0:
 //   positive phase  ph0 = p(h | v0), h0 ~ ph0
 //   Gibbs chain     for t = 1..k: pv_t = p(v | h_{t-1}), v_t ~ pv_t, ph_t = p(h | v_t), h_t ~ ph_t
+//                   (h_k is not drawn: nothing uses it; the uniforms go h0, v1, h1, ..., v_k)
 //   negative phase  statistics of (v_k, ph_k)
 //   gradient        dW = (v0^T ph0 - v_k^T ph_k) / N,  db = mean(v0 - v_k),  dc = mean(ph0 - ph_k)
 //                   (an estimate of the log-likelihood's gradient: the hidden units are

@@ -214,8 +214,8 @@ float finetune_step(Sequential& net, Adam& opt, const Tensor& v) {
 DbnAeOptions dbn_ae_schedule(int total_steps, const DbnAeOptions& base) {
     if (total_steps < 3) throw Error("dbn-ae recipe: a run needs at least 3 steps, got " + std::to_string(total_steps));
     DbnAeOptions o = base;
-    o.stage1_steps = std::max(1, total_steps * 3 / 10);
-    o.stage2_steps = std::max(1, total_steps / 5);
+    o.stage1_steps = std::max(1, total_steps / 5);
+    o.stage2_steps = std::max(1, total_steps / 10);
     o.finetune_steps = total_steps - o.stage1_steps - o.stage2_steps;
     return o;
 }
