@@ -279,9 +279,10 @@ TEST_CASE("rbm lesson: the Python the panels print") {
     const DbnAeOptions d = dbn_ae_schedule(1000);
     const std::string dbn = pytorch_dbn(d);
     CHECK(has(dbn, "h1, h2 = 256, 32"));
-    CHECK(has(dbn, "steps=300)"));
-    CHECK(has(dbn, "steps=200)"));
-    CHECK(has(dbn, "for step in range(500):"));
+    CHECK(has(dbn, "rbm_train(v_train, h1, steps=" + std::to_string(d.stage1_steps) + ")"));
+    CHECK(has(dbn, ", h2, steps=" + std::to_string(d.stage2_steps) + ")"));
+    CHECK(has(dbn, "for step in range(" + std::to_string(d.finetune_steps) + "):"));
+    CHECK(d.stage1_steps + d.stage2_steps + d.finetune_steps == 1000);
     CHECK(has(dbn, "dbn[0].weight.copy_(W1.T); dbn[0].bias.copy_(c1)"));
     CHECK(has(dbn, "dbn[6].weight.copy_(W1);   dbn[6].bias.copy_(b1)"));
     CHECK(has(dbn, "lr=0.001"));
@@ -323,7 +324,8 @@ TEST_CASE("rbm lesson: the URL state: defaults, a round trip of every key, bad v
         CHECK(recipe_options(p.s, p.rbm, 300).eval_count == 300);
         const DbnAeOptions dd = dbn_options(p.s, p.dbn, 10000);
         CHECK(dd.total_steps() == 3000);
-        CHECK(dd.stage1_steps == 900);
+        CHECK(dd.stage1_steps == dbn_ae_schedule(3000).stage1_steps);
+        CHECK(dd.cd.learning_rate == DbnAeOptions{}.cd.learning_rate);
         CHECK(dd.learning_rate == doctest::Approx(1e-3f));
     }
 
