@@ -798,15 +798,19 @@ private:
         ImGui::SetNextItemWidth(120);
         if (ImGui::InputInt("pixel i (row*28+col)", &s_.pixel)) s_.pixel = std::clamp(s_.pixel, 0, kPixels - 1);
         const HiddenTerms ht = hidden_terms(r, v1_, s_.hidden_unit);
-        ui::code_block("hidden-terms", hidden_terms_text(ht, 8) + "\n(rbm_hidden_probs: " + num(ph1_(0, s_.hidden_unit)) + ")");
+        ui::code_block("hidden-terms", hidden_terms_text(ht, 4) + "\n(rbm_hidden_probs: " + num(ph1_(0, s_.hidden_unit)) + ")");
         if (ImGui::TreeNode("all terms")) {
             ImGui::TextWrapped("%s", hidden_terms_text(ht, 100000).c_str());
             ImGui::TreePop();
         }
         const VisibleTerms vt = visible_terms(r, h1_, s_.pixel);
-        ui::code_block("visible-terms", visible_terms_text(vt, 20) + "\n(rbm_visible_probs: " + num(pv1_(0, s_.pixel)) +
+        ui::code_block("visible-terms", visible_terms_text(vt, 5) + "\n(rbm_visible_probs: " + num(pv1_(0, s_.pixel)) +
                                             ";  pixel " + std::to_string(s_.pixel) + " = row " + std::to_string(s_.pixel / 28) +
                                             ", column " + std::to_string(s_.pixel % 28) + ")");
+        if (vt.units.size() > 5 && ImGui::TreeNode("all terms##visible")) {
+            ImGui::TextWrapped("%s", visible_terms_text(vt, 100000).c_str());
+            ImGui::TreePop();
+        }
         ui::pytorch_panel("torch-conditionals", pytorch_conditionals(s_.image, s_.image_binarize, s_.hidden_unit, s_.pixel));
         ui::export_buttons("export-conditionals",
                            {{"rbm_W.npy", &W_}, {"rbm_b.npy", &b_}, {"rbm_c.npy", &c_}, {"rbm_v.npy", &v1_}, {"rbm_h.npy", &h1_}});
