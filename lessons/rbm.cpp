@@ -57,6 +57,12 @@ namespace rbm {
 namespace {
 double sigmoid(double x) { return 1.0 / (1.0 + std::exp(-x)); }
 std::string num(double v) { return ui::fmt_num(float(v)); }
+// Three significant digits, small probabilities included ("1e-05" rather than "0"); no "-0".
+std::string g3(double v) {
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "%.3g", v == 0 ? 0.0 : v);
+    return buf;
+}
 // A term after "+": negative numbers in parentheses.
 std::string term(double v) { return v < 0 ? "(" + num(v) + ")" : num(v); }
 }  // namespace
@@ -211,8 +217,8 @@ std::string weight_gradient_text(const CdReplay& r, const Rbm& rbm, int i, int j
     for (int n = 0; n < N; ++n) {
         const double pos = double(r.v0(n, i)) * r.ph0(n, j), neg = double(vk(n, i)) * phk(n, j);
         sum += pos - neg;
-        s += "  n = " + std::to_string(n) + ":  " + num(r.v0(n, i)) + " * " + num(r.ph0(n, j)) + " - " + num(vk(n, i)) + " * " +
-             num(phk(n, j)) + " = " + num(pos - neg) + "\n";
+        s += "  n = " + std::to_string(n) + ":  " + g3(r.v0(n, i)) + " * " + g3(r.ph0(n, j)) + " - " + g3(vk(n, i)) + " * " +
+             g3(phk(n, j)) + " = " + g3(pos - neg) + "\n";
     }
     const double dw = sum / N;
     s += "dW[" + ij + "] = " + num(sum) + " / " + std::to_string(N) + " = " + num(dw) + "   (the core: " + num(r.trace.dW(i, j)) +
@@ -545,12 +551,13 @@ void draw_arrow(ImDrawList* dl, ImVec2 from, ImVec2 to, ImU32 col, float thickne
                           ImVec2(to.x - ux * s + uy * s * 0.5f, to.y - uy * s - ux * s * 0.5f), col);
 }
 
-// Layers as rows of units (v at the bottom); `directed[l]`: the connections between layer l and
-// l + 1 point down (generative, top-down), otherwise undirected.
+// Layers as rows of units (v at the bottom), each row centred; `directed[l]`: the connections
+// between layer l and l + 1 are arrows pointing down (generative, top-down), otherwise undirected
+// lines.
 void draw_network(const char* id, const char* title, const std::vector<int>& units, const std::vector<const char*>& names,
                   const std::vector<bool>& directed) {
-    const float w = 230, row = 62, r = 7;
-    const float h = row * float(units.size() - 1) + 40;
+    const float w = 240, row = 70, r = 8, spacing = 36;
+    const float h = row * float(units.size() - 1) + 36;
     ImGui::BeginGroup();
     ImGui::TextUnformatted(title);
     const ImVec2 o = ImGui::GetCursorScreenPos();
@@ -559,26 +566,25 @@ void draw_network(const char* id, const char* title, const std::vector<int>& uni
     const ImU32 ink = ImGui::GetColorU32(ImGuiCol_Text), fill = kit::palette::series[0];
     const ImU32 line = ImGui::GetColorU32(ImGuiCol_TextDisabled);
     auto pos = [&](std::size_t l, int u) {
-        const float span = 150.0f, x0 = o.x + 50 + (span - span * float(units[l] - 1) / 7.0f) / 2;
-        const float x = units[l] == 1 ? o.x + 50 + span / 2 : x0 + float(u) * span / 7.0f;
-        return ImVec2(x, o.y + h - 20 - row * float(l));
+        const float centre = o.x + 30 + (w - 30) / 2;
+        return ImVec2(centre + (float(u) - float(units[l] - 1) / 2) * spacing, o.y + h - 18 - row * float(l));
     };
     for (std::size_t l = 0; l + 1 < units.size(); ++l)
         for (int a = 0; a < units[l]; ++a)
             for (int b = 0; b < units[l + 1]; ++b) {
                 ImVec2 top = pos(l + 1, b), bottom = pos(l, a);
-                // Shorten to the circles' edges so an arrowhead is visible.
+                // From circle edge to circle edge, so an arrowhead is visible.
                 const float dx = bottom.x - top.x, dy = bottom.y - top.y, len = std::sqrt(dx * dx + dy * dy);
                 top = ImVec2(top.x + dx / len * r, top.y + dy / len * r);
-                bottom = ImVec2(bottom.x - dx / len * r, bottom.y - dy / len * r);
-                draw_arrow(dl, top, bottom, directed[l] ? ink : line, 1.0f, directed[l]);
+                bottom = ImVec2(bottom.x - dx / len * (r + 1), bottom.y - dy / len * (r + 1));
+                draw_arrow(dl, top, bottom, directed[l] ? ink : line, directed[l] ? 1.0f : 1.5f, directed[l]);
             }
     for (std::size_t l = 0; l < units.size(); ++l) {
         for (int u = 0; u < units[l]; ++u) {
             dl->AddCircleFilled(pos(l, u), r, fill, 16);
             dl->AddCircle(pos(l, u), r, ink, 16, 1.0f);
         }
-        dl->AddText(ImVec2(o.x + 4, pos(l, 0).y - 7), ink, names[l]);
+        dl->AddText(ImVec2(o.x + 2, pos(l, 0).y - 7), ink, names[l]);
     }
     ImGui::EndGroup();
 }
@@ -1195,12 +1201,12 @@ private:
             "undirected throughout, p(v, h1, h2) = exp(v^T W1 h1 + h1^T W2 h2) / Z (biases left out), so every hidden "
             "layer hears both neighbours: inference combines bottom-up and top-down signals.");
         ui::begin_flow("dbn-picture", true);
-        draw_network("dbn-net", "DBN: undirected top pair, directed below", {8, 6, 4}, {"v", "h1", "h2"}, {true, false});
+        draw_network("dbn-net", "DBN: h1-h2 undirected, h1 -> v directed", {5, 4, 3}, {"v", "h1", "h2"}, {true, false});
         ui::end_flow();
         ui::begin_flow("dbm-picture");
-        draw_network("dbm-net", "DBM: undirected everywhere", {8, 6, 4}, {"v", "h1", "h2"}, {false, false});
+        draw_network("dbm-net", "DBM: undirected everywhere", {5, 4, 3}, {"v", "h1", "h2"}, {false, false});
         ui::end_flow();
-        a11y::image("Two networks of three layers, v at the bottom (8 units drawn), h1 (6) and h2 (4). Left, the DBN: "
+        a11y::image("Two networks of three layers, v at the bottom (5 units drawn), h1 (4) and h2 (3). Left, the DBN: "
                     "h1 and h2 joined by undirected lines, h1 to v by arrows pointing down. Right, the DBM: all lines "
                     "undirected, no arrows.");
         ImGui::TextWrapped("The conditionals of a two-layer DBM (Salakhutdinov & Hinton 2009, biases left out):");
