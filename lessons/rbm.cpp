@@ -810,10 +810,10 @@ private:
             ImGui::TreePop();
         }
         const VisibleTerms vt = visible_terms(r, h1_, s_.pixel);
-        ui::code_block("visible-terms", visible_terms_text(vt, 5) + "\n(rbm_visible_probs: " + num(pv1_(0, s_.pixel)) +
+        ui::code_block("visible-terms", visible_terms_text(vt, 4) + "\n(rbm_visible_probs: " + num(pv1_(0, s_.pixel)) +
                                             ";  pixel " + std::to_string(s_.pixel) + " = row " + std::to_string(s_.pixel / 28) +
                                             ", column " + std::to_string(s_.pixel % 28) + ")");
-        if (vt.units.size() > 5 && ImGui::TreeNode("all terms##visible")) {
+        if (vt.units.size() > 4 && ImGui::TreeNode("all terms##visible")) {
             ImGui::TextWrapped("%s", visible_terms_text(vt, 100000).c_str());
             ImGui::TreePop();
         }
