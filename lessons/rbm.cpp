@@ -18,6 +18,7 @@
 // Index of this file:
 //   [SECTION] 1. Maths: energy and conditionals
 //   [SECTION] 2. Maths: one CD-k step replayed
+//   [SECTION] 3. Maths: the exact likelihood, resumable (log Z summed a slice per frame)
 //   [SECTION] Page state in the URL
 //   [SECTION] PyTorch code
 //   [SECTION] Drawing helpers
