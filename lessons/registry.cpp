@@ -22,6 +22,7 @@ const std::vector<LessonInfo>& registry() {
         LESSON(pca_linear_ae, "pca-linear-ae", "PCA as a linear autoencoder", "A linear autoencoder finds the PCA subspace"),
         LESSON(autoencoder, "autoencoder", "Autoencoders: encoder, code, decoder", "The 8-3-8 code, bottlenecks, deep and stacked autoencoders, transfer"),
         LESSON(conv_autoencoder, "conv-autoencoder", "Convolutional autoencoders", "Design conv/pool/unpool/upsampling autoencoders, train two side by side, look inside"),
+        LESSON(rbm, "rbm", "Restricted Boltzmann machines and deep belief networks", "Energies and conditionals, contrastive divergence, exact likelihood, Gibbs chains, DBN pretraining, DBN vs DBM"),
         LESSON(denoising, "denoising", "Denoising autoencoders", "Learning to undo noise on Fashion-MNIST"),
         LESSON(regularized_ae, "regularized-ae", "Sparse and contractive autoencoders", "Penalties on the code: L1 sparsity and its trade-off, the Jacobian's spectrum, the manifold picture"),
         LESSON(ae_applications, "ae-applications", "What autoencoders are for", "Retrieval, 2-D maps, anomalies, inpainting and compression, measured against pixels and PCA"),

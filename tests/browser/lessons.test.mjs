@@ -37,8 +37,8 @@ function makePng(w, h, px) {
 // Lessons with a step controller whose state is the URL's `step`, and lessons that train.
 // The URL key of each stepped lesson's first step controller (the one the arrow keys drive).
 const STEPPED = { convolution: "st1", pooling: "step", "transposed-conv": "step" };
-const TRAINED = ["pca-linear-ae", "autoencoder", "conv-autoencoder", "denoising", "regularized-ae", "ae-applications", "vae",
-                 "gan"];
+const TRAINED = ["pca-linear-ae", "autoencoder", "conv-autoencoder", "rbm", "denoising", "regularized-ae", "ae-applications",
+                 "vae", "gan"];
 
 
 // A PNG (8-bit RGB or RGBA, not interlaced, as stb_image_write writes them) as RGBA pixels:
@@ -298,6 +298,42 @@ try {
            p.get("open") === "5", `the link became ${page.url()}`);
     expect(p.get("row") === "14" && p.get("w") === "7", `defaults missing from ${page.url()}`);
   });
+
+  // The RBM lesson (issue 17), plain and embedded: train=1 trains a small RBM for a few seconds
+  // (reconstruction error falling, the exact log-likelihood summed and reported), then the Gibbs
+  // chain of section 4 is stepped and run from the text view's buttons; screenshots of both.
+  for (const embed of [false, true]) {
+    const name = `rbm${embed ? "-embedded" : ""}-trains-and-samples`;
+    await withPage(browser, name, {}, async (page) => {
+      await page.goto(`${base}?lesson=rbm${embed ? "&embed=1" : ""}&train=1&steps=400&hid=12&textview=show`);
+      await settle(page, 10, `Module.aelabState.data === "ready" && window.aelabUI && aelabUI.document() !== null`);
+      const t0 = Date.now();
+      await page.waitForFunction(
+        expr(`(() => { const s = Module.aelabState.status; return s && Number(s.step) >= 400 &&
+                  Number(s.log_likelihood_step) >= 400; })()`), null, { timeout: 120000, polling: 250 });
+      await moreFrames(page, 3);
+      let s = (await page.evaluate(() => Module.aelabState)).status;
+      console.log(`     ${name}: trained in ${((Date.now() - t0) / 1000).toFixed(1)} s, ${JSON.stringify(s)}`);
+      expect(Number(s.loss) < Number(s.first_loss), `reconstruction error ${s.first_loss} -> ${s.loss}`);
+      expect(Number(s.log_likelihood) < 0 && Number(s.log_likelihood) > -784 * Math.log(2),
+             `log-likelihood ${s.log_likelihood}`);
+      expect(s.gibbs_steps === "0", `gibbs steps before any press: ${s.gibbs_steps}`);
+      await page.screenshot({ path: path.join(shots, `${name}-trained.png`) });
+      await page.getByRole("button", { name: "Step the chain" }).click();
+      await moreFrames(page, 3);
+      await page.getByRole("button", { name: "Step the chain" }).click();
+      await moreFrames(page, 3);
+      s = (await page.evaluate(() => Module.aelabState)).status;
+      expect(s.gibbs_steps === "2", `two presses of Step gave ${s.gibbs_steps} Gibbs steps`);
+      await page.getByRole("button", { name: "Run the chain" }).click();
+      await moreFrames(page, 20);
+      s = (await page.evaluate(() => Module.aelabState)).status;
+      expect(Number(s.gibbs_steps) > 10, `running the chain gave ${s.gibbs_steps} Gibbs steps`);
+      await page.getByRole("button", { name: "Pause the chain" }).click();
+      await moreFrames(page, 3);
+      await page.screenshot({ path: path.join(shots, `${name}-gibbs.png`), fullPage: true });
+    });
+  }
 
   // Figures and the clipboard (issue 15), one page: the "pattern" heat map saved as PNG from the
   // text view's button is the heat map's exact colours (each value a 16 x 16 block, 0 black, 1

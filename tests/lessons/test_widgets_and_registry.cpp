@@ -15,7 +15,7 @@ using namespace aelab;
 
 TEST_CASE("registry: fixed lesson ids, in teaching order, unique") {
     const char* ids[] = {"tensors", "convolution", "pooling", "transposed-conv", "pca-linear-ae", "autoencoder", "conv-autoencoder",
-                         "denoising", "regularized-ae", "ae-applications", "vae", "gan"};
+                         "rbm", "denoising", "regularized-ae", "ae-applications", "vae", "gan"};
     const auto& reg = lessons::registry();
     REQUIRE(reg.size() == std::size(ids));
     std::set<std::string> seen;
