@@ -234,7 +234,10 @@ TEST_CASE("rbm: CD-k draws the chain k steps; the last hidden state is not sampl
 }
 
 TEST_CASE("rbm: exact log Z by Gray-code enumeration equals brute force over all 2^(V+H) states") {
-    for (auto [V, H, scale] : {std::tuple{3, 2, 1.0f}, std::tuple{4, 5, 1.5f}, std::tuple{6, 1, 2.0f}, std::tuple{5, 7, 0.7f}}) {
+    // Plain variables, not a structured binding: clang 14 (emscripten) refuses CAPTURE of a binding.
+    for (const auto& c : {std::tuple{3, 2, 1.0f}, std::tuple{4, 5, 1.5f}, std::tuple{6, 1, 2.0f}, std::tuple{5, 7, 0.7f}}) {
+        const int V = std::get<0>(c), H = std::get<1>(c);
+        const float scale = std::get<2>(c);
         CAPTURE(V);
         CAPTURE(H);
         const Rbm r = random_rbm(V, H, std::uint64_t(V * 100 + H), scale);
