@@ -46,6 +46,7 @@
 #include "aelab/rng.hpp"
 #include "kit/a11y.hpp"
 #include "kit/figure_export.hpp"
+#include "kit/image_input.hpp"
 #include "kit/palette.hpp"
 #include "kit/platform.hpp"
 #include "kit/pytorch.hpp"
@@ -742,7 +743,10 @@ private:
         const int n = test_images();
         s_.image = std::clamp(s_.image, 0, n - 1);
         ImGui::SetNextItemWidth(140);
-        if (ImGui::InputInt("test image", &s_.image)) s_.image = std::clamp(s_.image, 0, n - 1);
+        if (ImGui::InputInt("test image", &s_.image)) {
+            s_.image = std::clamp(s_.image, 0, n - 1);
+            mine_.use = false;
+        }
         ui::same_line_if_fits(ui::check_width("threshold") + ui::check_width("sampled") + 60);
         ImGui::TextUnformatted("binarise:");
         ImGui::SameLine();
@@ -753,10 +757,12 @@ private:
         if (ImGui::Button("New draw of h")) ++s_.draw;
         ImGui::SameLine();
         ImGui::TextDisabled("draw %d", s_.draw);
+        kit::test_or_own_image(mine_);
+        platform::set_status("rbm_input", mine_.use ? "your image" : "test image");
 
         // One stream: the binarisation (if sampled) draws first, then h ~ p(h | v).
         Rng rng(kSampleSeed + std::uint64_t(s_.draw));
-        const Tensor x = data_->batch(Split::test, std::size_t(s_.image), 1);
+        const Tensor x = section1_image();
         v1_ = binarize_images(x, s_.image_binarize, rng);
         ph1_ = rbm_hidden_probs(r, v1_);
         h1_ = sample_bernoulli(ph1_, rng);
@@ -793,6 +799,7 @@ private:
         const EnergyTerms e = energy_terms(r, v1_, h1_);
         int active = 0;
         for (float vi : v1_) active += vi != 0;
+        platform::set_status("rbm_pixels_on", std::to_string(active));
         ImGui::TextWrapped("%d of the 784 pixels are on; %d of the %d hidden units in the sample.", active,
                            int(std::count(h1_.begin(), h1_.end(), 1.0f)), H);
         ui::code_block("energy", energy_text(e) + "\n(rbm_energy: " + num(rbm_energy(r, v1_, h1_)[0]) +
@@ -1042,6 +1049,18 @@ private:
     }
 
     //-------------------------------------------------------------------------
+    // The grey image of section 1 (1, 1, 28, 28): the test image, or the student's own picture
+    // brought to 28 x 28 the Fashion-MNIST way (kit::test_or_own_image).
+    kit::OwnImageChoice mine_;
+    Tensor section1_image() const {
+        if (mine_.use) {
+            Tensor x = mine_.input.steps.final;
+            x.reshape({1, 1, std::size_t(kSide), std::size_t(kSide)});
+            return x;
+        }
+        return data_->batch(Split::test, std::size_t(s_.image), 1);
+    }
+
     // [SECTION] 4. A Gibbs chain
     //-------------------------------------------------------------------------
     std::unique_ptr<GibbsChain> chain_;
@@ -1051,7 +1070,8 @@ private:
     void new_chain() {
         const std::uint64_t seed = std::uint64_t(s_.chain_seed);
         if (s_.chain_from_image) {
-            const Tensor v = binarized_test_image(*data_, s_.image, Binarize::threshold, seed);
+            Rng rng(seed);
+            const Tensor v = binarize_images(section1_image(), Binarize::threshold, rng);
             Tensor start = zeros({std::size_t(kChains), std::size_t(kPixels)});
             for (int n = 0; n < kChains; ++n) std::copy(v.begin(), v.end(), start.data() + std::size_t(n) * kPixels);
             chain_ = std::make_unique<GibbsChain>(start, seed);
@@ -1072,7 +1092,7 @@ private:
         bool restart = false;
         if (ui::radio_button("from noise", !s_.chain_from_image) && s_.chain_from_image) s_.chain_from_image = false, restart = true;
         ImGui::SameLine();
-        if (ui::radio_button("from the test image of section 1", s_.chain_from_image) && !s_.chain_from_image)
+        if (ui::radio_button("from the image of section 1", s_.chain_from_image) && !s_.chain_from_image)
             s_.chain_from_image = true, restart = true;
         if (!chain_ || restart) new_chain(), chain_running_ = false;
         if (ImGui::Button("Step the chain")) chain_->step(recipe_->rbm());

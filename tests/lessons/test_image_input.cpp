@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "headless.hpp"
+#include "support/tiny_png.hpp"
 #include "kit/image_input.hpp"
 #include "kit/platform.hpp"
 #include "kit/platform_upload.hpp"
@@ -14,13 +15,6 @@
 using namespace aelab;
 
 namespace {
-// A 2 x 1 gray PNG (stored deflate block): pixels 0 and 255.
-std::vector<std::uint8_t> tiny_png() {
-    return {0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A, 0x00, 0x00, 0x00, 0x0D, 0x49, 0x48, 0x44, 0x52, 0x00, 0x00,
-            0x00, 0x02, 0x00, 0x00, 0x00, 0x01, 0x08, 0x00, 0x00, 0x00, 0x00, 0xD1, 0x49, 0x20, 0x56, 0x00, 0x00, 0x00,
-            0x0E, 0x49, 0x44, 0x41, 0x54, 0x78, 0x01, 0x01, 0x03, 0x00, 0xFC, 0xFF, 0x00, 0x00, 0xFF, 0x01, 0x02, 0x01,
-            0x00, 0xB7, 0x01, 0x2E, 0xF7, 0x00, 0x00, 0x00, 0x00, 0x49, 0x45, 0x4E, 0x44, 0xAE, 0x42, 0x60, 0x82};
-}
 std::string write_tmp(const std::string& name, const std::vector<std::uint8_t>& bytes) {
     const std::string path = std::string(AELAB_TEST_TMP) + "/" + name;
     std::FILE* f = std::fopen(path.c_str(), "wb");
@@ -38,7 +32,7 @@ TEST_CASE("image input: an upload becomes the shared image; a bad one keeps the 
     CHECK_FALSE(platform::take_upload(none));
     CHECK(kit::user_image() == nullptr);
 
-    platform::queue_image_file(write_tmp("tiny.png", tiny_png()));
+    platform::queue_image_file(write_tmp("tiny.png", test::tiny_png()));
     const kit::UserImage* u = kit::user_image();  // takes the queued file
     REQUIRE(u != nullptr);
     CHECK(u->name == "tiny.png");
@@ -52,7 +46,7 @@ TEST_CASE("image input: an upload becomes the shared image; a bad one keeps the 
     CHECK(platform::status().at("upload_name") == "tiny.png");
     CHECK(platform::status().at("upload_size") == "2 x 1");
 
-    const std::vector<std::uint8_t> png = tiny_png();
+    const std::vector<std::uint8_t> png = test::tiny_png();
     platform::queue_image_file(write_tmp("cut.png", std::vector<std::uint8_t>(png.begin(), png.begin() + 40)));
     u = kit::user_image();
     REQUIRE(u != nullptr);
@@ -72,7 +66,7 @@ TEST_CASE("image input: an upload becomes the shared image; a bad one keeps the 
     kit::poll_uploads();
     CHECK(kit::upload_error() == "empty.png: the file is empty (0 bytes), not a PNG or JPEG image");
 
-    platform::queue_upload({"again.png", tiny_png(), ""});
+    platform::queue_upload({"again.png", test::tiny_png(), ""});
     u = kit::user_image();
     CHECK(u->serial == first + 1);
     CHECK(kit::upload_error().empty());
@@ -88,7 +82,7 @@ TEST_CASE("image input: the widgets draw headless, the 28 x 28 steps follow the 
     gui.frame([&] { changed = kit::image_input("t", seen); });
     CHECK_FALSE(changed);
     CHECK_FALSE(kit::fashion_input("p", prep));  // nothing without an image
-    platform::queue_upload({"tiny.png", tiny_png(), ""});
+    platform::queue_upload({"tiny.png", test::tiny_png(), ""});
     gui.frame([&] {
         changed = kit::image_input("t", seen);
         CHECK(kit::fashion_input("p", prep));

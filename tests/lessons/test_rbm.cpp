@@ -13,6 +13,8 @@
 #include "core/test_util.hpp"
 #include "headless.hpp"
 #include "kit/a11y.hpp"
+#include "kit/image_input.hpp"
+#include "kit/platform_upload.hpp"
 #include "kit/platform.hpp"
 #include "kit/sections.hpp"
 #include "kit/training.hpp"
@@ -20,6 +22,7 @@
 #include "lesson.hpp"
 #include "kit/widgets.hpp"
 #include "rbm.hpp"
+#include "support/tiny_png.hpp"
 
 using namespace aelab;
 using namespace aelab::lessons::rbm;
@@ -304,8 +307,10 @@ TEST_CASE("rbm lesson: the URL state: defaults, a round trip of every key, bad v
     platform::set_params({});
     {
         const RbmUrlPage p;
-        const Settings d;
-        CHECK(p.s.hidden == 16);
+        const Settings d;  // the page opens with the Settings defaults
+        CHECK(d.hidden == 16);
+        CHECK(p.s.hidden == d.hidden);
+        CHECK(p.s.k == d.k);
         CHECK(p.s.k == 1);
         CHECK(p.s.train_k == 1);
         CHECK(p.s.binarize == Binarize::threshold);
@@ -497,5 +502,26 @@ TEST_CASE("rbm lesson: draws every section headless with big RBMs, sampled binar
     platform::set_params({{"lesson", "rbm"}, {"hid", "x"}, {"img", "99999"}, {"pix", "-4"}, {"open", "-3"}, {"dsteps", "0"}});
     auto lesson = lessons::find_lesson("rbm")->make();
     for (int i = 0; i < 3; ++i) CHECK_NOTHROW(gui.frame([&] { lesson->draw(); }));
+    platform::set_params({});
+}
+
+TEST_CASE("rbm lesson: the student's own image in section 1 (binarised as a test image is)") {
+    platform::set_dataset_path(AELAB_TEST_DATASET);
+    platform::clear_status();
+    kit::reset_user_image();
+    platform::set_params({{"lesson", "rbm"}, {"open", "1"}});
+    test::HeadlessImGui gui;
+    auto lesson = lessons::find_lesson("rbm")->make();
+    for (int i = 0; i < 3; ++i) gui.frame([&] { lesson->draw(); });
+    CHECK(status("rbm_input") == "test image");
+    const std::string test_pixels = status("rbm_pixels_on");
+    platform::queue_upload({"tiny.png", test::tiny_png(), ""});
+    for (int i = 0; i < 3; ++i) gui.frame([&] { lesson->draw(); });
+    CHECK(status("rbm_input") == "your image");
+    // 28 x 28 after the Fashion-MNIST steps: a 14 x 14 block of 1 (on), the rest 0 or 0.5 (off at
+    // the threshold x > 0.5).
+    CHECK(status("rbm_pixels_on") == "196");
+    CHECK(status("rbm_pixels_on") != test_pixels);
+    kit::reset_user_image();
     platform::set_params({});
 }
