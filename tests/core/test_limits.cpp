@@ -40,8 +40,14 @@ std::vector<std::uint8_t> npy_header(const std::string& shape) {
     std::string dict = "{'descr': '<f4', 'fortran_order': False, 'shape': " + shape + ", }";
     while ((10 + dict.size() + 1) % 64) dict += ' ';
     dict += '\n';
-    std::vector<std::uint8_t> b = {0x93, 'N', 'U', 'M', 'P', 'Y', 1, 0,
-                                   std::uint8_t(dict.size() & 0xff), std::uint8_t(dict.size() >> 8)};
+    // Reserved first: GCC 12 warns (-Warray-bounds, a false positive) when a 10-byte vector grows
+    // by insert.
+    std::vector<std::uint8_t> b;
+    b.reserve(10 + dict.size());
+    for (std::uint8_t c : {std::uint8_t(0x93), std::uint8_t('N'), std::uint8_t('U'), std::uint8_t('M'), std::uint8_t('P'),
+                           std::uint8_t('Y'), std::uint8_t(1), std::uint8_t(0), std::uint8_t(dict.size() & 0xff),
+                           std::uint8_t(dict.size() >> 8)})
+        b.push_back(c);
     b.insert(b.end(), dict.begin(), dict.end());
     return b;
 }

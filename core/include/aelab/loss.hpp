@@ -38,6 +38,8 @@ void softmax_cross_entropy_loss_backward(float* d_logits, const float* logits, c
 float mse_loss(const Tensor& pred, const Tensor& target);
 void mse_loss_backward(Tensor& d_pred, const Tensor& pred, const Tensor& target,
                        float d_loss = 1.0f);
+// The same gradient d(mse)/d(pred) as a new tensor shaped like pred.
+Tensor mse_loss_grad(const Tensor& pred, const Tensor& target);
 float bce_with_logits_loss(const Tensor& logits, const Tensor& target);
 void bce_with_logits_loss_backward(Tensor& d_logits, const Tensor& logits, const Tensor& target,
                                    float d_loss = 1.0f);

@@ -134,6 +134,11 @@ void mse_loss_backward(Tensor& d_pred, const Tensor& pred, const Tensor& target,
     check_shape("mse_loss_backward", "d_pred", d_pred, shape_of(pred));
     mse_loss_backward(d_pred.data(), pred.data(), target.data(), pred.size(), d_loss);
 }
+Tensor mse_loss_grad(const Tensor& pred, const Tensor& target) {
+    Tensor d = zeros(shape_of(pred));
+    mse_loss_backward(d, pred, target);
+    return d;
+}
 
 float bce_with_logits_loss(const Tensor& logits, const Tensor& target) {
     check_pair("bce_with_logits_loss", "logits", logits, target);

@@ -30,13 +30,6 @@ void check_training(const char* recipe, const Dataset& data, int batch_size, int
         throw Error(r + ": the learning rate must be positive, got " + std::to_string(learning_rate));
 }
 
-// d(loss)/d(output) of the MSE, shaped like the output.
-Tensor mse_grad(const Tensor& output, const Tensor& target) {
-    Tensor d = zeros(shape_of(output));
-    mse_loss_backward(d, output, target);
-    return d;
-}
-
 }  // namespace
 
 //-----------------------------------------------------------------------------------------------
@@ -89,7 +82,7 @@ float Toy838::train_step() {
     } else {
         const Tensor y = sigmoid(logits);
         loss = mse_loss(y, x_);
-        sigmoid_backward(d_logits, mse_grad(y, x_), logits);
+        sigmoid_backward(d_logits, mse_loss_grad(y, x_), logits);
     }
     net_.backward_params(d_logits);
     opt_.step(net_);
@@ -341,16 +334,16 @@ float StackedRecipe::train_step() {
         const Tensor h1 = g.forward(x, 0, kEnc1);
         const Tensor y = g.forward(h1, kDec2, kLayers);
         loss = mse_loss(y, x);
-        g.backward_params(g.backward(mse_grad(y, x), kDec2, kLayers), 0, kEnc1);
+        g.backward_params(g.backward(mse_loss_grad(y, x), kDec2, kLayers), 0, kEnc1);
     } else if (s == StackedStage::layer2) {
         const Tensor h1 = g.forward(x, 0, kEnc1);  // frozen: no gradient reaches encoder 1
         const Tensor h1_hat = g.forward(h1, kEnc1, kDec2);
         loss = mse_loss(h1_hat, h1);
-        g.backward_params(mse_grad(h1_hat, h1), kEnc1, kDec2);
+        g.backward_params(mse_loss_grad(h1_hat, h1), kEnc1, kDec2);
     } else {
         const Tensor y = g.forward(x);
         loss = mse_loss(y, x);
-        g.backward_params(mse_grad(y, x));
+        g.backward_params(mse_loss_grad(y, x));
     }
     greedy_opt_.step(g);  // layers outside the stage have zero gradients and zero moments: unchanged
     losses_[int(s)].push_back(loss);
@@ -358,7 +351,7 @@ float StackedRecipe::train_step() {
     end_to_end_.zero_grad();
     const Tensor y = end_to_end_.forward(x);
     end_to_end_losses_.push_back(mse_loss(y, x));
-    end_to_end_.backward_params(mse_grad(y, x));
+    end_to_end_.backward_params(mse_loss_grad(y, x));
     end_to_end_opt_.step(end_to_end_);
     ++step_;
     return loss;

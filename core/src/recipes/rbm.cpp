@@ -81,12 +81,6 @@ void init_bias_from_data(Rbm& rbm, const Dataset& data, Binarize mode) {
     init_visible_bias(rbm, x);
 }
 
-Tensor mse_grad(const Tensor& output, const Tensor& target) {
-    Tensor d = zeros(shape_of(output));
-    mse_loss_backward(d, output, target);
-    return d;
-}
-
 }  // namespace
 
 const char* binarize_name(Binarize b) { return b == Binarize::threshold ? "threshold" : "sampled"; }
@@ -205,7 +199,7 @@ float finetune_step(Sequential& net, Adam& opt, const Tensor& v) {
     net.zero_grad();
     const Tensor y = net.forward(v);
     const float loss = mse_loss(y, v);
-    net.backward_params(mse_grad(y, v));
+    net.backward_params(mse_loss_grad(y, v));
     opt.step(net);
     return loss;
 }
@@ -300,7 +294,7 @@ float DbnAeRecipe::train_step() {
         const Tensor h1 = g.forward(v, 0, kEnc1);
         const Tensor y = g.forward(h1, kDec2, kLayers);
         m.greedy_losses[0].push_back(mse_loss(y, v));
-        g.backward_params(g.backward(mse_grad(y, v), kDec2, kLayers), 0, kEnc1);
+        g.backward_params(g.backward(mse_loss_grad(y, v), kDec2, kLayers), 0, kEnc1);
         m.greedy_opt.step(g);  // layers outside the stage have zero gradients: unchanged
     } else if (s == DbnStage::layer2) {
         loss = float(m.trainer2.step(rbm_hidden_probs(rbm1_, v), m.rng));
@@ -308,7 +302,7 @@ float DbnAeRecipe::train_step() {
         const Tensor h1 = g.forward(v, 0, kEnc1);  // frozen: no gradient reaches encoder 1
         const Tensor h1_hat = g.forward(h1, kEnc1, kDec2);
         m.greedy_losses[1].push_back(mse_loss(h1_hat, h1));
-        g.backward_params(mse_grad(h1_hat, h1), kEnc1, kDec2);
+        g.backward_params(mse_loss_grad(h1_hat, h1), kEnc1, kDec2);
         m.greedy_opt.step(g);
     } else {
         if (!m.finetuning) {
