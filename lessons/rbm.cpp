@@ -236,48 +236,6 @@ std::string weight_gradient_text(const CdReplay& r, const Rbm& rbm, int i, int j
 // [SECTION] 3. Maths: the exact likelihood, resumable
 //-----------------------------------------------------------------------------
 
-LogPartitionJob::LogPartitionJob(const Rbm& snapshot, int step)
-    : rbm_(snapshot), step_(step), m_(-INFINITY), states_(0) {
-    if (rbm_.hidden() > kRbmExactMaxHidden)
-        throw Error("rbm LogPartitionJob: at most " + std::to_string(kRbmExactMaxHidden) + " hidden units, got " +
-                    std::to_string(rbm_.hidden()));
-    const int V = rbm_.visible();
-    a_.resize(std::size_t(V));
-    for (int i = 0; i < V; ++i) a_[std::size_t(i)] = rbm_.b(i);
-    h_.assign(std::size_t(rbm_.hidden()), 0);
-    states_ = std::uint64_t(1) << rbm_.hidden();
-}
-
-bool LogPartitionJob::advance(std::uint64_t max_states) {
-    const int V = rbm_.visible(), H = rbm_.hidden();
-    const float* W = rbm_.W.data();
-    for (std::uint64_t n = 0; n < max_states && next_ < states_; ++n, ++next_) {
-        const std::uint64_t s = next_;
-        if (s > 0) {
-            // Gray code: state s differs from state s - 1 in the bit of s's lowest set bit.
-            int j = 0;
-            while (((s >> j) & 1u) == 0) ++j;
-            const double sign = h_[std::size_t(j)] ? -1.0 : 1.0;
-            h_[std::size_t(j)] ^= 1u;
-            ch_ += sign * rbm_.c(j);
-            for (int i = 0; i < V; ++i) a_[std::size_t(i)] += sign * W[std::size_t(i) * H + j];
-        }
-        // log of the unnormalised p(h): c^T h + sum_i softplus(b_i + W_i h).
-        double lw = ch_;
-        for (int i = 0; i < V; ++i) {
-            const double x = a_[std::size_t(i)];
-            lw += std::max(x, 0.0) + std::log1p(std::exp(-std::fabs(x)));
-        }
-        if (lw > m_) {
-            sum_ = sum_ * std::exp(m_ - lw) + 1.0;
-            m_ = lw;
-        } else {
-            sum_ += std::exp(lw - m_);
-        }
-    }
-    return done();
-}
-
 bool LogPartitionJob::advance_for(double budget_ms) {
     const auto start = std::chrono::steady_clock::now();
     while (!advance(64)) {
@@ -286,8 +244,6 @@ bool LogPartitionJob::advance_for(double budget_ms) {
     }
     return done();
 }
-
-double LogPartitionJob::log_z() const { return m_ + std::log(sum_); }
 
 int likelihood_every(int hidden) { return hidden <= 12 ? kEvalEvery : 500; }
 

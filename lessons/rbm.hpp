@@ -81,32 +81,27 @@ Tensor cd_batch(const Dataset& data, int count, Binarize mode, std::uint64_t see
 std::string weight_gradient_text(const CdReplay& r, const Rbm& rbm, int i, int j, const CdOptions& o);
 
 // --- 3. The exact likelihood, a few thousand states per frame -----------------------------------------
-// log Z of a snapshot of an RBM (H <= kRbmExactMaxHidden) by the core's enumeration (rbm.hpp: the
-// 2^H hidden states in Gray-code order, the visible units summed out, a streaming log-sum-exp in
-// double), resumable: a page sums a slice of the states each frame instead of freezing for the
-// seconds 2^16 x 784 softplus terms take, and trains on in between.
+// log Z of a snapshot of an RBM taken at training step `step` (H <= kRbmExactMaxHidden), summed by
+// the core's resumable enumeration (rbm.hpp RbmLogPartition) a slice per frame, so the page trains
+// and draws on in between instead of freezing while 2^16 x 784 softplus terms are summed.
 class LogPartitionJob {
 public:
     // Throws aelab::Error when the RBM has more than kRbmExactMaxHidden hidden units.
-    LogPartitionJob(const Rbm& snapshot, int step);
+    LogPartitionJob(const Rbm& snapshot, int step) : sum_(snapshot), step_(step) {}
     // Sums up to `max_states` more states; returns done().
-    bool advance(std::uint64_t max_states);
+    bool advance(std::uint64_t max_states) { return sum_.advance(max_states); }
     // Sums states until done or `budget_ms` of wall time has passed (at least a few states).
     bool advance_for(double budget_ms);
-    bool done() const { return next_ == states_; }
-    double progress() const { return double(next_) / double(states_); }
-    double log_z() const;  // valid once done()
-    const Rbm& rbm() const { return rbm_; }
+    bool done() const { return sum_.done(); }
+    double progress() const { return sum_.progress(); }
+    double log_z() const { return sum_.log_z(); }  // valid once done()
+    const Rbm& rbm() const { return sum_.rbm(); }
     int step() const { return step_; }
-    std::uint64_t states() const { return states_; }
+    std::uint64_t states() const { return sum_.states(); }
 
 private:
-    Rbm rbm_;
+    RbmLogPartition sum_;
     int step_;
-    std::vector<double> a_;        // b + W h for the current state h
-    std::vector<unsigned char> h_;
-    double ch_ = 0, m_, sum_ = 0;  // c^T h; the log-sum-exp's running max and sum
-    std::uint64_t next_ = 0, states_;
 };
 // How often (in steps) the page sums log Z for an RBM with `hidden` units: every evaluation
 // (kEvalEvery steps) up to 12 hidden units, every 500 steps above (2^16 states take seconds).

@@ -388,3 +388,17 @@ TEST_CASE("rbm: wrong shapes name the op and the shapes; bad options throw") {
     GibbsChain chain = GibbsChain::from_noise(2, 5, 1);
     CHECK_THROWS_WITH_AS(chain.step(r), doctest::Contains("GibbsChain step: v must have shape (N, 3)"), Error);
 }
+
+TEST_CASE("rbm: log Z summed a slice at a time (RbmLogPartition) equals rbm_log_partition bit for bit") {
+    const Rbm r = random_rbm(7, 9, 42, 1.0f);
+    RbmLogPartition sum(r);
+    CHECK(sum.states() == 512);
+    CHECK_FALSE(sum.advance(100));
+    CHECK(sum.progress() == doctest::Approx(100.0 / 512.0));
+    while (!sum.advance(37)) {
+    }
+    CHECK(sum.done());
+    CHECK(sum.log_z() == rbm_log_partition(r));
+    CHECK(sum.log_z() == doctest::Approx(brute_log_z(r)).epsilon(1e-10));
+    CHECK_THROWS_AS(RbmLogPartition(random_rbm(2, kRbmExactMaxHidden + 1, 1, 1.0f)), Error);
+}

@@ -114,6 +114,28 @@ private:
 // log Z by enumerating the 2^H hidden states (log-sum-exp in double). Throws aelab::Error when
 // H > kRbmExactMaxHidden.
 double rbm_log_partition(const Rbm& rbm);
+// The same sum, resumable: a page sums a slice of the states at a time (2^16 x 784 softplus terms
+// take about half a second natively) and keeps drawing in between. Works on its own copy of the
+// RBM; log_z() equals rbm_log_partition's bit for bit once done().
+class RbmLogPartition {
+public:
+    // Throws aelab::Error when the RBM has more than kRbmExactMaxHidden hidden units.
+    explicit RbmLogPartition(const Rbm& rbm);
+    // Sums up to `max_states` more states; returns done().
+    bool advance(std::uint64_t max_states);
+    bool done() const { return next_ == states_; }
+    double progress() const { return double(next_) / double(states_); }
+    double log_z() const;  // valid once done()
+    const Rbm& rbm() const { return rbm_; }
+    std::uint64_t states() const { return states_; }
+
+private:
+    Rbm rbm_;
+    std::vector<double> a_;        // b + W h for the current state h
+    std::vector<unsigned char> h_;
+    double ch_ = 0, m_, sum_ = 0;  // c^T h; the log-sum-exp's running max and sum
+    std::uint64_t next_ = 0, states_;
+};
 // Mean of log p(v) = -F(v) - log Z over the rows of v (N, V): nats per image.
 double rbm_log_likelihood(const Rbm& rbm, const Tensor& v, double log_z);
 double rbm_log_likelihood(const Rbm& rbm, const Tensor& v);

@@ -186,6 +186,19 @@ StackedOptions stacked_schedule(int total_steps, const StackedOptions& base = {}
 enum class StackedStage { layer1, layer2, finetune, done };
 const char* stacked_stage_name(StackedStage s);
 
+// Where the parts of a stacked autoencoder x -> h1 -> h2 -> h1 -> x end in its Sequential: layers
+// [0, enc1) compute h1, [enc1, dec2) the reconstruction of h1 through h2, [dec2, end) the output.
+struct StackLayers {
+    std::size_t enc1, dec2, end;
+};
+// One Adam step of greedy stacking (Lessons III), the same for every recipe that stacks:
+//   layer1    the outer autoencoder x -> h1 -> x (layers [0, enc1) and [dec2, end)) on x
+//   layer2    the inner one h1 -> h2 -> h1 on the frozen h1 codes (MSE on the codes)
+//   finetune  the whole stack end to end on x
+// Layers outside the stage get zero gradients, so Adam leaves them unchanged. Returns the
+// stage's MSE before the update. `s` must not be done.
+float greedy_stack_step(Sequential& net, Adam& opt, const StackLayers& at, StackedStage s, const Tensor& x);
+
 class StackedRecipe {
 public:
     StackedRecipe(const Dataset& data, const StackedOptions& o = {});

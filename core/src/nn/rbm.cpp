@@ -49,29 +49,38 @@ void check_exact(const char* op, const Rbm& rbm) {
 // c^T h by one c_j. For each state calls visit(h, a, log_weight) with
 //   log_weight = c^T h + sum_i softplus(a_i)  = log sum_v exp(-E(v, h)),
 // the unnormalised log-marginal of h (the visible units summed out in closed form).
+// Moves the enumeration to state s (s = 0 is h = 0 with a = b and c^T h = 0, as the caller set
+// them up) and returns its log_weight. For s > 0 one bit flips: the Gray code g(s) = s ^ (s >> 1)
+// differs from g(s - 1) at the lowest set bit of s.
+double next_gray_state(const Rbm& rbm, std::uint64_t s, std::vector<unsigned char>& h, std::vector<double>& a,
+                       double& ch) {
+    const int V = rbm.visible(), H = rbm.hidden();
+    if (s > 0) {
+        int j = 0;
+        while (((s >> j) & 1u) == 0) ++j;
+        const double sign = h[std::size_t(j)] ? -1.0 : 1.0;
+        h[std::size_t(j)] ^= 1u;
+        ch += sign * rbm.c(j);
+        const float* W = rbm.W.data();
+        for (int i = 0; i < V; ++i) a[std::size_t(i)] += sign * W[std::size_t(i) * H + j];
+    }
+    double lw = ch;
+    for (int i = 0; i < V; ++i) lw += softplus_d(a[std::size_t(i)]);
+    return lw;
+}
+
+// Enumerates the 2^H hidden states in Gray-code order: state g and g + 1 differ in one bit, so
+// a = b + W h changes by one column of W (added when the bit turns on, subtracted when off) and
+// c^T h by one c_j. For each state calls visit(h, a, log_weight) with
+//   log_weight = c^T h + sum_i softplus(a_i)  = log sum_v exp(-E(v, h)),
+// the unnormalised log-marginal of h (the visible units summed out in closed form).
 template <class Visit>
 void for_each_hidden_state(const Rbm& rbm, Visit&& visit) {
-    const int V = rbm.visible(), H = rbm.hidden();
-    const float* W = rbm.W.data();
-    std::vector<double> a(static_cast<std::size_t>(V));
-    for (int i = 0; i < V; ++i) a[std::size_t(i)] = rbm.b(i);
-    std::vector<unsigned char> h(static_cast<std::size_t>(H), 0);
+    std::vector<double> a(rbm.b.begin(), rbm.b.end());
+    std::vector<unsigned char> h(static_cast<std::size_t>(rbm.hidden()), 0);
     double ch = 0;
-    const std::uint64_t states = std::uint64_t(1) << H;
-    for (std::uint64_t s = 0; s < states; ++s) {
-        if (s > 0) {
-            // Gray code g(s) = s ^ (s >> 1) flips the bit at the lowest set bit of s.
-            int j = 0;
-            while (((s >> j) & 1u) == 0) ++j;
-            const double sign = h[std::size_t(j)] ? -1.0 : 1.0;
-            h[std::size_t(j)] ^= 1u;
-            ch += sign * rbm.c(j);
-            for (int i = 0; i < V; ++i) a[std::size_t(i)] += sign * W[std::size_t(i) * H + j];
-        }
-        double lw = ch;
-        for (int i = 0; i < V; ++i) lw += softplus_d(a[std::size_t(i)]);
-        visit(h, a, lw);
-    }
+    const std::uint64_t states = std::uint64_t(1) << rbm.hidden();
+    for (std::uint64_t s = 0; s < states; ++s) visit(h, a, next_gray_state(rbm, s, h, a, ch));
 }
 
 }  // namespace
@@ -277,20 +286,34 @@ double RbmTrainer::step(const Tensor& v0, Rng& rng) {
 
 // --- Exact likelihood --------------------------------------------------------------------------
 
-double rbm_log_partition(const Rbm& rbm) {
-    check_rbm("rbm log_partition", rbm);
-    check_exact("rbm log_partition", rbm);
-    // Streaming log-sum-exp: sum = sum_s exp(lw_s - m) with m the largest lw so far.
-    double m = -INFINITY, sum = 0;
-    for_each_hidden_state(rbm, [&](const std::vector<unsigned char>&, const std::vector<double>&, double lw) {
-        if (lw > m) {
-            sum = sum * std::exp(m - lw) + 1.0;
-            m = lw;
+RbmLogPartition::RbmLogPartition(const Rbm& rbm) : rbm_(rbm), m_(-INFINITY), states_(0) {
+    check_rbm("rbm log_partition", rbm_);
+    check_exact("rbm log_partition", rbm_);
+    a_.assign(rbm_.b.begin(), rbm_.b.end());
+    h_.assign(std::size_t(rbm_.hidden()), 0);
+    states_ = std::uint64_t(1) << rbm_.hidden();
+}
+
+bool RbmLogPartition::advance(std::uint64_t max_states) {
+    for (std::uint64_t n = 0; n < max_states && next_ < states_; ++n, ++next_) {
+        const double lw = next_gray_state(rbm_, next_, h_, a_, ch_);
+        // Streaming log-sum-exp: sum = sum_s exp(lw_s - m) with m the largest lw so far.
+        if (lw > m_) {
+            sum_ = sum_ * std::exp(m_ - lw) + 1.0;
+            m_ = lw;
         } else {
-            sum += std::exp(lw - m);
+            sum_ += std::exp(lw - m_);
         }
-    });
-    return m + std::log(sum);
+    }
+    return done();
+}
+
+double RbmLogPartition::log_z() const { return m_ + std::log(sum_); }
+
+double rbm_log_partition(const Rbm& rbm) {
+    RbmLogPartition sum(rbm);
+    sum.advance(sum.states());
+    return sum.log_z();
 }
 
 double rbm_log_likelihood(const Rbm& rbm, const Tensor& v, double log_z) {

@@ -298,6 +298,29 @@ const char* stacked_stage_name(StackedStage s) {
     return "";
 }
 
+float greedy_stack_step(Sequential& g, Adam& opt, const StackLayers& at, StackedStage s, const Tensor& x) {
+    if (s == StackedStage::done) throw Error("greedy_stack_step: the done stage has no step");
+    g.zero_grad();
+    float loss = 0;
+    if (s == StackedStage::layer1) {
+        const Tensor h1 = g.forward(x, 0, at.enc1);
+        const Tensor y = g.forward(h1, at.dec2, at.end);
+        loss = mse_loss(y, x);
+        g.backward_params(g.backward(mse_loss_grad(y, x), at.dec2, at.end), 0, at.enc1);
+    } else if (s == StackedStage::layer2) {
+        const Tensor h1 = g.forward(x, 0, at.enc1);  // frozen: no gradient reaches encoder 1
+        const Tensor h1_hat = g.forward(h1, at.enc1, at.dec2);
+        loss = mse_loss(h1_hat, h1);
+        g.backward_params(mse_loss_grad(h1_hat, h1), at.enc1, at.dec2);
+    } else {
+        const Tensor y = g.forward(x);
+        loss = mse_loss(y, x);
+        g.backward_params(mse_loss_grad(y, x));
+    }
+    opt.step(g);  // layers outside the stage have zero gradients and zero moments: unchanged
+    return loss;
+}
+
 StackedRecipe::StackedRecipe(const Dataset& data, const StackedOptions& o)
     : data_(data),
       o_(checked(o, data)),
@@ -327,25 +350,7 @@ float StackedRecipe::train_step() {
     if (step_ == o_.stage1_steps || step_ == o_.stage1_steps + o_.stage2_steps) greedy_opt_.reset();
     const Tensor x = data_.gather(Split::train, sampler_.next());  // (B, 1, 28, 28)
 
-    Sequential& g = greedy_;
-    g.zero_grad();
-    float loss = 0;
-    if (s == StackedStage::layer1) {
-        const Tensor h1 = g.forward(x, 0, kEnc1);
-        const Tensor y = g.forward(h1, kDec2, kLayers);
-        loss = mse_loss(y, x);
-        g.backward_params(g.backward(mse_loss_grad(y, x), kDec2, kLayers), 0, kEnc1);
-    } else if (s == StackedStage::layer2) {
-        const Tensor h1 = g.forward(x, 0, kEnc1);  // frozen: no gradient reaches encoder 1
-        const Tensor h1_hat = g.forward(h1, kEnc1, kDec2);
-        loss = mse_loss(h1_hat, h1);
-        g.backward_params(mse_loss_grad(h1_hat, h1), kEnc1, kDec2);
-    } else {
-        const Tensor y = g.forward(x);
-        loss = mse_loss(y, x);
-        g.backward_params(mse_loss_grad(y, x));
-    }
-    greedy_opt_.step(g);  // layers outside the stage have zero gradients and zero moments: unchanged
+    const float loss = greedy_stack_step(greedy_, greedy_opt_, {kEnc1, kDec2, kLayers}, s, x);
     losses_[int(s)].push_back(loss);
 
     end_to_end_.zero_grad();

@@ -8,6 +8,7 @@
 
 #include "aelab/layers.hpp"
 #include "aelab/loss.hpp"
+#include "aelab/recipe_autoencoder.hpp"
 
 namespace aelab {
 namespace {
@@ -287,23 +288,10 @@ float DbnAeRecipe::train_step() {
     // A greedy stage starts with fresh Adam moments: its layers have had no gradient yet.
     if (step_ == o_.stage1_steps || step_ == o_.stage1_steps + o_.stage2_steps) m.greedy_opt.reset();
     float loss = 0;
-    Sequential& g = m.greedy;
     if (s == DbnStage::layer1) {
         loss = float(m.trainer1.step(v, m.rng));
-        g.zero_grad();
-        const Tensor h1 = g.forward(v, 0, kEnc1);
-        const Tensor y = g.forward(h1, kDec2, kLayers);
-        m.greedy_losses[0].push_back(mse_loss(y, v));
-        g.backward_params(g.backward(mse_loss_grad(y, v), kDec2, kLayers), 0, kEnc1);
-        m.greedy_opt.step(g);  // layers outside the stage have zero gradients: unchanged
     } else if (s == DbnStage::layer2) {
         loss = float(m.trainer2.step(rbm_hidden_probs(rbm1_, v), m.rng));
-        g.zero_grad();
-        const Tensor h1 = g.forward(v, 0, kEnc1);  // frozen: no gradient reaches encoder 1
-        const Tensor h1_hat = g.forward(h1, kEnc1, kDec2);
-        m.greedy_losses[1].push_back(mse_loss(h1_hat, h1));
-        g.backward_params(mse_loss_grad(h1_hat, h1), kEnc1, kDec2);
-        m.greedy_opt.step(g);
     } else {
         if (!m.finetuning) {
             m.dbn = std::make_unique<Sequential>(unroll(rbm1_, rbm2_));
@@ -311,8 +299,13 @@ float DbnAeRecipe::train_step() {
             m.finetuning = true;
         }
         loss = finetune_step(*m.dbn, m.dbn_opt, v);
-        m.greedy_losses[2].push_back(finetune_step(g, m.greedy_opt, v));
     }
+    // The greedy arm: Lessons III's stacking, stage for stage.
+    static_assert(int(DbnStage::layer1) == int(StackedStage::layer1) && int(DbnStage::layer2) == int(StackedStage::layer2) &&
+                      int(DbnStage::finetune) == int(StackedStage::finetune),
+                  "the DBN's stages are the greedy stack's");
+    m.greedy_losses[std::size_t(s)].push_back(
+        greedy_stack_step(m.greedy, m.greedy_opt, {kEnc1, kDec2, kLayers}, StackedStage(int(s)), v));
     m.dbn_losses[std::size_t(s)].push_back(loss);
     m.random_losses.push_back(finetune_step(m.random, m.random_opt, v));
     ++step_;
