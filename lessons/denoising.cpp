@@ -201,28 +201,25 @@ DenoisingRecipeOptions recipe_options(const Settings& s, const LiveTraining& tra
 // [SECTION] Training both networks
 //-----------------------------------------------------------------------------
 
-const char* const kCollapseMessage =
-    "every output became the same image whatever the input: all the ReLUs of a layer died, so the loss cannot "
-    "fall any more (with a Sigmoid output it stays bounded instead of becoming NaN). The learning rate is "
-    "probably too high. Lower it and press Reset.";
+const char* const kCollapseMessage = kDenoisingCollapseMessage;
 
+// The networks train as the core's denoising job (aelab/jobs/denoising.hpp) on the kit's
+// trainer (a Web Worker, a second thread or this thread); nets.recipe is the page's copy,
+// holding the weights of the latest snapshot.
 void attach_training(LiveTraining& training, Networks& nets, const Dataset& data,
                      std::function<DenoisingRecipeOptions()> options) {
     training.set_epoch_size(int(data.size(Split::train)));
     training.track(nets.plain_losses);
-    training.set_hooks({[&nets, &data, options] {
-                            nets.recipe.reset();
-                            nets.psnr.clear();
-                            nets.recipe = std::make_unique<DenoisingRecipe>(data, options());
-                        },
-                        [&nets] {
-                            DenoisingRecipe& r = *nets.recipe;
-                            const float loss = r.train_step();
-                            nets.plain_losses.push_back(r.last_plain_loss());
-                            if (r.collapsed()) throw Error(kCollapseMessage);
-                            return std::isfinite(r.last_plain_loss()) ? loss : r.last_plain_loss();
-                        },
-                        [&nets] { nets.psnr.push_back({nets.recipe->step(), nets.recipe->evaluate()}); }});
+    LiveTraining::JobHooks h;
+    h.data = &data;
+    h.spec = [&nets, options] {
+        nets.recipe = nullptr;
+        nets.psnr.clear();
+        return denoising_job_spec(options());
+    };
+    h.built = [&nets](TrainJob& job) { nets.recipe = &static_cast<DenoisingJob&>(job).recipe(); };
+    h.evaluated = [&nets](int step, const std::vector<float>& f) { nets.psnr.push_back({step, denoising_eval_from(f)}); };
+    training.set_job(std::move(h));
 }
 
 //-----------------------------------------------------------------------------

@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "aelab/dataset.hpp"
+#include "aelab/jobs/denoising.hpp"
 #include "aelab/recipe_denoising.hpp"
 #include "aelab/tensor.hpp"
 #include "kit/sections.hpp"
@@ -95,7 +96,7 @@ struct PsnrPoint {
 };
 // The two networks (the core's recipe) and what their training records.
 struct Networks {
-    std::unique_ptr<DenoisingRecipe> recipe;
+    DenoisingRecipe* recipe = nullptr;  // the training's view copy (LiveTraining::view)
     std::vector<float> plain_losses;  // the plain AE's loss per step, as long as run().losses()
     std::vector<PsnrPoint> psnr;      // held-out PSNRs: step 0, every kEvalEvery steps, the end
     const DenoisingEval& latest() const { return psnr.back().eval; }

@@ -39,6 +39,7 @@
 #include "kit/platform_upload.hpp"  // your own images: SDL_DROPFILE and --image (desktop)
 #include "kit/palette.hpp"
 #include "kit/theme.hpp"
+#include "kit/training.hpp"
 #include "kit/widgets.hpp"
 
 #ifdef __EMSCRIPTEN__
@@ -558,6 +559,8 @@ void draw_ui(App& app) {
     } else {
         draw_home(app);
     }
+    // Runs the shown lesson did not advance this frame (another lesson is showing) pause.
+    aelab::lessons::LiveTraining::end_frame();
     draw_keys(app);  // inside the capture: the text view lists the keys too
     if (capture) aelab::a11y::end_capture();
     if (app.report)  // the lesson's draw, with and without a capture of the text view
@@ -890,11 +893,20 @@ int main(int argc, char** argv) {
         std::printf("usage: aelab [--lesson ID] [--embed] [--frames N] [--screenshot FILE.png] [--report] [--data FILE]\n"
                     "             [--image FILE.png|.jpg]\n"
                     "             [--textview 1] [--text-out FILE] [--theme dark|light|contrast] [--touch 1]\n"
-                    "             [--list-lessons]\n");
+                    "             [--list-lessons] [--worker 0]\n");
         return params.count("help") ? 0 : 2;
     }
     aelab::platform::set_params(params);
     app.embed = aelab::platform::param("embed") == "1";
+    // Training runs off the page's thread (issue 16): a Web Worker in the browser, a std::thread
+    // natively; worker=0 (--worker 0) keeps it on this thread, time-sliced, as a fallback to compare.
+#ifdef __EMSCRIPTEN__
+    const auto off_thread = aelab::lessons::TrainerKind::worker;
+#else
+    const auto off_thread = aelab::lessons::TrainerKind::thread;
+#endif
+    aelab::lessons::set_default_trainer(aelab::platform::param("worker") == "0" ? aelab::lessons::TrainerKind::inline_page
+                                                                                : off_thread);
     if (const char* f = std::getenv("AELAB_FRAMES")) app.frames_left = std::atol(f);
     if (params.count("frames")) app.frames_left = std::atol(params["frames"].c_str());
     app.screenshot_path = aelab::platform::param("screenshot");

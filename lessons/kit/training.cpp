@@ -36,6 +36,20 @@ void TrainingRun::reset() {
     examples_per_second_ = 0;
 }
 
+void TrainingRun::mirror(const std::vector<float>& new_losses, int step, double examples_per_second) {
+    for (float l : new_losses) {
+        best_loss_ = losses_.empty() ? l : std::min(best_loss_, l);
+        losses_.push_back(l);
+    }
+    step_ = step;
+    if (examples_per_second > 0) examples_per_second_ = examples_per_second;
+}
+
+void TrainingRun::stop(State s, const std::string& message) {
+    state_ = s;
+    message_ = message;
+}
+
 bool TrainingRun::diverged_at(float loss) const {
     if (!std::isfinite(loss)) return true;
     return losses_.size() >= 5 && best_loss_ > 0 && loss > explode_factor * best_loss_;
@@ -151,11 +165,13 @@ bool training_panel(const char* id, TrainingRun& run, TrainingControls& c) {
     }
     if (locked) ImGui::EndDisabled();
     ui::help_marker("Changing the seed or the learning rate starts a new run (Reset). Pause first.");
-    ui::same_line_if_fits(ui::labeled_width(100, "ms/frame"));
-    ImGui::SetNextItemWidth(100);
-    ImGui::SliderFloat("ms/frame", &c.budget_ms, 1.0f, 14.0f, "%.0f ms");
-    ui::help_marker("How much of each frame goes to training. More trains faster; the page stays responsive "
-                    "as long as this leaves time to draw (a frame is 16.7 ms at 60 fps).");
+    if (c.budget_applies) {
+        ui::same_line_if_fits(ui::labeled_width(100, "ms/frame"));
+        ImGui::SetNextItemWidth(100);
+        ImGui::SliderFloat("ms/frame", &c.budget_ms, 1.0f, 14.0f, "%.0f ms");
+        ui::help_marker("How much of each frame goes to training. More trains faster; the page stays responsive "
+                        "as long as this leaves time to draw (a frame is 16.7 ms at 60 fps).");
+    }
 
     const char* state_names[] = {"ready", "training", "paused", "diverged", "finished"};
     ImGui::Text("%s: step %d / %d, epoch %.2f, %.0f examples/s", state_names[static_cast<int>(s)], run.step(),
@@ -170,8 +186,39 @@ bool training_panel(const char* id, TrainingRun& run, TrainingControls& c) {
     return rebuild;
 }
 
+namespace {
+// Every LiveTraining alive, for end_frame(); the page's thread only.
+std::vector<LiveTraining*>& all_live() {
+    static std::vector<LiveTraining*> v;
+    return v;
+}
+long long g_frame = 0;
+}  // namespace
+
 LiveTraining::LiveTraining(int max_steps, int batch_size, int epoch_size, int eval_every)
-    : run_(max_steps, batch_size, epoch_size), steps_(max_steps), eval_every_(eval_every) {}
+    : run_(max_steps, batch_size, epoch_size), steps_(max_steps), eval_every_(eval_every) {
+    all_live().push_back(this);
+}
+
+LiveTraining::~LiveTraining() {
+    auto& v = all_live();
+    v.erase(std::remove(v.begin(), v.end(), this), v.end());
+    backend_.reset();  // joins the thread / terminates the worker
+}
+
+void LiveTraining::end_frame() {
+    for (LiveTraining* t : all_live())
+        if (t->job_mode_ && t->backend_ && t->run_.running() && t->advanced_frame_ != g_frame) {
+            t->run_.pause();
+            t->sync_backend();
+        }
+    ++g_frame;
+}
+
+void LiveTraining::set_job(JobHooks hooks) {
+    job_hooks_ = std::move(hooks);
+    job_mode_ = true;
+}
 
 void LiveTraining::bind(kit::UrlState& url) {
     url.add("seed", controls_.seed, 0, 1 << 30);
@@ -221,6 +268,8 @@ void LiveTraining::bind_prefixed(kit::UrlState& url, const std::string& prefix, 
 void LiveTraining::set_max_steps(int steps) {
     steps_ = steps;
     run_.set_max_steps(steps);
+    plan_.max_steps = steps;
+    if (backend_) backend_->set_max_steps(steps);
 }
 
 void LiveTraining::evaluate() {
@@ -230,6 +279,34 @@ void LiveTraining::evaluate() {
 }
 
 void LiveTraining::rebuild() {
+    if (job_mode_) {
+        run_.reset();
+        run_.set_max_steps(steps_);
+        for (auto* c : curves_) c->clear();
+        error_.clear();
+        built_ = false;
+        ++version_;
+        ++generation_;
+        sent_running_ = false;
+        view_.reset();
+        try {
+            const JobSpec spec = job_hooks_.spec();
+            view_ = make_job(spec, job_hooks_.data);
+            run_.set_epoch_size(view_->epoch_size());
+            plan_ = JobRunner::Plan{generation_, spec.text(), steps_, eval_every_, false};
+            if (job_hooks_.built) job_hooks_.built(*view_);
+            if (view_->evaluates() && job_hooks_.evaluated) job_hooks_.evaluated(0, view_->evaluate());
+        } catch (const std::exception& e) {
+            error_ = e.what();
+            view_.reset();
+            return;
+        }
+        built_ = true;
+        if (backend_) backend_->configure(plan_);
+        if (train_on_open_) run_.start();
+        train_on_open_ = false;
+        return;
+    }
     run_.reset();
     run_.set_max_steps(steps_);
     for (auto* c : curves_) c->clear();
@@ -249,7 +326,78 @@ void LiveTraining::rebuild() {
     train_on_open_ = false;
 }
 
+void LiveTraining::sync_backend() {
+    if (!built_) return;
+    if (run_.running() && !backend_) {
+        backend_ = make_train_backend(kind_, job_hooks_.data);
+        backend_->configure(plan_);
+        sent_running_ = false;
+    }
+    if (!backend_) return;
+    if (run_.running() != sent_running_) {
+        if (run_.running()) backend_->start();
+        else backend_->pause();
+        sent_running_ = run_.running();
+    }
+}
+
+void LiveTraining::fall_back(const std::string& why) {
+    notice_ = "Training runs on this page's own thread, more slowly: " + why + ".";
+    const bool wanted = run_.running();
+    backend_ = make_train_backend(TrainerKind::inline_page, job_hooks_.data);
+    kind_ = TrainerKind::inline_page;
+    if (run_.step() > 0) {
+        rebuild();  // the failed trainer's steps are gone: start this generation again here
+    } else {
+        backend_->configure(plan_);
+        sent_running_ = false;
+    }
+    if (wanted) run_.start();
+    sync_backend();
+}
+
+void LiveTraining::apply(JobSnapshot& s) {
+    if (s.generation != generation_ || !view_) return;  // made before the last reset: stale
+    const std::size_t n = s.losses.size(), cc = std::size_t(std::max(0, s.curve_count));
+    run_.mirror(s.losses, s.step, s.steps_per_second * run_.examples_per_step());
+    for (std::size_t k = 0; k < n; ++k)
+        for (std::size_t i = 0; i < cc && i < curves_.size(); ++i) curves_[i]->push_back(s.curves[k * cc + i]);
+    if (s.has_view) {
+        view_->load_view(s.view);
+        ++version_;
+    }
+    if (job_hooks_.evaluated)
+        for (const JobEval& e : s.evals) job_hooks_.evaluated(e.step, e.figures);
+    if (s.state == JobState::finished || s.state == JobState::diverged) {
+        run_.stop(s.state == JobState::finished ? TrainingRun::State::finished : TrainingRun::State::diverged, s.message);
+        sent_running_ = false;
+    }
+}
+
 int LiveTraining::advance() {
+    if (job_mode_) {
+        advanced_frame_ = g_frame;
+        if (!built_) return 0;
+        sync_backend();
+        if (!backend_) return 0;
+        const std::string failure = backend_->failure();
+        if (!failure.empty() && backend_->kind() != TrainerKind::inline_page) {
+            fall_back(failure);
+            if (!backend_) return 0;
+        }
+        const int before = run_.step();
+        JobSnapshot s;
+        if (backend_->poll(controls_.budget_ms, controls_.max_steps_per_frame, s)) {
+            try {
+                apply(s);
+            } catch (const std::exception& e) {
+                run_.stop(TrainingRun::State::diverged, std::string("Training stopped: ") + e.what());
+                if (backend_) backend_->pause();
+                sent_running_ = false;
+            }
+        }
+        return run_.step() - before;
+    }
     if (!built_) return 0;
     const int taken = run_.advance(
         [this] {
@@ -271,7 +419,14 @@ int LiveTraining::advance() {
 }
 
 bool LiveTraining::panel(const char* id) {
+    controls_.budget_applies = !job_mode_ || trainer() == TrainerKind::inline_page;
     const bool rebuild_asked = training_panel(id, run_, controls_);
+    if (job_mode_ && (trainer() != TrainerKind::inline_page || !notice_.empty())) {
+        ImGui::PushID(id);
+        if (notice_.empty()) ImGui::TextDisabled("Training on %s; the page only draws.", trainer_name(trainer()));
+        else ui::error_panel("No training worker", notice_);
+        ImGui::PopID();
+    }
     if (rebuild_asked) rebuild();
     if (!error_.empty()) ui::error_panel("Cannot build the model", error_);
     return rebuild_asked;

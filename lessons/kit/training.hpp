@@ -9,9 +9,12 @@
 // same length as the loss history.
 #pragma once
 #include <functional>
+#include <memory>
 #include <string>
 #include <vector>
 
+#include "aelab/train_job.hpp"
+#include "train_backend.hpp"
 #include "url_state.hpp"
 
 namespace aelab::lessons {
@@ -34,6 +37,7 @@ public:
     void set_epoch_size(int n) { epoch_size_ = n > 0 ? n : 1; }
     double epoch() const { return double(step_) * batch_size_ / epoch_size_; }
     double examples_per_second() const { return examples_per_second_; }
+    int examples_per_step() const { return batch_size_; }
     const std::vector<float>& losses() const { return losses_; }
     const std::string& message() const { return message_; }
 
@@ -48,6 +52,11 @@ public:
     // limit), the run finishes or it diverges. Returns the number of steps taken. Does nothing
     // unless running.
     int advance(const StepFn& step_fn, double budget_ms, int max_steps = 0);
+
+    // A LiveTraining whose steps run elsewhere (train_backend.hpp) mirrors them here: the
+    // steps, losses and rate of a snapshot, and a run that finished or stopped.
+    void mirror(const std::vector<float>& new_losses, int step, double examples_per_second);
+    void stop(State s, const std::string& message);
 
     // The divergence rule, exposed for tests: a loss that is not finite, or more than
     // `explode_factor` times the smallest loss seen so far (after the first few steps).
@@ -73,10 +82,24 @@ struct TrainingControls {
     float lr_min = 1e-5f, lr_max = 1.0f;
     float budget_ms = 8.0f;  // training time per frame
     int max_steps_per_frame = 0;  // 0: as many as the budget allows (a tiny model can be paced to be watched)
+    bool budget_applies = true;   // false when the steps run on another thread (no ms/frame slider)
 };
 bool training_panel(const char* id, TrainingRun& run, TrainingControls& c);
 
-// A live training run in a page. The lesson gives it hooks:
+// A live training run in a page. The lesson describes its model as a training job (the form
+// every training lesson uses; aelab/train_job.hpp):
+//   spec       the job (kind and settings) from controls() and the lesson's settings; an
+//              aelab::Error it throws (or building the job throws) is shown as error()
+//   data       the dataset the job reads (may be null)
+//   built      optional: a fresh view copy (step 0) is there; the lesson resets what it derives
+//   evaluated  optional: held-out figures of a step arrived (at step 0 from the page's own copy,
+//              later from the trainer), the view copy holding that step's or a later weights
+// The steps run on another thread or a Web Worker (train_backend.hpp; inline where neither
+// works); the page keeps a view copy of the job (view(), view_as<J>()) with the weights of the
+// latest snapshot, which the lesson's views read. The job's per-step curves go to the vectors
+// registered with track(), in order.
+//
+// The older form, still used by the toy runs that train in microseconds, gives hooks:
 //   build     a fresh model from controls() (seed, learning rate) and the lesson's settings;
 //             an aelab::Error it throws is kept as error() and shown instead of training
 //   step      one optimisation step, returning the loss the run tracks (throwing stops the run
@@ -92,8 +115,30 @@ public:
         std::function<float()> step;
         std::function<void()> evaluate;
     };
+    struct JobHooks {
+        std::function<JobSpec()> spec;
+        const Dataset* data = nullptr;
+        std::function<void(TrainJob&)> built;
+        std::function<void(int step, const std::vector<float>& figures)> evaluated;
+    };
     LiveTraining(int max_steps, int batch_size, int epoch_size, int eval_every = 0);
+    ~LiveTraining();
+    LiveTraining(const LiveTraining&) = delete;
+    LiveTraining& operator=(const LiveTraining&) = delete;
     void set_hooks(Hooks hooks) { hooks_ = std::move(hooks); }
+    void set_job(JobHooks hooks);
+    // The page's copy of the job (null until built), weights from the latest snapshot.
+    TrainJob* view() { return view_.get(); }
+    template <class J>
+    J& view_as() {
+        return static_cast<J&>(*view_);
+    }
+    // Where the steps run (a backend exists from the first Train on), and why a fallback was
+    // taken (empty when none was).
+    TrainerKind trainer() const { return backend_ ? backend_->kind() : kind_; }
+    const std::string& notice() const { return notice_; }
+    // The trainer for this run (before its first Train; tests pick thread or inline).
+    void set_trainer(TrainerKind k) { kind_ = k; }
     void track(std::vector<float>& per_step_curve) { curves_.push_back(&per_step_curve); }
     // URL keys for the seed, the learning rate (in [lr_min, lr_max] of controls()) and train=1
     // (start as soon as the model is built); the second form adds the number of steps (in
@@ -128,9 +173,26 @@ public:
     // The state the URL mirrors: running, or a train=1 link still waiting for its model.
     bool wants_training() const { return run_.running() || train_on_open_; }
 
+    // The host calls it once per frame after drawing: runs whose page did not advance them this
+    // frame (another lesson is showing, or their section is closed) are paused, as the
+    // time-sliced runs always were, so a hidden page does not keep a core busy.
+    static void end_frame();
+
 private:
     void evaluate();
+    void apply(JobSnapshot& s);
+    void fall_back(const std::string& why);
+    void sync_backend();
     Hooks hooks_;
+    JobHooks job_hooks_;
+    std::unique_ptr<TrainJob> view_;
+    std::unique_ptr<TrainBackend> backend_;
+    JobRunner::Plan plan_;
+    TrainerKind kind_ = default_trainer();
+    std::string notice_;
+    bool job_mode_ = false, sent_running_ = false;
+    std::uint32_t generation_ = 0;
+    long long advanced_frame_ = -1;
     TrainingRun run_;
     TrainingControls controls_;
     std::vector<std::vector<float>*> curves_;
