@@ -3,7 +3,9 @@
 // schedule, train=1, divergence by collapse and recovery after Reset) and headless drawing.
 #include <doctest/doctest.h>
 
+#include <chrono>
 #include <cmath>
+#include <thread>
 
 #include <xtensor/xview.hpp>
 
@@ -334,3 +336,78 @@ TEST_CASE("denoising lesson: draws every noise, section and canvas mode headless
     CHECK(platform::param("canvas") == "0.784.");
     platform::set_params({});
 }
+
+#ifndef __EMSCRIPTEN__  // the web build trains in a Web Worker (tests/browser) and has no threads
+// Issue 16: the same run on a second thread gives the inline run's numbers bit for bit; the
+// thread ends with its LiveTraining; a reset while training shows nothing of the old run.
+namespace {
+void run_to_end(lessons::LiveTraining& live) {
+    for (int i = 0; i < 30000 && live.run().running(); ++i) {
+        live.advance();
+        if (live.trainer() == lessons::TrainerKind::thread) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    }
+}
+}  // namespace
+
+TEST_CASE("denoising training on a second thread: the inline run's losses, curves and PSNRs bit for bit; no thread left") {
+    DenoisingRecipeOptions o;
+    o.eval_count = 30;
+    o.steps = 130;
+    o.seed = 5;
+    Training inline_run(o);
+    inline_run.live.controls().budget_ms = 3.0f;  // several frames
+    inline_run.live.run().start();
+    run_to_end(inline_run.live);
+    REQUIRE(inline_run.live.run().state() == lessons::TrainingRun::State::finished);
+
+    const int threads_before = lessons::live_trainers();
+    {
+        Training threaded(o);
+        threaded.live.set_trainer(lessons::TrainerKind::thread);
+        threaded.live.run().start();
+        threaded.live.advance();
+        CHECK(threaded.live.trainer() == lessons::TrainerKind::thread);
+        CHECK(lessons::live_trainers() == threads_before + 1);
+        run_to_end(threaded.live);
+        REQUIRE(threaded.live.run().state() == lessons::TrainingRun::State::finished);
+        CHECK(threaded.live.run().losses() == inline_run.live.run().losses());
+        CHECK(threaded.nets.plain_losses == inline_run.nets.plain_losses);
+        REQUIRE(threaded.nets.psnr.size() == inline_run.nets.psnr.size());
+        for (std::size_t i = 0; i < threaded.nets.psnr.size(); ++i) {
+            CHECK(threaded.nets.psnr[i].step == inline_run.nets.psnr[i].step);
+            CHECK(threaded.nets.psnr[i].eval.psnr_denoised_db == inline_run.nets.psnr[i].eval.psnr_denoised_db);
+        }
+        // The view copy holds the finished weights.
+        const Tensor x = dataset().batch(Split::test, 0, 3);
+        CHECK(threaded.nets.recipe->denoise(x) == inline_run.nets.recipe->denoise(x));
+
+        // Reset mid-run with another seed: the curves start again and only the new run shows.
+        threaded.o.seed = 6;
+        threaded.o.steps = 400;
+        threaded.live.set_max_steps(400);
+        threaded.live.rebuild();
+        threaded.live.run().start();
+        for (int i = 0; i < 20000 && threaded.live.run().step() < 10; ++i) {
+            threaded.live.advance();
+            std::this_thread::sleep_for(std::chrono::milliseconds(1));
+        }
+        threaded.o.seed = 7;
+        threaded.o.steps = 40;
+        threaded.live.set_max_steps(40);
+        threaded.live.rebuild();  // while the thread is training seed 6
+        CHECK(threaded.live.run().losses().empty());
+        CHECK(threaded.nets.plain_losses.empty());
+        threaded.live.run().start();
+        run_to_end(threaded.live);
+        DenoisingRecipeOptions o7 = o;
+        o7.seed = 7;
+        o7.steps = 40;
+        DenoisingRecipe direct(dataset(), o7);
+        std::vector<float> want;
+        for (int i = 0; i < 40; ++i) want.push_back(direct.train_step());
+        CHECK(threaded.live.run().losses() == want);
+        CHECK(threaded.live.run().step() == 40);
+    }
+    CHECK(lessons::live_trainers() == threads_before);
+}
+#endif

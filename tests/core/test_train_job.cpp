@@ -1,0 +1,198 @@
+// Training jobs (aelab/train_job.hpp): the spec text, the snapshot bytes, the runner's schedule
+// and divergence rule, and a job giving the same numbers as its recipe driven directly (what the
+// CLI does), which is what lets a page train in a worker and still match the CLI.
+#include <doctest/doctest.h>
+
+#include <cmath>
+#include <limits>
+
+#include "aelab/error.hpp"
+#include "aelab/jobs/denoising.hpp"
+#include "aelab/train_job.hpp"
+#include "test_util.hpp"
+
+using namespace aelab;
+using testutil::dataset;
+
+namespace {
+DenoisingRecipeOptions small_denoising() {
+    DenoisingRecipeOptions o;
+    o.steps = 30;
+    o.eval_count = 20;
+    o.seed = 3;
+    o.model = {32, 8};
+    return o;
+}
+}  // namespace
+
+TEST_CASE("JobSpec: text is sorted and reads back; floats round trip exactly; bad text and values are named") {
+    JobSpec s("denoising");
+    s.set("seed", std::uint64_t(7)).set("lr", 0.1f + 1e-9f).set("noise", std::string("masking")).set("tied", true);
+    s.set_ints("sizes", {784, 64, 2});
+    CHECK(s.text() == "denoising?lr=0.100000001&noise=masking&seed=7&sizes=784,64,2&tied=1");
+    const JobSpec r = JobSpec::parse(s.text());
+    CHECK(r.kind == "denoising");
+    CHECK(r.values == s.values);
+    CHECK(r.get_float("lr", 0, 0, 1) == 0.1f + 1e-9f);
+    CHECK(r.get_u64("seed", 0) == 7);
+    CHECK(r.get_bool("tied", false));
+    CHECK(r.get_ints("sizes", {}, 1, 1000, 8) == std::vector<int>{784, 64, 2});
+    CHECK(r.get_int("missing", 42, 0, 100) == 42);
+    CHECK(JobSpec::parse("toy").values.empty());
+
+    for (const char* bad : {"", "?a=1", "x?a", "x?a=1&b", "x?a=1;rm", "x?a=\x1b[31m", "x y?a=1"})
+        CHECK_THROWS_AS(JobSpec::parse(bad), Error);
+    CHECK_THROWS_AS(JobSpec::parse("x?a=" + std::string(5000, '1')), Error);
+    CHECK_THROWS_WITH(r.get_int("seed", 0, 0, 5), doctest::Contains("job denoising: seed=7 is not an integer in [0, 5]"));
+    CHECK_THROWS_WITH(r.get_float("noise", 0, 0, 1), doctest::Contains("noise=masking"));
+    CHECK_THROWS_WITH(r.get_ints("sizes", {}, 1, 100, 8), doctest::Contains("sizes=784,64,2"));
+    CHECK_THROWS_WITH(JobSpec::parse("x?a=nan").get_float("a", 0, -1, 1), doctest::Contains("a=nan"));
+    CHECK_THROWS_WITH(make_job(JobSpec("nope"), nullptr), doctest::Contains("no training job called \"nope\""));
+    CHECK_THROWS_WITH(make_job(JobSpec("denoising"), nullptr), doctest::Contains("needs the Fashion-MNIST dataset"));
+}
+
+TEST_CASE("JobSnapshot: bytes round trip; truncated or trailing bytes are refused; merge appends, a new generation replaces") {
+    JobSnapshot s;
+    s.generation = 9;
+    s.state = JobState::running;
+    s.step = 3;
+    s.curve_count = 2;
+    s.steps_per_second = 123.5;
+    s.message = "hello";
+    s.losses = {1, 2, std::numeric_limits<float>::infinity()};
+    s.curves = {1, 2, 3, 4, 5, 6};
+    s.evals = {{0, {0.5f, 0.25f}}, {2, {}}};
+    s.has_view = true;
+    s.view = {-1.5f, 0, 7};
+    const std::vector<std::uint8_t> b = s.encode();
+    const JobSnapshot d = JobSnapshot::decode(b.data(), b.size());
+    CHECK(d.generation == 9);
+    CHECK(d.state == JobState::running);
+    CHECK(d.step == 3);
+    CHECK(d.curve_count == 2);
+    CHECK(d.steps_per_second == 123.5);
+    CHECK(d.message == "hello");
+    CHECK(d.losses == s.losses);
+    CHECK(d.curves == s.curves);
+    REQUIRE(d.evals.size() == 2);
+    CHECK(d.evals[0].step == 0);
+    CHECK(d.evals[0].figures == std::vector<float>{0.5f, 0.25f});
+    CHECK(d.evals[1].step == 2);
+    CHECK(d.has_view);
+    CHECK(d.view == s.view);
+    for (std::size_t n = 0; n < b.size(); ++n) CHECK_THROWS_AS(JobSnapshot::decode(b.data(), n), Error);
+    std::vector<std::uint8_t> longer = b;
+    longer.push_back(0);
+    CHECK_THROWS_WITH(JobSnapshot::decode(longer.data(), longer.size()), doctest::Contains("after the end"));
+    std::vector<std::uint8_t> huge = b;
+    huge[4 + 4 * 4 + 8 + 4 + 5 + 3] = 0x7f;  // the loss count's top byte
+    CHECK_THROWS_AS(JobSnapshot::decode(huge.data(), huge.size()), Error);
+
+    JobSnapshot a = d, later;
+    later.generation = 9;
+    later.state = JobState::finished;
+    later.step = 4;
+    later.curve_count = 2;
+    later.losses = {0.5f};
+    later.curves = {7, 8};
+    later.evals = {{4, {1}}};
+    a.merge(std::move(later));
+    CHECK(a.losses.size() == 4);
+    CHECK(a.curves.size() == 8);
+    CHECK(a.evals.size() == 3);
+    CHECK(a.state == JobState::finished);
+    CHECK(a.step == 4);
+    CHECK(a.view == s.view);  // the later one had none: the earlier view stays
+    JobSnapshot other;
+    other.generation = 10;
+    other.losses = {9};
+    a.merge(std::move(other));
+    CHECK(a.generation == 10);
+    CHECK(a.losses == std::vector<float>{9});
+    CHECK_FALSE(a.has_view);
+}
+
+TEST_CASE("JobRunner: the denoising job gives the recipe's own losses bit for bit, evaluates at 0, every k and the end") {
+    const DenoisingRecipeOptions o = small_denoising();
+    DenoisingRecipe direct(dataset(), o);
+    std::vector<float> losses, plain;
+    for (int i = 0; i < o.steps; ++i) {
+        losses.push_back(direct.train_step());
+        plain.push_back(direct.last_plain_loss());
+    }
+    const DenoisingEval end = direct.evaluate();
+
+    JobRunner runner(&dataset());
+    runner.configure({4, denoising_job_spec(o).text(), o.steps, 12, true});
+    runner.start();
+    std::vector<float> got, got_plain;
+    std::vector<JobEval> evals;
+    for (int frame = 0; frame < 1000 && runner.running(); ++frame) {
+        runner.run(1.0, 7);  // a few steps at a time, as a page's frames or a worker's slices
+        JobSnapshot s = runner.take(false);
+        CHECK(s.generation == 4);
+        got.insert(got.end(), s.losses.begin(), s.losses.end());
+        got_plain.insert(got_plain.end(), s.curves.begin(), s.curves.end());
+        for (auto& e : s.evals) evals.push_back(e);
+    }
+    CHECK(runner.state() == JobState::finished);
+    CHECK(got == losses);
+    CHECK(got_plain == plain);
+    // The step-0 evaluation went into the first take(); steps 12, 24 and the end (30) follow.
+    REQUIRE(evals.size() == 4);
+    CHECK(evals[0].step == 0);
+    CHECK(evals[1].step == 12);
+    CHECK(evals[2].step == 24);
+    CHECK(evals[3].step == 30);
+    const DenoisingEval e = denoising_eval_from(evals[3].figures);
+    CHECK(e.psnr_denoised_db == float(end.psnr_denoised_db));
+    CHECK(e.mse_plain_ae == float(end.mse_plain_ae));
+
+    // The view state of the finished run loads into a fresh copy from the same spec: the copy
+    // denoises exactly as the trained recipe does.
+    const JobSnapshot last = runner.take(true);
+    REQUIRE(last.has_view);
+    auto copy = make_job(denoising_job_spec(o), &dataset());
+    copy->load_view(last.view);
+    auto& r = static_cast<DenoisingJob&>(*copy).recipe();
+    const Tensor x = dataset().batch(Split::test, 0, 4);
+    CHECK(r.denoise(x) == direct.denoise(x));
+    CHECK(r.reconstruct_plain(x) == direct.reconstruct_plain(x));
+    std::vector<float> short_view(last.view.begin(), last.view.end() - 1);
+    CHECK_THROWS_WITH(copy->load_view(short_view), doctest::Contains("job denoising"));
+    std::vector<float> long_view = last.view;
+    long_view.push_back(0);
+    CHECK_THROWS_WITH(copy->load_view(long_view), doctest::Contains("job denoising"));
+}
+
+TEST_CASE("JobRunner: a huge learning rate stops the run with the message; configure starts a new generation") {
+    DenoisingRecipeOptions o = small_denoising();
+    o.learning_rate = 5.0f;
+    o.steps = 200;
+    JobRunner runner(&dataset());
+    runner.configure({1, denoising_job_spec(o).text(), o.steps, 0, false});
+    runner.start();
+    for (int i = 0; i < 200 && runner.running(); ++i) runner.run(1e9, 1);
+    CHECK(runner.state() == JobState::diverged);
+    JobSnapshot s = runner.take(false);
+    CHECK(s.state == JobState::diverged);
+    CHECK(s.message.find("learning rate is probably too high") != std::string::npos);
+    CHECK(s.has_view);  // a stopped run sends its weights
+    CHECK(runner.step() < 200);
+
+    o.learning_rate = 1e-3f;
+    o.steps = 5;
+    runner.configure({2, denoising_job_spec(o).text(), o.steps, 0, false});
+    CHECK(runner.state() == JobState::idle);
+    CHECK(runner.step() == 0);
+    CHECK(runner.take(false).losses.empty());
+    runner.start();
+    runner.run(1e9);
+    const JobSnapshot t = runner.take(false);
+    CHECK(t.generation == 2);
+    CHECK(t.losses.size() == 5);
+    CHECK(t.state == JobState::finished);
+    CHECK_THROWS_AS(runner.configure({3, "denoising?level=-1", 5, 0, false}), Error);
+    CHECK_FALSE(runner.has_job());
+    CHECK(runner.run(1e9) == 0);
+}
