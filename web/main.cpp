@@ -203,7 +203,10 @@ EM_JS(void, aelab_js_report_frame, (int frame, const char* lesson, int embed, in
         status : JSON.parse(UTF8ToString(status)),
         scroll_y : scroll_y,          // the lesson's vertical scroll, px
         scroll_max_y : scroll_max_y,  // how far it can scroll
-        overflow_x : overflow_x       // px the lesson's content is wider than its window (0: it fits)
+        overflow_x : overflow_x,      // px the lesson's content is wider than its window (0: it fits)
+        // Training workers alive (lessons/kit/train_backend.cpp), which tests count.
+        workers : Module.aelabWorkers ? Object.keys(Module.aelabWorkers.live).filter(function(k) {
+            return Module.aelabWorkers.live[k].worker; }).length : 0
     };
 });
 

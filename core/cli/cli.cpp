@@ -199,6 +199,8 @@ const char* const kUsage =
     "            [--json] [--data FILE]   (exact log_likelihood when H <= 20)\n"
     "  aelab-cli train dbn-ae [--steps N] [--seed S] [--json] [--data FILE]\n"
     "  aelab-cli bench [--json] [--only b,c,...] [--repeats N] [--warmup N] [--loop-steps 1|2]\n"
+    "  aelab-cli bench-train [--job SPEC] [--seconds S] [--eval-every N] [--json] [--data FILE]\n"
+    "            (steps/s of a lesson's training job, as its page's worker runs it; default: every kind)\n"
     "  aelab-cli version\n";
 
 template <std::size_t A>
@@ -387,6 +389,7 @@ int run_cli(const std::vector<std::string>& args, std::ostream& out, std::ostrea
         if (cmd == "op") return run_op(args, out);
         if (cmd == "pca") return run_pca(args, out);
         if (cmd == "bench") return run_bench(Args(args, 1), out);
+        if (cmd == "bench-train") return bench_train(Args(args, 1), out);
         if (cmd == "train") {
             const std::string model = args.size() > 1 ? args[1] : "";
             if (model == "linear-ae") return train_linear_ae(Args(args, 2), out);

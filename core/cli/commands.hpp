@@ -56,5 +56,7 @@ TrainArgs read_train_args(const Args& a, const std::string& command, int default
                           int max_steps = 1000000);
 
 int run_bench(const Args& args, std::ostream& out);
+// aelab-cli bench-train [--job SPEC] [--seconds S] [--eval-every N] [--data FILE] [--json]
+int bench_train(const Args& args, std::ostream& out);
 
 }  // namespace aelab::cli

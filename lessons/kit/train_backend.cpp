@@ -185,7 +185,6 @@ private:
 #ifdef __EMSCRIPTEN__
 
 EM_JS(int, aelab_js_worker_create, (const char* data_url), {
-    const state = Module.aelabState || (Module.aelabState = {});
     const all = Module.aelabWorkers || (Module.aelabWorkers = {next : 1, live : {}});
     const id = all.next++;
     const entry = {queue : [], failure : ""};
@@ -208,7 +207,6 @@ EM_JS(int, aelab_js_worker_create, (const char* data_url), {
         entry.failure = "the training worker could not start (" + err.message + ")";
     }
     all.live[id] = entry;
-    state.workers = Object.keys(all.live).filter(function(k) { return all.live[k].worker; }).length;
     return id;
 });
 
@@ -248,7 +246,6 @@ EM_JS(void, aelab_js_worker_terminate, (int id), {
     if (!entry) return;
     if (entry.worker) entry.worker.terminate();
     delete all.live[id];
-    Module.aelabState.workers = Object.keys(all.live).filter(function(k) { return all.live[k].worker; }).length;
 });
 
 class WorkerBackend : public TrainBackend {

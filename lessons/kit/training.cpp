@@ -335,7 +335,14 @@ void LiveTraining::sync_backend() {
     }
     if (!backend_) return;
     if (run_.running() != sent_running_) {
-        if (run_.running()) backend_->start();
+        if (run_.running()) {
+            backend_->start();
+            // For scripts (the browser tests, tools/train_rate.mjs): what trains, and where.
+            static const char* const keys[] = {"inline", "thread", "worker"};
+            platform::set_status("training_job", plan_.spec);
+            platform::set_status("trainer", keys[int(backend_->kind())]);
+            platform::set_status("trainer_notice", notice_);
+        }
         else backend_->pause();
         sent_running_ = run_.running();
     }

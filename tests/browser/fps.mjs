@@ -18,7 +18,8 @@ const browser = await chromium.launch({
          "--disable-component-update", "--disable-sync", "--no-first-run"],
 });
 const sample = () => [Module.aelabState.frames, performance.now(), Number(Module.aelabState.status.step || 0),
-                      Module.aelabState.status.examples_per_s];
+                      Module.aelabState.status.examples_per_s, Module.aelabState.status.training_job,
+                      Module.aelabState.status.trainer, Module.aelabState.workers || 0];
 for (const train of [0, 1]) {
   const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
   // Gaps between animation frames from the page's start: opening (the first frames, building the
@@ -56,7 +57,8 @@ for (const train of [0, 1]) {
               `ready after ${ready.toFixed(1)} s, longest frame while opening ${Math.max(...opening).toFixed(0)} ms` +
               (afterData ? ` (${afterData.toFixed(0)} ms from the dataset's arrival on)` : "") +
               (train ? `, ${((f1[2] - f0[2]) / ((f1[1] - f0[1]) / 1000)).toFixed(0)} steps/s` : "") +
-              (train && f1[3] !== undefined ? `, ${f1[3]} examples/s (status)` : ""));
+              (train && f1[3] !== undefined ? `, ${f1[3]} examples/s (status)` : "") +
+              (train && f1[4] ? `, on ${f1[5]} (${f1[6]} workers): ${f1[4]}` : ""));
   await page.close();
 }
 await browser.close();
