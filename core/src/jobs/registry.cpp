@@ -1,5 +1,6 @@
 // aelab core: the job kinds make_job() knows, one line each (aelab/train_job.hpp).
 #include "aelab/error.hpp"
+#include "aelab/jobs/ae_applications.hpp"
 #include "aelab/jobs/denoising.hpp"
 #include "aelab/train_job.hpp"
 
@@ -13,6 +14,7 @@ struct Kind {
 };
 const Kind kKinds[] = {
     {"denoising", make_denoising_job},
+    {"code_ae", make_code_ae_job},
 };
 }  // namespace
 
