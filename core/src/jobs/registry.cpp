@@ -2,6 +2,7 @@
 #include "aelab/error.hpp"
 #include "aelab/jobs/ae_applications.hpp"
 #include "aelab/jobs/denoising.hpp"
+#include "aelab/jobs/regularized_ae_manifold.hpp"
 #include "aelab/train_job.hpp"
 
 namespace aelab {
@@ -15,6 +16,7 @@ struct Kind {
 const Kind kKinds[] = {
     {"denoising", make_denoising_job},
     {"code_ae", make_code_ae_job},
+    {"manifold", make_manifold_job},
 };
 }  // namespace
 
