@@ -12,7 +12,8 @@
 //   5. compression: the code quantised to b bits per value, bits per image against PSNR, next
 //      to PCA at the same bit budgets.
 // Models, training and evaluation are the core's recipes (aelab/recipe_applications.hpp), the
-// same ones `aelab-cli train retrieval` and `aelab-cli train anomaly --holdout C` run.
+// same ones `aelab-cli train retrieval` and `aelab-cli train anomaly --holdout C` run, trained
+// as jobs off the page's thread (aelab/jobs/ae_applications.hpp, aelab/jobs/denoising.hpp).
 //
 // Index of this file:
 //   [SECTION] Page state in the URL
@@ -130,51 +131,80 @@ bool advance_pixels(RetrievalState& r, std::size_t queries) {
     return r.pixels_done();
 }
 
+JobSpec retrieval_job_spec(const LiveTraining& t) { return code_ae_job_spec({retrieval_options(t), CodeAeEval::retrieval}); }
+JobSpec visual_job_spec(const LiveTraining& t) { return code_ae_job_spec({visual_options(t), CodeAeEval::visual}); }
+JobSpec anomaly_job_spec(const Settings& s, const LiveTraining& t) {
+    return code_ae_job_spec({anomaly_options(s, t), CodeAeEval::anomaly});
+}
+JobSpec inpaint_job_spec(const Settings& s, const LiveTraining& t) { return denoising_job_spec(inpaint_options(s, t), true); }
+
+// The runs train as the core's jobs on the kit's trainer (a Web Worker, a second thread or this
+// thread); each state's recipe points into its LiveTraining's view copy, and the figures the
+// sections show arrive through `evaluated`.
 void attach(Trainings& t, RetrievalState& r, VisualState& v, AnomalyState& a, InpaintState& i, const Dataset& data,
             const Settings& settings) {
     const Dataset* d = &data;
     const Settings* s = &settings;
     r.features = retrieval_pixels(data, kRetrievalQueries);
-    t.retrieval.set_epoch_size(int(data.size(Split::train)));
-    t.retrieval.set_hooks({[&t, &r, d] { r.recipe = std::make_unique<CodeAeRecipe>(*d, retrieval_options(t.retrieval)); },
-                           [&r] { return r.recipe->train_step(); },
-                           [&r, d] {
-                               retrieval_codes(*r.recipe, r.features);
-                               r.codes = retrieval_precision(RetrievalSpace::codes, r.features, 0, kRetrievalQueries);
-                               r.bits = retrieval_precision(RetrievalSpace::bits, r.features, 0, kRetrievalQueries);
-                               r.ae_rate = ae_rate_curve(*r.recipe, r.features, *d);
-                               r.evaluated_step = r.recipe->step();
-                           }});
-    t.visual.set_epoch_size(int(data.size(Split::train)));
-    t.visual.set_hooks({[&t, &v, d] { v.recipe = std::make_unique<CodeAeRecipe>(*d, visual_options(t.visual)); },
-                        [&v] { return v.recipe->train_step(); },
-                        [&v, d] {
-                            v.codes = v.recipe->encode(d->batch(Split::test, 0, kVisualisationPoints));
-                            v.knn_ae = knn_accuracy_loo(v.codes, split_labels(*d, Split::test, kVisualisationPoints),
-                                                        kVisualisationK);
-                            v.evaluated_step = v.recipe->step();
-                        }});
-    t.anomaly.set_hooks({[&t, &a, d, s] {
-                             a.recipe = std::make_unique<CodeAeRecipe>(*d, anomaly_options(*s, t.anomaly));
-                             a.auc_curve.clear();
-                             t.anomaly.set_epoch_size(int(a.recipe->train_indices().size()));
-                         },
-                         [&a] { return a.recipe->train_step(); },
-                         [&a, d] {
-                             a.eval = anomaly_eval(*a.recipe, *d, d->size(Split::test));
-                             a.auc_curve.push_back(float(a.eval.roc.auc));
-                         }});
-    t.inpaint.set_epoch_size(int(data.size(Split::train)));
+    auto code_ae = [](LiveTraining::JobHooks& h, CodeAeRecipe** recipe) {
+        h.built = [recipe](TrainJob& job) { *recipe = &static_cast<CodeAeJob&>(job).recipe(); };
+    };
+
+    LiveTraining::JobHooks hr;
+    hr.data = d;
+    hr.spec = [&t, &r] {
+        r.recipe = nullptr;
+        return retrieval_job_spec(t.retrieval);
+    };
+    code_ae(hr, &r.recipe);
+    hr.evaluated = [&r](int step, const std::vector<float>& f) {
+        const RetrievalFigures e = retrieval_figures_from(f);
+        set_codes(r.features, e);
+        r.codes = e.codes;
+        r.bits = e.bits;
+        r.ae_rate = e.rate;
+        r.evaluated_step = step;
+    };
+    t.retrieval.set_job(std::move(hr));
+
+    LiveTraining::JobHooks hv;
+    hv.data = d;
+    hv.spec = [&t, &v] {
+        v.recipe = nullptr;
+        return visual_job_spec(t.visual);
+    };
+    code_ae(hv, &v.recipe);
+    hv.evaluated = [&v](int step, const std::vector<float>& f) {
+        VisualFigures e = visual_figures_from(f);
+        v.codes = std::move(e.codes);
+        v.knn_ae = e.knn;
+        v.evaluated_step = step;
+    };
+    t.visual.set_job(std::move(hv));
+
+    LiveTraining::JobHooks ha;
+    ha.data = d;
+    ha.spec = [&t, &a, s] {
+        a.recipe = nullptr;
+        a.auc_curve.clear();
+        return anomaly_job_spec(*s, t.anomaly);
+    };
+    code_ae(ha, &a.recipe);  // the run's epoch is the nine classes' images (the job's epoch_size)
+    ha.evaluated = [&a](int, const std::vector<float>& f) {
+        a.eval = anomaly_figures_from(f);
+        a.auc_curve.push_back(float(a.eval.roc.auc));
+    };
+    t.anomaly.set_job(std::move(ha));
+
     t.inpaint.track(i.plain_losses);
-    t.inpaint.set_hooks({[&t, &i, d, s] { i.recipe = std::make_unique<DenoisingRecipe>(*d, inpaint_options(*s, t.inpaint)); },
-                         [&i] {
-                             const float loss = i.recipe->train_step();
-                             i.plain_losses.push_back(i.recipe->last_plain_loss());
-                             if (i.recipe->collapsed())
-                                 throw Error("the outputs collapsed to one image: the learning rate is probably too high");
-                             return loss;
-                         },
-                         {}});
+    LiveTraining::JobHooks hi;
+    hi.data = d;
+    hi.spec = [&t, &i, s] {
+        i.recipe = nullptr;
+        return inpaint_job_spec(*s, t.inpaint);
+    };
+    hi.built = [&i](TrainJob& job) { i.recipe = &static_cast<DenoisingJob&>(job).recipe(); };
+    t.inpaint.set_job(std::move(hi));
 }
 
 //-----------------------------------------------------------------------------

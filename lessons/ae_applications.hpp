@@ -1,7 +1,7 @@
 // The "What autoencoders are for" lesson's state and maths, apart from its drawing so tests can
 // run them without a window: the page's URL keys and its four live trainings (the core's
-// recipes, aelab/recipe_applications.hpp, driven by the kit's LiveTraining), with what each
-// evaluates.
+// recipes, aelab/recipe_applications.hpp, as training jobs, aelab/jobs/ae_applications.hpp and
+// aelab/jobs/denoising.hpp, on the kit's LiveTraining), with what each evaluates.
 //
 // Legend: x a test image (1, 28, 28) in [0, 1]; f the encoder, g the decoder, z = f(x) the code
 //   (K numbers), bits(z) = [z_j > median_j] its binary code; precision@k the fraction of the k
@@ -12,6 +12,8 @@
 #include <vector>
 
 #include "aelab/dataset.hpp"
+#include "aelab/jobs/ae_applications.hpp"
+#include "aelab/jobs/denoising.hpp"
 #include "aelab/pca.hpp"
 #include "aelab/recipe_applications.hpp"
 #include "kit/sections.hpp"
@@ -55,11 +57,13 @@ CodeAeOptions anomaly_options(const Settings& s, const LiveTraining& t);
 DenoisingRecipeOptions inpaint_options(const Settings& s, const LiveTraining& t);
 
 // --- What the runs evaluate ------------------------------------------------------------------------
+// Each state's recipe is the page's copy (the LiveTraining's view of its job, weights of the
+// latest snapshot); the figures arrive from the job's evaluations.
 // Retrieval and compression: one autoencoder; codes and bits of every image after each
 // evaluation; the pixel curve does not depend on the network and is computed once, in chunks
 // (advance_pixels), so no frame stalls.
 struct RetrievalState {
-    std::unique_ptr<CodeAeRecipe> recipe;
+    CodeAeRecipe* recipe = nullptr;
     RetrievalFeatures features;               // pixels once, codes at each evaluation
     std::vector<double> codes, bits;          // precision at k = 1 .. kRetrievalKMax
     std::vector<double> pixel_sum;            // sum over the queries done so far
@@ -73,20 +77,26 @@ struct RetrievalState {
 bool advance_pixels(RetrievalState& r, std::size_t queries);
 
 struct VisualState {
-    std::unique_ptr<CodeAeRecipe> recipe;
+    CodeAeRecipe* recipe = nullptr;
     Tensor codes;          // (kVisualisationPoints, 2)
     double knn_ae = 0;     // leave-one-out k-NN accuracy of the 2-D codes
     int evaluated_step = -1;
 };
 struct AnomalyState {
-    std::unique_ptr<CodeAeRecipe> recipe;
+    CodeAeRecipe* recipe = nullptr;
     AnomalyEval eval;
     std::vector<float> auc_curve;  // AUC at each evaluation (every kAnomalyEvalEvery steps)
 };
 struct InpaintState {
-    std::unique_ptr<DenoisingRecipe> recipe;
+    DenoisingRecipe* recipe = nullptr;
     std::vector<float> plain_losses;
 };
+
+// The jobs the four runs train (their options, and what each evaluates).
+JobSpec retrieval_job_spec(const LiveTraining& t);
+JobSpec visual_job_spec(const LiveTraining& t);
+JobSpec anomaly_job_spec(const Settings& s, const LiveTraining& t);
+JobSpec inpaint_job_spec(const Settings& s, const LiveTraining& t);
 
 // Hook the four runs to their states; `settings` is read at every rebuild.
 void attach(Trainings& t, RetrievalState& r, VisualState& v, AnomalyState& a, InpaintState& i, const Dataset& data,

@@ -7,7 +7,8 @@
 // encoder is penalised for any sensitivity to its input, maps points back onto the curve too; a
 // plain overcomplete one, with more code units than inputs and nothing to stop it, learns the
 // identity and its arrows nearly vanish. The three train side by side on the same points.
-// Model, training and figures: aelab/recipe_manifold.hpp.
+// Model, training and figures: aelab/recipe_manifold.hpp, trained as the job of
+// aelab/jobs/regularized_ae_manifold.hpp.
 //
 // Index of this file:
 //   [SECTION] Shapes and drawn curves in the URL
@@ -147,9 +148,25 @@ ManifoldSection::ManifoldSection() : live_(ManifoldOptions{}.steps, ManifoldOpti
     // the fields can be watched converging over a couple of seconds.
     c.budget_ms = 3.0f;
     c.max_steps_per_frame = 25;
-    live_.set_hooks({[this] { build(); },
-                     [this] { return recipe_->train_step(); },
-                     [this] { evaluate(); }});
+    // The recipe trains as the core's manifold job on the kit's trainer (a Web Worker, a second
+    // thread or this thread); recipe_ is the page's copy, holding the latest snapshot's weights.
+    LiveTraining::JobHooks h;
+    h.spec = [this] {
+        job_ = nullptr;
+        recipe_ = nullptr;
+        fields_version_ = -1;
+        for (auto& c : cosine_history_) c.clear();
+        return manifold_job_spec(job_options());  // a drawn shape with no curve throws when built
+    };
+    h.built = [this](TrainJob& job) {
+        job_ = &static_cast<ManifoldJob&>(job);
+        recipe_ = &job_->recipe();
+    };
+    h.evaluated = [this](int, const std::vector<float>& f) {
+        stats_ = manifold_stats_from(f);
+        for (ManifoldKind k : kAllManifoldKinds) cosine_history_[std::size_t(k)].push_back(float(stats_[std::size_t(k)].mean_cosine));
+    };
+    live_.set_job(std::move(h));
 }
 
 void ManifoldSection::bind(kit::UrlState& url) {
@@ -185,20 +202,13 @@ ManifoldOptions ManifoldSection::options() const {
     return o;
 }
 
-void ManifoldSection::build() {
-    recipe_.reset();
-    fields_version_ = -1;
-    for (auto& h : cosine_history_) h.clear();
-    const toy2d::Curve curve = manifold_curve(st_);
-    if (curve.pieces.empty()) throw Error("no curve drawn yet: press and drag on a plane to draw one");
-    recipe_ = std::make_unique<ManifoldRecipe>(curve, options());
-}
-
-void ManifoldSection::evaluate() {
-    for (ManifoldKind k : kAllManifoldKinds) {
-        stats_[std::size_t(k)] = recipe_->stats(k);
-        cosine_history_[std::size_t(k)].push_back(float(stats_[std::size_t(k)].mean_cosine));
-    }
+ManifoldJobOptions ManifoldSection::job_options() const {
+    ManifoldJobOptions o;
+    o.recipe = options();
+    o.shape = st_.shape == ManifoldShape::drawn ? "drawn" : toy2d::preset_name(preset_of(st_.shape));
+    if (st_.shape == ManifoldShape::drawn)
+        for (float v : st_.drawn) o.drawn.push_back(int(std::lround(v / kDrawQuantum)));
+    return o;
 }
 
 void ManifoldSection::restart() {
@@ -457,7 +467,7 @@ void ManifoldSection::draw_figures() {
             ImGui::TableNextColumn();
             ImGui::Text("%.3f", stats_[i].mean_length);
             ImGui::TableNextColumn();
-            ImGui::TextUnformatted(ui::fmt_num(recipe_->loss(k)).c_str());
+            ImGui::TextUnformatted(ui::fmt_num(job_->loss(k)).c_str());
             ImGui::TableNextColumn();
             ImGui::Text("%.3f", jacobian_[i]);
         }

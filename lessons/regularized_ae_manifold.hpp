@@ -2,7 +2,8 @@
 // on 2-D data": points near a curve, three small autoencoders on the plane (plain overcomplete,
 // denoising, contractive) trained side by side, and the field x -> g(f(x)) - x each one learns,
 // drawn as arrows on a grid. The model, training and figures are the core's recipe
-// (aelab/recipe_manifold.hpp). The lesson file (regularized_ae.cpp) draws this section inside its
+// (aelab/recipe_manifold.hpp), trained as the core's manifold job
+// (aelab/jobs/regularized_ae_manifold.hpp) off the page's thread. The lesson file (regularized_ae.cpp) draws this section inside its
 // collapsing header, calls advance() every frame and report_status() after drawing.
 #pragma once
 #include <array>
@@ -10,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "aelab/jobs/regularized_ae_manifold.hpp"
 #include "aelab/recipe_manifold.hpp"
 #include "aelab/toy2d.hpp"
 #include "kit/training.hpp"
@@ -29,8 +31,8 @@ constexpr int kManifoldViews = 4;
 
 // A drawn curve in the URL: at most kMaxDrawnPoints vertices on a kDrawQuantum grid, as
 // "x0,y0,x1,y1,..." in whole quanta ("-30,0,0,30,30,0" is (-1.5, 0), (0, 1.5), (1.5, 0)).
-constexpr float kDrawQuantum = 0.05f;
-constexpr int kMaxDrawnPoints = 48;
+constexpr float kDrawQuantum = kManifoldDrawQuantum;
+constexpr int kMaxDrawnPoints = kManifoldMaxDrawn;
 constexpr float kDrawExtent = 2.5f;  // drawn vertices are kept in [-2.5, 2.5]^2
 std::string drawn_curve_text(const std::vector<float>& xy);
 bool parse_drawn_curve(const std::string& text, std::vector<float>& xy);  // false: malformed
@@ -61,7 +63,7 @@ public:
     // mseed, mlr, msteps.
     void bind(kit::UrlState& url);
     void draw();
-    // This frame's training; builds the recipe (and starts training) on the first call.
+    // This frame's training; builds the job (and starts training) on the first call.
     void advance();
     // mstep, mloss, mfirst_loss (the denoiser's objective), field_cosine (the denoiser's),
     // field_cosine_<kind> and arrow_length_<kind> for plain, denoising, contractive.
@@ -71,9 +73,11 @@ public:
     ManifoldSettings& settings() { return st_; }
     const ManifoldSettings& settings() const { return st_; }
     LiveTraining& training() { return live_; }
-    ManifoldRecipe* recipe() { return recipe_.get(); }
-    // The options the next build uses (settings + training controls).
+    // The page's copy of the recipe (weights of the latest snapshot); null until built.
+    ManifoldRecipe* recipe() { return recipe_; }
+    // The options the next build uses (settings + training controls), and its job.
     ManifoldOptions options() const;
+    ManifoldJobOptions job_options() const;
     // Rebuilds with the current settings and starts training (what a changed setting does).
     void restart();
     // The latest figures of each kind (after a build: at step 0, then every kEvalEvery steps).
@@ -86,8 +90,6 @@ public:
     static constexpr int kEvalEvery = 100;
 
 private:
-    void build();
-    void evaluate();
     void refresh_fields();
     void draw_controls();
     void draw_planes();
@@ -98,7 +100,8 @@ private:
 
     ManifoldSettings st_;
     LiveTraining live_;
-    std::unique_ptr<ManifoldRecipe> recipe_;
+    ManifoldJob* job_ = nullptr;        // the LiveTraining's view copy
+    ManifoldRecipe* recipe_ = nullptr;  // its recipe
     std::array<FieldStats, kManifoldKinds> stats_{};
     std::array<std::vector<float>, kManifoldKinds> cosine_history_;
     std::array<Tensor, kManifoldKinds> fields_;  // (grid * grid, 2) at fields_version_

@@ -1,9 +1,12 @@
 // Tests for lessons/ae_applications.cpp: the URL state (round trip and fallbacks), the runs'
-// hooks (what each evaluates, the pixel curve in chunks equal to the core's), and the page
+// jobs (what each evaluates, the pixel curve in chunks equal to the core's, a second thread giving
+// the inline numbers), and the page
 // headless: train=1 trains, the status keys the browser test reads, every section drawn.
 #include <doctest/doctest.h>
 
+#include <chrono>
 #include <string>
+#include <thread>
 
 #include "ae_applications.hpp"
 #include "headless.hpp"
@@ -133,6 +136,60 @@ TEST_CASE("ae-applications lesson: the runs' hooks evaluate what the page shows"
     CHECK(inp.plain_losses.size() == 30);
     CHECK(pytorch_anomaly(3).find("y_test == 3") != std::string::npos);
     CHECK(pytorch_retrieval().find("nn.Linear(256, 32)") != std::string::npos);
+}
+
+TEST_CASE("ae-applications lesson: the visual and inpainting runs on a second thread give the inline numbers") {
+    struct Result {
+        std::vector<float> visual_losses, inpaint_losses, plain_losses, codes;
+        double knn = 0;
+        int evaluated_step = -1;
+        Tensor filled;
+    };
+    auto train = [](lessons::TrainerKind kind) {
+        Settings s;
+        Trainings t;
+        RetrievalState ret;
+        VisualState vis;
+        AnomalyState ano;
+        InpaintState inp;
+        attach(t, ret, vis, ano, inp, dataset(), s);
+        for (lessons::LiveTraining* r : {&t.visual, &t.inpaint}) {
+            r->set_trainer(kind);
+            r->set_max_steps(12);
+            r->controls().budget_ms = 1e9f;
+            r->rebuild();
+            REQUIRE(r->built());
+            r->run().start();
+        }
+        for (int i = 0; i < 20000 && (t.visual.run().running() || t.inpaint.run().running()); ++i) {
+            t.visual.advance();
+            t.inpaint.advance();
+            std::this_thread::sleep_for(std::chrono::milliseconds(1));
+        }
+        CHECK(t.visual.trainer() == kind);
+        CHECK(t.visual.run().state() == lessons::TrainingRun::State::finished);
+        CHECK(t.inpaint.run().state() == lessons::TrainingRun::State::finished);
+        Result r;
+        r.visual_losses = t.visual.run().losses();
+        r.inpaint_losses = t.inpaint.run().losses();
+        r.plain_losses = inp.plain_losses;
+        r.codes.assign(vis.codes.data(), vis.codes.data() + vis.codes.size());
+        r.knn = vis.knn_ae;
+        r.evaluated_step = vis.evaluated_step;
+        REQUIRE(inp.recipe != nullptr);
+        r.filled = inpaint(*inp.recipe, dataset().image(Split::test, 0), Rect{}).filled;  // the view copy's weights
+        return r;
+    };
+    const Result inline_run = train(lessons::TrainerKind::inline_page), thread_run = train(lessons::TrainerKind::thread);
+    CHECK(inline_run.visual_losses.size() == 12);
+    CHECK(thread_run.visual_losses == inline_run.visual_losses);
+    CHECK(thread_run.inpaint_losses == inline_run.inpaint_losses);
+    CHECK(thread_run.plain_losses.size() == 12);
+    CHECK(thread_run.plain_losses == inline_run.plain_losses);
+    CHECK(thread_run.evaluated_step == 12);
+    CHECK(thread_run.codes == inline_run.codes);
+    CHECK(thread_run.knn == inline_run.knn);
+    CHECK(thread_run.filled == inline_run.filled);
 }
 
 TEST_CASE("ae-applications lesson: train=1 trains every opened run headless; status keys for the browser test") {

@@ -2,11 +2,14 @@
 // data"): drawn curves (strokes simplified and quantised, their URL text), the section's URL keys
 // (round trip and fallbacks), headless frames that train the three autoencoders and publish the
 // status (the denoiser's arrows point to the circle, the plain one's nearly vanish), a drawn
-// curve starting new runs, and a missing curve shown as an error instead of a crash.
+// curve starting new runs, a missing curve shown as an error instead of a crash, and a second
+// thread giving the inline numbers.
 #include <doctest/doctest.h>
 
+#include <chrono>
 #include <cmath>
 #include <string>
+#include <thread>
 
 #include "headless.hpp"
 #include "kit/platform.hpp"
@@ -219,5 +222,39 @@ TEST_CASE("manifold section: a drawn stroke becomes the curve; no curve is an er
     CHECK(off / double(d.shape()[0]) < 0.1);
     frame(gui, s);
     CHECK(s.training().run().step() > 0);
+    platform::set_params({});
+}
+
+TEST_CASE("manifold section: trained on a second thread, the same losses, figures and weights as inline") {
+    platform::set_params({{"msteps", "150"}, {"mcode", "8"}});
+    struct Result {
+        std::vector<float> losses, cosines;
+        Tensor field;
+    };
+    auto train = [](lessons::TrainerKind kind) {
+        Page p;
+        ManifoldSection& s = p.section;
+        s.training().set_trainer(kind);
+        s.training().controls().max_steps_per_frame = 0;
+        s.training().controls().budget_ms = 1e9f;
+        for (int i = 0; i < 20000 && (i == 0 || s.training().run().running()); ++i) {
+            s.advance();
+            std::this_thread::sleep_for(std::chrono::milliseconds(1));
+        }
+        CHECK(s.training().trainer() == kind);
+        CHECK(s.training().run().state() == lessons::TrainingRun::State::finished);
+        Result r;
+        r.losses = s.training().run().losses();
+        r.cosines = s.cosine_history(ManifoldKind::denoising);
+        REQUIRE(s.recipe() != nullptr);
+        r.field = s.recipe()->field(ManifoldKind::contractive);  // the view copy's weights
+        return r;
+    };
+    const Result inline_run = train(lessons::TrainerKind::inline_page), thread_run = train(lessons::TrainerKind::thread);
+    CHECK(inline_run.losses.size() == 150);
+    CHECK(thread_run.losses == inline_run.losses);
+    CHECK(thread_run.cosines.size() == 3);  // steps 0, 100 and the end
+    CHECK(thread_run.cosines == inline_run.cosines);
+    CHECK(thread_run.field == inline_run.field);
     platform::set_params({});
 }

@@ -16,11 +16,15 @@ const char* const kDenoisingCollapseMessage =
     "fall any more (with a Sigmoid output it stays bounded instead of becoming NaN). The learning rate is "
     "probably too high. Lower it and press Reset.";
 
-JobSpec denoising_job_spec(const DenoisingRecipeOptions& o) {
+const char* const kInpaintingCollapseMessage =
+    "the outputs collapsed to one image: the learning rate is probably too high";
+
+JobSpec denoising_job_spec(const DenoisingRecipeOptions& o, bool inpainting) {
     JobSpec s("denoising");
     s.set("noise", std::string(kNoiseKeys[int(o.corruption)])).set("level", o.level).set("lr", o.learning_rate);
     s.set("seed", o.seed).set("steps", o.steps).set("batch", o.batch_size).set("eval", o.eval_count);
     s.set("hidden", o.model.hidden).set("code", o.model.code);
+    if (inpainting) s.set("inpainting", true);
     return s;
 }
 
@@ -47,13 +51,14 @@ DenoisingEval denoising_eval_from(const std::vector<float>& f) {
     return {f[0], f[1], f[2], f[3], f[4], f[5]};
 }
 
-DenoisingJob::DenoisingJob(const Dataset& data, const DenoisingRecipeOptions& o)
-    : o_(o), recipe_(data, o), epoch_size_(int(data.size(Split::train))) {}
+DenoisingJob::DenoisingJob(const Dataset& data, const DenoisingRecipeOptions& o, bool inpainting)
+    : o_(o), recipe_(data, o), epoch_size_(int(data.size(Split::train))), inpainting_(inpainting) {}
 
 float DenoisingJob::step(float* curves) {
     const float loss = recipe_.train_step();
     curves[0] = recipe_.last_plain_loss();
-    if (recipe_.collapsed()) throw Error(kDenoisingCollapseMessage);
+    if (recipe_.collapsed()) throw Error(inpainting_ ? kInpaintingCollapseMessage : kDenoisingCollapseMessage);
+    if (inpainting_) return loss;
     return std::isfinite(recipe_.last_plain_loss()) ? loss : recipe_.last_plain_loss();
 }
 
@@ -79,7 +84,7 @@ void DenoisingJob::load_view(const std::vector<float>& in) {
 
 std::unique_ptr<TrainJob> make_denoising_job(const JobSpec& spec, const Dataset* data) {
     if (!data) throw Error("job denoising: needs the Fashion-MNIST dataset");
-    return std::make_unique<DenoisingJob>(*data, denoising_job_options(spec));
+    return std::make_unique<DenoisingJob>(*data, denoising_job_options(spec), spec.get_bool("inpainting", false));
 }
 
 }  // namespace aelab

@@ -1,6 +1,8 @@
 // aelab core: the job kinds make_job() knows, one line each (aelab/train_job.hpp).
 #include "aelab/error.hpp"
+#include "aelab/jobs/ae_applications.hpp"
 #include "aelab/jobs/denoising.hpp"
+#include "aelab/jobs/regularized_ae_manifold.hpp"
 #include "aelab/train_job.hpp"
 
 namespace aelab {
@@ -13,6 +15,8 @@ struct Kind {
 };
 const Kind kKinds[] = {
     {"denoising", make_denoising_job},
+    {"code_ae", make_code_ae_job},
+    {"manifold", make_manifold_job},
 };
 }  // namespace
 
