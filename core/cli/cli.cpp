@@ -199,8 +199,9 @@ const char* const kUsage =
     "            [--json] [--data FILE]   (exact log_likelihood when H <= 20)\n"
     "  aelab-cli train dbn-ae [--steps N] [--seed S] [--json] [--data FILE]\n"
     "  aelab-cli bench [--json] [--only b,c,...] [--repeats N] [--warmup N] [--loop-steps 1|2]\n"
-    "  aelab-cli bench-train [--job SPEC] [--seconds S] [--eval-every N] [--json] [--data FILE]\n"
-    "            (steps/s of a lesson's training job, as its page's worker runs it; default: every kind)\n"
+    "  aelab-cli bench-train [--job SPEC] [--seconds S | --steps N] [--eval-every N] [--json] [--data FILE]\n"
+    "            (steps/s of a lesson's training job as its page's worker runs it, default every kind;\n"
+    "            --steps: exactly N steps and their loss digest)\n"
     "  aelab-cli version\n";
 
 template <std::size_t A>

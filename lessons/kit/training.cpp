@@ -302,6 +302,8 @@ void LiveTraining::rebuild() {
             return;
         }
         built_ = true;
+        platform::set_status("loss_digest", loss_digest({}));
+        platform::set_status("loss_steps", "0");
         if (backend_) backend_->configure(plan_);
         if (train_on_open_) run_.start();
         train_on_open_ = false;
@@ -375,6 +377,8 @@ void LiveTraining::apply(JobSnapshot& s) {
     }
     if (job_hooks_.evaluated)
         for (const JobEval& e : s.evals) job_hooks_.evaluated(e.step, e.figures);
+    platform::set_status("loss_digest", loss_digest(run_.losses()));
+    platform::set_status("loss_steps", std::to_string(run_.losses().size()));
     if (s.state == JobState::finished || s.state == JobState::diverged) {
         run_.stop(s.state == JobState::finished ? TrainingRun::State::finished : TrainingRun::State::diverged, s.message);
         sent_running_ = false;

@@ -109,6 +109,10 @@ struct ViewReader {
     void done() const;
 };
 
+// FNV-1a (64-bit) over the losses' float bits, as 16 hex digits: a run's whole loss sequence in
+// a few characters, which a page reports and the CLI prints, so tests compare runs bit for bit.
+std::string loss_digest(const std::vector<float>& losses);
+
 enum class JobState : std::uint8_t { idle, running, paused, diverged, finished };
 
 struct JobEval {

@@ -190,6 +190,21 @@ void ViewReader::done() const {
                     " values, this job's model " + std::to_string(pos));
 }
 
+std::string loss_digest(const std::vector<float>& losses) {
+    std::uint64_t h = 0xcbf29ce484222325ULL;
+    for (float l : losses) {
+        std::uint32_t u;
+        std::memcpy(&u, &l, 4);
+        for (int k = 0; k < 4; ++k) {
+            h ^= (u >> (8 * k)) & 0xffu;
+            h *= 0x100000001b3ULL;
+        }
+    }
+    char buf[17];
+    std::snprintf(buf, sizeof buf, "%016llx", static_cast<unsigned long long>(h));
+    return buf;
+}
+
 //-----------------------------------------------------------------------------
 // [SECTION] Snapshot bytes: "AJS1", then little-endian fields (the web build and x86-64 are
 // both little-endian; the byte order is fixed all the same).
