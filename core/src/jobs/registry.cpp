@@ -1,5 +1,6 @@
 // aelab core: the job kinds make_job() knows, one line each (aelab/train_job.hpp).
 #include "aelab/error.hpp"
+#include "aelab/jobs/autoencoder.hpp"
 #include "aelab/jobs/denoising.hpp"
 #include "aelab/train_job.hpp"
 
@@ -13,6 +14,9 @@ struct Kind {
 };
 const Kind kKinds[] = {
     {"denoising", make_denoising_job},
+    {"toy838", make_toy838_job},
+    {"side_by_side", make_side_by_side_job},
+    {"stacked_ae", make_stacked_job},
 };
 }  // namespace
 
