@@ -2,6 +2,7 @@
 #include "aelab/error.hpp"
 #include "aelab/jobs/autoencoder.hpp"
 #include "aelab/jobs/denoising.hpp"
+#include "aelab/jobs/regularized.hpp"
 #include "aelab/train_job.hpp"
 
 namespace aelab {
@@ -17,6 +18,9 @@ const Kind kKinds[] = {
     {"toy838", make_toy838_job},
     {"side_by_side", make_side_by_side_job},
     {"stacked_ae", make_stacked_job},
+    {"sparse_ae", make_sparse_job},
+    {"sparse_sweep", make_sparse_sweep_job},
+    {"contractive_ae", make_contractive_job},
 };
 }  // namespace
 
