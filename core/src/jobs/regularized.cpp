@@ -60,7 +60,7 @@ SparseEval sparse_eval_from(const std::vector<float>& f, Tensor* codes) {
     std::size_t pos = 0;
     const SparseEval e = read_eval(f, pos, what);
     const float n = read_float(f, pos, what), k = read_float(f, pos, what);
-    if (n < 0 || k < 0 || f.size() - pos != std::size_t(n) * std::size_t(k))
+    if (!(n >= 0 && n <= 1e7f && k >= 0 && k <= 1e7f) || f.size() - pos != std::size_t(n) * std::size_t(k))
         throw Error("sparse evaluation: " + std::to_string(f.size() - pos) + " code values for " +
                     std::to_string(std::size_t(n)) + " x " + std::to_string(std::size_t(k)));
     if (codes) {
