@@ -56,6 +56,9 @@ Trainings::Trainings() {
     // frame, the table fills in over a second or two (1000 steps), not in a dozen frames.
     toy.controls().budget_ms = 1.0f;
     toy.controls().max_steps_per_frame = 10;
+    // That pacing needs the steps on this page's thread (a worker or a thread would finish the
+    // run in a few milliseconds); ten steps of microseconds a frame never make the page wait.
+    toy.set_trainer(TrainerKind::inline_page);
     for (LiveTraining* t : {&bottleneck, &depth, &stacked}) {
         t->controls().lr_min = 1e-5f;
         t->controls().lr_max = 0.1f;
@@ -118,75 +121,90 @@ std::vector<MlpAeSpec> bottleneck_specs(const Settings& s) {
 // [SECTION] The trainings
 //-----------------------------------------------------------------------------
 
+StackedJobOptions stacked_run_options(const LiveTraining& stacked) {
+    StackedJobOptions j;
+    j.o = stacked_options(stacked);
+    j.every = kEvalEvery;  // the plot's grid; the end of a run off the grid is fitted, not plotted
+    j.probes = true;
+    return j;
+}
+
+// Every run trains as a core job (aelab/jobs/autoencoder.hpp) on the kit's trainer (a Web
+// Worker, a second thread or this thread); the states point into the page's view copy.
 void attach_toy(LiveTraining& t, ToyState& st, const Settings& s) {
-    t.set_hooks({[&st, &s, &t] { st.toy = std::make_unique<Toy838>(toy_options(s, t)); },
-                 [&st] { return st.toy->train_step(); },
-                 {}});
+    LiveTraining::JobHooks h;
+    h.spec = [&st, &s, &t] {
+        st.toy = nullptr;
+        return toy838_job_spec(toy_options(s, t));
+    };
+    h.built = [&st](TrainJob& job) { st.toy = &static_cast<Toy838Job&>(job).toy(); };
+    t.set_job(std::move(h));
 }
 
 void attach_side_by_side(LiveTraining& t, SideBySideState& st, const Dataset& data,
                          std::function<std::vector<MlpAeSpec>()> specs) {
     st.losses.resize(4);  // room for every network but the first; track() keeps the pointers
     for (auto& curve : st.losses) t.track(curve);
-    t.set_hooks({[&st, &t, &data, specs] {
-                     st.recipe.reset();
-                     st.held_out.clear();
-                     const std::vector<MlpAeSpec> s = specs();
-                     if (s.size() > st.losses.size() + 1) throw Error("side by side: at most 5 networks");
-                     st.recipe = std::make_unique<SideBySideRecipe>(data, s, side_by_side_options(t));
-                 },
-                 [&st] {
-                     const std::vector<float> l = st.recipe->train_step();
-                     for (std::size_t i = 1; i < l.size(); ++i) st.losses[i - 1].push_back(l[i]);
-                     float worst = l[0];  // divergence of any network stops the run
-                     for (float v : l) worst = std::isfinite(v) ? std::max(worst, v) : v;
-                     return std::isfinite(worst) ? l[0] : worst;
-                 },
-                 [&st] { st.held_out.push_back({st.recipe->step(), st.recipe->evaluate()}); }});
+    LiveTraining::JobHooks h;
+    h.data = &data;
+    h.spec = [&st, &t, specs] {
+        st.recipe = nullptr;
+        st.job = nullptr;
+        st.held_out.clear();
+        const std::vector<MlpAeSpec> s = specs();
+        if (s.size() > st.losses.size() + 1) throw Error("side by side: at most 5 networks");
+        return side_by_side_job_spec(s, side_by_side_options(t));
+    };
+    h.built = [&st](TrainJob& job) {
+        auto& j = static_cast<SideBySideJob&>(job);
+        st.recipe = &j.recipe();
+        st.job = &j;
+    };
+    h.evaluated = [&st](int step, const std::vector<float>& f) { st.held_out.push_back({step, side_by_side_eval_from(f)}); };
+    t.set_job(std::move(h));
 }
 
 void fit_probes(StackedState& st, const Dataset& data) {
-    StackedRecipe& r = *st.recipe;
-    const std::vector<int> counts(std::begin(kProbeLabelCounts), std::end(kProbeLabelCounts));
     ProbeResult p;
     p.fitted = true;
-    p.step = r.step();
-    p.greedy = probe_curve(data, [&r](const Tensor& x) { return r.encode_greedy(x); }, counts, kProbeTestCount);
-    // The end-to-end encoder's codes; the pixel probes would be the same again, so fit codes only.
-    const Tensor test = data.batch(Split::test, 0, kProbeTestCount);
-    const std::vector<int> test_labels = labels_of(data, Split::test, kProbeTestCount);
-    const Tensor test_codes = r.encode_end_to_end(test);
-    for (int n : counts) {
-        const Tensor images = data.batch(Split::train, 0, std::size_t(n));
-        p.end_to_end.push_back(linear_probe(r.encode_end_to_end(images), labels_of(data, Split::train, std::size_t(n)),
-                                            test_codes, test_labels));
-    }
+    p.step = st.job->step();
+    StackedProbes q = stacked_probes(*st.recipe, data);
+    p.greedy = std::move(q.greedy);
+    p.end_to_end = std::move(q.end_to_end);
     st.probes = std::move(p);
 }
 
 void attach_stacked(LiveTraining& t, StackedState& st, const Dataset& data) {
     t.track(st.end_to_end);
-    t.set_hooks({[&st, &t, &data] {
-                     st.recipe.reset();
-                     st.held_out_greedy.clear();
-                     st.held_out_end_to_end.clear();
-                     st.probes = {};
-                     st.recipe = std::make_unique<StackedRecipe>(data, stacked_options(t));
-                 },
-                 [&st] {
-                     StackedRecipe& r = *st.recipe;
-                     const float loss = r.train_step();
-                     st.end_to_end.push_back(r.end_to_end_losses().back());
-                     return std::isfinite(st.end_to_end.back()) ? loss : st.end_to_end.back();
-                 },
-                 [&st, &data] {
-                     StackedRecipe& r = *st.recipe;
-                     if (r.step() % kEvalEvery == 0) {  // a grid for the plot; the end is fitted below
-                         st.held_out_greedy.push_back(float(r.held_out_mse_greedy()));
-                         st.held_out_end_to_end.push_back(float(r.held_out_mse_end_to_end()));
-                     }
-                     if (r.stage() == StackedStage::done) fit_probes(st, data);
-                 }});
+    LiveTraining::JobHooks h;
+    h.data = &data;
+    h.spec = [&st, &t] {
+        st.recipe = nullptr;
+        st.job = nullptr;
+        st.held_out_greedy.clear();
+        st.held_out_end_to_end.clear();
+        st.probes = {};
+        return stacked_job_spec(stacked_run_options(t));
+    };
+    h.built = [&st](TrainJob& job) {
+        auto& j = static_cast<StackedJob&>(job);
+        st.recipe = &j.recipe();
+        st.job = &j;
+    };
+    h.evaluated = [&st](int step, const std::vector<float>& f) {
+        StackedEval e = stacked_eval_from(f);
+        if (e.held_out) {  // a grid point for the plot; the end is fitted below
+            st.held_out_greedy.push_back(e.mse_greedy);
+            st.held_out_end_to_end.push_back(e.mse_end_to_end);
+        }
+        if (e.probed) {  // fitted by the job when the schedule was done
+            st.probes.fitted = true;
+            st.probes.step = step;
+            st.probes.greedy = std::move(e.probes.greedy);
+            st.probes.end_to_end = std::move(e.probes.end_to_end);
+        }
+    };
+    t.set_job(std::move(h));
 }
 
 SeedSurvey survey_seeds(const Toy838Options& o, int first_seed) {
@@ -410,13 +428,13 @@ private:
         if (toy_.toy) platform::set_status("toy_all_correct", toy_.toy->all_correct() ? "1" : "0");
         if (survey_.cross_entropy >= 0) platform::set_status("seeds_all_correct", std::to_string(survey_.cross_entropy));
         if (bottleneck_.recipe) {
-            platform::set_status("bottleneck_step", std::to_string(bottleneck_.recipe->step()));
+            platform::set_status("bottleneck_step", std::to_string(bottleneck_.job->step()));
             platform::set_status("bottleneck_examples_per_s",
                                  std::to_string(std::lround(tr_.bottleneck.run().examples_per_second())));
         }
-        if (depth_.recipe) platform::set_status("depth_step", std::to_string(depth_.recipe->step()));
+        if (depth_.recipe) platform::set_status("depth_step", std::to_string(depth_.job->step()));
         if (stacked_.recipe) {
-            platform::set_status("stacked_step", std::to_string(stacked_.recipe->step()));
+            platform::set_status("stacked_step", std::to_string(stacked_.job->step()));
             if (!stacked_.held_out_greedy.empty()) {
                 platform::set_status("mse_greedy", ui::fmt_num(stacked_.held_out_greedy.back()));
                 platform::set_status("mse_end_to_end", ui::fmt_num(stacked_.held_out_end_to_end.back()));
@@ -763,7 +781,7 @@ private:
         t.panel("stacked");
         if (!t.built()) return;
         StackedRecipe& r = *stacked_.recipe;
-        ImGui::Text("Now: %s", stacked_stage_name(r.stage()));
+        ImGui::Text("Now: %s", stacked_stage_name(stacked_.job->stage()));
         const float half = std::max(200.0f, ImGui::GetContentRegionAvail().x * 0.5f - 8.0f);
         const TrainingRun& run = t.run();
         ImGui::BeginGroup();
@@ -856,7 +874,7 @@ private:
             ImGui::TextDisabled("No probes yet: finish the training of section 4 or press the button.");
         } else {
             ImGui::Text("Fitted at step %d%s.", p.step,
-                        p.step == stacked_.recipe->step() ? "" : " (the encoders have trained since: press the button)");
+                        p.step == stacked_.job->step() ? "" : " (the encoders have trained since: press the button)");
             probe_table_ = zeros({p.greedy.size(), 4});
             std::vector<float> codes, e2e, pixels;
             if (ImGui::BeginTable("probe", 4, ImGuiTableFlags_Borders | ImGuiTableFlags_SizingFixedFit)) {

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "aelab/dataset.hpp"
+#include "aelab/jobs/autoencoder.hpp"
 #include "aelab/recipe_autoencoder.hpp"
 #include "kit/sections.hpp"
 #include "kit/training.hpp"
@@ -55,15 +56,18 @@ StackedOptions stacked_options(const LiveTraining& stacked);
 std::vector<MlpAeSpec> bottleneck_specs(const Settings& s);  // K = kNarrowCode and K = s.code
 
 // --- The trainings' state ---------------------------------------------------------------------------
+// Each run trains as a core job (aelab/jobs/autoencoder.hpp) on the kit's trainer; the pointers
+// below go into the page's view copy (the weights of the latest snapshot), null until built.
 struct ToyState {
-    std::unique_ptr<Toy838> toy;
+    Toy838* toy = nullptr;
 };
 struct MsePoint {
     int step;
     std::vector<double> mse;  // held-out MSE per network
 };
 struct SideBySideState {
-    std::unique_ptr<SideBySideRecipe> recipe;
+    SideBySideRecipe* recipe = nullptr;
+    const SideBySideJob* job = nullptr;      // job->step(): the steps behind the view's weights
     std::vector<std::vector<float>> losses;  // per network but the first (whose losses are run().losses())
     std::vector<MsePoint> held_out;          // step 0, every kEvalEvery steps, the end
 };
@@ -74,19 +78,24 @@ struct ProbeResult {
     std::vector<double> end_to_end;      // codes of the end-to-end encoder, per label count
 };
 struct StackedState {
-    std::unique_ptr<StackedRecipe> recipe;
+    StackedRecipe* recipe = nullptr;
+    const StackedJob* job = nullptr;  // job->step(), job->stage(): those of the view's weights
     std::vector<float> end_to_end;  // the end-to-end network's loss per step
     std::vector<float> held_out_greedy, held_out_end_to_end;  // every kEvalEvery steps
     ProbeResult probes;
 };
 
-// Hooks that build each recipe from the settings at every rebuild, step it and (Fashion-MNIST)
-// evaluate its held-out MSE; the stacked run fits the transfer probes when it finishes.
+// Each run's job from the settings at every rebuild; (Fashion-MNIST) its held-out MSE arrives
+// through the evaluations; the stacked job fits the transfer probes when it finishes (in the
+// trainer: they take a while).
 void attach_toy(LiveTraining& t, ToyState& st, const Settings& s);
 void attach_side_by_side(LiveTraining& t, SideBySideState& st, const Dataset& data,
                          std::function<std::vector<MlpAeSpec>()> specs);
 void attach_stacked(LiveTraining& t, StackedState& st, const Dataset& data);
-// Fits the probes (10, 100, 1000 labels) on the stacked recipe's two encoders and on pixels.
+// The stacked job's options: the run's schedule, the plot's grid (kEvalEvery) and the probes.
+StackedJobOptions stacked_run_options(const LiveTraining& stacked);
+// Fits the probes (10, 100, 1000 labels) on the view copy's two encoders and on pixels (the
+// button of section 5; the same numbers as the job's own at the end).
 void fit_probes(StackedState& st, const Dataset& data);
 
 // How often, across ten seeds from `first_seed`, each loss gets all eight inputs right.

@@ -106,69 +106,75 @@ ContractiveOptions contractive_options(const Settings& s, const LiveTraining& co
 // [SECTION] Training: the sparse run, the sweep, the contractive pair
 //-----------------------------------------------------------------------------
 
+// Every run trains as a core job (aelab/jobs/regularized.hpp) on the kit's trainer (a Web
+// Worker, a second thread or this thread); the states point into the page's view copy.
 void attach_sparse(LiveTraining& t, SparseState& st, const Dataset& data, const Settings& s) {
     t.track(st.mse);
     t.track(st.active);
-    t.set_hooks({[&t, &st, &data, &s] {
-                     st.ae = std::make_unique<SparseAe>(data, sparse_options(s, t));
-                     st.held_out.clear();
-                     ++st.builds;
-                 },
-                 [&st] {
-                     const float loss = st.ae->train_step();
-                     st.mse.push_back(st.ae->last_mse());
-                     st.active.push_back(st.ae->last_fraction_active());
-                     return loss;
-                 },
-                 [&st] {
-                     st.held_out.push_back({st.ae->step(), st.ae->evaluate(&st.codes)});
-                     st.ranked = units_by_use(st.codes);
-                 }});
+    LiveTraining::JobHooks h;
+    h.data = &data;
+    h.spec = [&t, &st, &s] {
+        st.ae = nullptr;
+        st.held_out.clear();
+        ++st.builds;
+        return sparse_job_spec(sparse_options(s, t));
+    };
+    h.built = [&st](TrainJob& job) { st.ae = &static_cast<SparseJob&>(job).ae(); };
+    h.evaluated = [&st](int step, const std::vector<float>& f) {
+        st.held_out.push_back({step, sparse_eval_from(f, &st.codes)});
+        st.ranked = units_by_use(st.codes);
+    };
+    t.set_job(std::move(h));
 }
 
 void attach_sweep(LiveTraining& t, SweepState& st, const Dataset& data) {
-    t.set_hooks({[&t, &st, &data] {
-                     const SparseAeOptions o = sweep_options(t);
-                     st.sweep = std::make_unique<SparseSweep>(data, sweep_lambdas(), o);
-                     t.set_max_steps(o.steps * int(sweep_lambdas().size()));  // a whole number per network
-                     st.losses.assign(st.sweep->size(), {});
-                     st.results.clear();
-                     st.top_atoms.clear();
-                 },
-                 [&st] {
-                     SparseSweep& sw = *st.sweep;
-                     const std::size_t i = sw.next();
-                     if (i >= sw.size()) return 0.0f;
-                     const float loss = sw.train_step();
-                     st.losses[i].push_back(loss);
-                     // Networks finish in lambda order (round robin): evaluate each as it does.
-                     if (sw.net(i).step() == sw.steps_per_network() && st.results.size() == i) {
-                         Tensor codes;
-                         st.results.push_back({sw.lambda(i), sw.net(i).evaluate(&codes)});
-                         std::vector<int> units = units_by_use(codes);
-                         units.resize(std::min<std::size_t>(units.size(), kSweepAtoms));
-                         st.top_atoms.push_back(atom_images(sw.net(i).atoms(), units));
-                     }
-                     return loss;
-                 },
-                 {}});
+    t.track(st.stepped);
+    LiveTraining::JobHooks h;
+    h.data = &data;
+    h.spec = [&t, &st] {
+        SparseSweepJobOptions o;
+        o.lambdas = sweep_lambdas();
+        o.o = sweep_options(t);
+        o.atoms = kSweepAtoms;
+        t.set_max_steps(o.o.steps * int(o.lambdas.size()));  // a whole number per network
+        st.job = nullptr;
+        st.sorted = 0;
+        st.losses.assign(o.lambdas.size(), {});
+        st.results.clear();
+        st.top_atoms.clear();
+        return sparse_sweep_job_spec(o);
+    };
+    h.built = [&st](TrainJob& job) { st.job = &static_cast<SparseSweepJob&>(job); };
+    t.set_job(std::move(h));
+}
+
+void update_sweep(const LiveTraining& t, SweepState& st) {
+    const std::vector<float>& losses = t.run().losses();
+    for (; st.sorted < losses.size() && st.sorted < st.stepped.size(); ++st.sorted) {
+        const std::size_t i = std::size_t(st.stepped[st.sorted]);
+        if (i < st.losses.size()) st.losses[i].push_back(losses[st.sorted]);
+    }
+    if (!st.job) return;
+    for (std::size_t i = st.results.size(); i < st.job->results().size(); ++i) {
+        st.results.push_back(st.job->results()[i]);
+        st.top_atoms.push_back(st.job->top_atoms()[i]);
+    }
 }
 
 void attach_contractive(LiveTraining& t, ContractiveState& st, const Dataset& data, const Settings& s) {
     t.track(st.plain_losses);
     t.track(st.penalties);
-    t.set_hooks({[&t, &st, &data, &s] {
-                     st.recipe = std::make_unique<ContractiveRecipe>(data, contractive_options(s, t));
-                     st.held_out.clear();
-                     ++st.builds;
-                 },
-                 [&st] {
-                     const float loss = st.recipe->train_step();
-                     st.plain_losses.push_back(st.recipe->last_plain_loss());
-                     st.penalties.push_back(st.recipe->last_penalty());
-                     return loss;
-                 },
-                 [&st] { st.held_out.push_back({st.recipe->step(), st.recipe->evaluate()}); }});
+    LiveTraining::JobHooks h;
+    h.data = &data;
+    h.spec = [&t, &st, &s] {
+        st.recipe = nullptr;
+        st.held_out.clear();
+        ++st.builds;
+        return contractive_job_spec(contractive_options(s, t));
+    };
+    h.built = [&st](TrainJob& job) { st.recipe = &static_cast<ContractiveJob&>(job).recipe(); };
+    h.evaluated = [&st](int step, const std::vector<float>& f) { st.held_out.push_back({step, contractive_eval_from(f)}); };
+    t.set_job(std::move(h));
 }
 
 //-----------------------------------------------------------------------------
@@ -388,7 +394,7 @@ private:
             platform::set_status("fraction_active", fixed(e.fraction_active));
             platform::set_status("mse", fixed(e.mse));
         }
-        if (sweep_.sweep) {
+        if (sweep_.job) {
             platform::set_status("sweep_step", std::to_string(tr_.sweep.run().step()));
             platform::set_status("sweep_done", std::to_string(sweep_.results.size()));
         }
@@ -614,9 +620,8 @@ private:
             return;
         }
         t.panel("sweep");
-        if (!t.built() || !sweep_.sweep) return;
-        SparseSweep& sw = *sweep_.sweep;
-        ImGui::Text("%d of %d steps", sw.steps_taken(), sw.total_steps());
+        if (!t.built() || !sweep_.job) return;
+        ImGui::Text("%d of %d steps", t.run().step(), t.max_steps());
         std::vector<ui::Series> curves;
         std::vector<std::string> names(lambdas.size());
         for (int i = 0; i < n; ++i) {
@@ -790,6 +795,7 @@ void RegularizedAeLesson::draw() {
         // Building the sweep's networks (and evaluating the others) in one frame would stall it.
         if (++frames_attached_ == 2) tr_.sweep.rebuild();
         for (LiveTraining* t : {&tr_.sparse, &tr_.sweep, &tr_.contractive}) t->advance();
+        update_sweep(tr_.sweep, sweep_);
     }
 
     const char* titles[kSections] = {"1. Sparse autoencoders", "2. Contractive autoencoders", "3. The manifold picture"};

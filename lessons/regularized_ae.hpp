@@ -1,7 +1,7 @@
 // The "Sparse and contractive autoencoders" lesson's state and maths, apart from its drawing so
 // tests can run them without a window: the page's URL keys, the three trainings (the core's
-// SparseAe, SparseSweep and ContractiveRecipe, aelab/recipe_regularized.hpp, each driven by the
-// kit's LiveTraining) and what the page reads out of them (code histograms, atoms ranked by use,
+// SparseAe, SparseSweep and ContractiveRecipe, aelab/recipe_regularized.hpp, each a training job,
+// aelab/jobs/regularized.hpp, driven by the kit's LiveTraining) and what the page reads out of them (code histograms, atoms ranked by use,
 // Jacobian spectra). The manifold section is its own class (regularized_ae_manifold.hpp).
 //
 // Legend: x a test image (1, 1, 28, 28); h = f(x) its code (K); d_j the decoder's atom j
@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "aelab/dataset.hpp"
+#include "aelab/jobs/regularized.hpp"
 #include "aelab/recipe_regularized.hpp"
 #include "aelab/tensor.hpp"
 #include "kit/sections.hpp"
@@ -70,33 +71,40 @@ struct SparseEvalPoint {
     int step;
     SparseEval eval;
 };
+// Each run trains as a core job (aelab/jobs/regularized.hpp) on the kit's trainer; the pointers
+// below go into the page's view copy (the weights of the latest snapshot), null until built.
 struct SparseState {
-    std::unique_ptr<SparseAe> ae;
+    SparseAe* ae = nullptr;
     std::vector<float> mse, active;    // per step: the batch's MSE and fraction of active code entries
     std::vector<SparseEvalPoint> held_out;  // step 0, every kEvalEvery steps, the end
-    Tensor codes;                      // (kEvalImages, K) at the last evaluation
+    Tensor codes;                      // (kEvalImages, K) at the last evaluation (computed by the job)
     std::vector<int> ranked;           // units_by_use(codes)
     int builds = 0;                    // counts rebuilds: views holding a network check it
 };
 void attach_sparse(LiveTraining& t, SparseState& st, const Dataset& data, const Settings& s);
 
 struct SweepState {
-    std::unique_ptr<SparseSweep> sweep;
+    const SparseSweepJob* job = nullptr;     // the view copy: the evaluations so far, no weights
+    std::vector<float> stepped;              // per step of the run: the network it stepped (a job curve)
+    std::size_t sorted = 0;                  // steps of `stepped` already in `losses`
     std::vector<std::vector<float>> losses;  // per network, its loss at each of its steps
     std::vector<SweepPoint> results;         // filled in as networks finish (lambda order)
     std::vector<Tensor> top_atoms;           // per finished network: its kSweepAtoms most used atoms (n, 1, 28, 28)
-    bool done() const { return sweep && results.size() == sweep->size(); }
+    bool done() const { return job && results.size() == job->size(); }
 };
-// Steps the network furthest behind; evaluates each network when it has taken its steps (the
-// run's loss is that network's, so its divergence rule only looks for NaN or Inf).
+// The job steps the network furthest behind and evaluates each network in the step that
+// finishes it (the run's loss is that network's, so its divergence rule only looks for NaN or
+// Inf). update_sweep() brings the state up to the latest snapshot (call it after advance()):
+// each step's loss to its network's curve, the evaluations of the view copy.
 void attach_sweep(LiveTraining& t, SweepState& st, const Dataset& data);
+void update_sweep(const LiveTraining& t, SweepState& st);
 
 struct ContractiveEvalPoint {
     int step;
     ContractiveEval eval;
 };
 struct ContractiveState {
-    std::unique_ptr<ContractiveRecipe> recipe;
+    ContractiveRecipe* recipe = nullptr;
     std::vector<float> plain_losses, penalties;  // per step: the plain network's MSE, the CAE's ||J||_F^2
     std::vector<ContractiveEvalPoint> held_out;
     int builds = 0;

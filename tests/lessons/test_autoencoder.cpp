@@ -4,7 +4,9 @@
 // finishes), the seed survey, the PyTorch text and headless drawing with train=1.
 #include <doctest/doctest.h>
 
+#include <chrono>
 #include <string>
+#include <thread>
 
 #include "aelab/dataset.hpp"
 #include "autoencoder.hpp"
@@ -173,7 +175,7 @@ TEST_CASE("autoencoder lesson: the stacked run plots its held-out MSE and fits t
     CHECK(st.held_out_greedy.size() == 1);
     CHECK_FALSE(st.probes.fitted);
     run_to_end(t);
-    CHECK(st.recipe->stage() == StackedStage::done);
+    CHECK(st.job->stage() == StackedStage::done);
     CHECK(st.end_to_end.size() == 120);
     CHECK(st.held_out_greedy.size() == 2);  // steps 0 and 100
     CHECK(st.held_out_end_to_end.size() == 2);
@@ -184,6 +186,49 @@ TEST_CASE("autoencoder lesson: the stacked run plots its held-out MSE and fits t
     CHECK(st.probes.greedy[2].labels == 1000);
     CHECK(st.probes.greedy[2].accuracy_pixels > 0.7);
     CHECK(st.probes.greedy[2].accuracy_codes > 0.2);
+    // The job fitted them in the trainer; the page's button fits them on its view copy: the same numbers.
+    const ProbeResult job_probes = st.probes;
+    fit_probes(st, dataset());
+    CHECK(st.probes.step == 120);
+    for (std::size_t i = 0; i < 3; ++i) {
+        CHECK(st.probes.greedy[i].accuracy_codes == job_probes.greedy[i].accuracy_codes);
+        CHECK(st.probes.greedy[i].accuracy_pixels == job_probes.greedy[i].accuracy_pixels);
+        CHECK(st.probes.end_to_end[i] == job_probes.end_to_end[i]);
+    }
+}
+
+TEST_CASE("autoencoder lesson: the side-by-side run on a second thread gives the inline run's numbers") {
+    struct Run {
+        lessons::LiveTraining t{60, 64, 6000, 25};
+        SideBySideState st;
+    };
+    auto run = [](Run& r, lessons::TrainerKind kind) {
+        r.t.set_trainer(kind);
+        attach_side_by_side(r.t, r.st, dataset(), [] { return std::vector<MlpAeSpec>{bottleneck_spec(4), bottleneck_spec(16)}; });
+        r.t.rebuild();
+        REQUIRE(r.t.built());
+        r.t.run().start();
+        r.t.controls().budget_ms = 1e9f;
+        for (int i = 0; i < 20000 && r.t.run().state() != lessons::TrainingRun::State::finished; ++i) {
+            r.t.advance();
+            std::this_thread::sleep_for(std::chrono::milliseconds(1));
+        }
+        REQUIRE(r.t.run().state() == lessons::TrainingRun::State::finished);
+    };
+    Run a, b;
+    run(a, lessons::TrainerKind::inline_page);
+    run(b, lessons::TrainerKind::thread);
+    CHECK(b.t.trainer() == lessons::TrainerKind::thread);
+    CHECK(a.t.run().losses() == b.t.run().losses());
+    CHECK(a.st.losses[0] == b.st.losses[0]);
+    REQUIRE(a.st.held_out.size() == 4);  // steps 0, 25, 50, 60
+    REQUIRE(b.st.held_out.size() == a.st.held_out.size());
+    for (std::size_t i = 0; i < a.st.held_out.size(); ++i) {
+        CHECK(a.st.held_out[i].step == b.st.held_out[i].step);
+        CHECK(a.st.held_out[i].mse == b.st.held_out[i].mse);
+    }
+    CHECK(b.st.job->step() == 60);  // the view copy holds the last weights
+    CHECK(b.st.recipe->evaluate() == b.st.held_out.back().mse);
 }
 
 TEST_CASE("autoencoder lesson: the PyTorch text") {

@@ -4,7 +4,9 @@
 // the contractive pair), the PyTorch text and headless frames with training and status values.
 #include <doctest/doctest.h>
 
+#include <chrono>
 #include <cmath>
+#include <thread>
 
 #include "aelab/dataset.hpp"
 #include "headless.hpp"
@@ -172,6 +174,7 @@ TEST_CASE("regularized-ae lesson: the sweep trains its networks in turn and eval
     t.run().start();
     t.controls().budget_ms = 1e9f;
     t.advance();
+    update_sweep(t, st);
     CHECK(t.run().state() == lessons::TrainingRun::State::finished);
     REQUIRE(st.done());
     for (std::size_t i = 0; i < n; ++i) {
@@ -183,6 +186,50 @@ TEST_CASE("regularized-ae lesson: the sweep trains its networks in turn and eval
     // units on and a smaller code than lambda = 0.
     CHECK(st.results.back().eval.fraction_active < st.results.front().eval.fraction_active);
     CHECK(st.results.back().eval.l1 < 0.8 * st.results.front().eval.l1);
+}
+
+TEST_CASE("regularized-ae lesson: the sparse run on a second thread gives the inline run's numbers") {
+    struct Run {
+        Settings s;
+        lessons::LiveTraining t{30, 16, 6000, 10};
+        SparseState st;
+    };
+    auto run = [](Run& r, lessons::TrainerKind kind) {
+        r.s.lambda = 1e-3f;
+        r.t.set_trainer(kind);
+        attach_sparse(r.t, r.st, dataset(), r.s);
+        r.t.rebuild();
+        REQUIRE(r.t.built());
+        r.t.run().start();
+        r.t.controls().budget_ms = 1e9f;
+        for (int i = 0; i < 20000 && r.t.run().state() != lessons::TrainingRun::State::finished; ++i) {
+            r.t.advance();
+            std::this_thread::sleep_for(std::chrono::milliseconds(1));
+        }
+        REQUIRE(r.t.run().state() == lessons::TrainingRun::State::finished);
+    };
+    Run a, b;
+    run(a, lessons::TrainerKind::inline_page);
+    run(b, lessons::TrainerKind::thread);
+    CHECK(b.t.trainer() == lessons::TrainerKind::thread);
+    CHECK(a.t.run().losses() == b.t.run().losses());
+    CHECK(a.st.mse == b.st.mse);
+    CHECK(a.st.active == b.st.active);
+    REQUIRE(a.st.held_out.size() == 4);  // steps 0, 10, 20, 30
+    REQUIRE(b.st.held_out.size() == 4);
+    for (std::size_t i = 0; i < 4; ++i) {
+        CHECK(a.st.held_out[i].step == b.st.held_out[i].step);
+        CHECK(a.st.held_out[i].eval.mse == b.st.held_out[i].eval.mse);
+        CHECK(a.st.held_out[i].eval.fraction_active == b.st.held_out[i].eval.fraction_active);
+        CHECK(a.st.held_out[i].eval.atom_spread == b.st.held_out[i].eval.atom_spread);
+    }
+    CHECK(std::vector<float>(a.st.codes.begin(), a.st.codes.end()) == std::vector<float>(b.st.codes.begin(), b.st.codes.end()));
+    CHECK(a.st.ranked == b.st.ranked);
+    // The view copy holds the last weights: its own evaluation is the job's.
+    Tensor codes;
+    const SparseEval e = b.st.ae->evaluate(&codes);
+    CHECK(e.mse == b.st.held_out.back().eval.mse);
+    CHECK(std::vector<float>(codes.begin(), codes.end()) == std::vector<float>(b.st.codes.begin(), b.st.codes.end()));
 }
 
 TEST_CASE("regularized-ae lesson: the contractive pair's spectra") {

@@ -3,6 +3,8 @@
 #include "aelab/jobs/ae_applications.hpp"
 #include "aelab/jobs/denoising.hpp"
 #include "aelab/jobs/regularized_ae_manifold.hpp"
+#include "aelab/jobs/autoencoder.hpp"
+#include "aelab/jobs/regularized.hpp"
 #include "aelab/train_job.hpp"
 
 namespace aelab {
@@ -17,6 +19,12 @@ const Kind kKinds[] = {
     {"denoising", make_denoising_job},
     {"code_ae", make_code_ae_job},
     {"manifold", make_manifold_job},
+    {"toy838", make_toy838_job},
+    {"side_by_side", make_side_by_side_job},
+    {"stacked_ae", make_stacked_job},
+    {"sparse_ae", make_sparse_job},
+    {"sparse_sweep", make_sparse_sweep_job},
+    {"contractive_ae", make_contractive_job},
 };
 }  // namespace
 
