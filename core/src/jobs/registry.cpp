@@ -1,6 +1,7 @@
 // aelab core: the job kinds make_job() knows, one line each (aelab/train_job.hpp).
 #include "aelab/error.hpp"
 #include "aelab/jobs/denoising.hpp"
+#include "aelab/jobs/pca_linear_ae.hpp"
 #include "aelab/jobs/vae.hpp"
 #include "aelab/train_job.hpp"
 
@@ -15,6 +16,7 @@ struct Kind {
 const Kind kKinds[] = {
     {"denoising", make_denoising_job},
     {"vae", make_vae_job},
+    {"linear_ae", make_linear_ae_job},
 };
 }  // namespace
 
