@@ -1,5 +1,6 @@
 // aelab core: the job kinds make_job() knows, one line each (aelab/train_job.hpp).
 #include "aelab/error.hpp"
+#include "aelab/jobs/conv_autoencoder.hpp"
 #include "aelab/jobs/denoising.hpp"
 #include "aelab/jobs/pca_linear_ae.hpp"
 #include "aelab/jobs/vae.hpp"
@@ -17,6 +18,7 @@ const Kind kKinds[] = {
     {"denoising", make_denoising_job},
     {"vae", make_vae_job},
     {"linear_ae", make_linear_ae_job},
+    {"conv_ae", make_conv_ae_job},
 };
 }  // namespace
 
