@@ -131,24 +131,28 @@ void move_token(std::vector<std::string>& tokens, std::size_t i, int direction) 
 // [SECTION] The training
 //-----------------------------------------------------------------------------
 
+// The networks train as the core's conv_ae job (aelab/jobs/conv_autoencoder.hpp) on the kit's
+// trainer (a Web Worker, a second thread or this thread); st.recipe is the page's copy, holding
+// the weights of the latest snapshot. Augmentation is in the job's spec: switching it rebuilds.
 void attach_training(LiveTraining& t, TrainState& st, const Dataset& data, const Settings& s) {
     t.set_epoch_size(int(data.size(Split::train)));
     t.track(st.losses2);
-    t.set_hooks({[&st, &t, &data, &s] {
-                     st.recipe.reset();
-                     st.held_out.clear();
-                     ++st.builds;
-                     st.recipe = std::make_unique<ConvAeRecipe>(data, training_specs(s), conv_ae_options(s, t));
-                 },
-                 [&st, &s] {
-                     st.recipe->set_augment(s.augment);
-                     const std::vector<float> l = st.recipe->train_step();
-                     if (l.size() > 1) st.losses2.push_back(l[1]);
-                     float worst = l[0];  // divergence of either network stops the run
-                     for (float v : l) worst = std::isfinite(v) ? std::max(worst, v) : v;
-                     return std::isfinite(worst) ? l[0] : worst;
-                 },
-                 [&st] { st.held_out.push_back({st.recipe->step(), st.recipe->evaluate_psnr_db()}); }});
+    LiveTraining::JobHooks h;
+    h.data = &data;
+    h.spec = [&st, &t, &s] {
+        st.job = nullptr, st.recipe = nullptr;
+        st.held_out.clear();
+        ++st.builds;
+        return conv_ae_job_spec(training_specs(s), conv_ae_options(s, t));
+    };
+    h.built = [&st](TrainJob& job) {
+        st.job = &static_cast<ConvAeJob&>(job);
+        st.recipe = &st.job->recipe();
+    };
+    h.evaluated = [&st](int step, const std::vector<float>& f) {
+        st.held_out.push_back({step, std::vector<double>(f.begin(), f.end())});
+    };
+    t.set_job(std::move(h));
 }
 
 //-----------------------------------------------------------------------------
@@ -490,12 +494,17 @@ private:
             if (ImGui::InputInt("steps", &steps, 500, 1000)) training_.set_max_steps(std::clamp(steps, kMinSteps, kMaxSteps));
         }
         ImGui::SameLine();
-        ImGui::Checkbox("augment (shifts up to 2 px, flips)", &st_.augment);
+        bool augment_changed;
+        {
+            LockedWhileRunning lock(training_);
+            augment_changed = ImGui::Checkbox("augment (shifts up to 2 px, flips)", &st_.augment);
+        }
+        if (augment_changed) training_.rebuild();
         ImGui::SameLine();
         ui::help_marker(
             "A training trick from the CNN lecture: every batch is shifted by up to 2 pixels (zero fill) and half of "
-            "its images mirrored, so the network sees more variety than the data holds. It takes effect from the next "
-            "step. BatchNorm2d (bn) and Dropout (drop0.2) are layers: add them in the editor.");
+            "its images mirrored, so the network sees more variety than the data holds. Switching it starts a new run "
+            "(pause first). BatchNorm2d (bn) and Dropout (drop0.2) are layers: add them in the editor.");
         training_.panel("conv-ae");
         if (!training_.built()) return;
         ConvAeRecipe& r = *train_.recipe;
@@ -523,7 +532,7 @@ private:
                         int(i + 1), latest.psnr_db[i], latest.step, (long long)c.params, (long long)c.code_size,
                         (long long)c.dense_params);
         }
-        if (recon_version_ != training_.version() && (!run.running() || r.step() % 25 == 0 || recons_.empty())) {
+        if (recon_version_ != training_.version()) {  // new weights arrive a few times a second
             recon_inputs_ = d.batch(Split::test, 0, kShownImages);
             recons_.clear();
             for (std::size_t i = 0; i < r.size(); ++i) recons_.push_back(r.reconstruct(i, recon_inputs_));
@@ -668,7 +677,7 @@ private:
         if (key != top_for_ || refresh) {
             top_ = top_activating(net.net, std::size_t(st_.layer), st_.channel, d.batch(Split::test, 0, kTopPool), 9);
             top_for_ = key;
-            top_step_ = r.step();
+            top_step_ = train_.job->shown_step();
         }
         ImGui::SameLine();
         ImGui::TextDisabled("(of the first %d test images, at step %d)", kTopPool, top_step_);

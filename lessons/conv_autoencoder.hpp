@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "aelab/dataset.hpp"
+#include "aelab/jobs/conv_autoencoder.hpp"
 #include "aelab/recipe_conv_ae.hpp"
 #include "kit/sections.hpp"
 #include "kit/training.hpp"
@@ -59,13 +60,15 @@ struct PsnrPoint {
     std::vector<double> psnr_db;  // per network, on the first kEvalImages test images
 };
 struct TrainState {
-    std::unique_ptr<ConvAeRecipe> recipe;
+    ConvAeJob* job = nullptr;        // the training's view copy (LiveTraining::view), null until built
+    ConvAeRecipe* recipe = nullptr;  // its recipe, holding the weights of the latest snapshot
     std::vector<float> losses2;      // network 2's loss per step (network 1's: run().losses())
     std::vector<PsnrPoint> held_out;  // step 0, every kEvalEvery steps, the end
     int builds = 0;                   // counts rebuilds: views holding a network check it
 };
-// Hooks that build the recipe from the settings at every rebuild (a spec that does not check
-// becomes the training's error), step it (a diverging network stops the run) and evaluate PSNR.
+// The training as the core's conv_ae job from the settings at every rebuild (a spec that does
+// not check becomes the training's error; augmentation is part of the run: switching it
+// rebuilds); a diverging network stops the run; PSNR is evaluated on schedule.
 void attach_training(LiveTraining& t, TrainState& st, const Dataset& data, const Settings& s);
 
 // --- Inside the network ---------------------------------------------------------------------------

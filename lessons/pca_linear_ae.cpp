@@ -130,10 +130,33 @@ Page::Page() {
     url.add("k", latent, kMinLatent, kMaxLatent).add("tied", tied).add("act", activation, 0, kActivationCount - 1);
     training.controls().learning_rate = LinearAeConfig{}.learning_rate;
     training.bind(url, kMinSteps, kMaxSteps);
-    training.set_hooks({[this] { recipe = std::make_unique<LinearAeRecipe>(data, config_of(*this)); },
-                        [this] { return recipe->train_step(); },
-                        {}});  // the recipe probes itself every probe_every steps
+    attach_job();
     url.read();
+}
+
+void Page::use_data(const Dataset& d) {
+    data = linear_ae_job_data(d, kPcaComponents);
+    if (&d == dataset) return;
+    dataset = &d;
+    attach_job();
+}
+
+// The model trains as the core's linear_ae job (aelab/jobs/pca_linear_ae.hpp) on the kit's
+// trainer; `job` and `recipe` are the page's copy, holding the weights, step and probes of the
+// latest snapshot (the recipe probes itself every probe_every steps; the probes come with them).
+void Page::attach_job() {
+    LiveTraining::JobHooks h;
+    h.data = dataset;
+    h.spec = [this] {
+        job = nullptr, recipe = nullptr;
+        if (!dataset) throw Error("the Fashion-MNIST dataset is not loaded yet");
+        return linear_ae_job_spec(config_of(*this), kPcaComponents);
+    };
+    h.built = [this](TrainJob& j) {
+        job = &static_cast<LinearAeJob&>(j);
+        recipe = &job->recipe();
+    };
+    training.set_job(std::move(h));
 }
 
 LinearAeConfig config_of(const Page& p) {
@@ -302,18 +325,17 @@ private:
             return false;
         }
         try {
-            // Kept across visits of the page: reopening the lesson does not redo the PCA.
-            static std::shared_ptr<const LinearAeData> cached;
-            static const Dataset* cached_for = nullptr;
+            // Kept across visits of the page (linear_ae_job_data keeps it): reopening the lesson
+            // does not redo the PCA.
+            static const Dataset* timed_for = nullptr;
             static double cached_seconds = 0;
-            const Dataset* dataset = platform::fashion_mnist().dataset;
-            if (!cached || cached_for != dataset) {
-                const auto t0 = std::chrono::steady_clock::now();
-                cached = prepare_linear_ae_data(*dataset, kPcaComponents);
-                cached_for = dataset;
+            const Dataset* ds = platform::fashion_mnist().dataset;
+            const auto t0 = std::chrono::steady_clock::now();
+            use_data(*ds);
+            if (timed_for != ds) {
                 cached_seconds = seconds_since(t0);
+                timed_for = ds;
             }
-            data = cached;
             data_seconds_ = cached_seconds;
         } catch (const Error& e) {
             data_error_ = e.what();
@@ -540,7 +562,7 @@ private:
             scatter_pca_ = scatter_points(codes_pca_, r.data().test_labels);
         }
         max_angles_.clear(), mean_angles_.clear(), test_mses_.clear();
-        for (const auto& p : r.probes()) {
+        for (const auto& p : job->probes()) {
             max_angles_.push_back(float(p.max_angle_deg));
             mean_angles_.push_back(float(p.mean_angle_deg));
             test_mses_.push_back(p.test_mse);
@@ -589,10 +611,10 @@ private:
         if (changed) training.rebuild();
         training.panel("train");
         if (!training.built()) return;
-        LinearAeRecipe* r = recipe.get();
+        LinearAeRecipe* r = recipe;
         const TrainingRun& run = training.run();
         ImGui::TextDisabled("Adam, batch 64, learning rate now %.2g; the data prepared (centred, PCA) in %.0f ms",
-                            double(r->current_learning_rate()), data_seconds_ * 1000);
+                            double(job->shown_learning_rate()), data_seconds_ * 1000);
         refresh_views(*r);
         const int k = r->config().latent;
         const auto& ev = r->data().pca.explained_variance;
@@ -629,7 +651,7 @@ private:
         // Numbers.
         const bool linear = r->config().activation == Activation::none;
         const double mean_angle = xt::mean(xt::adapt(dec_angles_))();
-        ImGui::Text("Step %d: largest principal angle %s, mean %s; test MSE %s vs PCA-%d %s (%+.2f%%)", r->step(),
+        ImGui::Text("Step %d: largest principal angle %s, mean %s; test MSE %s vs PCA-%d %s (%+.2f%%)", job->shown_step(),
                     degrees(dec_angles_.back()).c_str(), degrees(mean_angle).c_str(),
                     ui::fmt_num(test_mse_).c_str(), k, ui::fmt_num(r->pca_test_mse()).c_str(),
                     100.0 * (test_mse_ / r->pca_test_mse() - 1.0));
@@ -750,8 +772,8 @@ private:
         platform::set_status("step", std::to_string(training.run().step()));
         platform::set_status("loss", l.empty() ? "" : std::to_string(l.back()));
         platform::set_status("first_loss", l.empty() ? "" : std::to_string(l.front()));
-        if (training.built() && !recipe->probes().empty())
-            platform::set_status("max_angle_deg", std::to_string(recipe->probes().back().max_angle_deg));
+        if (training.built() && !job->probes().empty())
+            platform::set_status("max_angle_deg", std::to_string(job->probes().back().max_angle_deg));
     }
 };
 

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "aelab/dataset.hpp"
+#include "aelab/jobs/pca_linear_ae.hpp"
 #include "aelab/models.hpp"
 #include "aelab/pca.hpp"
 #include "aelab/recipe_linear_ae.hpp"
@@ -72,12 +73,22 @@ struct Page {
     int latent = LinearAeConfig{}.latent;
     bool tied = false;
     int activation = 0;
-    // Section 2: the kit's driver builds `recipe` from the settings above and the shared data
-    // (the PCA reference); the build is refused (training.error()) for impossible settings.
+    // Section 2: the kit's driver trains the core's linear_ae job (aelab/jobs/pca_linear_ae.hpp)
+    // from the settings above on the dataset (the PCA reference); the build is refused
+    // (training.error()) for impossible settings.
     LiveTraining training{LinearAeConfig{}.steps, LinearAeConfig{}.batch_size, 6000};
-    std::shared_ptr<const LinearAeData> data;  // set once prepared; then training.rebuild()
-    std::unique_ptr<LinearAeRecipe> recipe;
+    std::shared_ptr<const LinearAeData> data;  // set by use_data; then training.rebuild()
+    const Dataset* dataset = nullptr;          // the one `data` was prepared from
+    LinearAeJob* job = nullptr;                // the training's view copy (LiveTraining::view), null until built
+    LinearAeRecipe* recipe = nullptr;          // its recipe
     kit::UrlState url;
+
+    // Prepares the data of a dataset (the PCA, kept across pages: linear_ae_job_data) for the
+    // page and its training.
+    void use_data(const Dataset& d);
+
+private:
+    void attach_job();
 };
 // The recipe's settings: the page's k, tied and activation, the training's seed, lr and steps.
 LinearAeConfig config_of(const Page& p);

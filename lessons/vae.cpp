@@ -158,19 +158,31 @@ Page::Page() {
     url.add("prior", prior_draw, 0, 1000000).add("ia", ia, 0, kScatterImages - 1).add("ib", ib, 0, kScatterImages - 1);
     sections.bind(url, 5);
     training.track(recon), training.track(kl), training.track(elbo);
-    training.set_hooks({[this] {
-                            live = std::make_unique<VaeRecipe>(*data, recipe_options(training.controls(), beta));
-                            test_elbo.clear();
-                        },
-                        [this] {
-                            const float loss = live->train_step();
-                            const VaeLoss& l = live->last_loss();
-                            recon.push_back(l.recon), kl.push_back(l.kl), elbo.push_back(-(l.recon + l.kl));
-                            return loss;
-                        },
-                        [this] { test_elbo.push_back(float(live->evaluate(kEvalImages).elbo)); }});
+    attach_job();
     url.read();
     if (training.wants_training()) mode = Mode::train;
+}
+
+void Page::use_data(const Dataset* d) {
+    if (d == data) return;
+    data = d;
+    attach_job();
+}
+
+// The run trains as the core's vae job (aelab/jobs/vae.hpp) on the kit's trainer; `live` is the
+// page's copy, holding the weights of the latest snapshot.
+void Page::attach_job() {
+    LiveTraining::JobHooks h;
+    h.data = data;
+    h.spec = [this] {
+        live = nullptr;
+        test_elbo.clear();
+        if (!data) throw Error("the Fashion-MNIST dataset is not loaded yet");
+        return vae_job_spec(recipe_options(training.controls(), beta), kEvalImages);
+    };
+    h.built = [this](TrainJob& job) { live = &static_cast<VaeJob&>(job).recipe(); };
+    h.evaluated = [this](int, const std::vector<float>& f) { test_elbo.push_back(f.at(0)); };
+    training.set_job(std::move(h));
 }
 
 //-----------------------------------------------------------------------------
@@ -321,7 +333,7 @@ private:
 
     // The recipe the pictures come from, or nullptr while it is not available.
     VaeRecipe* model() {
-        if (mode == Mode::train) return training.built() ? live.get() : nullptr;
+        if (mode == Mode::train) return training.built() ? live : nullptr;
         return pretrained_.get();
     }
     // Identifies the weights the pictures show: mode and live version (the pretrained one is fixed).
@@ -733,7 +745,7 @@ void VaeLesson::draw() {
                    "ELBO      = -(recon + KL) <= log p(x)     training minimises recon + beta * KL  (beta = 1: -ELBO)");
     const bool ready = ui::dataset_ready();
     if (ready) {
-        data = platform::fashion_mnist().dataset;
+        use_data(platform::fashion_mnist().dataset);
         ensure_pretrained();
         ensure_live();  // a link with train=1 starts the run once the data is here
     }

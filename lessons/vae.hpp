@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "aelab/dataset.hpp"
+#include "aelab/jobs/vae.hpp"
 #include "aelab/models.hpp"
 #include "aelab/recipe_vae.hpp"
 #include "aelab/tensor.hpp"
@@ -106,13 +107,20 @@ struct Page {
     int prior_draw = 0;
     int ia = 0, ib = 1;
     kit::Sections sections{0b11111};
-    // "Train it yourself": the kit's driver builds `live` from `data`, its controls and beta and
-    // records the curves (recon, kl, elbo per step; test_elbo at steps 0, kEvalEvery, ...).
+    // "Train it yourself": the kit's driver trains the core's vae job (aelab/jobs/vae.hpp) from
+    // `data`, its controls and beta and records the curves (recon, kl, elbo per step; test_elbo
+    // at steps 0, kEvalEvery, ...).
     LiveTraining training{VaeRecipeOptions{}.steps, VaeRecipeOptions{}.batch_size, 6000, kEvalEvery};
-    const Dataset* data = nullptr;  // set once loaded, before the first training.rebuild()
-    std::unique_ptr<VaeRecipe> live;
+    const Dataset* data = nullptr;  // set by use_data once loaded, before the first training.rebuild()
+    VaeRecipe* live = nullptr;      // the training's view copy (LiveTraining::view), null until built
     std::vector<float> recon, kl, elbo, test_elbo;
     kit::UrlState url;
+
+    // The dataset the job trains on (the training keeps a pointer to it).
+    void use_data(const Dataset* d);
+
+private:
+    void attach_job();
 };
 
 }  // namespace aelab::lessons::vae

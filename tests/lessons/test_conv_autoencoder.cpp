@@ -4,7 +4,10 @@
 // text and headless drawing with train=1 (the status keys the browser test watches).
 #include <doctest/doctest.h>
 
+#include <chrono>
 #include <string>
+#include <thread>
+#include <vector>
 
 #include "aelab/dataset.hpp"
 #include "conv_autoencoder.hpp"
@@ -125,6 +128,81 @@ TEST_CASE("conv-autoencoder lesson: two networks trained live on the same batche
     CHECK_FALSE(t.built());
     CHECK(t.error().find("network 2") != std::string::npos);
     CHECK(t.error().find("'lin16'") != std::string::npos);
+}
+
+TEST_CASE("conv-autoencoder lesson: augmentation is part of the run; switching it rebuilds") {
+    Settings s;
+    s.arch = kSmall;
+    s.arch2.clear();
+    lessons::LiveTraining t{20, 32, 60000, kEvalEvery};
+    TrainState st;
+    attach_training(t, st, dataset(), s);
+    t.rebuild();
+    REQUIRE(t.built());
+    CHECK_FALSE(st.recipe->options().augment);
+    t.run().start();
+    t.controls().budget_ms = 1e9f;
+    t.advance();
+    REQUIRE(t.run().step() == 20);
+    s.augment = true;  // what the checkbox does: a new run with augmentation
+    t.rebuild();
+    CHECK(st.builds == 2);
+    CHECK(t.run().step() == 0);
+    CHECK(st.recipe->options().augment);
+    CHECK(st.losses2.empty());
+}
+
+namespace {
+// A short run of two networks (BatchNorm and Dropout in one, augmentation on) on trainer k.
+struct ConvRunResult {
+    std::vector<float> losses, losses2, psnr, recon;
+    int shown_step = 0;
+};
+ConvRunResult run_training(lessons::TrainerKind k, int steps) {
+    Settings s;
+    s.arch = kSmall;
+    s.arch2 = "conv4s2p1-bn-relu-drop0.1-up2-conv1p1-sigmoid";
+    s.augment = true;
+    lessons::LiveTraining t{steps, 32, 60000, kEvalEvery};
+    t.controls().learning_rate = 3e-3f;
+    t.set_trainer(k);
+    TrainState st;
+    attach_training(t, st, dataset(), s);
+    t.rebuild();
+    t.run().start();
+    for (int i = 0; i < 20000 && t.run().running(); ++i) {
+        t.advance();
+        std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    }
+    CHECK(t.run().state() == lessons::TrainingRun::State::finished);
+    CHECK(t.trainer() == k);
+    ConvRunResult r{t.run().losses(), st.losses2, {}, {}, st.job->shown_step()};
+    for (const PsnrPoint& p : st.held_out) {
+        r.psnr.push_back(float(p.step));
+        for (double v : p.psnr_db) r.psnr.push_back(float(v));
+    }
+    const Tensor x = dataset().batch(Split::test, 0, 3);
+    for (std::size_t i = 0; i < 2; ++i) {
+        const Tensor y = st.recipe->reconstruct(i, x);
+        r.recon.insert(r.recon.end(), y.begin(), y.end());
+    }
+    return r;
+}
+}  // namespace
+
+TEST_CASE("conv-autoencoder lesson: training on a second thread gives the same run as on the page's thread") {
+    const ConvRunResult a = run_training(lessons::TrainerKind::inline_page, 110);
+    const ConvRunResult b = run_training(lessons::TrainerKind::thread, 110);
+    REQUIRE(a.losses.size() == 110);
+    CHECK(a.losses == b.losses);
+    CHECK(a.losses2.size() == 110);
+    CHECK(a.losses2 == b.losses2);
+    REQUIRE(a.psnr.size() == 3 * 3);  // steps 0, 100 and 110, two networks each
+    CHECK(a.psnr[3] == 100.0f);
+    CHECK(a.psnr == b.psnr);
+    CHECK(a.shown_step == 110);
+    CHECK(b.shown_step == 110);
+    CHECK(a.recon == b.recon);  // the view copies hold the same weights and BatchNorm statistics
 }
 
 TEST_CASE("conv-autoencoder lesson: the first conv's filters come out of the parameter buffer") {

@@ -4,10 +4,12 @@
 // headless drawing of every mode.
 #include <doctest/doctest.h>
 
+#include <chrono>
 #include <cmath>
 #include <map>
 #include <memory>
 #include <string>
+#include <thread>
 #include <utility>
 
 #include "aelab/dataset.hpp"
@@ -25,7 +27,7 @@ namespace {
 using testutil::dataset;
 // The lesson's data: centred images and the PCA of all training images, kPcaComponents of them.
 const std::shared_ptr<const LinearAeData>& lesson_data() {
-    static const auto data = prepare_linear_ae_data(dataset(), kPcaComponents);
+    static const auto data = linear_ae_job_data(dataset(), kPcaComponents);  // the one the page's job uses
     return data;
 }
 Tensor test_images(const std::vector<std::size_t>& indices) { return dataset().gather(Split::test, indices); }
@@ -132,17 +134,23 @@ TEST_CASE("pca-linear-ae lesson: train=1 starts training as soon as the data is 
     auto p = page_with({{"train", "1"}});
     CHECK_FALSE(p->training.run().running());
     CHECK(p->training.wants_training());  // still asking
-    p->data = lesson_data();
+    p->use_data(dataset());
     p->training.rebuild();
     CHECK(p->training.run().running());
     p->training.controls().budget_ms = 30.0f;
     CHECK(p->training.advance() > 0);
-    CHECK(p->recipe->step() == p->training.run().step());
+    // The page's copy shows the trained job's step and probes once a view state arrives (at the
+    // latest when the run stops); the copy itself never steps.
+    p->training.run().pause();
+    p->training.advance();
+    CHECK(p->job->shown_step() == p->training.run().step());
+    CHECK(p->job->probes().size() == std::size_t(1 + p->training.run().step() / LinearAeConfig{}.probe_every));
+    CHECK(p->recipe->step() == 0);
 
     // Without train=1 it waits for the Train button.
     auto idle = page_with({});
     platform::set_params({});
-    idle->data = lesson_data();
+    idle->use_data(dataset());
     idle->training.rebuild();
     CHECK(idle->training.run().state() == lessons::TrainingRun::State::idle);
     CHECK(idle->training.advance() == 0);
@@ -169,7 +177,7 @@ TEST_CASE("pca-linear-ae lesson: a huge learning rate diverges with the message,
     auto p = page_with({{"lr", "1"}, {"train", "1"}});
     platform::set_params({});
     lessons::LiveTraining& t = p->training;
-    p->data = lesson_data();
+    p->use_data(dataset());
     t.rebuild();
     t.controls().budget_ms = 5000.0f;
     t.advance();
@@ -182,7 +190,7 @@ TEST_CASE("pca-linear-ae lesson: a huge learning rate diverges with the message,
     t.rebuild();
     CHECK(t.run().state() == lessons::TrainingRun::State::idle);
     CHECK(t.run().losses().empty());
-    CHECK(p->recipe->step() == 0);
+    CHECK(p->job->shown_step() == 0);
     t.run().start();
     // Frames of 10 ms until 21 losses: as many frames as this machine needs (ASan is slower).
     t.controls().budget_ms = 10.0f;
@@ -192,6 +200,53 @@ TEST_CASE("pca-linear-ae lesson: a huge learning rate diverges with the message,
     REQUIRE(l.size() > 20);
     CHECK(std::isfinite(l.back()));
     CHECK(l.back() < l.front());
+}
+
+namespace {
+// A short run of the page's training on trainer k: losses, probes and the decoder's directions
+// the page's copy holds when it ended.
+struct PcaRunResult {
+    std::vector<float> losses, probes, decoder;
+    int shown_step = 0;
+};
+PcaRunResult run_page_training(lessons::TrainerKind k, int steps) {
+    auto p = page_with({{"seed", "5"}, {"k", "4"}, {"tied", "1"}});
+    platform::set_params({});
+    lessons::LiveTraining& t = p->training;
+    t.set_trainer(k);
+    t.set_max_steps(steps);
+    p->use_data(dataset());
+    t.rebuild();
+    t.run().start();
+    for (int i = 0; i < 20000 && t.run().running(); ++i) {
+        t.advance();
+        std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    }
+    CHECK(t.run().state() == lessons::TrainingRun::State::finished);
+    CHECK(t.trainer() == k);
+    PcaRunResult r;
+    r.losses = t.run().losses();
+    for (const LinearAeProbe& q : p->job->probes())
+        r.probes.insert(r.probes.end(), {float(q.step), float(q.max_angle_deg), float(q.mean_angle_deg), q.test_mse});
+    const Tensor d = p->recipe->decoder_directions();
+    r.decoder.assign(d.begin(), d.end());
+    r.shown_step = p->job->shown_step();
+    return r;
+}
+}  // namespace
+
+TEST_CASE("pca-linear-ae lesson: training on a second thread gives the same run and probes as on the page's thread") {
+    const PcaRunResult a = run_page_training(lessons::TrainerKind::inline_page, 120);
+    const PcaRunResult b = run_page_training(lessons::TrainerKind::thread, 120);
+    REQUIRE(a.losses.size() == 120);
+    CHECK(a.losses == b.losses);
+    CHECK(a.shown_step == 120);
+    CHECK(b.shown_step == 120);
+    REQUIRE(a.probes.size() == 3 * 4);  // steps 0, 50, 100
+    CHECK(a.probes[8] == 100.0f);
+    CHECK(a.probes[9] < a.probes[1]);  // the largest angle fell
+    CHECK(a.probes == b.probes);
+    CHECK(a.decoder == b.decoder);
 }
 
 TEST_CASE("pca-linear-ae lesson: draws every mode headless without throwing") {

@@ -4,10 +4,12 @@
 // training (train=1, divergence and reset), the URL state and headless drawing in every mode.
 #include <doctest/doctest.h>
 
+#include <chrono>
 #include <cmath>
 #include <map>
 #include <memory>
 #include <string>
+#include <thread>
 
 #include "aelab/layers.hpp"
 #include "aelab/model_io.hpp"
@@ -251,7 +253,7 @@ TEST_CASE("vae lesson: live training records its curves; a huge learning rate di
     auto p = page_with({{"lr", "5"}});  // kMaxLearningRate
     platform::set_params({});
     lessons::LiveTraining& lt = p->training;
-    p->data = &fashion();
+    p->use_data(&fashion());
     lt.rebuild();
     REQUIRE(p->test_elbo.size() == 1);
     CHECK(p->test_elbo[0] < -500.0f);
@@ -277,6 +279,48 @@ TEST_CASE("vae lesson: live training records its curves; a huge learning rate di
     for (int i = 0; i < kEvalEvery; ++i)
         REQUIRE(p->elbo[std::size_t(i)] == -(p->recon[std::size_t(i)] + p->kl[std::size_t(i)]));
     CHECK(lt.run().losses().back() == doctest::Approx(p->recon.back() + p->kl.back()));
+}
+
+namespace {
+// A short run of the page's training on trainer k: losses, curves and test ELBOs.
+struct VaeRunResult {
+    std::vector<float> losses, recon, kl, elbo, test_elbo;
+    std::vector<float> decoded;  // the view copy's decoder at z = (0.5, -0.5) when it ended
+};
+VaeRunResult run_page_training(lessons::TrainerKind k, int steps) {
+    auto p = page_with({{"seed", "4"}, {"beta", "2"}});
+    platform::set_params({});
+    lessons::LiveTraining& lt = p->training;
+    lt.set_trainer(k);
+    lt.set_max_steps(steps);
+    p->use_data(&fashion());
+    lt.rebuild();
+    lt.run().start();
+    for (int i = 0; i < 20000 && lt.run().running(); ++i) {
+        lt.advance();
+        std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    }
+    CHECK(lt.run().state() == lessons::TrainingRun::State::finished);
+    CHECK(lt.trainer() == k);
+    VaeRunResult r{lt.run().losses(), p->recon, p->kl, p->elbo, p->test_elbo, {}};
+    REQUIRE(p->live != nullptr);
+    const Tensor img = decode_point(*p->live, 0.5f, -0.5f);
+    r.decoded.assign(img.begin(), img.end());
+    return r;
+}
+}  // namespace
+
+TEST_CASE("vae lesson: training on a second thread gives the same run as on the page's thread") {
+    const VaeRunResult a = run_page_training(lessons::TrainerKind::inline_page, 30);
+    const VaeRunResult b = run_page_training(lessons::TrainerKind::thread, 30);
+    REQUIRE(a.losses.size() == 30);
+    CHECK(a.losses == b.losses);
+    CHECK(a.recon == b.recon);
+    CHECK(a.kl == b.kl);
+    CHECK(a.elbo == b.elbo);
+    REQUIRE(a.test_elbo.size() == 2);  // step 0 and the end
+    CHECK(a.test_elbo == b.test_elbo);
+    CHECK(a.decoded == b.decoded);  // the view copy holds the last step's weights
 }
 
 TEST_CASE("vae lesson: draws headless in every mode and with odd parameters") {

@@ -5,6 +5,9 @@
 #include "aelab/jobs/regularized_ae_manifold.hpp"
 #include "aelab/jobs/autoencoder.hpp"
 #include "aelab/jobs/regularized.hpp"
+#include "aelab/jobs/conv_autoencoder.hpp"
+#include "aelab/jobs/pca_linear_ae.hpp"
+#include "aelab/jobs/vae.hpp"
 #include "aelab/train_job.hpp"
 
 namespace aelab {
@@ -25,6 +28,9 @@ const Kind kKinds[] = {
     {"sparse_ae", make_sparse_job},
     {"sparse_sweep", make_sparse_sweep_job},
     {"contractive_ae", make_contractive_job},
+    {"vae", make_vae_job},
+    {"linear_ae", make_linear_ae_job},
+    {"conv_ae", make_conv_ae_job},
 };
 }  // namespace
 
