@@ -1,6 +1,7 @@
 // aelab core: the job kinds make_job() knows, one line each (aelab/train_job.hpp).
 #include "aelab/error.hpp"
 #include "aelab/jobs/denoising.hpp"
+#include "aelab/jobs/rbm.hpp"
 #include "aelab/train_job.hpp"
 
 namespace aelab {
@@ -13,6 +14,8 @@ struct Kind {
 };
 const Kind kKinds[] = {
     {"denoising", make_denoising_job},
+    {"rbm", make_rbm_job},
+    {"dbn-ae", make_dbn_job},
 };
 }  // namespace
 
