@@ -1,6 +1,7 @@
 // aelab core: the job kinds make_job() knows, one line each (aelab/train_job.hpp).
 #include "aelab/error.hpp"
 #include "aelab/jobs/denoising.hpp"
+#include "aelab/jobs/gan.hpp"
 #include "aelab/jobs/rbm.hpp"
 #include "aelab/train_job.hpp"
 
@@ -16,6 +17,8 @@ const Kind kKinds[] = {
     {"denoising", make_denoising_job},
     {"rbm", make_rbm_job},
     {"dbn-ae", make_dbn_job},
+    {"gan-plane", make_gan_plane_job},
+    {"gan-image", make_gan_image_job},
 };
 }  // namespace
 
