@@ -152,38 +152,83 @@ void Page::apply_preset(int index) {
     training.rebuild();
 }
 
-float Page::plane_step() {
-    if (single == Single::d)
-        live->discriminator_step();
-    else if (single == Single::g)
-        live->generator_step();
-    else
-        live->train_period();
-    float ld = live->last_d().loss;
-    if (live->d_updates() == 0) {  // no D update yet: the untrained pair's L_D on a fixed batch
-        PlaneGan& g = *live;
-        ld = g.gan().discriminator_gradients(g.real_samples(std::size_t(g.options().batch_size), kRealSeed),
-                                             sample_prior(g.options().batch_size, g.options().latent, kFakeSeed)).loss;
-    }
-    d_loss.push_back(ld);
-    g_loss.push_back(live->last_g().loss);
-    return ld;
+void Page::replay() {
+    replaying_ = true;
+    training.rebuild();
+    replaying_ = false;
+    replay_on_resume_ = false;
 }
 
 void Page::single_step(Single which) {
-    if (!training.built()) return;
+    using S = TrainingRun::State;
     TrainingRun& run = training.run();
-    if (run.state() == TrainingRun::State::idle) run.start();
-    if (!(run.state() == TrainingRun::State::paused || run.running())) return;  // diverged or finished
-    if (run.state() == TrainingRun::State::paused) run.start();
-    single = which;
-    run.advance([this] { return plane_step(); }, 1e9, 1);
-    single = Single::none;
-    if (run.running()) run.pause();
-    const std::size_t n = run.losses().size();
-    for (auto* c : {&d_loss, &g_loss})
-        if (c->size() > n) c->resize(n);
-    stats = live->evaluate();
+    if (!training.built() || stepping() || events_full()) return;
+    if (!(run.state() == S::idle || run.state() == S::paused) || run.step() >= training.max_steps()) return;
+    const int step = run.step();
+    events.insert(events.end(), {step, 2, which == Single::d ? 0 : 1, 0});
+    // The trainer replays the run with this one update and stops after it.
+    full_steps_ = training.max_steps();
+    stop_at_ = step + 1;
+    training.set_max_steps(stop_at_);
+    replay();
+    training.run().start();
+}
+
+void Page::add_event(int what, int a, int b) {
+    const int step = training.run().step();
+    if (step == 0 && !stepping()) {
+        training.rebuild();  // nothing trained yet: a fresh run with the new settings
+        return;
+    }
+    events.insert(events.end(), {step, what, a, b});
+    replay_on_resume_ = true;
+}
+
+void Page::period_changed() {
+    if (live) live->set_period(d_steps, g_steps);  // the view copy shows them at once
+    add_event(0, d_steps, g_steps);
+}
+
+void Page::loss_changed() {
+    const GanLoss k = non_saturating ? GanLoss::non_saturating : GanLoss::saturating;
+    if (live) live->set_loss(k);
+    add_event(1, non_saturating ? 1 : 0, 0);
+}
+
+void Page::advance_plane() {
+    using S = TrainingRun::State;
+    // Resumed after a single step or a change: the trainer's job does not have them yet.
+    if (replay_on_resume_ && training.run().running()) {
+        replay();
+        training.run().start();
+    }
+    training.advance();
+    const S s = training.run().state();
+    if (stop_at_ > 0 && s != S::running) {
+        training.set_max_steps(full_steps_);
+        if (s == S::finished && training.run().step() == stop_at_) {
+            training.run().stop(S::paused, "");
+            replay_on_resume_ = true;  // the trainer's run ended there: Train replays it and goes on
+        }
+        stop_at_ = 0;
+    }
+}
+
+void Page::set_data(const Dataset* d) {
+    if (data == d) return;
+    data = d;
+    LiveTraining::JobHooks h;
+    h.data = d;
+    h.spec = [this] {
+        subset = nullptr, image_gan = nullptr, vae = nullptr;
+        return gan_image_job_spec({image_options(image_training.controls(), image_class),
+                                   image_vae_options(image_training.controls())});
+    };
+    h.built = [this](TrainJob& job) {
+        ImageGanJob& j = static_cast<ImageGanJob&>(job);
+        subset = &j.subset(), image_gan = &j.gan(), vae = &j.vae();
+    };
+    image_training.set_job(std::move(h));
 }
 
 Page::Page() {
@@ -203,35 +248,29 @@ Page::Page() {
     sections.bind(url, 3);
 
     training.track(d_loss), training.track(g_loss);
-    training.set_hooks({[this] {
-                            if (d_steps + g_steps < 1) d_steps = 1;  // a link may set both to 0
-                            if (target == GanTarget::drawn && drawn_points == 0) target = GanTarget::ring;
-                            live = std::make_unique<PlaneGan>(plane_options());
-                            modes_covered.clear(), high_quality.clear();
-                        },
-                        [this] { return plane_step(); },
-                        [this] {
-                            stats = live->evaluate();
-                            modes_covered.push_back(float(stats.modes_covered));
-                            high_quality.push_back(float(stats.high_quality_fraction));
-                        }});
+    LiveTraining::JobHooks h;
+    h.spec = [this] {
+        live = nullptr;
+        modes_covered.clear(), high_quality.clear();
+        if (!replaying_) {  // a new run: no events, the settings as they are now
+            if (d_steps + g_steps < 1) d_steps = 1;  // a link may set both to 0
+            if (target == GanTarget::drawn && drawn_points == 0) target = GanTarget::ring;
+            events.clear();
+            base_ = plane_options();
+            replay_on_resume_ = false;
+            if (stop_at_ > 0) training.set_max_steps(full_steps_), stop_at_ = 0;
+        }
+        return gan_plane_job_spec({base_, events});
+    };
+    h.built = [this](TrainJob& job) { live = &static_cast<PlaneGanJob&>(job).gan(); };
+    h.evaluated = [this](int step, const std::vector<float>& f) {
+        stats = gan_plane_eval_from(f);
+        if (stepping() && step == stop_at_) return;  // a single step's end: the figures, not a curve point
+        modes_covered.push_back(float(stats.modes_covered));
+        high_quality.push_back(float(stats.high_quality_fraction));
+    };
+    training.set_job(std::move(h));
     image_training.track(image_d_loss), image_training.track(image_g_loss), image_training.track(vae_loss);
-    image_training.set_hooks({[this] {
-                                  subset = std::make_unique<Dataset>(class_subset(*data, image_class));
-                                  image_gan = std::make_unique<ImageGan>(
-                                      *subset, image_options(image_training.controls(), image_class));
-                                  vae = std::make_unique<VaeRecipe>(*subset, image_vae_options(image_training.controls()));
-                                  image_training.set_epoch_size(int(subset->size(Split::train)));
-                              },
-                              [this] {
-                                  image_gan->train_period();
-                                  vae->train_step();
-                                  image_d_loss.push_back(image_gan->last_d().loss);
-                                  image_g_loss.push_back(image_gan->last_g().loss);
-                                  vae_loss.push_back(vae->last_loss().total);
-                                  return image_gan->last_d().loss;
-                              },
-                              {}});
     url.read();
     if (target == GanTarget::drawn && drawn_points == 0) target = GanTarget::ring;
     training.rebuild();
@@ -344,7 +383,7 @@ private:
     }
 
     void draw_period_controls() {
-        ImGui::BeginDisabled(training.run().running());
+        ImGui::BeginDisabled(training.run().running() || events_full());
         bool changed = false;
         ImGui::SetNextItemWidth(100);
         changed |= ImGui::InputInt("D updates per step (k_d)", &d_steps);
@@ -353,11 +392,10 @@ private:
         changed |= ImGui::InputInt("G updates per step (k_g)", &g_steps);
         d_steps = std::clamp(d_steps, 0, 100), g_steps = std::clamp(g_steps, 0, 100);
         if (d_steps + g_steps < 1) d_steps = 1;
-        if (changed && live) live->set_period(d_steps, g_steps);
-        if (ImGui::Checkbox("non-saturating generator loss -log D(G(z))", &non_saturating) && live)
-            live->set_loss(non_saturating ? GanLoss::non_saturating : GanLoss::saturating);
+        if (changed && live) period_changed();
+        if (ImGui::Checkbox("non-saturating generator loss -log D(G(z))", &non_saturating) && live) loss_changed();
         ImGui::EndDisabled();
-        ui::help_marker("Both take effect from the next update without restarting. Unticked: the original minimax "
+        ui::help_marker("Both take effect from the next update without restarting (the trainer replays the run with them, so the curves redraw). Unticked: the original minimax "
                         "loss log(1 - D(G(z))); section 2 shows why it stalls when D rejects the fakes.");
         ui::same_line_if_fits(ui::check_width("arrows"));
         ImGui::Checkbox("arrows", &arrows);
@@ -367,7 +405,7 @@ private:
             ui::same_line_if_fits(ui::button_width(plane_preset(k).name));
             if (ui::small_button(plane_preset(k).name)) apply_preset(k);
         }
-        ImGui::BeginDisabled(training.run().running() || !training.built());
+        ImGui::BeginDisabled(training.run().running() || !training.built() || events_full());
         if (ImGui::Button("1 D step")) single_step(Single::d);
         ui::same_line_if_fits(ui::button_width("1 G step"));
         if (ImGui::Button("1 G step")) single_step(Single::g);
@@ -620,9 +658,9 @@ void GanLesson::draw() {
                    "G's loss   L_G = mean log(1 - D(G(z)))    (saturating, the minimax game)\n"
                    "       or  L_G = -mean log D(G(z))        (non-saturating, the usual choice)\n"
                    "one step   k_d updates of D (G fixed), then k_g updates of G (D fixed); Adam, beta1 = 0.5");
-    training.advance();
+    advance_plane();
     if (ui::dataset_ready()) {
-        data = platform::fashion_mnist().dataset;
+        set_data(platform::fashion_mnist().dataset);
         image_training.advance();
     }
     try {

@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "aelab/dataset.hpp"
+#include "aelab/jobs/gan.hpp"
 #include "aelab/recipe_gan.hpp"
 #include "aelab/recipe_vae.hpp"
 #include "aelab/tensor.hpp"
@@ -28,7 +29,7 @@ constexpr int kGridSide = 40;           // heat-map cells per side
 constexpr int kRealShown = 500;         // real points drawn (fixed: Rng(kRealSeed))
 constexpr int kFakeShown = 500;         // fakes drawn, G(z) for fixed z ~ Rng(kFakeSeed)
 constexpr int kArrowsShown = 150;       // the first fakes get an arrow
-constexpr std::uint64_t kRealSeed = 4242, kFakeSeed = 4343;
+constexpr std::uint64_t kRealSeed = kGanPlaneRealSeed, kFakeSeed = kGanPlaneFakeSeed;
 constexpr int kMaxDrawn = 64;           // vertices of a drawn target
 constexpr int kPlaneEvalEvery = 50;     // mode coverage every 50 steps
 
@@ -94,34 +95,49 @@ struct Page {
     int image_class = 0;
     kit::Sections sections{0b111};
 
-    // The plane's run. Each step is one period, or one update of one network when a
-    // "1 D step" / "1 G step" button asks (single_ is then set for that one step). Curves per
-    // step: d_loss and g_loss, the loss of each network's most recent update (L_D before any D
-    // update: the untrained pair's, on the step's batch); modes_covered every kPlaneEvalEvery steps.
+    // The plane's run, the core's gan-plane job (aelab/jobs/gan.hpp) on the kit's trainer. Each
+    // step is one period, or one update of one network when a "1 D step" / "1 G step" button asks.
+    // Curves per step: d_loss and g_loss, the loss of each network's most recent update (L_D
+    // before any D update: the untrained pair's, on the step's batch); modes_covered every
+    // kPlaneEvalEvery steps. live is the training's view copy (weights of the latest snapshot).
     LiveTraining training{20000, PlaneGanOptions{}.batch_size, PlaneGanOptions{}.batch_size, kPlaneEvalEvery};
-    std::unique_ptr<PlaneGan> live;
+    PlaneGan* live = nullptr;
     std::vector<float> d_loss, g_loss, modes_covered, high_quality;
     GanModeStats stats;
     enum class Single { none, d, g };
-    Single single = Single::none;
-    // One update of one network now (the run's step counter and curves advance by one).
+    // Single steps and k_d, k_g or the loss changed during the run: the job's events. The job
+    // replays the run with them from step 0 (the same numbers bit for bit), so a single step
+    // is a replay up to one step further, ending paused there (stepping() until it has); a
+    // change takes effect from the next step, replayed when the run resumes.
+    std::vector<int> events;
     void single_step(Single which);
+    bool stepping() const { return stop_at_ > 0; }
+    bool events_full() const { return int(events.size()) >= 4 * kPlaneGanMaxEvents; }
+    void period_changed();
+    void loss_changed();
+    // One frame of the plane's training (a replay asked for starts here; a single step's ends).
+    void advance_plane();
     PlaneGanOptions plane_options() const;
     // A preset's settings (and seed 1); the model is rebuilt.
     void apply_preset(int index);
 
-    // The image run: an MLP GAN and the VAE recipe on the same class, one GAN period and one
-    // VAE step per step.
+    // The image run, the core's gan-image job: an MLP GAN and the VAE recipe on the same class,
+    // one GAN period and one VAE step per step. The pointers are into the view copy.
     LiveTraining image_training{20000, ImageGanOptions{}.batch_size, 6000, 0};
-    const Dataset* data = nullptr;  // set once loaded, before the first image_training.rebuild()
-    std::unique_ptr<Dataset> subset;
-    std::unique_ptr<ImageGan> image_gan;
-    std::unique_ptr<VaeRecipe> vae;
+    const Dataset* data = nullptr;  // set_data() once loaded, before the first image_training.rebuild()
+    void set_data(const Dataset* d);
+    const Dataset* subset = nullptr;
+    ImageGan* image_gan = nullptr;
+    VaeRecipe* vae = nullptr;
     std::vector<float> image_d_loss, image_g_loss, vae_loss;
     kit::UrlState url;
 
 private:
-    float plane_step();
+    PlaneGanOptions base_;  // the run's settings at its start (the spec's; events change them later)
+    bool replaying_ = false, replay_on_resume_ = false;
+    int stop_at_ = 0, full_steps_ = 0;
+    void add_event(int what, int a, int b);
+    void replay();
 };
 
 }  // namespace aelab::lessons::gan

@@ -568,10 +568,12 @@ private:
     kit::UrlState url_ = url_state(s_, sections_, live_, dbn_live_);
     const Dataset* data_ = nullptr;
 
-    // The RBM's training (section 3) and what it records.
-    std::unique_ptr<RbmRecipe> recipe_;
+    // The RBM's training (section 3) and what it records. recipe_ is the training's view copy
+    // (LiveTraining::view), holding the weights of the latest snapshot.
+    RbmRecipe* recipe_ = nullptr;
     // Held-out figures: the reconstruction error at once; the exact log-likelihood when its log Z
-    // job (a snapshot of the RBM at that step) has summed all the states, a slice per frame.
+    // job (a snapshot of the RBM at that step, which the job's evaluation carries) has summed all
+    // the states, a slice per frame.
     struct EvalPoint {
         int step;
         RbmEval eval;
@@ -579,15 +581,12 @@ private:
     std::vector<EvalPoint> evals_;
     std::deque<std::pair<std::size_t, LogPartitionJob>> jobs_;  // (index into evals_, job), oldest first
 
-    void evaluate_rbm() {
-        EvalPoint p{recipe_->step(), RbmEval{}};
-        const Tensor& v = recipe_->eval_images();
-        p.eval.recon_error = mse_loss(recipe_->reconstruct(v), v);  // what RbmRecipe::evaluate() computes
+    void evaluated_rbm(int step, const std::vector<float>& figures) {
+        const RbmJobEval e = rbm_eval_from(figures, recipe_->rbm().hidden());
+        EvalPoint p{step, RbmEval{}};
+        p.eval.recon_error = e.recon_error;
         evals_.push_back(p);
-        const int H = recipe_->rbm().hidden();
-        const bool last = recipe_->step() >= live_.max_steps();
-        if (H <= kRbmExactMaxHidden && (p.step % likelihood_every(H) == 0 || last))
-            jobs_.emplace_back(evals_.size() - 1, LogPartitionJob(recipe_->rbm(), p.step));
+        if (e.has_snapshot) jobs_.emplace_back(evals_.size() - 1, LogPartitionJob(e.snapshot, step));
     }
 
     // Sums log Z states for `budget_ms` of this frame, oldest job first.
@@ -611,7 +610,7 @@ private:
         return nullptr;
     }
     // The DBN's (section 5).
-    std::unique_ptr<DbnAeRecipe> dbn_;
+    DbnAeRecipe* dbn_ = nullptr;  // the DBN training's view copy
     std::vector<float> dbn_random_, dbn_greedy_;  // per step, beside run().losses() (the dbn arm)
     struct DbnPoint {
         int step;
@@ -621,36 +620,36 @@ private:
 
     int test_images() const { return data_ ? int(data_->size(Split::test)) : 1; }
 
+    // Both machines train as the core's jobs (aelab/jobs/rbm.hpp) on the kit's trainer (a Web
+    // Worker, a second thread or this thread); the pages read the view copies.
     void attach() {
-        live_.set_epoch_size(int(data_->size(Split::train)));
         live_.track(train_recon_);
-        live_.set_hooks({[this] {
-                             recipe_ = std::make_unique<RbmRecipe>(*data_, recipe_options(s_, live_, test_images()));
-                             evals_.clear();
-                             jobs_.clear();
-                             chain_.reset();
-                         },
-                         [this] {
-                             const float e = float(recipe_->train_step());
-                             train_recon_.push_back(e);
-                             return e;
-                         },
-                         [this] { evaluate_rbm(); }});
-        dbn_live_.set_epoch_size(int(data_->size(Split::train)));
+        LiveTraining::JobHooks h;
+        h.data = data_;
+        h.spec = [this] {
+            recipe_ = nullptr;
+            evals_.clear();
+            jobs_.clear();
+            chain_.reset();
+            RbmJobOptions o{recipe_options(s_, live_, test_images()), 0};
+            o.log_z_every = likelihood_every(o.recipe.hidden);
+            return rbm_job_spec(o);
+        };
+        h.built = [this](TrainJob& job) { recipe_ = &static_cast<RbmJob&>(job).recipe(); };
+        h.evaluated = [this](int step, const std::vector<float>& f) { evaluated_rbm(step, f); };
+        live_.set_job(std::move(h));
         dbn_live_.track(dbn_random_), dbn_live_.track(dbn_greedy_);
-        dbn_live_.set_hooks({[this] {
-                                 dbn_ = std::make_unique<DbnAeRecipe>(*data_, dbn_options(s_, dbn_live_, test_images()));
-                                 dbn_evals_.clear();
-                                 dbn_recon_version_ = -1;
-                             },
-                             [this] {
-                                 const DbnStage st = dbn_->stage();
-                                 const float loss = dbn_->train_step();
-                                 dbn_random_.push_back(dbn_->random_losses().back());
-                                 dbn_greedy_.push_back(dbn_->losses(DbnArm::greedy, st).back());
-                                 return loss;
-                             },
-                             [this] { dbn_evals_.push_back({dbn_->step(), dbn_->evaluate()}); }});
+        LiveTraining::JobHooks d;
+        d.data = data_;
+        d.spec = [this] {
+            dbn_ = nullptr;
+            dbn_evals_.clear();
+            dbn_recon_version_ = -1;
+            return dbn_job_spec(dbn_options(s_, dbn_live_, test_images()));
+        };
+        d.built = [this](TrainJob& job) { dbn_ = &static_cast<DbnJob&>(job).recipe(); };
+        d.evaluated = [this](int step, const std::vector<float>& f) { dbn_evals_.push_back({step, dbn_eval_from(f)}); };
+        dbn_live_.set_job(std::move(d));
         live_.rebuild();
         dbn_live_.rebuild();
     }

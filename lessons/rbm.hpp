@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "aelab/dataset.hpp"
+#include "aelab/jobs/rbm.hpp"
 #include "aelab/rbm.hpp"
 #include "aelab/recipe_rbm.hpp"
 #include "aelab/tensor.hpp"

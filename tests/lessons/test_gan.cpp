@@ -4,10 +4,12 @@
 // URL state and headless training frames.
 #include <doctest/doctest.h>
 
+#include <chrono>
 #include <cmath>
 #include <map>
 #include <memory>
 #include <string>
+#include <thread>
 
 #include "aelab/toy2d.hpp"
 #include "gan.hpp"
@@ -23,6 +25,16 @@ namespace {
 const Dataset& fashion() {
     static const Dataset d = load_dataset(AELAB_TEST_DATASET);
     return d;
+}
+
+// A single step runs on the trainer (a replay of the run to one step further): frames until it
+// has ended.
+void settle(Page& p) {
+    for (int i = 0; i < 20000 && p.stepping(); ++i) {
+        p.advance_plane();
+        if (p.stepping()) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    }
+    REQUIRE_FALSE(p.stepping());
 }
 
 std::unique_ptr<Page> page_with(const std::map<std::string, std::string>& params) {
@@ -111,12 +123,15 @@ TEST_CASE("gan lesson: one D step and one G step move one network each and are r
     platform::set_params({});
     REQUIRE(p->training.built());
     p->single_step(Page::Single::d);
+    settle(*p);
     CHECK(p->live->d_updates() == 1);
     CHECK(p->live->g_updates() == 0);
     CHECK(p->training.run().step() == 1);
     CHECK(p->training.run().state() == lessons::TrainingRun::State::paused);
     p->single_step(Page::Single::g);
+    settle(*p);
     p->single_step(Page::Single::g);
+    settle(*p);
     CHECK(p->live->d_updates() == 1);
     CHECK(p->live->g_updates() == 2);
     REQUIRE(p->d_loss.size() == 3);
@@ -129,13 +144,14 @@ TEST_CASE("gan lesson: one D step and one G step move one network each and are r
     auto q = page_with({});
     platform::set_params({});
     q->single_step(Page::Single::g);
+    settle(*q);
     CHECK(q->d_loss[0] == doctest::Approx(2 * std::log(2.0f)).epsilon(0.1));
 }
 
 TEST_CASE("gan lesson: the image run trains the GAN and the VAE on one class") {
     auto p = page_with({{"icls", "7"}, {"iseed", "3"}});
     platform::set_params({});
-    p->data = &fashion();
+    p->set_data(&fashion());
     lessons::LiveTraining& lt = p->image_training;
     lt.rebuild();
     REQUIRE(lt.built());
@@ -149,7 +165,6 @@ TEST_CASE("gan lesson: the image run trains the GAN and the VAE on one class") {
     CHECK(lt.run().step() == 5);
     REQUIRE(p->image_d_loss.size() == 5);
     REQUIRE(p->vae_loss.size() == 5);
-    CHECK(p->vae->steps_done() == 5);
     CHECK(p->vae_loss[4] < p->vae_loss[0]);
     CHECK(p->image_d_loss[0] == doctest::Approx(2 * std::log(2.0f)).epsilon(0.2));
 }
@@ -265,4 +280,65 @@ TEST_CASE("gan lesson: draws headless with every target, preset-like settings an
         CHECK(platform::status().count("d_loss") == 1);
     }
     platform::set_params({});
+}
+
+TEST_CASE("gan lesson: single steps and a change mid-run replay on the trainer to the direct recipe's numbers") {
+    // The page: 3 periods, a D step, k_d = 2 and the saturating loss, a G step, then 4 more steps.
+    for (lessons::TrainerKind kind : {lessons::TrainerKind::inline_page, lessons::TrainerKind::thread}) {
+        CAPTURE(int(kind));
+        auto p = page_with({});
+        platform::set_params({});
+        p->training.set_trainer(kind);
+        p->training.rebuild();
+        p->training.set_max_steps(3);
+        p->training.run().start();
+        for (int i = 0; i < 20000 && p->training.run().running(); ++i) {
+            p->advance_plane();
+            std::this_thread::sleep_for(std::chrono::milliseconds(1));
+        }
+        REQUIRE(p->training.run().step() == 3);
+        p->training.set_max_steps(20000);
+        p->training.run().stop(lessons::TrainingRun::State::paused, "");  // as if paused at 3
+        p->single_step(Page::Single::d);
+        settle(*p);
+        p->d_steps = 2;
+        p->period_changed();
+        p->non_saturating = false;
+        p->loss_changed();
+        p->single_step(Page::Single::g);
+        settle(*p);
+        CHECK(p->training.run().state() == lessons::TrainingRun::State::paused);
+        CHECK(p->training.run().step() == 5);
+        p->training.set_max_steps(9);
+        p->training.run().start();
+        for (int i = 0; i < 20000 && p->training.run().running(); ++i) {
+            p->advance_plane();
+            std::this_thread::sleep_for(std::chrono::milliseconds(1));
+        }
+        REQUIRE(p->training.run().step() == 9);
+
+        PlaneGan g(p->plane_options());  // seed, lr, target as the page has them
+        g.set_period(1, 1);
+        g.set_loss(GanLoss::non_saturating);
+        std::vector<float> d, gl;
+        auto record = [&] {
+            float ld = g.last_d().loss;
+            if (g.d_updates() == 0)
+                ld = g.gan().discriminator_gradients(g.real_samples(std::size_t(g.options().batch_size), kRealSeed),
+                                                     sample_prior(g.options().batch_size, g.options().latent, kFakeSeed)).loss;
+            d.push_back(ld);
+            gl.push_back(g.last_g().loss);
+        };
+        for (int i = 0; i < 3; ++i) g.train_period(), record();
+        g.discriminator_step(), record();
+        g.set_period(2, 1);
+        g.set_loss(GanLoss::saturating);
+        g.generator_step(), record();
+        for (int i = 0; i < 4; ++i) g.train_period(), record();
+        CHECK(p->training.run().losses() == d);
+        CHECK(p->d_loss == d);
+        CHECK(p->g_loss == gl);
+        CHECK(p->live->d_updates() == g.d_updates());
+        CHECK(p->live->g_updates() == g.g_updates());
+    }
 }

@@ -4,10 +4,14 @@
 // chain, the DBN).
 #include <doctest/doctest.h>
 
+#include <chrono>
 #include <cmath>
 #include <string>
+#include <thread>
+#include <vector>
 
 #include "aelab/dataset.hpp"
+#include "aelab/jobs/rbm.hpp"
 #include "aelab/rbm.hpp"
 #include "aelab/recipe_rbm.hpp"
 #include "core/test_util.hpp"
@@ -524,4 +528,60 @@ TEST_CASE("rbm lesson: the student's own image in section 1 (binarised as a test
     CHECK(status("rbm_pixels_on") != test_pixels);
     kit::reset_user_image();
     platform::set_params({});
+}
+
+namespace {
+// The RBM and the DBN trained by a LiveTraining on `kind` (as the page trains them): the losses,
+// the tracked curves and the evaluations' figures.
+struct Trained {
+    std::vector<float> losses, curve0, curve1, figures;
+};
+Trained train_live(lessons::TrainerKind kind, const JobSpec& spec, int steps, int eval_every) {
+    lessons::LiveTraining t{steps, 64, 60000, eval_every};
+    Trained out;
+    t.track(out.curve0);
+    if (spec.kind == "dbn-ae") t.track(out.curve1);
+    lessons::LiveTraining::JobHooks h;
+    h.data = &dataset();
+    h.spec = [spec] { return spec; };
+    h.evaluated = [&out](int, const std::vector<float>& f) { out.figures.insert(out.figures.end(), f.begin(), f.end()); };
+    t.set_job(std::move(h));
+    t.set_trainer(kind);
+    t.rebuild();
+    REQUIRE(t.built());
+    t.run().start();
+    for (int i = 0; i < 20000 && t.run().state() == lessons::TrainingRun::State::running; ++i) {
+        t.advance();
+        std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    }
+    CHECK(t.run().state() == lessons::TrainingRun::State::finished);
+    out.losses = t.run().losses();
+    return out;
+}
+}  // namespace
+
+TEST_CASE("rbm lesson: the RBM and the DBN trained on a thread give the inline run's numbers") {
+    RbmJobOptions r;
+    r.recipe.hidden = 8;
+    r.recipe.steps = 12;
+    r.recipe.eval_count = 40;
+    r.log_z_every = 5;
+    DbnAeOptions base;
+    base.hidden1 = 24;
+    base.hidden2 = 6;
+    base.eval_count = 40;
+    const JobSpec specs[2] = {rbm_job_spec(r), dbn_job_spec(dbn_ae_schedule(10, base))};
+    for (const JobSpec& spec : specs) {
+        CAPTURE(spec.text());
+        const int steps = spec.kind == "rbm" ? 12 : 10;
+        const Trained a = train_live(lessons::TrainerKind::inline_page, spec, steps, 5);
+        const Trained b = train_live(lessons::TrainerKind::thread, spec, steps, 5);
+        REQUIRE(a.losses.size() == std::size_t(steps));
+        CHECK(a.losses == b.losses);
+        CHECK(a.curve0 == b.curve0);
+        CHECK(a.curve1 == b.curve1);
+        CHECK(a.curve0.size() == std::size_t(steps));
+        CHECK_FALSE(a.figures.empty());
+        CHECK(a.figures == b.figures);
+    }
 }

@@ -172,6 +172,9 @@ public:
     const PlaneGanOptions& options() const { return o_; }
     void set_loss(GanLoss k);
     void set_period(int d_steps, int g_steps);
+    // A view copy built from the same options (aelab/jobs/gan.hpp) takes the counters and the
+    // last updates of the run whose weights it loads.
+    void set_view_state(int periods, int d_updates, int g_updates, const GanUpdate& last_d, const GanUpdate& last_g);
 
 private:
     Tensor real_batch();

@@ -164,6 +164,15 @@ public:
 
     const Rbm& rbm1() const { return rbm1_; }
     const Rbm& rbm2() const { return rbm2_; }
+    Rbm& rbm1() { return rbm1_; }
+    Rbm& rbm2() { return rbm2_; }
+    // Whether the dbn arm's unrolled network is the one being fine-tuned (from the first
+    // fine-tuning step on) rather than a copy of the RBMs.
+    bool finetuning() const;
+    // A view copy built from the same options (aelab/jobs/rbm.hpp) takes the step and the stage
+    // of the run whose weights it loads; when finetuning, autoencoder(DbnArm::dbn) is then the
+    // network to load the fine-tuned weights into.
+    void set_view_state(int step, bool finetuning);
     // The unrolled autoencoder of an arm (784 -> h1 -> h2 -> h1 -> 784, Sigmoid after every
     // Linear); for dbn and greedy, built at the start of fine-tuning (before: a copy unrolled on
     // demand by reconstruct/evaluate).

@@ -8,6 +8,8 @@
 #include "aelab/jobs/conv_autoencoder.hpp"
 #include "aelab/jobs/pca_linear_ae.hpp"
 #include "aelab/jobs/vae.hpp"
+#include "aelab/jobs/gan.hpp"
+#include "aelab/jobs/rbm.hpp"
 #include "aelab/train_job.hpp"
 
 namespace aelab {
@@ -31,6 +33,10 @@ const Kind kKinds[] = {
     {"vae", make_vae_job},
     {"linear_ae", make_linear_ae_job},
     {"conv_ae", make_conv_ae_job},
+    {"rbm", make_rbm_job},
+    {"dbn-ae", make_dbn_job},
+    {"gan-plane", make_gan_plane_job},
+    {"gan-image", make_gan_image_job},
 };
 }  // namespace
 

@@ -381,6 +381,14 @@ void PlaneGan::set_period(int d_steps, int g_steps) {
     o_.g_steps = g_steps;
 }
 
+void PlaneGan::set_view_state(int periods, int d_updates, int g_updates, const GanUpdate& last_d, const GanUpdate& last_g) {
+    periods_ = periods;
+    d_updates_ = d_updates;
+    g_updates_ = g_updates;
+    last_d_ = last_d;
+    last_g_ = last_g;
+}
+
 //-----------------------------------------------------------------------------
 // The image recipe
 //-----------------------------------------------------------------------------

@@ -320,6 +320,15 @@ const std::vector<float>& DbnAeRecipe::losses(DbnArm arm, DbnStage stage) const 
 
 const std::vector<float>& DbnAeRecipe::random_losses() const { return impl_->random_losses; }
 
+bool DbnAeRecipe::finetuning() const { return impl_->finetuning; }
+
+void DbnAeRecipe::set_view_state(int step, bool finetuning) {
+    Impl& m = *impl_;
+    step_ = step;
+    if (finetuning && !m.finetuning) m.dbn = std::make_unique<Sequential>(unroll(rbm1_, rbm2_));
+    m.finetuning = finetuning;
+}
+
 Sequential& DbnAeRecipe::autoencoder(DbnArm arm) {
     Impl& m = *impl_;
     if (arm == DbnArm::random) return m.random;
