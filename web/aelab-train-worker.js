@@ -3,7 +3,7 @@
 // plain postMessage, so a page needs no SharedArrayBuffer and no cross-origin-isolation headers.
 //
 // Page -> worker: {cmd: "init", dataUrl}, {cmd: "configure", generation, spec, maxSteps,
-// evalEvery, evalAtStart}, {cmd: "start"}, {cmd: "pause"}, {cmd: "steps", maxSteps}, {cmd: "ack"}.
+// evalEvery, evalAtStart, explodeFactor}, {cmd: "start"}, {cmd: "pause"}, {cmd: "steps", maxSteps}, {cmd: "ack"}.
 // Worker -> page: {type: "snapshot", bytes} (an ArrayBuffer, transferred: a JobSnapshot's
 // encoding) and {type: "error", message} when the worker cannot work.
 //
@@ -63,7 +63,7 @@ function handle(m) {
     case "configure":
         running = false;
         if (withString(m.spec, function(p) {
-                return Module._aelab_train_configure(m.generation, p, m.maxSteps, m.evalEvery, m.evalAtStart);
+                return Module._aelab_train_configure(m.generation, p, m.maxSteps, m.evalEvery, m.evalAtStart, m.explodeFactor);
             }) !== 0) {
             fail("the training worker could not build the job: " + Module.UTF8ToString(Module._aelab_train_error()));
             return;

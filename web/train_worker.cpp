@@ -51,9 +51,9 @@ EMSCRIPTEN_KEEPALIVE int aelab_train_load(const std::uint8_t* bytes, int size) {
 
 // A new generation: 0 on success, else 1 (the message in aelab_train_error()).
 EMSCRIPTEN_KEEPALIVE int aelab_train_configure(int generation, const char* spec, int max_steps, int eval_every,
-                                               int eval_at_start) {
+                                               int eval_at_start, float explode_factor) {
     try {
-        runner().configure({std::uint32_t(generation), spec, max_steps, eval_every, eval_at_start != 0});
+        runner().configure({std::uint32_t(generation), spec, max_steps, eval_every, eval_at_start != 0, explode_factor});
         return 0;
     } catch (const std::exception& e) {
         worker().error = e.what();

@@ -210,11 +210,11 @@ EM_JS(int, aelab_js_worker_create, (const char* data_url), {
     return id;
 });
 
-EM_JS(void, aelab_js_worker_post, (int id, const char* cmd, int generation, const char* spec, int max_steps, int eval_every, int eval_at_start), {
+EM_JS(void, aelab_js_worker_post, (int id, const char* cmd, int generation, const char* spec, int max_steps, int eval_every, int eval_at_start, float explode_factor), {
     const entry = Module.aelabWorkers && Module.aelabWorkers.live[id];
     if (!entry || !entry.worker) return;
     entry.worker.postMessage({cmd : UTF8ToString(cmd), generation : generation, spec : UTF8ToString(spec),
-                              maxSteps : max_steps, evalEvery : eval_every, evalAtStart : eval_at_start});
+                              maxSteps : max_steps, evalEvery : eval_every, evalAtStart : eval_at_start, explodeFactor : explode_factor});
 });
 
 // The oldest waiting snapshot copied into a malloc'd buffer (*out; the caller frees it);
@@ -258,11 +258,11 @@ public:
     TrainerKind kind() const override { return TrainerKind::worker; }
     void configure(const JobRunner::Plan& p) override {
         aelab_js_worker_post(id_, "configure", int(p.generation), p.spec.c_str(), p.max_steps, p.eval_every,
-                             p.eval_at_start ? 1 : 0);
+                             p.eval_at_start ? 1 : 0, p.explode_factor);
     }
-    void start() override { aelab_js_worker_post(id_, "start", 0, "", 0, 0, 0); }
-    void pause() override { aelab_js_worker_post(id_, "pause", 0, "", 0, 0, 0); }
-    void set_max_steps(int n) override { aelab_js_worker_post(id_, "steps", 0, "", n, 0, 0); }
+    void start() override { aelab_js_worker_post(id_, "start", 0, "", 0, 0, 0, 0); }
+    void pause() override { aelab_js_worker_post(id_, "pause", 0, "", 0, 0, 0, 0); }
+    void set_max_steps(int n) override { aelab_js_worker_post(id_, "steps", 0, "", n, 0, 0, 0); }
     bool poll(double, int, JobSnapshot& out) override {
         bool any = false;
         for (;;) {

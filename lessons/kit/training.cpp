@@ -30,17 +30,13 @@ void TrainingRun::pause() {
 void TrainingRun::reset() {
     state_ = State::idle;
     step_ = 0;
-    best_loss_ = 0;
     losses_.clear();
     message_.clear();
     examples_per_second_ = 0;
 }
 
 void TrainingRun::mirror(const std::vector<float>& new_losses, int step, double examples_per_second) {
-    for (float l : new_losses) {
-        best_loss_ = losses_.empty() ? l : std::min(best_loss_, l);
-        losses_.push_back(l);
-    }
+    losses_.insert(losses_.end(), new_losses.begin(), new_losses.end());
     step_ = step;
     if (examples_per_second > 0) examples_per_second_ = examples_per_second;
 }
@@ -48,54 +44,6 @@ void TrainingRun::mirror(const std::vector<float>& new_losses, int step, double 
 void TrainingRun::stop(State s, const std::string& message) {
     state_ = s;
     message_ = message;
-}
-
-bool TrainingRun::diverged_at(float loss) const {
-    if (!std::isfinite(loss)) return true;
-    return losses_.size() >= 5 && best_loss_ > 0 && loss > explode_factor * best_loss_;
-}
-
-int TrainingRun::advance(const StepFn& step_fn, double budget_ms, int max_steps) {
-    if (state_ != State::running) return 0;
-    using clock = std::chrono::steady_clock;
-    const auto t0 = clock::now();
-    int taken = 0;
-    double elapsed_ms = 0;
-    while (step_ < max_steps_) {
-        float loss;
-        try {
-            loss = step_fn();
-        } catch (const std::exception& e) {
-            state_ = State::diverged;
-            message_ = std::string("Training stopped: ") + e.what();
-            break;
-        }
-        ++taken;
-        if (diverged_at(loss)) {
-            char buf[200];
-            std::snprintf(buf, sizeof buf,
-                          "Training diverged at step %d: the loss became %s (best so far %.4g). The learning rate "
-                          "is probably too high. Lower it and press Reset.",
-                          step_ + 1, std::isfinite(loss) ? ui::fmt_num(loss).c_str() : (std::isnan(loss) ? "NaN" : "infinite"),
-                          best_loss_);
-            message_ = buf;
-            state_ = State::diverged;
-            break;
-        }
-        losses_.push_back(loss);
-        best_loss_ = losses_.size() == 1 ? loss : std::min(best_loss_, loss);
-        ++step_;
-        elapsed_ms = std::chrono::duration<double, std::milli>(clock::now() - t0).count();
-        // Stop before a step that would overrun the budget (at this frame's mean step time), so
-        // a model whose steps take milliseconds keeps the frame within budget + drawing.
-        if (elapsed_ms + elapsed_ms / taken > budget_ms || taken == max_steps) break;
-    }
-    if (taken > 0 && elapsed_ms > 0) {
-        const double rate = taken * batch_size_ / (elapsed_ms / 1000.0);
-        examples_per_second_ = examples_per_second_ == 0 ? rate : 0.9 * examples_per_second_ + 0.1 * rate;
-    }
-    if (state_ == State::running && step_ >= max_steps_) state_ = State::finished;
-    return taken;
 }
 
 namespace {
@@ -208,7 +156,7 @@ LiveTraining::~LiveTraining() {
 
 void LiveTraining::end_frame() {
     for (LiveTraining* t : all_live())
-        if (t->job_mode_ && t->backend_ && t->run_.running() && t->advanced_frame_ != g_frame) {
+        if (t->backend_ && t->run_.running() && t->advanced_frame_ != g_frame) {
             t->run_.pause();
             t->sync_backend();
         }
@@ -217,7 +165,6 @@ void LiveTraining::end_frame() {
 
 void LiveTraining::set_job(JobHooks hooks) {
     job_hooks_ = std::move(hooks);
-    job_mode_ = true;
 }
 
 void LiveTraining::bind(kit::UrlState& url) {
@@ -272,58 +219,33 @@ void LiveTraining::set_max_steps(int steps) {
     if (backend_) backend_->set_max_steps(steps);
 }
 
-void LiveTraining::evaluate() {
-    if (!hooks_.evaluate || last_eval_step_ == run_.step()) return;
-    last_eval_step_ = run_.step();
-    hooks_.evaluate();
-}
-
 void LiveTraining::rebuild() {
-    if (job_mode_) {
-        run_.reset();
-        run_.set_max_steps(steps_);
-        for (auto* c : curves_) c->clear();
-        error_.clear();
-        built_ = false;
-        ++version_;
-        ++generation_;
-        sent_running_ = false;
-        view_.reset();
-        try {
-            const JobSpec spec = job_hooks_.spec();
-            view_ = make_job(spec, job_hooks_.data);
-            run_.set_epoch_size(view_->epoch_size());
-            plan_ = JobRunner::Plan{generation_, spec.text(), steps_, eval_every_, false};
-            if (job_hooks_.built) job_hooks_.built(*view_);
-            if (view_->evaluates() && job_hooks_.evaluated) job_hooks_.evaluated(0, view_->evaluate());
-        } catch (const std::exception& e) {
-            error_ = e.what();
-            view_.reset();
-            return;
-        }
-        built_ = true;
-        platform::set_status("loss_digest", loss_digest({}));
-        platform::set_status("loss_steps", "0");
-        if (backend_) backend_->configure(plan_);
-        if (train_on_open_) run_.start();
-        train_on_open_ = false;
-        return;
-    }
+    if (!job_hooks_.spec) return;
     run_.reset();
     run_.set_max_steps(steps_);
     for (auto* c : curves_) c->clear();
-    last_eval_step_ = -1;
     error_.clear();
     built_ = false;
     ++version_;
+    ++generation_;
+    sent_running_ = false;
+    view_.reset();
     try {
-        hooks_.build();
-        built_ = true;
-        evaluate();
+        const JobSpec spec = job_hooks_.spec();
+        view_ = make_job(spec, job_hooks_.data);
+        run_.set_epoch_size(view_->epoch_size());
+        plan_ = JobRunner::Plan{generation_, spec.text(), steps_, eval_every_, false, run_.explode_factor};
+        if (job_hooks_.built) job_hooks_.built(*view_);
+        if (view_->evaluates() && job_hooks_.evaluated) job_hooks_.evaluated(0, view_->evaluate());
     } catch (const std::exception& e) {
         error_ = e.what();
+        view_.reset();
         return;
     }
+    built_ = true;
+    platform::set_status("loss_digest", loss_digest({}));
+    platform::set_status("loss_steps", "0");
+    if (backend_) backend_->configure(plan_);
     if (train_on_open_) run_.start();
     train_on_open_ = false;
 }
@@ -386,53 +308,33 @@ void LiveTraining::apply(JobSnapshot& s) {
 }
 
 int LiveTraining::advance() {
-    if (job_mode_) {
-        advanced_frame_ = g_frame;
-        if (!built_) return 0;
-        sync_backend();
-        if (!backend_) return 0;
-        const std::string failure = backend_->failure();
-        if (!failure.empty() && backend_->kind() != TrainerKind::inline_page) {
-            fall_back(failure);
-            if (!backend_) return 0;
-        }
-        const int before = run_.step();
-        JobSnapshot s;
-        if (backend_->poll(controls_.budget_ms, controls_.max_steps_per_frame, s)) {
-            try {
-                apply(s);
-            } catch (const std::exception& e) {
-                run_.stop(TrainingRun::State::diverged, std::string("Training stopped: ") + e.what());
-                if (backend_) backend_->pause();
-                sent_running_ = false;
-            }
-        }
-        return run_.step() - before;
-    }
+    advanced_frame_ = g_frame;
     if (!built_) return 0;
-    const int taken = run_.advance(
-        [this] {
-            const float loss = hooks_.step();
-            // run_.step() counts the steps accepted before this one.
-            if (eval_every_ > 0 && std::isfinite(loss) && (run_.step() + 1) % eval_every_ == 0) {
-                last_eval_step_ = run_.step() + 1;
-                hooks_.evaluate();
-            }
-            return loss;
-        },
-        controls_.budget_ms, controls_.max_steps_per_frame);
-    const std::size_t n = run_.losses().size();
-    for (auto* c : curves_)
-        if (c->size() > n) c->resize(n);
-    if (run_.state() == TrainingRun::State::finished) evaluate();
-    if (taken > 0) ++version_;
-    return taken;
+    sync_backend();
+    if (!backend_) return 0;
+    const std::string failure = backend_->failure();
+    if (!failure.empty() && backend_->kind() != TrainerKind::inline_page) {
+        fall_back(failure);
+        if (!backend_) return 0;
+    }
+    const int before = run_.step();
+    JobSnapshot s;
+    if (backend_->poll(controls_.budget_ms, controls_.max_steps_per_frame, s)) {
+        try {
+            apply(s);
+        } catch (const std::exception& e) {
+            run_.stop(TrainingRun::State::diverged, std::string("Training stopped: ") + e.what());
+            if (backend_) backend_->pause();
+            sent_running_ = false;
+        }
+    }
+    return run_.step() - before;
 }
 
 bool LiveTraining::panel(const char* id) {
-    controls_.budget_applies = !job_mode_ || trainer() == TrainerKind::inline_page;
+    controls_.budget_applies = trainer() == TrainerKind::inline_page;
     const bool rebuild_asked = training_panel(id, run_, controls_);
-    if (job_mode_ && (trainer() != TrainerKind::inline_page || !notice_.empty())) {
+    if (trainer() != TrainerKind::inline_page || !notice_.empty()) {
         ImGui::PushID(id);
         if (notice_.empty()) ImGui::TextDisabled("Training on %s; the page only draws.", trainer_name(trainer()));
         else ui::error_panel("No training worker", notice_);

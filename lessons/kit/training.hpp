@@ -1,12 +1,12 @@
 // aelab lessons: live training in a page.
-// TrainingRun runs optimisation steps inside a per-frame time budget (so the page stays
-// responsive), keeps the loss history and the progress (step, epoch, examples per second) and
-// stops a diverging run (NaN, Inf or an exploding loss) with a message. It knows nothing about
-// the model: a lesson passes a function doing one step and returning its loss.
-// training_panel() draws the controls every training lesson shares. LiveTraining is the one
-// driver every training lesson uses: it owns the run, the controls and their URL keys, builds
-// the lesson's model through a hook, evaluates it on a schedule and keeps per-step curves the
-// same length as the loss history.
+// LiveTraining is the one driver every training lesson uses: it owns the run's controls and
+// their URL keys, builds the page's copy of the lesson's training job (aelab/train_job.hpp)
+// through a hook and has the steps run by a trainer (train_backend.hpp: a Web Worker in the
+// browser, a std::thread natively, the page's own thread time-sliced as the fallback). The
+// trainer's snapshots fill the run's loss history and the lesson's per-step curves, load the
+// latest weights into the page's copy and hand over held-out evaluations. TrainingRun is the
+// page's record of the run (state, step, epoch, examples per second, losses, the message of a
+// run that stopped); training_panel() draws the controls every training lesson shares.
 #pragma once
 #include <functional>
 #include <memory>
@@ -22,9 +22,6 @@ namespace aelab::lessons {
 class TrainingRun {
 public:
     enum class State { idle, running, paused, diverged, finished };
-
-    // One optimisation step on one batch; returns the loss of that batch.
-    using StepFn = std::function<float()>;
 
     explicit TrainingRun(int max_steps = 2000, int batch_size = 64, int epoch_size = 6000);
 
@@ -47,26 +44,18 @@ public:
     // from training_panel (or calls it itself).
     void reset();
 
-    // Runs steps while the next one (at this frame's mean step time) fits in `budget_ms` of wall
-    // time (at least one step), until `max_steps` steps are taken (0: no
-    // limit), the run finishes or it diverges. Returns the number of steps taken. Does nothing
-    // unless running.
-    int advance(const StepFn& step_fn, double budget_ms, int max_steps = 0);
-
     // A LiveTraining whose steps run elsewhere (train_backend.hpp) mirrors them here: the
     // steps, losses and rate of a snapshot, and a run that finished or stopped.
     void mirror(const std::vector<float>& new_losses, int step, double examples_per_second);
     void stop(State s, const std::string& message);
 
-    // The divergence rule, exposed for tests: a loss that is not finite, or more than
-    // `explode_factor` times the smallest loss seen so far (after the first few steps).
-    bool diverged_at(float loss) const;
+    // The divergence rule's factor for this run's trainer (JobRunner::Plan): a loss more than
+    // this times the smallest so far stops the run (a GAN page raises it).
     float explode_factor = 100.0f;
 
 private:
     State state_ = State::idle;
     int step_ = 0, max_steps_, batch_size_, epoch_size_;
-    float best_loss_ = 0;
     std::vector<float> losses_;
     std::string message_;
     double examples_per_second_ = 0;
@@ -98,23 +87,8 @@ bool training_panel(const char* id, TrainingRun& run, TrainingControls& c);
 // works); the page keeps a view copy of the job (view(), view_as<J>()) with the weights of the
 // latest snapshot, which the lesson's views read. The job's per-step curves go to the vectors
 // registered with track(), in order.
-//
-// The older form, still used by the toy runs that train in microseconds, gives hooks:
-//   build     a fresh model from controls() (seed, learning rate) and the lesson's settings;
-//             an aelab::Error it throws is kept as error() and shown instead of training
-//   step      one optimisation step, returning the loss the run tracks (throwing stops the run
-//             with the message, e.g. a collapsed model)
-//   evaluate  optional: held-out figures; called after every build, after each step that ends
-//             on a multiple of eval_every (with a finite loss), and when a run finishes
-// Curves the lesson records once per step are registered with track(): they are emptied on
-// rebuild and cut back to the loss history's length when a step is refused (diverged).
 class LiveTraining {
 public:
-    struct Hooks {
-        std::function<void()> build;
-        std::function<float()> step;
-        std::function<void()> evaluate;
-    };
     struct JobHooks {
         std::function<JobSpec()> spec;
         const Dataset* data = nullptr;
@@ -125,7 +99,6 @@ public:
     ~LiveTraining();
     LiveTraining(const LiveTraining&) = delete;
     LiveTraining& operator=(const LiveTraining&) = delete;
-    void set_hooks(Hooks hooks) { hooks_ = std::move(hooks); }
     void set_job(JobHooks hooks);
     // The page's copy of the job (null until built), weights from the latest snapshot.
     TrainJob* view() { return view_.get(); }
@@ -179,25 +152,23 @@ public:
     static void end_frame();
 
 private:
-    void evaluate();
     void apply(JobSnapshot& s);
     void fall_back(const std::string& why);
     void sync_backend();
-    Hooks hooks_;
     JobHooks job_hooks_;
     std::unique_ptr<TrainJob> view_;
     std::unique_ptr<TrainBackend> backend_;
     JobRunner::Plan plan_;
     TrainerKind kind_ = default_trainer();
     std::string notice_;
-    bool job_mode_ = false, sent_running_ = false;
+    bool sent_running_ = false;
     std::uint32_t generation_ = 0;
     long long advanced_frame_ = -1;
     TrainingRun run_;
     TrainingControls controls_;
     std::vector<std::vector<float>*> curves_;
     std::string error_;
-    int steps_, eval_every_, last_eval_step_ = -1, version_ = 0;
+    int steps_, eval_every_, version_ = 0;
     bool built_ = false, train_on_open_ = false;
 };
 

@@ -3,8 +3,11 @@
 // CLI does), which is what lets a page train in a worker and still match the CLI.
 #include <doctest/doctest.h>
 
+#include <chrono>
 #include <cmath>
+#include <functional>
 #include <limits>
+#include <thread>
 
 #include "aelab/error.hpp"
 #include "aelab/jobs/denoising.hpp"
@@ -195,4 +198,91 @@ TEST_CASE("JobRunner: a huge learning rate stops the run with the message; confi
     CHECK_THROWS_AS(runner.configure({3, "denoising?level=-1", 5, 0, false}), Error);
     CHECK_FALSE(runner.has_job());
     CHECK(runner.run(1e9) == 0);
+}
+
+// The runner's loop with a job whose losses the test chooses.
+namespace {
+struct ScriptedJob : TrainJob {
+    std::function<float()> f;
+    explicit ScriptedJob(std::function<float()> fn) : f(std::move(fn)) {}
+    float step(float*) override { return f(); }
+    void save_view(std::vector<float>&) const override {}
+    void load_view(const std::vector<float>&) override {}
+    int epoch_size() const override { return 320; }
+    int batch_size() const override { return 32; }
+};
+JobRunner scripted(std::function<float()> f, int max_steps, float explode = 100.0f) {
+    JobRunner r(nullptr);
+    JobRunner::Plan p;
+    p.spec = "scripted";
+    p.max_steps = max_steps;
+    p.explode_factor = explode;
+    r.configure(p, std::make_unique<ScriptedJob>(std::move(f)));
+    return r;
+}
+}  // namespace
+
+TEST_CASE("JobRunner: the budget, a step limit per call, pause, the end of the run") {
+    int calls = 0;
+    JobRunner run = scripted([&] { return 1.0f / float(++calls); }, 10);
+    CHECK(run.run(100.0) == 0);  // idle: nothing happens
+    run.start();
+    CHECK(run.run(1e9, 4) == 4);  // a fast model paced per frame
+    CHECK(run.run(0.0) == 1);     // a zero budget still takes one step
+    run.pause();
+    CHECK(run.run(1e9) == 0);
+    run.start();
+    CHECK(run.run(1e9) == 5);  // the end of the run comes first
+    CHECK(run.state() == JobState::finished);
+    run.start();  // a finished run does not restart by itself
+    CHECK(run.state() == JobState::finished);
+    const JobSnapshot s = run.take(false);
+    REQUIRE(s.losses.size() == 10);
+    CHECK(s.losses[9] == 0.1f);
+
+    // Steps of at least 2 ms and a 5 ms budget: after two steps (>= 4 ms) a third would end
+    // past 5 ms, so a call takes at most two (and always one, however slow).
+    JobRunner slow = scripted([] {
+        std::this_thread::sleep_for(std::chrono::milliseconds(2));
+        return 1.0f;
+    }, 100);
+    slow.start();
+    const int taken = slow.run(5.0);
+    CHECK(taken >= 1);
+    CHECK(taken <= 2);
+    CHECK(slow.run(0.5) == 1);
+}
+
+TEST_CASE("JobRunner: NaN, Inf, an exploding loss and an exception stop the run with a message") {
+    for (float bad : {NAN, INFINITY, 500.0f}) {
+        CAPTURE(bad);
+        int n = 0;
+        JobRunner run = scripted([&] { return ++n <= 6 ? 2.0f : bad; }, 100);
+        run.start();
+        run.run(1e9);
+        CHECK(run.state() == JobState::diverged);
+        CHECK(run.step() == 6);
+        const JobSnapshot s = run.take(false);
+        CHECK(s.losses.size() == 6);  // the bad loss is not recorded
+        CHECK(s.message.find("diverged at step 7") != std::string::npos);
+        CHECK(s.message.find(std::isnan(bad) ? "NaN" : std::isinf(bad) ? "infinite" : "500") != std::string::npos);
+        run.start();  // a diverged run stays stopped
+        CHECK(run.state() == JobState::diverged);
+    }
+    int n = 0;
+    JobRunner spike = scripted([&] { return ++n == 3 ? 150.0f : 2.0f; }, 100);  // an early spike is tolerated
+    spike.start();
+    spike.run(1e9);
+    CHECK(spike.state() == JobState::finished);
+    n = 0;
+    JobRunner gan = scripted([&] { return ++n <= 6 ? 0.01f : 50.0f; }, 100, 1e9f);  // a raised factor lets losses rise
+    gan.start();
+    gan.run(1e9);
+    CHECK(gan.state() == JobState::finished);
+
+    JobRunner thrower = scripted([]() -> float { throw Error("shape mismatch"); }, 10);
+    thrower.start();
+    thrower.run(1e9);
+    CHECK(thrower.state() == JobState::diverged);
+    CHECK(thrower.take(false).message == "Training stopped: shape mismatch");
 }

@@ -1,97 +1,48 @@
-// Tests for lessons/kit/training.cpp: the time-sliced run, its progress and divergence handling.
+// Tests for lessons/kit/training.cpp: the page's record of a run (TrainingRun) as a trainer's
+// snapshots fill it. The step loop, its budget and the divergence rule are the core's JobRunner
+// (tests/core/test_train_job.cpp); LiveTraining on each trainer is tested through the lessons.
 #include <doctest/doctest.h>
 
-#include <chrono>
-#include <cmath>
-#include <stdexcept>
-#include <thread>
-
+#include "kit/train_backend.hpp"
 #include "kit/training.hpp"
 
 using aelab::lessons::TrainingRun;
 
-TEST_CASE("training run: steps within the budget, finishes at max_steps") {
+TEST_CASE("TrainingRun: start, pause, mirror a trainer's steps, finish or stop, reset") {
     TrainingRun run(10, 32, 320);
-    int calls = 0;
-    auto step = [&] { return 1.0f / float(++calls); };
-    CHECK(run.advance(step, 100.0) == 0);  // idle: nothing happens
+    run.pause();  // idle: nothing to pause
+    CHECK(run.state() == TrainingRun::State::idle);
     run.start();
-    CHECK(run.advance(step, 1e9) == 10);
-    CHECK(run.state() == TrainingRun::State::finished);
-    CHECK(run.step() == 10);
-    CHECK(run.epoch() == doctest::Approx(1.0));
-    REQUIRE(run.losses().size() == 10);
-    CHECK(run.losses()[9] == doctest::Approx(0.1f));
+    CHECK(run.running());
+    run.mirror({1.0f, 0.5f}, 2, 640.0);
+    run.mirror({0.25f}, 3, 0);  // no rate in this snapshot: the last one stays
+    CHECK(run.step() == 3);
+    CHECK(run.losses() == std::vector<float>{1.0f, 0.5f, 0.25f});
+    CHECK(run.examples_per_second() == 640.0);
+    CHECK(run.epoch() == doctest::Approx(0.3));
+    run.pause();
+    CHECK(run.state() == TrainingRun::State::paused);
+    run.start();
+    run.stop(TrainingRun::State::finished, "");
     run.start();  // a finished run does not restart by itself
     CHECK(run.state() == TrainingRun::State::finished);
+    run.stop(TrainingRun::State::diverged, "Training diverged at step 4");
+    CHECK(run.message() == "Training diverged at step 4");
     run.reset();
     CHECK(run.state() == TrainingRun::State::idle);
     CHECK(run.losses().empty());
+    CHECK(run.step() == 0);
+    CHECK(run.message().empty());
 }
 
-TEST_CASE("training run: a zero budget still takes one step per frame; pause stops it") {
-    TrainingRun run(100);
-    run.start();
-    CHECK(run.advance([] { return 1.0f; }, 0.0) == 1);
-    run.pause();
-    CHECK(run.advance([] { return 1.0f; }, 0.0) == 0);
-    run.start();
-    CHECK(run.running());
+TEST_CASE("trainers: names, and the default a host sets") {
+    using aelab::lessons::TrainerKind;
+    CHECK(std::string(aelab::lessons::trainer_name(TrainerKind::worker)) == "a Web Worker");
+    CHECK(std::string(aelab::lessons::trainer_name(TrainerKind::thread)) == "a second thread");
+    CHECK(std::string(aelab::lessons::trainer_name(TrainerKind::inline_page)) == "this page's thread");
+    const TrainerKind was = aelab::lessons::default_trainer();
+    CHECK(was == TrainerKind::inline_page);  // tests train inline unless they ask
+    aelab::lessons::set_default_trainer(TrainerKind::thread);
+    CHECK(aelab::lessons::default_trainer() == TrainerKind::thread);
+    aelab::lessons::set_default_trainer(was);
 }
-
-TEST_CASE("training run: a step limit per frame paces a fast model within a large budget") {
-    TrainingRun run(25, 8, 8);
-    run.start();
-    CHECK(run.advance([] { return 1.0f; }, 1e9, 10) == 10);
-    CHECK(run.advance([] { return 1.0f; }, 1e9, 10) == 10);
-    CHECK(run.advance([] { return 1.0f; }, 1e9, 10) == 5);  // the end of the run comes first
-    CHECK(run.state() == TrainingRun::State::finished);
-}
-
-TEST_CASE("training run: NaN, Inf and an exploding loss stop the run with a message") {
-    for (float bad : {NAN, INFINITY, 500.0f}) {
-        CAPTURE(bad);
-        TrainingRun run(100);
-        run.start();
-        int n = 0;
-        run.advance([&] { return ++n <= 6 ? 2.0f : bad; }, 1e9);
-        CHECK(run.state() == TrainingRun::State::diverged);
-        CHECK(run.step() == 6);
-        CHECK(run.losses().size() == 6);  // the bad loss is not recorded
-        CHECK(run.message().find("diverged at step 7") != std::string::npos);
-        run.start();  // cannot continue a diverged run...
-        CHECK(run.state() == TrainingRun::State::diverged);
-        run.reset();  // ...but reset brings it back
-        run.start();
-        CHECK(run.running());
-    }
-    TrainingRun ok(100);
-    ok.start();
-    int n = 0;
-    ok.advance([&] { return ++n == 3 ? 150.0f : 2.0f; }, 1e9);  // an early spike is tolerated
-    CHECK(ok.state() == TrainingRun::State::finished);
-}
-
-TEST_CASE("training run: an exception from the step stops the run with its message") {
-    TrainingRun run(10);
-    run.start();
-    run.advance([]() -> float { throw std::runtime_error("shape mismatch"); }, 1e9);
-    CHECK(run.state() == TrainingRun::State::diverged);
-    CHECK(run.message().find("shape mismatch") != std::string::npos);
-}
-
-TEST_CASE("TrainingRun: a frame stops before a step that would overrun its budget") {
-    // Steps of at least 2 ms and a 5 ms budget: after two steps (>= 4 ms) a third would end past
-    // 5 ms, so a frame takes at most two (it always takes one, however slow).
-    TrainingRun run(100);
-    run.start();
-    const auto slow_step = [] {
-        std::this_thread::sleep_for(std::chrono::milliseconds(2));
-        return 1.0f;
-    };
-    const int taken = run.advance(slow_step, 5.0);
-    CHECK(taken >= 1);
-    CHECK(taken <= 2);
-    CHECK(run.advance(slow_step, 0.5) == 1);
-}
-

@@ -155,12 +155,16 @@ public:
         int max_steps = 0;
         int eval_every = 0;
         bool eval_at_start = true;  // false when the page evaluated its own copy at step 0
+        float explode_factor = 100.0f;  // the divergence rule's factor (a GAN's losses may rise far)
     };
     explicit JobRunner(const Dataset* data) : data_(data) {}
 
     // A fresh job at step 0, evaluated (the evaluation goes into the next snapshot). Throws
     // aelab::Error when the spec cannot be built (the runner then holds no job).
     void configure(const Plan& plan);
+    // The same with a job made elsewhere (tests, a job the registry does not know); plan.spec is
+    // then only its name.
+    void configure(const Plan& plan, std::unique_ptr<TrainJob> job);
     void start();  // from idle or paused
     void pause();
     void set_max_steps(int n);
@@ -180,10 +184,9 @@ public:
     // Takes what happened since the last take(); the view state is written when `with_view`
     // or when an evaluation or the end of the run is in it.
     JobSnapshot take(bool with_view);
-    // The divergence rule: a loss that is not finite, or more than explode_factor times the
-    // smallest loss so far (after 5 steps).
+    // The divergence rule: a loss that is not finite, or more than the plan's explode_factor
+    // times the smallest loss so far (after 5 steps).
     bool diverged_at(float loss) const;
-    float explode_factor = 100.0f;
 
 private:
     void evaluate();

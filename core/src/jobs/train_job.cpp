@@ -358,6 +358,11 @@ void JobSnapshot::merge(JobSnapshot&& later) {
 
 void JobRunner::configure(const Plan& plan) {
     job_.reset();
+    configure(plan, make_job(JobSpec::parse(plan.spec), data_));
+}
+
+void JobRunner::configure(const Plan& plan, std::unique_ptr<TrainJob> job) {
+    job_.reset();
     plan_ = plan;
     state_ = JobState::idle;
     step_ = 0;
@@ -367,7 +372,8 @@ void JobRunner::configure(const Plan& plan) {
     steps_per_second_ = 0;
     message_.clear();
     pending_ = JobSnapshot{};
-    job_ = make_job(JobSpec::parse(plan.spec), data_);
+    if (!job) throw Error("training: no job to run");
+    job_ = std::move(job);
     curve_buf_.assign(std::size_t(job_->curve_count()), 0.0f);
     if (plan.eval_at_start) evaluate();
     else last_eval_step_ = 0;
@@ -386,7 +392,7 @@ void JobRunner::set_max_steps(int n) { plan_.max_steps = n; }
 
 bool JobRunner::diverged_at(float loss) const {
     if (!std::isfinite(loss)) return true;
-    return accepted_ >= 5 && best_loss_ > 0 && loss > explode_factor * best_loss_;
+    return accepted_ >= 5 && best_loss_ > 0 && loss > plan_.explode_factor * best_loss_;
 }
 
 void JobRunner::evaluate() {
