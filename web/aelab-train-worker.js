@@ -23,7 +23,10 @@ function fail(message) { postMessage({type : "error", message : String(message)}
 var Module = {
     print : function() {},
     printErr : function(text) { console.warn("aelab-train: " + text); },
-    onAbort : function(what) { fail("the training module stopped (" + what + ")"); },
+    onAbort : function(what) {
+        fail(ready ? "the training module stopped (" + what + ")"
+                   : "the training worker could not start: aelab-train.wasm did not load (" + what + ")");
+    },
     onRuntimeInitialized : function() {
         ready = true;
         loadData();

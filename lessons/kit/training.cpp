@@ -261,7 +261,7 @@ void LiveTraining::sync_backend() {
     if (run_.running() != sent_running_) {
         if (run_.running()) {
             backend_->start();
-            // For scripts (the browser tests, tools/train_rate.mjs): what trains, and where.
+            // For scripts (tests/browser/train.test.mjs, fps.mjs): what trains, and where.
             static const char* const keys[] = {"inline", "thread", "worker"};
             platform::set_status("training_job", plan_.spec);
             platform::set_status("trainer", keys[int(backend_->kind())]);
