@@ -17,25 +17,6 @@
 using namespace aelab;
 using testutil::dataset;
 
-namespace {
-
-bool throws_naming(const JobSpec& spec, const std::string& key) {
-    try {
-        make_job(spec, &dataset());
-    } catch (const Error& e) {
-        return std::string(e.what()).find(key) != std::string::npos;
-    }
-    return false;
-}
-
-std::vector<float> view_of(const TrainJob& job) {
-    std::vector<float> v;
-    job.save_view(v);
-    return v;
-}
-
-}  // namespace
-
 TEST_CASE("job figures: a double travels as three floats, bit for bit") {
     Rng rng(3);
     std::vector<double> values = {0.0, 1.0, 0.123, 0.001, 1.0 / 3.0, 0.999, 1e-4, 12345.678901234567, -0.5};
@@ -80,7 +61,7 @@ TEST_CASE("toy838 job: the steps of Toy838 bit for bit; spec round trip; view st
     CHECK(a == b);
 
     auto copy = make_job(spec, nullptr);
-    copy->load_view(view_of(*job));
+    copy->load_view(testutil::job_view(*job));
     Toy838& t1 = static_cast<Toy838Job&>(*job).toy();
     Toy838& t2 = static_cast<Toy838Job&>(*copy).toy();
     CHECK(t2.loss() == t1.loss());
@@ -88,11 +69,11 @@ TEST_CASE("toy838 job: the steps of Toy838 bit for bit; spec round trip; view st
     for (std::size_t k = 0; k < 8; ++k)
         for (int i = 0; i < 8; ++i) CHECK(r2[k].reconstruction[i] == r1[k].reconstruction[i]);
 
-    CHECK(throws_naming(JobSpec::parse("toy838?loss=hinge"), "loss"));
-    CHECK(throws_naming(JobSpec::parse("toy838?lr=-1"), "lr"));
-    CHECK(throws_naming(JobSpec::parse("toy838?momentum=2"), "momentum"));
-    CHECK(throws_naming(JobSpec::parse("toy838?steps=0"), "steps"));
-    std::vector<float> longer = view_of(*job);
+    CHECK(testutil::job_throws_naming(JobSpec::parse("toy838?loss=hinge"), "loss"));
+    CHECK(testutil::job_throws_naming(JobSpec::parse("toy838?lr=-1"), "lr"));
+    CHECK(testutil::job_throws_naming(JobSpec::parse("toy838?momentum=2"), "momentum"));
+    CHECK(testutil::job_throws_naming(JobSpec::parse("toy838?steps=0"), "steps"));
+    std::vector<float> longer = testutil::job_view(*job);
     longer.push_back(0);
     CHECK_THROWS_AS(copy->load_view(longer), Error);
 }
@@ -143,7 +124,7 @@ TEST_CASE("side_by_side job: losses, curves and held-out MSE of SideBySideRecipe
     CHECK(static_cast<SideBySideJob&>(*job).step() == 12);
 
     auto copy = make_job(spec, &dataset());
-    copy->load_view(view_of(*job));
+    copy->load_view(testutil::job_view(*job));
     auto& view = static_cast<SideBySideJob&>(*copy);
     CHECK(view.step() == 12);
     CHECK(side_by_side_eval_from(copy->evaluate()) == mse);
@@ -157,12 +138,12 @@ TEST_CASE("side_by_side job: losses, curves and held-out MSE of SideBySideRecipe
     MlpAeSpec odd = bottleneck_spec(8);
     odd.name = "mine";
     CHECK_THROWS_AS(side_by_side_job_spec({odd}, o), Error);
-    CHECK(throws_naming(JobSpec::parse("side_by_side?arch=deep,wide&codes=8,8"), "arch"));
-    CHECK(throws_naming(JobSpec::parse("side_by_side?arch=deep&codes=1"), "codes"));
-    CHECK(throws_naming(JobSpec::parse("side_by_side?arch=deep,deep&codes=8"), "codes"));
-    CHECK(throws_naming(JobSpec::parse("side_by_side?arch=deep&codes=8&lr=0"), "lr"));
-    CHECK(throws_naming(JobSpec::parse("side_by_side?arch=deep&codes=8&eval=0"), "eval"));
-    CHECK(throws_naming(JobSpec::parse("side_by_side?codes=8"), "arch"));
+    CHECK(testutil::job_throws_naming(JobSpec::parse("side_by_side?arch=deep,wide&codes=8,8"), "arch"));
+    CHECK(testutil::job_throws_naming(JobSpec::parse("side_by_side?arch=deep&codes=1"), "codes"));
+    CHECK(testutil::job_throws_naming(JobSpec::parse("side_by_side?arch=deep,deep&codes=8"), "codes"));
+    CHECK(testutil::job_throws_naming(JobSpec::parse("side_by_side?arch=deep&codes=8&lr=0"), "lr"));
+    CHECK(testutil::job_throws_naming(JobSpec::parse("side_by_side?arch=deep&codes=8&eval=0"), "eval"));
+    CHECK(testutil::job_throws_naming(JobSpec::parse("side_by_side?codes=8"), "arch"));
 }
 
 TEST_CASE("stacked_ae job: the greedy and end-to-end losses of StackedRecipe bit for bit; the grid; the view") {
@@ -211,7 +192,7 @@ TEST_CASE("stacked_ae job: the greedy and end-to-end losses of StackedRecipe bit
     CHECK_FALSE(e.probed);
 
     auto copy = make_job(spec, &dataset());
-    copy->load_view(view_of(*job));
+    copy->load_view(testutil::job_view(*job));
     auto& view = static_cast<StackedJob&>(*copy);
     CHECK(view.step() == 30);
     CHECK(view.stage() == StackedStage::done);
@@ -225,17 +206,17 @@ TEST_CASE("stacked_ae job: the greedy and end-to-end losses of StackedRecipe bit
     // Off the grid: no held-out MSE.
     j.every = 7;
     auto off = make_job(stacked_job_spec(j), &dataset());
-    off->load_view(view_of(*job));
+    off->load_view(testutil::job_view(*job));
     e = stacked_eval_from(off->evaluate());
     CHECK_FALSE(e.held_out);
 
     CHECK(stacked_stage_at(j.o, 9) == StackedStage::layer1);
     CHECK(stacked_stage_at(j.o, 10) == StackedStage::layer2);
     CHECK(stacked_stage_at(j.o, 15) == StackedStage::finetune);
-    CHECK(throws_naming(JobSpec::parse("stacked_ae?h1=0"), "h1"));
-    CHECK(throws_naming(JobSpec::parse("stacked_ae?s2=-1"), "s2"));
-    CHECK(throws_naming(JobSpec::parse("stacked_ae?probes=maybe"), "probes"));
-    CHECK(throws_naming(JobSpec::parse("stacked_ae?every=-3"), "every"));
+    CHECK(testutil::job_throws_naming(JobSpec::parse("stacked_ae?h1=0"), "h1"));
+    CHECK(testutil::job_throws_naming(JobSpec::parse("stacked_ae?s2=-1"), "s2"));
+    CHECK(testutil::job_throws_naming(JobSpec::parse("stacked_ae?probes=maybe"), "probes"));
+    CHECK(testutil::job_throws_naming(JobSpec::parse("stacked_ae?every=-3"), "every"));
     CHECK_THROWS_AS(make_job(JobSpec::parse("stacked_ae?h1=16&h2=32"), &dataset()), Error);  // h2 > h1
     CHECK_THROWS_AS(make_job(spec, nullptr), Error);
     CHECK_THROWS_AS(stacked_eval_from({1, 0}), Error);

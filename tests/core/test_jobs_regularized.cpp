@@ -16,21 +16,6 @@ using testutil::dataset;
 
 namespace {
 
-bool throws_naming(const JobSpec& spec, const std::string& key) {
-    try {
-        make_job(spec, &dataset());
-    } catch (const Error& e) {
-        return std::string(e.what()).find(key) != std::string::npos;
-    }
-    return false;
-}
-
-std::vector<float> view_of(const TrainJob& job) {
-    std::vector<float> v;
-    job.save_view(v);
-    return v;
-}
-
 std::vector<float> values(const Tensor& t) { return std::vector<float>(t.begin(), t.end()); }
 
 bool same_eval(const SparseEval& a, const SparseEval& b) {
@@ -80,16 +65,16 @@ TEST_CASE("sparse_ae job: the steps, curves and evaluation of SparseAe bit for b
     CHECK(values(codes) == values(direct_codes));
 
     auto copy = make_job(spec, &dataset());
-    copy->load_view(view_of(*job));
+    copy->load_view(testutil::job_view(*job));
     CHECK(same_eval(sparse_eval_from(copy->evaluate()), e));
     const Tensor x = dataset().batch(Split::test, 5, 2);
     SparseAe& v = static_cast<SparseJob&>(*copy).ae();
     CHECK(values(v.decode(v.encode(x))) == values(direct.decode(direct.encode(x))));
     CHECK(values(v.atoms()) == values(direct.atoms()));
 
-    CHECK(throws_naming(JobSpec::parse("sparse_ae?lambda=0.5"), "lambda"));
-    CHECK(throws_naming(JobSpec::parse("sparse_ae?code=4"), "code"));
-    CHECK(throws_naming(JobSpec::parse("sparse_ae?batch=0"), "batch"));
+    CHECK(testutil::job_throws_naming(JobSpec::parse("sparse_ae?lambda=0.5"), "lambda"));
+    CHECK(testutil::job_throws_naming(JobSpec::parse("sparse_ae?code=4"), "code"));
+    CHECK(testutil::job_throws_naming(JobSpec::parse("sparse_ae?batch=0"), "batch"));
     CHECK_THROWS_AS(sparse_eval_from({1, 2, 3}), Error);
     CHECK_THROWS_AS(make_job(spec, nullptr), Error);
 }
@@ -143,7 +128,7 @@ TEST_CASE("sparse_sweep job: round robin as SparseSweep; each network evaluated 
 
     // The view carries the evaluations, not the networks.
     auto copy = make_job(spec, &dataset());
-    const std::vector<float> view = view_of(*job);
+    const std::vector<float> view = testutil::job_view(*job);
     CHECK(view.size() == 1 + 3 * (1 + 15 + 1 + 5 * 784));
     copy->load_view(view);
     auto& v = static_cast<SparseSweepJob&>(*copy);
@@ -156,10 +141,10 @@ TEST_CASE("sparse_sweep job: round robin as SparseSweep; each network evaluated 
     std::vector<float> shorter(view.begin(), view.end() - 1);
     CHECK_THROWS_AS(copy->load_view(shorter), Error);
 
-    CHECK(throws_naming(JobSpec::parse("sparse_sweep?lambdas=0,0.5"), "lambdas"));
-    CHECK(throws_naming(JobSpec::parse("sparse_sweep?lambdas=0,,1"), "lambdas"));
-    CHECK(throws_naming(JobSpec::parse("sparse_sweep?code=64"), "lambdas"));
-    CHECK(throws_naming(JobSpec::parse("sparse_sweep?lambdas=0&atoms=-1"), "atoms"));
+    CHECK(testutil::job_throws_naming(JobSpec::parse("sparse_sweep?lambdas=0,0.5"), "lambdas"));
+    CHECK(testutil::job_throws_naming(JobSpec::parse("sparse_sweep?lambdas=0,,1"), "lambdas"));
+    CHECK(testutil::job_throws_naming(JobSpec::parse("sparse_sweep?code=64"), "lambdas"));
+    CHECK(testutil::job_throws_naming(JobSpec::parse("sparse_sweep?lambdas=0&atoms=-1"), "atoms"));
 }
 
 TEST_CASE("contractive_ae job: both networks' steps, curves and evaluation bit for bit; spec; view") {
@@ -202,14 +187,14 @@ TEST_CASE("contractive_ae job: both networks' steps, curves and evaluation bit f
     CHECK(e.jacobian_fro_contractive == d.jacobian_fro_contractive);
 
     auto copy = make_job(spec, &dataset());
-    copy->load_view(view_of(*job));
+    copy->load_view(testutil::job_view(*job));
     ContractiveRecipe& v = static_cast<ContractiveJob&>(*copy).recipe();
     const Tensor x = dataset().image(Split::test, 2);
     CHECK(v.singular_values(true, x) == direct.singular_values(true, x));
     CHECK(v.singular_values(false, x) == direct.singular_values(false, x));
 
-    CHECK(throws_naming(JobSpec::parse("contractive_ae?lambda=11"), "lambda"));
-    CHECK(throws_naming(JobSpec::parse("contractive_ae?code=0"), "code"));
-    CHECK(throws_naming(JobSpec::parse("contractive_ae?seed=x"), "seed"));
+    CHECK(testutil::job_throws_naming(JobSpec::parse("contractive_ae?lambda=11"), "lambda"));
+    CHECK(testutil::job_throws_naming(JobSpec::parse("contractive_ae?code=0"), "code"));
+    CHECK(testutil::job_throws_naming(JobSpec::parse("contractive_ae?seed=x"), "seed"));
     CHECK_THROWS_AS(contractive_eval_from(std::vector<float>(11, 0.0f)), Error);
 }

@@ -8,8 +8,10 @@
 #include <vector>
 
 #include "aelab/dataset.hpp"
+#include "aelab/error.hpp"
 #include "aelab/rng.hpp"
 #include "aelab/tensor.hpp"
+#include "aelab/train_job.hpp"
 
 namespace testutil {
 
@@ -17,6 +19,24 @@ namespace testutil {
 inline const aelab::Dataset& dataset() {
     static const aelab::Dataset d = aelab::load_dataset(AELAB_TEST_DATASET);
     return d;
+}
+
+// Whether building the job a spec names (on the test dataset) throws an aelab::Error whose
+// message names `key`.
+inline bool job_throws_naming(const aelab::JobSpec& spec, const std::string& key) {
+    try {
+        aelab::make_job(spec, &dataset());
+    } catch (const aelab::Error& e) {
+        return std::string(e.what()).find(key) != std::string::npos;
+    }
+    return false;
+}
+
+// A job's view state (TrainJob::save_view).
+inline std::vector<float> job_view(const aelab::TrainJob& job) {
+    std::vector<float> v;
+    job.save_view(v);
+    return v;
 }
 
 inline std::vector<float> random_vector(aelab::Rng& rng, std::size_t n, float lo = -1.0f,

@@ -3,7 +3,20 @@
 #pragma once
 #include <imgui.h>
 
+#include "kit/train_backend.hpp"
+
 namespace aelab::test {
+
+// The trainer a LiveTraining asked for `asked` runs on: natively as asked; the web build has no
+// threads (it trains in a Web Worker, tests/browser/train.test.mjs), so a thread test of the wasm
+// doctest binary trains inline and still compares two runs.
+inline lessons::TrainerKind trainer_for(lessons::TrainerKind asked) {
+#ifdef __EMSCRIPTEN__
+    return asked == lessons::TrainerKind::thread ? lessons::TrainerKind::inline_page : asked;
+#else
+    return asked;
+#endif
+}
 
 struct HeadlessImGui {
     HeadlessImGui() {

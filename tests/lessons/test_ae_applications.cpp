@@ -166,7 +166,7 @@ TEST_CASE("ae-applications lesson: the visual and inpainting runs on a second th
             t.inpaint.advance();
             std::this_thread::sleep_for(std::chrono::milliseconds(1));
         }
-        CHECK(t.visual.trainer() == kind);
+        CHECK(t.visual.trainer() == test::trainer_for(kind));
         CHECK(t.visual.run().state() == lessons::TrainingRun::State::finished);
         CHECK(t.inpaint.run().state() == lessons::TrainingRun::State::finished);
         Result r;

@@ -218,7 +218,7 @@ TEST_CASE("autoencoder lesson: the side-by-side run on a second thread gives the
     Run a, b;
     run(a, lessons::TrainerKind::inline_page);
     run(b, lessons::TrainerKind::thread);
-    CHECK(b.t.trainer() == lessons::TrainerKind::thread);
+    CHECK(b.t.trainer() == test::trainer_for(lessons::TrainerKind::thread));
     CHECK(a.t.run().losses() == b.t.run().losses());
     CHECK(a.st.losses[0] == b.st.losses[0]);
     REQUIRE(a.st.held_out.size() == 4);  // steps 0, 25, 50, 60

@@ -175,7 +175,7 @@ ConvRunResult run_training(lessons::TrainerKind k, int steps) {
         std::this_thread::sleep_for(std::chrono::milliseconds(1));
     }
     CHECK(t.run().state() == lessons::TrainingRun::State::finished);
-    CHECK(t.trainer() == k);
+    CHECK(t.trainer() == test::trainer_for(k));
     ConvRunResult r{t.run().losses(), st.losses2, {}, {}, st.job->shown_step()};
     for (const PsnrPoint& p : st.held_out) {
         r.psnr.push_back(float(p.step));

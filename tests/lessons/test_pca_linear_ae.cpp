@@ -223,7 +223,7 @@ PcaRunResult run_page_training(lessons::TrainerKind k, int steps) {
         std::this_thread::sleep_for(std::chrono::milliseconds(1));
     }
     CHECK(t.run().state() == lessons::TrainingRun::State::finished);
-    CHECK(t.trainer() == k);
+    CHECK(t.trainer() == test::trainer_for(k));
     PcaRunResult r;
     r.losses = t.run().losses();
     for (const LinearAeProbe& q : p->job->probes())

@@ -241,7 +241,7 @@ TEST_CASE("manifold section: trained on a second thread, the same losses, figure
             s.advance();
             std::this_thread::sleep_for(std::chrono::milliseconds(1));
         }
-        CHECK(s.training().trainer() == kind);
+        CHECK(s.training().trainer() == test::trainer_for(kind));
         CHECK(s.training().run().state() == lessons::TrainingRun::State::finished);
         Result r;
         r.losses = s.training().run().losses();

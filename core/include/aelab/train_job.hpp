@@ -60,6 +60,17 @@ struct JobSpec {
                               std::size_t max_count) const;
 };
 
+// The settings most jobs share, read alike for any options struct with the fields
+// learning_rate, batch_size, steps and seed: keys lr in [1e-7, 10], batch in [1, 4096], steps
+// in [1, 2^24], seed.
+template <class O>
+void get_training_keys(const JobSpec& s, O& o) {
+    o.learning_rate = s.get_float("lr", o.learning_rate, 1e-7f, 10.0f);
+    o.batch_size = s.get_int("batch", o.batch_size, 1, 4096);
+    o.steps = s.get_int("steps", o.steps, 1, 1 << 24);
+    o.seed = s.get_u64("seed", o.seed);
+}
+
 class TrainJob {
 public:
     virtual ~TrainJob() = default;

@@ -65,10 +65,7 @@ CodeAeJobOptions code_ae_job_options(const JobSpec& s) {
     for (int i = 0; i < 4; ++i)
         if (eval == kEvalKeys[i]) o.eval = CodeAeEval(i), known = true;
     if (!known) throw Error("job code_ae: eval=" + printable(eval) + " is not none, retrieval, visual or anomaly");
-    r.learning_rate = s.get_float("lr", r.learning_rate, 1e-7f, 10.0f);
-    r.seed = s.get_u64("seed", r.seed);
-    r.steps = s.get_int("steps", r.steps, 1, 1 << 24);
-    r.batch_size = s.get_int("batch", r.batch_size, 1, 4096);
+    get_training_keys(s, r);
     r.holdout = s.get_int("holdout", r.holdout, -1, 9);
     if (o.eval == CodeAeEval::anomaly && r.holdout < 0)
         throw Error("job code_ae: eval=anomaly needs a held-out class (holdout in [0, 9])");

@@ -109,11 +109,8 @@ SideBySideJobOptions side_by_side_job_options(const JobSpec& s) {
     if (out.specs.empty()) throw Error("job side_by_side: arch names no network");
     if (i != codes.size()) throw Error("job side_by_side: codes gives more sizes than arch=" + printable(arch) + " has networks");
     SideBySideOptions& o = out.o;
-    o.learning_rate = s.get_float("lr", o.learning_rate, 1e-7f, 10.0f);
-    o.batch_size = s.get_int("batch", o.batch_size, 1, 4096);
-    o.steps = s.get_int("steps", o.steps, 1, 1 << 24);
+    get_training_keys(s, o);
     o.eval_count = s.get_int("eval", o.eval_count, 1, 10000);
-    o.seed = s.get_u64("seed", o.seed);
     return out;
 }
 

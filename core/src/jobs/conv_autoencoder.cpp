@@ -29,11 +29,8 @@ JobSpec conv_ae_job_spec(const std::vector<std::string>& specs, const ConvAeOpti
 
 ConvAeOptions conv_ae_job_options(const JobSpec& s) {
     ConvAeOptions o;
-    o.learning_rate = s.get_float("lr", o.learning_rate, 1e-7f, 10.0f);
-    o.batch_size = s.get_int("batch", o.batch_size, 1, 4096);
-    o.steps = s.get_int("steps", o.steps, 1, 1 << 24);
+    get_training_keys(s, o);
     o.eval_count = s.get_int("eval", o.eval_count, 1, 100000);
-    o.seed = s.get_u64("seed", o.seed);
     o.augment = s.get_bool("aug", o.augment);
     o.augment_options.max_shift = s.get_int("shift", o.augment_options.max_shift, 0, 8);
     o.augment_options.flip = s.get_bool("flip", o.augment_options.flip);

@@ -36,10 +36,7 @@ DenoisingRecipeOptions denoising_job_options(const JobSpec& s) {
         if (noise == kNoiseKeys[c]) o.corruption = Corruption(c), known = true;
     if (!known) throw Error("job denoising: noise=" + printable(noise) + " is not none, gaussian, masking or salt_and_pepper");
     o.level = s.get_float("level", o.level, 0.0f, 10.0f);
-    o.learning_rate = s.get_float("lr", o.learning_rate, 1e-7f, 10.0f);
-    o.seed = s.get_u64("seed", o.seed);
-    o.steps = s.get_int("steps", o.steps, 1, 1 << 24);
-    o.batch_size = s.get_int("batch", o.batch_size, 1, 4096);
+    get_training_keys(s, o);
     o.eval_count = s.get_int("eval", o.eval_count, 0, 10000);
     o.model.hidden = s.get_int("hidden", o.model.hidden, 1, 4096);
     o.model.code = s.get_int("code", o.model.code, 1, 4096);

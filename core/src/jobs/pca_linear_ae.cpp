@@ -32,13 +32,10 @@ LinearAeConfig linear_ae_job_options(const JobSpec& s) {
         if (act == kActivationKeys[a]) c.activation = Activation(a), known = true;
     if (!known)
         throw Error("job linear_ae: act=" + printable(act) + " is not none, relu, leaky_relu, sigmoid, tanh or softplus");
-    c.learning_rate = s.get_float("lr", c.learning_rate, 1e-7f, 10.0f);
-    c.batch_size = s.get_int("batch", c.batch_size, 1, 4096);
-    c.steps = s.get_int("steps", c.steps, 1, 1 << 24);
+    get_training_keys(s, c);
     c.decay_start = s.get_float("decay", c.decay_start, 0.0f, 1.0f);
     c.final_lr_fraction = s.get_float("final_lr", c.final_lr_fraction, 1e-6f, 1.0f);
     c.probe_every = s.get_int("probe_every", c.probe_every, 1, 1 << 24);
-    c.seed = s.get_u64("seed", c.seed);
     return c;
 }
 

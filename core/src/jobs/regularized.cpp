@@ -225,11 +225,8 @@ ContractiveOptions contractive_job_options(const JobSpec& s) {
     ContractiveOptions o;
     o.code = s.get_int("code", o.code, 1, 1024);
     o.lambda = s.get_float("lambda", o.lambda, 0.0f, kMaxContractiveLambda);
-    o.learning_rate = s.get_float("lr", o.learning_rate, 1e-7f, 10.0f);
-    o.batch_size = s.get_int("batch", o.batch_size, 1, 4096);
-    o.steps = s.get_int("steps", o.steps, 1, 1 << 24);
+    get_training_keys(s, o);
     o.eval_count = s.get_int("eval", o.eval_count, 1, 10000);
-    o.seed = s.get_u64("seed", o.seed);
     return o;
 }
 

@@ -17,10 +17,7 @@ VaeRecipeOptions vae_job_options(const JobSpec& s) {
     o.hidden = s.get_int("hidden", o.hidden, 1, 4096);
     o.latent = s.get_int("latent", o.latent, 1, 64);
     o.beta = s.get_float("beta", o.beta, 0.0f, 100.0f);
-    o.learning_rate = s.get_float("lr", o.learning_rate, 1e-7f, 10.0f);
-    o.batch_size = s.get_int("batch", o.batch_size, 1, 4096);
-    o.steps = s.get_int("steps", o.steps, 1, 1 << 24);
-    o.seed = s.get_u64("seed", o.seed);
+    get_training_keys(s, o);
     return o;
 }
 
