@@ -73,6 +73,7 @@ struct App {
     std::string screenshot_path;
     bool report = false;          // desktop --report: print frame times and the lesson's status at exit
     std::vector<float> frame_ms;  // every frame's duration, for --report
+    float busy_ms = 0;            // the last frame's work on this thread (frame())
     std::string home_message;  // shown on the lesson list, e.g. for an unknown ?lesson=
     std::string lesson_error;  // a lesson that threw: shown instead of it, with a way back
     const LessonInfo* current = nullptr;
@@ -191,7 +192,7 @@ EM_JS(char*, aelab_js_query_string, (), {
 // What the page shows, for the browser tests and for course pages that script the iframe.
 EM_JS(void, aelab_js_report_frame, (int frame, const char* lesson, int embed, int sidebar, const char* message,
                                     const char* data_state, const char* lessons, const char* status, float scroll_y,
-                                    float scroll_max_y, float overflow_x), {
+                                    float scroll_max_y, float overflow_x, float busy_ms), {
     Module.aelabState = {
         frames : frame,
         lesson : UTF8ToString(lesson),
@@ -204,6 +205,7 @@ EM_JS(void, aelab_js_report_frame, (int frame, const char* lesson, int embed, in
         scroll_y : scroll_y,          // the lesson's vertical scroll, px
         scroll_max_y : scroll_max_y,  // how far it can scroll
         overflow_x : overflow_x,      // px the lesson's content is wider than its window (0: it fits)
+        busy_ms : busy_ms,            // the previous frame's work on the page's thread, ms
         // Training workers alive (lessons/kit/train_backend.cpp), which tests count.
         workers : Module.aelabWorkers ? Object.keys(Module.aelabWorkers.live).filter(function(k) {
             return Module.aelabWorkers.live[k].worker; }).length : 0
@@ -720,8 +722,19 @@ void touch_scroll(App& app) {
     ts.velocity = ImVec2(ts.velocity.x * decay, ts.velocity.y * decay);
 }
 
+void frame_body(App& app);
+
+// One frame, timed: busy_ms is the page thread's own work in it (the lesson, ImGui, submitting
+// GL), reported to scripts as aelabState.busy_ms (fps.mjs: is the page thread busier while a
+// worker trains?).
 void frame(void* arg) {
     App& app = *static_cast<App*>(arg);
+    const auto t0 = SDL_GetPerformanceCounter();
+    frame_body(app);
+    app.busy_ms = float(double(SDL_GetPerformanceCounter() - t0) * 1000.0 / double(SDL_GetPerformanceFrequency()));
+}
+
+void frame_body(App& app) {
     // ImGui 1.86 reads key state once per frame, so a key pressed and released between two
     // frames (a quick tap, two quick arrow presses, or a slow frame) would be lost: each key
     // changes at most once per frame, and its later events wait for the next frames, in order.
@@ -802,7 +815,7 @@ void frame(void* arg) {
                           data_states[static_cast<int>(aelab::platform::fashion_mnist_state())], lesson_ids.c_str(),
                           status.c_str(), app.lesson_window ? app.lesson_window->Scroll.y : 0.0f,
                           app.lesson_window ? app.lesson_window->ScrollMax.y : 0.0f,
-                          app.lesson_window ? app.lesson_window->ScrollMax.x : 0.0f);
+                          app.lesson_window ? app.lesson_window->ScrollMax.x : 0.0f, app.busy_ms);
 #else
     if (app.report) app.frame_ms.push_back(1000.0f * io.DeltaTime);
     if (app.frames_left > 0 && --app.frames_left == 0) {

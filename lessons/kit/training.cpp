@@ -264,6 +264,7 @@ void LiveTraining::sync_backend() {
             // For scripts (tests/browser/train.test.mjs, fps.mjs): what trains, and where.
             static const char* const keys[] = {"inline", "thread", "worker"};
             platform::set_status("training_job", plan_.spec);
+            platform::set_status("training_eval_every", std::to_string(plan_.eval_every));
             platform::set_status("trainer", keys[int(backend_->kind())]);
             platform::set_status("trainer_notice", notice_);
         }

@@ -19,13 +19,17 @@ const browser = await chromium.launch({
 });
 const sample = () => [Module.aelabState.frames, performance.now(), Number(Module.aelabState.status.step || 0),
                       Module.aelabState.status.examples_per_s, Module.aelabState.status.training_job,
-                      Module.aelabState.status.trainer, Module.aelabState.workers || 0];
-for (const train of [0, 1]) {
+                      Module.aelabState.status.trainer, Module.aelabState.workers || 0,
+                      Module.aelabState.status.training_eval_every];
+// FPS_ONLY=idle or FPS_ONLY=train measures one of the two (e.g. an idle page beside a CLI run).
+const phases = process.env.FPS_ONLY === "idle" ? [0] : process.env.FPS_ONLY === "train" ? [1] : [0, 1];
+for (const train of phases) {
   const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
   // Gaps between animation frames from the page's start: opening (the first frames, building the
   // lesson's models when the dataset arrives) and the measured window after it.
   await page.addInitScript(() => {
     window.__gaps = [];
+    window.__busy = [];  // the page thread's own work per frame (aelabState.busy_ms)
     window.__afterData = 0;  // the longest frame once the dataset is in (the lesson builds its models)
     let last = performance.now(), ready = false;
     const tick = (t) => {
@@ -33,6 +37,7 @@ for (const train of [0, 1]) {
       // page's previous frame, the one that reported the dataset ready (and built the models).
       ready = ready || (typeof Module !== "undefined" && Module.aelabState && Module.aelabState.data === "ready");
       window.__gaps.push(t - last);
+      if (ready && Module.aelabState && Module.aelabState.busy_ms !== undefined) window.__busy.push(Module.aelabState.busy_ms);
       if (ready) window.__afterData = Math.max(window.__afterData, t - last);
       last = t;
       requestAnimationFrame(tick);
@@ -46,19 +51,23 @@ for (const train of [0, 1]) {
   const ready = (Date.now() - opened) / 1000;
   const f0 = await page.evaluate(sample);
   const opening = await page.evaluate(() => window.__gaps.splice(0).slice(1));
+  await page.evaluate(() => window.__busy.splice(0));
   await page.waitForTimeout(seconds * 1000);
   const f1 = await page.evaluate(sample);
   const gaps = (await page.evaluate(() => window.__gaps)).sort((a, b) => a - b);
   const afterData = await page.evaluate(() => window.__afterData);
+  const busy = (await page.evaluate(() => window.__busy)).sort((a, b) => a - b);
+  const bq = (p) => busy.length ? busy[Math.min(busy.length - 1, Math.floor(p * busy.length))].toFixed(1) : "?";
   const q = (p) => gaps[Math.min(gaps.length - 1, Math.floor(p * gaps.length))].toFixed(1);
   const ms = (f1[1] - f0[1]) / (f1[0] - f0[0]);
   console.log(`${id} ${train ? "training" : "idle    "}: ${ms.toFixed(1)} ms/frame (${(1000 / ms).toFixed(1)} fps; ` +
-              `median ${q(0.5)}, p95 ${q(0.95)}, longest ${gaps[gaps.length - 1].toFixed(1)} ms), ` +
+              `median ${q(0.5)}, p95 ${q(0.95)}, longest ${gaps[gaps.length - 1].toFixed(1)} ms; ` +
+              `page thread busy median ${bq(0.5)}, p95 ${bq(0.95)} ms), ` +
               `ready after ${ready.toFixed(1)} s, longest frame while opening ${Math.max(...opening).toFixed(0)} ms` +
               (afterData ? ` (${afterData.toFixed(0)} ms from the dataset's arrival on)` : "") +
               (train ? `, ${((f1[2] - f0[2]) / ((f1[1] - f0[1]) / 1000)).toFixed(0)} steps/s` : "") +
               (train && f1[3] !== undefined ? `, ${f1[3]} examples/s (status)` : "") +
-              (train && f1[4] ? `, on ${f1[5]} (${f1[6]} workers): ${f1[4]}` : ""));
+              (train && f1[4] ? `, on ${f1[5]} (${f1[6]} workers), evaluating every ${f1[7]} steps: ${f1[4]}` : ""));
   await page.close();
 }
 await browser.close();
