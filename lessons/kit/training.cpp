@@ -222,6 +222,7 @@ void LiveTraining::set_max_steps(int steps) {
 void LiveTraining::rebuild() {
     if (!job_hooks_.spec) return;
     run_.reset();
+    digest_ = LossDigest{};
     run_.set_max_steps(steps_);
     for (auto* c : curves_) c->clear();
     error_.clear();
@@ -243,7 +244,7 @@ void LiveTraining::rebuild() {
         return;
     }
     built_ = true;
-    platform::set_status("loss_digest", loss_digest({}));
+    platform::set_status("loss_digest", digest_.hex());
     platform::set_status("loss_steps", "0");
     if (backend_) backend_->configure(plan_);
     if (train_on_open_) run_.start();
@@ -300,7 +301,8 @@ void LiveTraining::apply(JobSnapshot& s) {
     }
     if (job_hooks_.evaluated)
         for (const JobEval& e : s.evals) job_hooks_.evaluated(e.step, e.figures);
-    platform::set_status("loss_digest", loss_digest(run_.losses()));
+    digest_.add(s.losses);
+    platform::set_status("loss_digest", digest_.hex());
     platform::set_status("loss_steps", std::to_string(run_.losses().size()));
     if (s.state == JobState::finished || s.state == JobState::diverged) {
         run_.stop(s.state == JobState::finished ? TrainingRun::State::finished : TrainingRun::State::diverged, s.message);

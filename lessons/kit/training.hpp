@@ -159,6 +159,7 @@ private:
     std::unique_ptr<TrainJob> view_;
     std::unique_ptr<TrainBackend> backend_;
     JobRunner::Plan plan_;
+    LossDigest digest_;  // of run_.losses(), kept as snapshots arrive
     TrainerKind kind_ = default_trainer();
     std::string notice_;
     bool sent_running_ = false;

@@ -54,6 +54,18 @@ TEST_CASE("JobSpec: text is sorted and reads back; floats round trip exactly; ba
     CHECK_THROWS_WITH(make_job(JobSpec("denoising"), nullptr), doctest::Contains("needs the Fashion-MNIST dataset"));
 }
 
+TEST_CASE("loss digest: FNV-1a over the losses' bits, the same kept snapshot by snapshot") {
+    CHECK(loss_digest({}) == "cbf29ce484222325");  // FNV-1a's offset basis: no loss yet
+    const std::vector<float> a = {0.5f, 0.25f, NAN}, b = {1.0f}, all = {0.5f, 0.25f, NAN, 1.0f};
+    LossDigest d;
+    d.add(a);
+    d.add({});
+    d.add(b);
+    CHECK(d.hex() == loss_digest(all));
+    CHECK(loss_digest(a) != loss_digest({0.5f, 0.25f}));
+    CHECK(loss_digest({0.0f}) != loss_digest({-0.0f}));  // bits, not values
+}
+
 TEST_CASE("JobSnapshot: bytes round trip; truncated or trailing bytes are refused; merge appends, a new generation replaces") {
     JobSnapshot s;
     s.generation = 9;

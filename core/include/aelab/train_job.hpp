@@ -123,6 +123,15 @@ struct ViewReader {
 // FNV-1a (64-bit) over the losses' float bits, as 16 hex digits: a run's whole loss sequence in
 // a few characters, which a page reports and the CLI prints, so tests compare runs bit for bit.
 std::string loss_digest(const std::vector<float>& losses);
+// The same digest kept as losses arrive (a page adds each snapshot's, not the whole history).
+class LossDigest {
+public:
+    void add(const std::vector<float>& losses);
+    std::string hex() const;
+
+private:
+    std::uint64_t h_ = 0xcbf29ce484222325ULL;  // FNV-1a's offset basis
+};
 
 enum class JobState : std::uint8_t { idle, running, paused, diverged, finished };
 

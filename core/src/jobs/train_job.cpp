@@ -190,19 +190,27 @@ void ViewReader::done() const {
                     " values, this job's model " + std::to_string(pos));
 }
 
-std::string loss_digest(const std::vector<float>& losses) {
-    std::uint64_t h = 0xcbf29ce484222325ULL;
+void LossDigest::add(const std::vector<float>& losses) {
     for (float l : losses) {
         std::uint32_t u;
         std::memcpy(&u, &l, 4);
         for (int k = 0; k < 4; ++k) {
-            h ^= (u >> (8 * k)) & 0xffu;
-            h *= 0x100000001b3ULL;
+            h_ ^= (u >> (8 * k)) & 0xffu;
+            h_ *= 0x100000001b3ULL;
         }
     }
+}
+
+std::string LossDigest::hex() const {
     char buf[17];
-    std::snprintf(buf, sizeof buf, "%016llx", static_cast<unsigned long long>(h));
+    std::snprintf(buf, sizeof buf, "%016llx", static_cast<unsigned long long>(h_));
     return buf;
+}
+
+std::string loss_digest(const std::vector<float>& losses) {
+    LossDigest d;
+    d.add(losses);
+    return d.hex();
 }
 
 //-----------------------------------------------------------------------------
