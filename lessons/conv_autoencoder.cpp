@@ -706,6 +706,7 @@ private:
             EvalScope eval(net.net);
             ascent_->step();
         }
+        if (ascent_playing_) platform::request_frame();  // one ascent step per frame
         ascent_input_ = ascent_->input();
         ImGui::SameLine();
         ImGui::Text("%d steps", ascent_->steps());

@@ -603,6 +603,7 @@ private:
             e.log_likelihood = rbm_log_likelihood(job.rbm(), recipe_->eval_images(), e.log_z);
             jobs_.pop_front();
         }
+        if (!jobs_.empty()) platform::request_frame();  // the next slice comes in the next frame
     }
     const EvalPoint* latest_exact() const {
         for (auto it = evals_.rbegin(); it != evals_.rend(); ++it)

@@ -5,9 +5,15 @@
 // Page parameters (browser URL query, or desktop flags):
 //   ?lesson=<id>      --lesson <id>     open that lesson (ids in lessons/registry.cpp)
 //   &embed=1          --embed           the lesson alone: no sidebar, no menu (for iframes)
-//                     --frames N        quit after N frames (also AELAB_FRAMES), for tests
+//                     --frames N        quit after N ticks of the main loop (also AELAB_FRAMES),
+//                                       for tests; the last one draws
 //                     --screenshot F    write the last frame to F as PNG before quitting
 //                     --report          with --frames: print frame times and the lesson's status
+//   &redraw=always    --redraw always   draw every tick (by default a frame is drawn only when
+//                                       something changed: input, training news, an animation;
+//                                       an idle page draws 4 frames a second)
+//   &redraw_ms=N      --redraw_ms N     ms between frames while a run trains elsewhere (50)
+//   &worker=0         --worker 0        train on the page's own thread (not a worker / thread)
 //                     --data F          read the dataset asset from F
 //                     --image F         a PNG or JPEG for the lessons' "your image" input
 //   &textview=0       --textview 1      the text view for screen readers (web: on by default;
@@ -74,6 +80,18 @@ struct App {
     bool report = false;          // desktop --report: print frame times and the lesson's status at exit
     std::vector<float> frame_ms;  // every frame's duration, for --report
     float busy_ms = 0;            // the last frame's work on this thread (frame())
+    std::vector<float> busy_list;  // --report: busy_ms of every frame drawn
+    // Redrawing only on change (should_draw): the main loop ticks at the display's rate
+    // (requestAnimationFrame; natively a wait of at most kTickMs for an event) and draws a frame
+    // only when something may have changed. A tick without one costs almost nothing, so an idle
+    // page leaves the CPU to a training worker, to other tabs and to the battery.
+    long ticks = 0;                // main-loop ticks (aelabState.frames, --frames counts them)
+    double last_draw = -1e9;       // when the last frame was drawn, s
+    double awake_until = 0;        // draw every tick until then: input just came (ImGui settles)
+    int data_state = -1;           // the dataset's state at the last frame (a change draws)
+    bool redraw_always = false;    // redraw=always / --redraw always: a frame every tick (as before)
+    double training_redraw = 0.05;  // s between frames while a run trains elsewhere (redraw_ms=)
+    double start_time = 0;         // for --report's seconds
     std::string home_message;  // shown on the lesson list, e.g. for an unknown ?lesson=
     std::string lesson_error;  // a lesson that threw: shown instead of it, with a way back
     const LessonInfo* current = nullptr;
@@ -190,11 +208,12 @@ EM_JS(char*, aelab_js_query_string, (), {
 });
 
 // What the page shows, for the browser tests and for course pages that script the iframe.
-EM_JS(void, aelab_js_report_frame, (int frame, const char* lesson, int embed, int sidebar, const char* message,
+EM_JS(void, aelab_js_report_frame, (int ticks, int drawn, const char* lesson, int embed, int sidebar, const char* message,
                                     const char* data_state, const char* lessons, const char* status, float scroll_y,
                                     float scroll_max_y, float overflow_x, float busy_ms), {
     Module.aelabState = {
-        frames : frame,
+        frames : ticks,               // main-loop ticks (one per animation frame of the browser)
+        drawn : drawn,                // frames drawn: the page draws only when something changed
         lesson : UTF8ToString(lesson),
         embed : !!embed,
         sidebar : !!sidebar,
@@ -210,6 +229,18 @@ EM_JS(void, aelab_js_report_frame, (int frame, const char* lesson, int embed, in
         workers : Module.aelabWorkers ? Object.keys(Module.aelabWorkers.live).filter(function(k) {
             return Module.aelabWorkers.live[k].worker; }).length : 0
     };
+});
+
+// A tick without a frame: the state is as it was, time went on.
+EM_JS(void, aelab_js_report_tick, (int ticks), {
+    if (Module.aelabState) Module.aelabState.frames = ticks;
+});
+// Something for the module arrived outside a frame (a training snapshot, a file): the page's
+// scripts set Module.aelabWake.
+EM_JS(int, aelab_js_take_wake, (), {
+    const w = Module.aelabWake ? 1 : 0;
+    Module.aelabWake = 0;
+    return w;
 });
 
 // The text view and the live region live in the page (aelab-ui.js builds them).
@@ -618,6 +649,8 @@ std::string status_json() {
     return json + "}";
 }
 
+double seconds_now() { return double(SDL_GetPerformanceCounter()) / double(SDL_GetPerformanceFrequency()); }
+
 #ifndef __EMSCRIPTEN__
 // --report: one JSON line with the frame times after the first 30 frames (the window opening and
 // the lesson building its models) and the lesson's status, for measurements from a shell.
@@ -629,10 +662,16 @@ void print_report(const App& app) {
         std::sort(v.begin(), v.end());
         return v.empty() ? 0.0 : double(v[v.size() / 2]);
     };
-    std::printf("{\"frames\": %zu, \"frame_ms_median\": %.2f, \"frame_ms_p95\": %.2f, \"frame_ms_max\": %.2f, "
+    // frames: ticks of the main loop; drawn: frames drawn (frame_ms: the time between two drawn
+    // frames; busy_ms: the work of drawing one, p95 included)
+    std::vector<float> busy(app.busy_list.begin() + std::min<std::size_t>(30, app.busy_list.size()), app.busy_list.end());
+    std::sort(busy.begin(), busy.end());
+    const double busy_p95 = busy.empty() ? 0.0 : double(busy[std::size_t(0.95 * double(busy.size() - 1))]);
+    std::printf("{\"frames\": %ld, \"drawn\": %zu, \"seconds\": %.2f, \"frame_ms_median\": %.2f, \"frame_ms_p95\": %.2f, "
+                "\"frame_ms_max\": %.2f, \"busy_ms_median\": %.2f, \"busy_ms_p95\": %.2f, "
                 "\"draw_ms_median\": %.3f, \"captures\": %zu, \"capture_draw_ms_median\": %.3f, \"status\": %s}\n",
-                app.frame_ms.size(), at(0.5), at(0.95), at(1.0), median(app.draw_ms), app.capture_ms.size(),
-                median(app.capture_ms), status_json().c_str());
+                app.ticks, app.frame_ms.size(), seconds_now() - app.start_time, at(0.5), at(0.95), at(1.0), median(busy),
+                busy_p95, median(app.draw_ms), app.capture_ms.size(), median(app.capture_ms), status_json().c_str());
     std::fflush(stdout);
 }
 #endif
@@ -727,11 +766,63 @@ void frame_body(App& app);
 // One frame, timed: busy_ms is the page thread's own work in it (the lesson, ImGui, submitting
 // GL), reported to scripts as aelabState.busy_ms (fps.mjs: is the page thread busier while a
 // worker trains?).
+constexpr double kSettleSeconds = 0.5;  // frames drawn after input: popups open, layouts settle
+constexpr double kIdleRedraw = 0.25;    // s: an idle page still draws 4 frames a second
+#ifndef __EMSCRIPTEN__
+constexpr int kTickMs = 16;  // desktop: a tick waits at most this long for an event
+#endif
+
+// Whether this tick draws a frame: input (or a text view action, a lesson opened by a script)
+// and the half second after it; whatever asked for the next frame (an animation, a slice of
+// work, a fetch or a file that arrived); a run training on the page's own thread, every tick;
+// a run training elsewhere, every training_redraw s (its snapshots: the curves and the views);
+// the dataset's state changing; text being edited or a mouse button or key held (ImGui repeats
+// and blinks on its own); and otherwise every kIdleRedraw s.
+bool should_draw(App& app, double now) {
+    if (app.redraw_always || app.frames_left == 1) return true;  // --frames: the last one is drawn
+    SDL_PumpEvents();
+    const ImGuiIO& io = ImGui::GetIO();
+    bool held = io.WantTextInput || ImGui::IsAnyMouseDown();
+    for (bool down : io.KeysDown) held = held || down;
+    if (!app.deferred_events.empty() || SDL_HasEvents(SDL_FIRSTEVENT, SDL_LASTEVENT) || aelab::a11y::action_pending() ||
+        held)
+        app.awake_until = std::max(app.awake_until, now + kSettleSeconds);
+    bool news = aelab::platform::take_frame_request();
+    bool arrived = false;
+#ifdef __EMSCRIPTEN__
+    arrived = aelab_js_take_wake() != 0;
+#endif
+    const int data = static_cast<int>(aelab::platform::fashion_mnist_state());
+    news = news || data != app.data_state;
+    using aelab::lessons::LiveTraining;
+    const LiveTraining::Redraw need = LiveTraining::redraw_need();
+    const double since = now - app.last_draw;
+    return now < app.awake_until || news || need == LiveTraining::Redraw::every_frame ||
+           ((arrived || need == LiveTraining::Redraw::periodic) && since >= app.training_redraw) || since >= kIdleRedraw;
+}
+
+// One tick: a frame when should_draw says so, timed: busy_ms is the page thread's own work in it
+// (the lesson, ImGui, submitting GL), reported to scripts as aelabState.busy_ms (fps.mjs: is the
+// page thread busier while a worker trains?).
 void frame(void* arg) {
     App& app = *static_cast<App*>(arg);
+    ++app.ticks;
+    const double now = seconds_now();
+    if (!should_draw(app, now)) {
+#ifdef __EMSCRIPTEN__
+        aelab_js_report_tick(int(app.ticks));
+#else
+        if (app.frames_left > 1) --app.frames_left;
+        SDL_WaitEventTimeout(nullptr, kTickMs);
+#endif
+        return;
+    }
+    app.last_draw = now;
+    app.data_state = static_cast<int>(aelab::platform::fashion_mnist_state());
     const auto t0 = SDL_GetPerformanceCounter();
     frame_body(app);
     app.busy_ms = float(double(SDL_GetPerformanceCounter() - t0) * 1000.0 / double(SDL_GetPerformanceFrequency()));
+    if (app.report) app.busy_list.push_back(app.busy_ms);
 }
 
 void frame_body(App& app) {
@@ -810,7 +901,7 @@ void frame_body(App& app) {
         aelab_js_text_view(aelab::a11y::document_json(aelab::a11y::document()).c_str());
     }
     for (const auto& a : aelab::a11y::take_announcements()) aelab_js_announce(a.message.c_str(), a.urgent);
-    aelab_js_report_frame(ImGui::GetFrameCount(), app.current ? app.current->id : "", app.embed,
+    aelab_js_report_frame(int(app.ticks), ImGui::GetFrameCount(), app.current ? app.current->id : "", app.embed,
                           !app.embed && app.show_sidebar && !app.narrow && !aelab::platform::hidden("sidebar"), app.home_message.c_str(),
                           data_states[static_cast<int>(aelab::platform::fashion_mnist_state())], lesson_ids.c_str(),
                           status.c_str(), app.lesson_window ? app.lesson_window->Scroll.y : 0.0f,
@@ -877,7 +968,10 @@ EMSCRIPTEN_KEEPALIVE void aelab_set_value(unsigned id, const char* text) { aelab
 // A course page's "set" message (aelab-ui.js): URL parameters, one "key=value" per line. Lesson state
 // is read when a lesson opens, so the lesson reopens with them, as from a link; section, hide
 // and theme apply in place.
-EMSCRIPTEN_KEEPALIVE void aelab_set_params(const char* query) { g_app_set_params(query ? query : ""); }
+EMSCRIPTEN_KEEPALIVE void aelab_set_params(const char* query) {
+    g_app_set_params(query ? query : "");
+    aelab::platform::request_frame();
+}
 EMSCRIPTEN_KEEPALIVE int aelab_can_leave() {
     ImGuiContext* g = ImGui::GetCurrentContext();
     return g && g->OpenPopupStack.Size == 0 && g->ActiveId == 0;
@@ -888,6 +982,7 @@ EMSCRIPTEN_KEEPALIVE int aelab_open_lesson(const char* id) {
     const LessonInfo* info = s.empty() ? nullptr : aelab::lessons::find_lesson(s);
     if (!s.empty() && !info) return 0;
     open_lesson(*g_app, info);
+    aelab::platform::request_frame();
     return 1;
 }
 // Memory figures for the soak test (tests/browser/soak.test.mjs): bytes malloc has handed out and
@@ -909,7 +1004,7 @@ int main(int argc, char** argv) {
         std::printf("usage: aelab [--lesson ID] [--embed] [--frames N] [--screenshot FILE.png] [--report] [--data FILE]\n"
                     "             [--image FILE.png|.jpg]\n"
                     "             [--textview 1] [--text-out FILE] [--theme dark|light|contrast] [--touch 1]\n"
-                    "             [--list-lessons] [--worker 0]\n");
+                    "             [--list-lessons] [--worker 0] [--redraw always] [--redraw_ms N]\n");
         return params.count("help") ? 0 : 2;
     }
     aelab::platform::set_params(params);
@@ -999,6 +1094,12 @@ int main(int argc, char** argv) {
     aelab::kit::apply_theme(aelab::kit::theme_from_name(aelab::platform::param("theme"), preferred_theme()), app.ui_scale);
     app.ui_scale_applied = app.ui_scale;
     app.force_touch = aelab::platform::param("touch") == "1";
+    // redraw=always: a frame every tick, as before frames were drawn only on change (for
+    // comparing); redraw_ms=N: the interval of frames while a run trains elsewhere (default 50).
+    app.redraw_always = aelab::platform::param("redraw") == "always";
+    app.training_redraw = aelab::platform::param_int("redraw_ms", 50, 0, 1000) / 1000.0;
+    app.start_time = seconds_now();
+    app.awake_until = app.start_time + 1.0;  // the first second: fonts, layout, the lesson's first build
     if (coarse_pointer()) enable_touch_sizes(app);
     ImGui_ImplSDL2_InitForOpenGL(app.window, gl);
     aelab::platform::install_browser_clipboard();  // clipboard: web build, after SDL set its own

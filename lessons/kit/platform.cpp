@@ -240,6 +240,7 @@ void start_load(FileAsset& f, const std::string& path) {
                         kv.second.bytes.assign(b, b + size);
                         kv.second.state = AssetState::ready;
                     }
+                request_frame();
             },
             [](void* arg) {
                 std::unique_ptr<std::string> k(static_cast<std::string*>(arg));
@@ -248,6 +249,7 @@ void start_load(FileAsset& f, const std::string& path) {
                         kv.second.error = *k + ": could not be fetched from the web server (missing file or network error)";
                         kv.second.state = AssetState::failed;
                     }
+                request_frame();
             });
         return;
     }
@@ -336,6 +338,16 @@ std::map<std::string, std::string>& status_map() {
 void set_status(const std::string& key, const std::string& value) { status_map()[key] = value; }
 const std::map<std::string, std::string>& status() { return status_map(); }
 void clear_status() { status_map().clear(); }
+
+namespace {
+bool g_frame_requested = false;
+}
+void request_frame() { g_frame_requested = true; }
+bool take_frame_request() {
+    const bool r = g_frame_requested;
+    g_frame_requested = false;
+    return r;
+}
 
 BuildInfo build_info() {
     BuildInfo b{};

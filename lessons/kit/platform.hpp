@@ -82,6 +82,15 @@ void set_status(const std::string& key, const std::string& value);
 const std::map<std::string, std::string>& status();
 void clear_status();
 
+// --- Redrawing. The host draws a frame only when something may have changed (input, a
+// training run's news, a file that arrived) and otherwise a few times a second, so an idle page
+// leaves the CPU to a training worker and to the battery. Whatever moves on its own (a playing
+// stepper, a run on the page's own thread) asks for the next frame in each frame it draws;
+// callbacks that complete outside a frame (a fetch, a file the student chose) ask too.
+void request_frame();
+// The host: whether a frame was asked for since the last call (and forgets it).
+bool take_frame_request();
+
 // Build facts for the About box.
 struct BuildInfo {
     const char* version;

@@ -50,12 +50,15 @@ EM_JS(void, aelab_js_upload_install, (double max_bytes), {
         if (!file) return;
         if (file.size > up.max) {
             up.pending = {name : file.name, size : file.size, error : "too large"};
+            Module.aelabWake = 1;  // the host draws the next frame, which takes it
             return;
         }
         file.arrayBuffer().then(function(buf) {
             up.pending = {name : file.name, size : buf.byteLength, bytes : new Uint8Array(buf)};
+            Module.aelabWake = 1;
         }, function(e) {
             up.pending = {name : file.name, size : 0, error : "the browser could not read the file (" + e + ")"};
+            Module.aelabWake = 1;
         });
     }
     up.take = take;

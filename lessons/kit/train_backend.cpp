@@ -197,10 +197,12 @@ EM_JS(int, aelab_js_worker_create, (const char* data_url), {
             const m = e.data;
             if (m && m.type === "error") entry.failure = entry.failure || String(m.message);
             else if (m && m.type === "snapshot") entry.queue.push(m.bytes);
+            Module.aelabWake = 1;  // news for the page: the host draws a frame soon
         };
         w.onerror = function(e) {
             e.preventDefault();
             entry.failure = entry.failure || ("the training worker could not start (" + (e.message || "aelab-train-worker.js missing or failed") + ")");
+            Module.aelabWake = 1;
         };
         w.postMessage({cmd : "init", dataUrl : new URL(UTF8ToString(data_url), base).href});
     } catch (err) {

@@ -310,6 +310,15 @@ void LiveTraining::apply(JobSnapshot& s) {
     }
 }
 
+LiveTraining::Redraw LiveTraining::redraw_need() {
+    Redraw need = Redraw::none;
+    for (const LiveTraining* t : all_live()) {
+        if (t->run_.running() && t->backend_ && t->backend_->kind() == TrainerKind::inline_page) return Redraw::every_frame;
+        if (t->run_.running() || t->train_on_open_) need = Redraw::periodic;
+    }
+    return need;
+}
+
 int LiveTraining::advance() {
     advanced_frame_ = g_frame;
     if (!built_) return 0;

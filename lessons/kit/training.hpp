@@ -150,6 +150,12 @@ public:
     // frame (another lesson is showing, or their section is closed) are paused, as the
     // time-sliced runs always were, so a hidden page does not keep a core busy.
     static void end_frame();
+    // What the runs ask of the host's redrawing (it draws a frame only when something may have
+    // changed): every frame while a run trains on the page's own thread (its steps happen in
+    // the frames), a frame now and then while one trains elsewhere or a train=1 link waits for
+    // its model (the snapshots to show), nothing when no run is going.
+    enum class Redraw { none, periodic, every_frame };
+    static Redraw redraw_need();
 
 private:
     void apply(JobSnapshot& s);

@@ -462,6 +462,7 @@ bool step_controller(const char* id, Stepper& s) {
         s.carry += ImGui::GetIO().DeltaTime * s.steps_per_second;
         while (s.carry >= 1.0 && !s.at_end()) s.carry -= 1.0, s.step++;
         if (s.at_end()) s.playing = false;
+        else platform::request_frame();  // the next step comes with time, not input
     }
     s.step = std::clamp(s.step, 0, s.count - 1);
     ImGui::PopID();

@@ -1,7 +1,10 @@
 // Frame rate of a lesson in headless Chromium (SwiftShader), idle and while training, for the
 // notes: node tests/browser/fps.mjs build/web lesson-id [seconds] [extra query, e.g. "open=1"].
-// Prints the mean frame time, the median, 95th percentile and longest frame (requestAnimationFrame
-// gaps) over `seconds` once the dataset is in (or not wanted) and 30 frames are drawn; the
+// The page draws a frame only when something changed (redraw=always in `extra` draws every
+// tick, as before). Prints the frames drawn per second and the page thread's work per drawn
+// frame (busy), the mean tick time, the median, 95th percentile and longest tick
+// (requestAnimationFrame gaps) over `seconds` once the dataset is in (or not wanted) and 30
+// ticks have passed; the
 // longest frame before that (opening the page) and the longest from the dataset's arrival on
 // (when a lesson builds its models); the training steps/s and, when the lesson reports it
 // (status examples_per_s), the examples/s its training panel shows. A measurement, not a test.
@@ -20,7 +23,7 @@ const browser = await chromium.launch({
 const sample = () => [Module.aelabState.frames, performance.now(), Number(Module.aelabState.status.step || 0),
                       Module.aelabState.status.examples_per_s, Module.aelabState.status.training_job,
                       Module.aelabState.status.trainer, Module.aelabState.workers || 0,
-                      Module.aelabState.status.training_eval_every];
+                      Module.aelabState.status.training_eval_every, Module.aelabState.drawn];
 // FPS_ONLY=idle or FPS_ONLY=train measures one of the two (e.g. an idle page beside a CLI run).
 const phases = process.env.FPS_ONLY === "idle" ? [0] : process.env.FPS_ONLY === "train" ? [1] : [0, 1];
 for (const train of phases) {
@@ -29,15 +32,16 @@ for (const train of phases) {
   // lesson's models when the dataset arrives) and the measured window after it.
   await page.addInitScript(() => {
     window.__gaps = [];
-    window.__busy = [];  // the page thread's own work per frame (aelabState.busy_ms)
+    window.__busy = [];  // the page thread's own work per drawn frame (aelabState.busy_ms)
     window.__afterData = 0;  // the longest frame once the dataset is in (the lesson builds its models)
-    let last = performance.now(), ready = false;
+    let last = performance.now(), ready = false, drawn = -1;
     const tick = (t) => {
       // This callback runs before the page's own in each animation frame: the gap it sees holds the
       // page's previous frame, the one that reported the dataset ready (and built the models).
       ready = ready || (typeof Module !== "undefined" && Module.aelabState && Module.aelabState.data === "ready");
       window.__gaps.push(t - last);
-      if (ready && Module.aelabState && Module.aelabState.busy_ms !== undefined) window.__busy.push(Module.aelabState.busy_ms);
+      if (ready && Module.aelabState && Module.aelabState.busy_ms !== undefined && Module.aelabState.drawn !== drawn)
+        window.__busy.push(Module.aelabState.busy_ms), drawn = Module.aelabState.drawn;
       if (ready) window.__afterData = Math.max(window.__afterData, t - last);
       last = t;
       requestAnimationFrame(tick);
@@ -60,9 +64,10 @@ for (const train of phases) {
   const bq = (p) => busy.length ? busy[Math.min(busy.length - 1, Math.floor(p * busy.length))].toFixed(1) : "?";
   const q = (p) => gaps[Math.min(gaps.length - 1, Math.floor(p * gaps.length))].toFixed(1);
   const ms = (f1[1] - f0[1]) / (f1[0] - f0[0]);
-  console.log(`${id} ${train ? "training" : "idle    "}: ${ms.toFixed(1)} ms/frame (${(1000 / ms).toFixed(1)} fps; ` +
+  const drawnPerS = (f1[8] - f0[8]) / ((f1[1] - f0[1]) / 1000);
+  console.log(`${id} ${train ? "training" : "idle    "}: ${drawnPerS.toFixed(1)} frames drawn/s, ticks ${ms.toFixed(1)} ms (` +
               `median ${q(0.5)}, p95 ${q(0.95)}, longest ${gaps[gaps.length - 1].toFixed(1)} ms; ` +
-              `page thread busy median ${bq(0.5)}, p95 ${bq(0.95)} ms), ` +
+              `); page thread busy per drawn frame median ${bq(0.5)}, p95 ${bq(0.95)} ms, ` +
               `ready after ${ready.toFixed(1)} s, longest frame while opening ${Math.max(...opening).toFixed(0)} ms` +
               (afterData ? ` (${afterData.toFixed(0)} ms from the dataset's arrival on)` : "") +
               (train ? `, ${((f1[2] - f0[2]) / ((f1[1] - f0[1]) / 1000)).toFixed(0)} steps/s` : "") +

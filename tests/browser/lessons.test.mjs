@@ -440,7 +440,7 @@ try {
     await page.goto(`${base}?lesson=tensors`);
     const s = await settle(page, 30, `Module.aelabState.data === "failed"`);
     const after = await moreFrames(page, 20);  // still running: an error panel, not a crash
-    expect(after.frames > s.frames, "the page stopped drawing");
+    expect(after.drawn > s.drawn, "the page stopped drawing");
     await page.screenshot({ path: path.join(shots, "missing-dataset.png") });
   });
 

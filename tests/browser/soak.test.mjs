@@ -196,7 +196,7 @@ try {
     await frames(2);
     await sample(true);
     const last = await state();
-    expect(last.frames > home.frames, "the page stopped drawing");
+    expect(last.frames > home.frames && last.drawn > home.drawn, "the page stopped drawing");
     await page.screenshot({ path: path.join(out, `soak-${SECONDS}s-end.png`) });
 
     // The figures.

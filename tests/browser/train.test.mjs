@@ -9,6 +9,8 @@
 // - Reset while the worker trains: no stale step or loss is shown; Train again reuses the worker.
 // - Lessons opened one after another while training: the worker threads alive (Chromium's own
 //   count, page.workers()) never exceed the lessons the host keeps, and the page's count agrees.
+// - The page draws only when something changed: an idle lesson a few frames a second, input at
+//   once, a run in the worker every 50 ms; redraw=always every tick.
 import { execFileSync } from "node:child_process";
 import path from "node:path";
 import { expect, expr, launch, moreFrames, results, screenshotDir, serve, settle, site, withPage } from "./common.mjs";
@@ -132,6 +134,45 @@ try {
     await page.goto(`${base}?lesson=denoising`);
     await settle(page, 30, `Module.aelabState.data === "ready"`);
     expect(page.workers().length === 0, `a page that does not train has ${page.workers().length} workers`);
+  });
+  // The page draws only when something changed (web/main.cpp should_draw): the main loop keeps
+  // ticking with the browser's animation frames, an idle lesson draws about 4 frames a second,
+  // input draws at once, a run in the worker draws every 50 ms, and redraw=always draws each tick.
+  await withPage(browser, "draws-only-on-change", {}, async (page) => {
+    const counts = () => page.evaluate(() => [Module.aelabState.frames, Module.aelabState.drawn, performance.now(),
+                                              Number(Module.aelabState.status.step || 0)]);
+    const over = async (ms, act) => {
+      const a = await counts();
+      if (act) await act();
+      await page.waitForTimeout(ms);
+      const b = await counts();
+      const s = (b[2] - a[2]) / 1000;
+      return { ticks: b[0] - a[0], drawn: b[1] - a[1], s, perS: (b[1] - a[1]) / s, steps: b[3] - a[3] };
+    };
+    await page.goto(`${base}?lesson=convolution`);
+    await settle(page, 30, `Module.aelabState.data !== "loading"`);
+    await page.waitForTimeout(1200);  // the opening second draws every tick
+    const idle = await over(2000);
+    console.log(`     idle: ${idle.drawn} frames drawn in ${idle.ticks} ticks over ${idle.s.toFixed(1)} s`);
+    expect(idle.drawn >= 3 && idle.perS <= 6, `an idle page drew ${idle.drawn} frames in ${idle.s.toFixed(1)} s`);
+    expect(idle.ticks >= 2 * idle.drawn, `${idle.ticks} ticks for ${idle.drawn} frames drawn`);
+    const moved = await over(400, async () => { await page.mouse.move(300, 300); await page.mouse.move(320, 330); });
+    expect(moved.drawn >= 4 && moved.drawn >= moved.ticks - 2, `after the mouse moved: ${moved.drawn} frames in ${moved.ticks} ticks`);
+    const always = await (async () => {
+      await page.goto(`${base}?lesson=convolution&redraw=always`);
+      await settle(page, 30, `Module.aelabState.data !== "loading"`);
+      return over(1000);
+    })();
+    expect(always.drawn >= always.ticks - 1, `redraw=always: ${always.drawn} frames in ${always.ticks} ticks`);
+    await page.goto(`${base}?lesson=denoising&train=1`);
+    await settle(page, 10, `Module.aelabState.data === "ready"`);
+    await page.waitForFunction(expr(`Number(Module.aelabState.status.step) >= 5`), null, { timeout: 120000, polling: 100 });
+    await page.waitForTimeout(1200);
+    const training = await over(2000);
+    console.log(`     training in the worker: ${training.drawn} frames drawn in ${training.ticks} ticks over ` +
+                `${training.s.toFixed(1)} s, ${training.steps} steps shown`);
+    expect(training.steps > 0 && training.drawn >= 5 && training.perS <= 22,
+           `while training: ${training.drawn} frames drawn in ${training.s.toFixed(1)} s, ${training.steps} steps`);
   });
 } finally {
   await browser.close();

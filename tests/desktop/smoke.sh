@@ -68,6 +68,22 @@ else
     echo "FAIL --report: $(tail -3 "$tmp/report.log" | tr '\n' ' ')"
     failures=$((failures + 1))
 fi
+# Redrawing only on change: an idle lesson keeps ticking (--frames counts ticks) but draws only
+# its first second and then a few frames a second; --redraw always draws every tick.
+if timeout 120 xvfb-run -a -s "-screen 0 1400x900x24" "$app" --frames 240 --report --lesson convolution \
+        >"$tmp/idle.log" 2>&1 &&
+   timeout 120 xvfb-run -a -s "-screen 0 1400x900x24" "$app" --frames 60 --report --lesson convolution --redraw always \
+        >"$tmp/always.log" 2>&1 &&
+   python3 -c 'import json,sys
+last=lambda f: json.loads([l for l in open(f) if l.startswith("{")][-1])
+i, a = last(sys.argv[1]), last(sys.argv[2])
+assert i["frames"]==240 and 0 < i["drawn"] < i["frames"] - 40, i
+assert a["frames"]==60 and a["drawn"]==60, a' "$tmp/idle.log" "$tmp/always.log"; then
+    echo "ok   redraw on change ($(grep -o '"frames": [0-9]*, "drawn": [0-9]*' "$tmp/idle.log" | tail -1); always: every tick)"
+else
+    echo "FAIL redraw on change: $(tail -2 "$tmp/idle.log" | tr '\n' ' ') / $(tail -2 "$tmp/always.log" | tr '\n' ' ')"
+    failures=$((failures + 1))
+fi
 # Themes, and the text view panel (View > Text view) with its words written out by --text-out.
 run theme-light --lesson convolution --theme light
 run theme-contrast --lesson convolution --theme contrast

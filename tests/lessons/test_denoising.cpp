@@ -410,4 +410,37 @@ TEST_CASE("denoising training on a second thread: the inline run's losses, curve
     }
     CHECK(lessons::live_trainers() == threads_before);
 }
+
+// The host draws only when something changed (web/main.cpp should_draw); a run tells it what
+// it needs: every frame while its steps run in the frames, a frame now and then while they run
+// on another thread, nothing when it is not training.
+TEST_CASE("redraw need: a run on the page's thread every frame, on a second thread now and then, none when idle") {
+    using Redraw = lessons::LiveTraining::Redraw;
+    DenoisingRecipeOptions o;
+    o.eval_count = 10;
+    o.steps = 40;
+    o.seed = 5;
+    CHECK(lessons::LiveTraining::redraw_need() == Redraw::none);
+    {
+        Training t(o);
+        CHECK(lessons::LiveTraining::redraw_need() == Redraw::none);  // built, not training
+        t.live.run().start();
+        t.live.controls().budget_ms = 0.5f;
+        t.live.advance();
+        CHECK(t.live.trainer() == lessons::TrainerKind::inline_page);
+        CHECK(lessons::LiveTraining::redraw_need() == Redraw::every_frame);
+        t.live.run().pause();
+        CHECK(lessons::LiveTraining::redraw_need() == Redraw::none);
+    }
+    {
+        Training t(o);
+        t.live.set_trainer(lessons::TrainerKind::thread);
+        t.live.run().start();
+        t.live.advance();
+        CHECK(lessons::LiveTraining::redraw_need() == Redraw::periodic);
+        run_to_end(t.live);
+        CHECK(t.live.run().state() == lessons::TrainingRun::State::finished);
+        CHECK(lessons::LiveTraining::redraw_need() == Redraw::none);
+    }
+}
 #endif

@@ -3,6 +3,7 @@
 // (tests/core/test_train_job.cpp); LiveTraining on each trainer is tested through the lessons.
 #include <doctest/doctest.h>
 
+#include "kit/platform.hpp"
 #include "kit/train_backend.hpp"
 #include "kit/training.hpp"
 
@@ -45,4 +46,14 @@ TEST_CASE("trainers: names, and the default a host sets") {
     aelab::lessons::set_default_trainer(TrainerKind::thread);
     CHECK(aelab::lessons::default_trainer() == TrainerKind::thread);
     aelab::lessons::set_default_trainer(was);
+}
+
+TEST_CASE("redraw requests: taken once, by the host") {
+    using namespace aelab::platform;
+    take_frame_request();  // whatever an earlier test asked for
+    CHECK_FALSE(take_frame_request());
+    request_frame();
+    request_frame();
+    CHECK(take_frame_request());
+    CHECK_FALSE(take_frame_request());
 }

@@ -48,12 +48,18 @@ TEST_CASE("widgets: stepper plays at its speed and stops at the end") {
     CHECK(s.step == 0);
     s.playing = true;
     s.steps_per_second = 4.0f;
-    // 1 s of frames at 4 steps/s: 4 steps.
+    // 1 s of frames at 4 steps/s: 4 steps. Playing asks the host for each next frame (it draws
+    // only when something changed).
+    platform::take_frame_request();
     for (int i = 0; i < 10; ++i) gui.frame([&] { ui::step_controller("s", s); }, 0.1f);
     CHECK(s.step == 4);
+    CHECK(platform::take_frame_request());
     for (int i = 0; i < 100; ++i) gui.frame([&] { ui::step_controller("s", s); }, 0.1f);
     CHECK(s.step == 9);
     CHECK_FALSE(s.playing);
+    platform::take_frame_request();
+    gui.frame([&] { ui::step_controller("s", s); }, 0.1f);
+    CHECK_FALSE(platform::take_frame_request());  // stopped at the end: no more frames asked for
     s.reset(3);  // fewer steps: clamped
     CHECK(s.step == 2);
 }
