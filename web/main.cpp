@@ -14,6 +14,8 @@
 //                                       an idle page draws 4 frames a second)
 //   &redraw_ms=N      --redraw_ms N     ms between frames while a run trains elsewhere (50)
 //   &worker=0         --worker 0        train on the page's own thread (not a worker / thread)
+//   &parallel=N       --parallel N      runs training at once on workers / threads (default: the
+//                                       cores less one; more wait their turn)
 //                     --data F          read the dataset asset from F
 //                     --image F         a PNG or JPEG for the lessons' "your image" input
 //   &textview=0       --textview 1      the text view for screen readers (web: on by default;
@@ -252,6 +254,12 @@ EM_JS(void, aelab_js_announce, (const char* message, int urgent), {
 });
 
 // A finger (or a stylus) is the page's main pointer: phones, tablets.
+// Logical cores (navigator.hardwareConcurrency; 2 when the browser does not say).
+EM_JS(int, aelab_js_cores, (), {
+    const n = typeof navigator !== "undefined" ? Number(navigator.hardwareConcurrency) : 0;
+    return n >= 1 ? Math.min(n, 256) : 2;
+});
+
 EM_JS(int, aelab_js_coarse_pointer, (), {
     return window.matchMedia && window.matchMedia("(pointer: coarse)").matches ? 1 : 0;
 });
@@ -1004,7 +1012,7 @@ int main(int argc, char** argv) {
         std::printf("usage: aelab [--lesson ID] [--embed] [--frames N] [--screenshot FILE.png] [--report] [--data FILE]\n"
                     "             [--image FILE.png|.jpg]\n"
                     "             [--textview 1] [--text-out FILE] [--theme dark|light|contrast] [--touch 1]\n"
-                    "             [--list-lessons] [--worker 0] [--redraw always] [--redraw_ms N]\n");
+                    "             [--list-lessons] [--worker 0] [--parallel N] [--redraw always] [--redraw_ms N]\n");
         return params.count("help") ? 0 : 2;
     }
     aelab::platform::set_params(params);
@@ -1018,6 +1026,13 @@ int main(int argc, char** argv) {
 #endif
     aelab::lessons::set_default_trainer(aelab::platform::param("worker") == "0" ? aelab::lessons::TrainerKind::inline_page
                                                                                 : off_thread);
+    // One core draws the page; runs beyond the others wait their turn (parallel=N overrides).
+#ifdef __EMSCRIPTEN__
+    const int cores = aelab_js_cores();
+#else
+    const int cores = SDL_GetCPUCount();
+#endif
+    aelab::lessons::LiveTraining::set_max_parallel(aelab::platform::param_int("parallel", std::max(1, cores - 1), 1, 64));
     if (const char* f = std::getenv("AELAB_FRAMES")) app.frames_left = std::atol(f);
     if (params.count("frames")) app.frames_left = std::atol(params["frames"].c_str());
     app.screenshot_path = aelab::platform::param("screenshot");

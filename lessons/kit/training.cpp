@@ -141,7 +141,12 @@ std::vector<LiveTraining*>& all_live() {
     return v;
 }
 long long g_frame = 0;
+int g_max_parallel = 0;      // runs on threads or workers at once (0: no limit)
+long long g_last_ticket = 0;  // the queue for a core: first come, first served
 }  // namespace
+
+void LiveTraining::set_max_parallel(int n) { g_max_parallel = std::max(0, n); }
+int LiveTraining::max_parallel() { return g_max_parallel; }
 
 LiveTraining::LiveTraining(int max_steps, int batch_size, int epoch_size, int eval_every)
     : run_(max_steps, batch_size, epoch_size), steps_(max_steps), eval_every_(eval_every) {
@@ -156,7 +161,7 @@ LiveTraining::~LiveTraining() {
 
 void LiveTraining::end_frame() {
     for (LiveTraining* t : all_live())
-        if (t->backend_ && t->run_.running() && t->advanced_frame_ != g_frame) {
+        if ((t->backend_ || t->waiting_) && t->run_.running() && t->advanced_frame_ != g_frame) {
             t->run_.pause();
             t->sync_backend();
         }
@@ -251,8 +256,28 @@ void LiveTraining::rebuild() {
     train_on_open_ = false;
 }
 
+// Whether this run, asking to train elsewhere, may start now: fewer than max_parallel() others
+// train on threads or workers, counting the runs that asked before it and still wait.
+bool LiveTraining::slot_free() {
+    if (g_max_parallel <= 0) return true;
+    if (!waiting_) waiting_ = ++g_last_ticket;
+    int taken = 0;
+    for (const LiveTraining* t : all_live()) {
+        if (t == this) continue;
+        const bool elsewhere = t->sent_running_ && t->run_.running() && t->backend_ &&
+                               t->backend_->kind() != TrainerKind::inline_page;
+        const bool ahead = t->waiting_ && t->waiting_ < waiting_ && t->run_.running();
+        taken += (elsewhere || ahead) ? 1 : 0;
+    }
+    return taken < g_max_parallel;
+}
+
 void LiveTraining::sync_backend() {
     if (!built_) return;
+    if (!run_.running()) waiting_ = 0;
+    const TrainerKind where = backend_ ? backend_->kind() : kind_;
+    if (run_.running() && !sent_running_ && where != TrainerKind::inline_page && !slot_free()) return;  // its turn comes
+    waiting_ = 0;
     if (run_.running() && !backend_) {
         backend_ = make_train_backend(kind_, job_hooks_.data);
         backend_->configure(plan_);
@@ -348,7 +373,11 @@ bool LiveTraining::panel(const char* id) {
     const bool rebuild_asked = training_panel(id, run_, controls_);
     if (trainer() != TrainerKind::inline_page || !notice_.empty()) {
         ImGui::PushID(id);
-        if (notice_.empty()) ImGui::TextDisabled("Training on %s; the page only draws.", trainer_name(trainer()));
+        if (waiting() && run_.running())
+            ImGui::TextWrapped("Waiting for a free core: on this machine %d run%s train%s beside the page at a time; this one "
+                               "starts when one of them ends or is paused.",
+                               g_max_parallel, g_max_parallel == 1 ? "" : "s", g_max_parallel == 1 ? "s" : "");
+        else if (notice_.empty()) ImGui::TextDisabled("Training on %s; the page only draws.", trainer_name(trainer()));
         else ui::error_panel("No training worker", notice_);
         ImGui::PopID();
     }

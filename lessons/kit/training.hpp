@@ -150,6 +150,13 @@ public:
     // frame (another lesson is showing, or their section is closed) are paused, as the
     // time-sliced runs always were, so a hidden page does not keep a core busy.
     static void end_frame();
+    // At most n runs train on threads or workers at once; a run started beyond that waits its
+    // turn (first come, first served) and says so in its panel. The host sets the machine's
+    // cores less the one that draws the page (at least 1); 0, the default, is no limit.
+    static void set_max_parallel(int n);
+    static int max_parallel();
+    // Train was pressed and the run waits for a free core.
+    bool waiting() const { return waiting_ != 0; }
     // What the runs ask of the host's redrawing (it draws a frame only when something may have
     // changed): every frame while a run trains on the page's own thread (its steps happen in
     // the frames), a frame now and then while one trains elsewhere or a train=1 link waits for
@@ -161,6 +168,7 @@ private:
     void apply(JobSnapshot& s);
     void fall_back(const std::string& why);
     void sync_backend();
+    bool slot_free();
     JobHooks job_hooks_;
     std::unique_ptr<TrainJob> view_;
     std::unique_ptr<TrainBackend> backend_;
@@ -169,6 +177,7 @@ private:
     TrainerKind kind_ = default_trainer();
     std::string notice_;
     bool sent_running_ = false;
+    long long waiting_ = 0;  // the run's place in the queue for a core (0: not waiting)
     std::uint32_t generation_ = 0;
     long long advanced_frame_ = -1;
     TrainingRun run_;

@@ -443,4 +443,58 @@ TEST_CASE("redraw need: a run on the page's thread every frame, on a second thre
         CHECK(lessons::LiveTraining::redraw_need() == Redraw::none);
     }
 }
+
+// One core draws the page: on a 2-core machine the host lets one run train elsewhere at a time
+// (LiveTraining::set_max_parallel); the others wait their turn, in the order Train was pressed.
+TEST_CASE("at most max_parallel runs train on threads at once; the others wait, first come first served") {
+    DenoisingRecipeOptions o;
+    o.eval_count = 10;
+    o.steps = 30;
+    o.seed = 5;
+    const int threads_before = lessons::live_trainers();
+    lessons::LiveTraining::set_max_parallel(1);
+    {
+        Training a(o), b(o), c(o);
+        for (Training* t : {&a, &b, &c}) {
+            t->live.set_trainer(lessons::TrainerKind::thread);
+            t->live.run().start();
+        }
+        c.live.advance();  // the page draws c first: it takes the core
+        a.live.advance();
+        b.live.advance();
+        CHECK_FALSE(c.live.waiting());
+        CHECK(a.live.waiting());
+        CHECK(b.live.waiting());
+        CHECK(lessons::live_trainers() == threads_before + 1);  // the waiting runs start no thread
+        for (int i = 0; i < 30000 && c.live.run().running(); ++i) {
+            b.live.advance();  // b asks first in each frame now, but a pressed Train before it
+            c.live.advance();
+            a.live.advance();
+            CHECK(a.live.run().step() == 0);
+            CHECK(b.live.run().step() == 0);
+            std::this_thread::sleep_for(std::chrono::milliseconds(1));
+        }
+        REQUIRE(c.live.run().state() == lessons::TrainingRun::State::finished);
+        b.live.advance();
+        a.live.advance();
+        CHECK(b.live.waiting());
+        CHECK_FALSE(a.live.waiting());
+        // Paused, a gives its core to b at once.
+        a.live.run().pause();
+        b.live.advance();
+        CHECK_FALSE(b.live.waiting());
+        a.live.advance();
+        CHECK_FALSE(a.live.waiting());  // paused: not in the queue
+        a.live.run().start();
+        a.live.advance();
+        CHECK(a.live.waiting());  // b has the core now
+        run_to_end(b.live);
+        run_to_end(a.live);
+        CHECK(a.live.run().state() == lessons::TrainingRun::State::finished);
+        CHECK(a.live.run().losses() == c.live.run().losses());  // the same run, whatever the wait
+        CHECK(b.live.run().losses() == c.live.run().losses());
+    }
+    lessons::LiveTraining::set_max_parallel(0);
+    CHECK(lessons::live_trainers() == threads_before);
+}
 #endif
