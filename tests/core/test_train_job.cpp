@@ -95,6 +95,11 @@ TEST_CASE("JobSnapshot: bytes round trip; truncated or trailing bytes are refuse
     CHECK(d.evals[1].step == 2);
     CHECK(d.has_view);
     CHECK(d.view == s.view);
+    // The layout is little-endian whatever the machine: the view's -1.5f is bf c0 00 00 reversed,
+    // right after its count, at the end.
+    const std::uint8_t tail[] = {3, 0, 0, 0, 0x00, 0x00, 0xc0, 0xbf, 0, 0, 0, 0, 0x00, 0x00, 0xe0, 0x40};
+    REQUIRE(b.size() >= sizeof tail);
+    CHECK(std::equal(std::begin(tail), std::end(tail), b.end() - std::ptrdiff_t(sizeof tail)));
     for (std::size_t n = 0; n < b.size(); ++n) CHECK_THROWS_AS(JobSnapshot::decode(b.data(), n), Error);
     std::vector<std::uint8_t> longer = b;
     longer.push_back(0);

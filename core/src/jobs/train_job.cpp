@@ -220,6 +220,8 @@ std::string loss_digest(const std::vector<float>& losses) {
 namespace {
 
 constexpr std::uint32_t kMaxSnapshotValues = 1u << 26;  // 256 MiB of floats: far above any lesson model
+// On a little-endian machine (x86-64, WebAssembly) the float arrays are copied as they are.
+constexpr bool kLittleEndian = __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__;
 
 struct Out {
     std::vector<std::uint8_t> b;
@@ -235,6 +237,10 @@ struct Out {
         u32(std::uint32_t(v.size()));
         const std::size_t at = b.size();
         b.resize(at + 4 * v.size());
+        if (kLittleEndian) {
+            if (!v.empty()) std::memcpy(b.data() + at, v.data(), 4 * v.size());
+            return;
+        }
         for (std::size_t i = 0; i < v.size(); ++i) {
             std::uint32_t u;
             std::memcpy(&u, &v[i], 4);
@@ -268,6 +274,11 @@ struct In {
         if (count > kMaxSnapshotValues) throw Error("training snapshot: " + std::to_string(count) + " values is too many");
         need(std::size_t(count) * 4);
         std::vector<float> v(count);
+        if (kLittleEndian) {
+            if (count) std::memcpy(v.data(), p + i, std::size_t(count) * 4);
+            i += std::size_t(count) * 4;
+            return v;
+        }
         for (std::uint32_t k = 0; k < count; ++k) {
             std::uint32_t u = 0;
             for (int b = 0; b < 4; ++b) u |= std::uint32_t(p[i++]) << (8 * b);
