@@ -177,8 +177,12 @@ void Page::advance_plane() {
     if (stepping() && training.pause_target() < 0) {
         // The single step's snapshot arrived: its mode coverage from the view copy (the
         // trainer evaluates every kPlaneEvalEvery steps, not at a pause).
-        if (training.run().state() == TrainingRun::State::paused && training.run().step() == single_to_ && training.view())
+        const TrainingRun& run = training.run();
+        if (run.state() == TrainingRun::State::paused && run.step() == single_to_ && training.view())
             stats = gan_plane_eval_from(training.view()->evaluate());
+        // Had the trainer been past the page's step (a Pause right after a Train), it paused
+        // without taking the update: cancel it, so that the next step is a period as shown.
+        if (run.state() == TrainingRun::State::paused) training.adjust(JobSpec().set("once", std::string("none")));
         single_to_ = 0;
     }
 }

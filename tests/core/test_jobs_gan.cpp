@@ -178,7 +178,12 @@ TEST_CASE("gan-plane job: once=d is a single D update; bad changes are refused b
     refused(both, "kd + kg must be at least 1");
     refused(change("kd", "101"), "kd=101");
     refused(change("nonsat", "2"), "nonsat=2");
-    refused(change("once", "x"), "once=x is not d or g");
+    refused(change("once", "x"), "once=x is not d, g or none");
+    job->adjust(change("once", "g"));
+    job->adjust(change("once", "none"));  // cancelled before the step: a period
+    job->step(c);
+    CHECK(pj.gan().d_updates() == 4);
+    CHECK(pj.gan().g_updates() == 3);
     JobSpec mixed = change("lr", "0.1");
     mixed.set("kd", 3).set("seed", 2);
     refused(mixed, "job gan-plane: cannot change lr, seed during a run");

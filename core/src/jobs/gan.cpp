@@ -128,11 +128,11 @@ void PlaneGanJob::adjust(const JobSpec& change) {
     if (kd + kg < 1) throw Error("job gan-plane: kd + kg must be at least 1");
     const bool non_saturating = change.get_bool("nonsat", now.loss == GanLoss::non_saturating);
     const std::string once = change.get("once", "");
-    if (!once.empty() && once != "d" && once != "g")
-        throw Error("job gan-plane: once=" + printable(once) + " is not d or g");
+    if (!once.empty() && once != "d" && once != "g" && once != "none")
+        throw Error("job gan-plane: once=" + printable(once) + " is not d, g or none");
     if (change.values.count("kd") || change.values.count("kg")) gan_.set_period(kd, kg);
     if (change.values.count("nonsat")) gan_.set_loss(non_saturating ? GanLoss::non_saturating : GanLoss::saturating);
-    if (!once.empty()) once_ = once[0];
+    if (!once.empty()) once_ = once == "none" ? 0 : once[0];
 }
 
 float PlaneGanJob::step(float* curves) {

@@ -6,7 +6,8 @@
 //   refused: changes now go through adjust.)
 //   adjust(), between steps: kd and kg (k_d, k_g from the next step on), nonsat (the generator's
 //   loss from the next step on), once=d or once=g (the next step is one update of that network
-//   instead of a period; then periods again). Any other key is refused.
+//   instead of a period; then periods again; once=none cancels one not taken yet). Any other
+//   key is refused.
 //   step(): L_D of the step (before any D update: the untrained pair's L_D on a fixed batch);
 //   curves 0 and 1: L_D and L_G, the loss of each network's most recent update. A parameter
 //   that is no longer finite stops the run. evaluate(): gan_plane_eval_from's figures (mode
