@@ -108,7 +108,8 @@ struct Page {
     // k_d, k_g and the loss changed during the run reach the trainer's job between two steps
     // (LiveTraining::adjust; from the next step on, the history stays). A single step is
     // adjust(once=d|g) and a run to one step further that pauses there (stepping() until
-    // the trainer's snapshot of that step has arrived; then stats are the view copy's).
+    // the trainer's snapshot of that step has arrived; then stats are the view copy's, and
+    // once=none cancels an update the trainer did not take). Only from a settled() page.
     void single_step(Single which);
     bool stepping() const { return single_to_ > 0; }
     void period_changed();

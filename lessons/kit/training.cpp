@@ -304,6 +304,9 @@ void LiveTraining::send_commands() {
         if (c.change.kind.empty()) backend_->pause_at(c.step);
         else backend_->adjust(c.change);
     }
+    // Past step 0 a fallback trainer starts the run again from the spec (rebuild): the log
+    // is needed no more.
+    if (backend_ && run_.step() > 0) commands_.clear(), sent_ = 0;
 }
 
 void LiveTraining::adjust(const JobSpec& change) {

@@ -176,7 +176,8 @@ private:
     void sync_backend();
     void send_commands();
     // adjust() and run_until() of this generation, in order; sent_ of them reached the
-    // current backend (the rest wait for one: the first Train creates it).
+    // current backend (the rest wait for one: the first Train creates it). Kept while at
+    // step 0, for a fallback trainer.
     struct Command {
         JobSpec change;  // adjust, or (kind empty) pause_at(step)
         int step;

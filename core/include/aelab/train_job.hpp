@@ -203,7 +203,8 @@ public:
     // Run until step S, then pause: the run becomes paused (not finished) when it has taken
     // step S, or at once when it is already there or past it; reaching max_steps first still
     // finishes the run (the target is then dropped). One target at a time (the last given);
-    // configure() clears it, a negative step too. pause_at(step() + 1) after adjust("once=...") is a single step.
+    // configure() clears it, a negative step too. A job's "one update" change then
+    // pause_at(step() + 1) is a single step.
     void pause_at(int step);
     int pause_target() const { return pause_at_; }  // -1: none
     bool has_job() const { return job_ != nullptr; }
