@@ -152,65 +152,38 @@ void Page::apply_preset(int index) {
     training.rebuild();
 }
 
-void Page::replay() {
-    replaying_ = true;
-    training.rebuild();
-    replaying_ = false;
-    replay_on_resume_ = false;
-}
-
 void Page::single_step(Single which) {
-    using S = TrainingRun::State;
-    TrainingRun& run = training.run();
-    if (!training.built() || stepping() || events_full()) return;
-    if (!(run.state() == S::idle || run.state() == S::paused) || run.step() >= training.max_steps()) return;
-    const int step = run.step();
-    events.insert(events.end(), {step, 2, which == Single::d ? 0 : 1, 0});
-    // The trainer replays the run with this one update and stops after it.
-    full_steps_ = training.max_steps();
-    stop_at_ = step + 1;
-    training.set_max_steps(stop_at_);
-    replay();
-    training.run().start();
+    const TrainingRun& run = training.run();
+    if (stepping() || !training.settled() || run.step() >= training.max_steps()) return;
+    training.adjust(JobSpec().set("once", std::string(which == Single::d ? "d" : "g")));
+    single_to_ = run.step() + 1;
+    training.run_until(single_to_);
 }
 
-void Page::add_event(int what, int a, int b) {
-    const int step = training.run().step();
-    if (step == 0 && !stepping()) {
+void Page::change(const JobSpec& c) {
+    if (training.run().step() == 0 && !stepping()) {
         training.rebuild();  // nothing trained yet: a fresh run with the new settings
         return;
     }
-    events.insert(events.end(), {step, what, a, b});
-    replay_on_resume_ = true;
+    training.adjust(c);  // from the next step on; the view copy shows them at once
 }
 
-void Page::period_changed() {
-    if (live) live->set_period(d_steps, g_steps);  // the view copy shows them at once
-    add_event(0, d_steps, g_steps);
-}
+void Page::period_changed() { change(JobSpec().set("kd", d_steps).set("kg", g_steps)); }
 
-void Page::loss_changed() {
-    const GanLoss k = non_saturating ? GanLoss::non_saturating : GanLoss::saturating;
-    if (live) live->set_loss(k);
-    add_event(1, non_saturating ? 1 : 0, 0);
-}
+void Page::loss_changed() { change(JobSpec().set("nonsat", non_saturating)); }
 
 void Page::advance_plane() {
-    using S = TrainingRun::State;
-    // Resumed after a single step or a change: the trainer's job does not have them yet.
-    if (replay_on_resume_ && training.run().running()) {
-        replay();
-        training.run().start();
-    }
     training.advance();
-    const S s = training.run().state();
-    if (stop_at_ > 0 && s != S::running) {
-        training.set_max_steps(full_steps_);
-        if (s == S::finished && training.run().step() == stop_at_) {
-            training.run().stop(S::paused, "");
-            replay_on_resume_ = true;  // the trainer's run ended there: Train replays it and goes on
-        }
-        stop_at_ = 0;
+    if (stepping() && training.pause_target() < 0) {
+        // The single step's snapshot arrived: its mode coverage from the view copy (the
+        // trainer evaluates every kPlaneEvalEvery steps, not at a pause).
+        const TrainingRun& run = training.run();
+        if (run.state() == TrainingRun::State::paused && run.step() == single_to_ && training.view())
+            stats = gan_plane_eval_from(training.view()->evaluate());
+        // Had the trainer been past the page's step (a Pause right after a Train), it paused
+        // without taking the update: cancel it, so that the next step is a period as shown.
+        if (run.state() == TrainingRun::State::paused) training.adjust(JobSpec().set("once", std::string("none")));
+        single_to_ = 0;
     }
 }
 
@@ -252,20 +225,15 @@ Page::Page() {
     h.spec = [this] {
         live = nullptr;
         modes_covered.clear(), high_quality.clear();
-        if (!replaying_) {  // a new run: no events, the settings as they are now
-            if (d_steps + g_steps < 1) d_steps = 1;  // a link may set both to 0
-            if (target == GanTarget::drawn && drawn_points == 0) target = GanTarget::ring;
-            events.clear();
-            base_ = plane_options();
-            replay_on_resume_ = false;
-            if (stop_at_ > 0) training.set_max_steps(full_steps_), stop_at_ = 0;
-        }
-        return gan_plane_job_spec({base_, events});
+        single_to_ = 0;
+        // A new run with the settings as they are now.
+        if (d_steps + g_steps < 1) d_steps = 1;  // a link may set both to 0
+        if (target == GanTarget::drawn && drawn_points == 0) target = GanTarget::ring;
+        return gan_plane_job_spec({plane_options()});
     };
     h.built = [this](TrainJob& job) { live = &static_cast<PlaneGanJob&>(job).gan(); };
-    h.evaluated = [this](int step, const std::vector<float>& f) {
+    h.evaluated = [this](int, const std::vector<float>& f) {
         stats = gan_plane_eval_from(f);
-        if (stepping() && step == stop_at_) return;  // a single step's end: the figures, not a curve point
         modes_covered.push_back(float(stats.modes_covered));
         high_quality.push_back(float(stats.high_quality_fraction));
     };
@@ -383,7 +351,7 @@ private:
     }
 
     void draw_period_controls() {
-        ImGui::BeginDisabled(training.run().running() || events_full());
+        ImGui::BeginDisabled(training.run().running());
         bool changed = false;
         ImGui::SetNextItemWidth(100);
         changed |= ImGui::InputInt("D updates per step (k_d)", &d_steps);
@@ -395,7 +363,8 @@ private:
         if (changed && live) period_changed();
         if (ImGui::Checkbox("non-saturating generator loss -log D(G(z))", &non_saturating) && live) loss_changed();
         ImGui::EndDisabled();
-        ui::help_marker("Both take effect from the next update without restarting (the trainer replays the run with them, so the curves redraw). Unticked: the original minimax "
+        ui::help_marker("Pause to change them: both take effect from the next step without restarting (the trainer "
+                        "switches between two steps; the curves so far stay). Unticked: the original minimax "
                         "loss log(1 - D(G(z))); section 2 shows why it stalls when D rejects the fakes.");
         ui::same_line_if_fits(ui::check_width("arrows"));
         ImGui::Checkbox("arrows", &arrows);
@@ -405,7 +374,7 @@ private:
             ui::same_line_if_fits(ui::button_width(plane_preset(k).name));
             if (ui::small_button(plane_preset(k).name)) apply_preset(k);
         }
-        ImGui::BeginDisabled(training.run().running() || !training.built() || events_full());
+        ImGui::BeginDisabled(!training.settled() || stepping());
         if (ImGui::Button("1 D step")) single_step(Single::d);
         ui::same_line_if_fits(ui::button_width("1 G step"));
         if (ImGui::Button("1 G step")) single_step(Single::g);

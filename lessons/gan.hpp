@@ -105,17 +105,16 @@ struct Page {
     std::vector<float> d_loss, g_loss, modes_covered, high_quality;
     GanModeStats stats;
     enum class Single { none, d, g };
-    // Single steps and k_d, k_g or the loss changed during the run: the job's events. The job
-    // replays the run with them from step 0 (the same numbers bit for bit), so a single step
-    // is a replay up to one step further, ending paused there (stepping() until it has); a
-    // change takes effect from the next step, replayed when the run resumes.
-    std::vector<int> events;
+    // k_d, k_g and the loss changed during the run reach the trainer's job between two steps
+    // (LiveTraining::adjust; from the next step on, the history stays). A single step is
+    // adjust(once=d|g) and a run to one step further that pauses there (stepping() until
+    // the trainer's snapshot of that step has arrived; then stats are the view copy's, and
+    // once=none cancels an update the trainer did not take). Only from a settled() page.
     void single_step(Single which);
-    bool stepping() const { return stop_at_ > 0; }
-    bool events_full() const { return int(events.size()) >= 4 * kPlaneGanMaxEvents; }
+    bool stepping() const { return single_to_ > 0; }
     void period_changed();
     void loss_changed();
-    // One frame of the plane's training (a replay asked for starts here; a single step's ends).
+    // One frame of the plane's training (a single step's end is noticed here).
     void advance_plane();
     PlaneGanOptions plane_options() const;
     // A preset's settings (and seed 1); the model is rebuilt.
@@ -133,11 +132,8 @@ struct Page {
     kit::UrlState url;
 
 private:
-    PlaneGanOptions base_;  // the run's settings at its start (the spec's; events change them later)
-    bool replaying_ = false, replay_on_resume_ = false;
-    int stop_at_ = 0, full_steps_ = 0;
-    void add_event(int what, int a, int b);
-    void replay();
+    int single_to_ = 0;  // the step a single step ends at, while it runs
+    void change(const JobSpec& c);
 };
 
 }  // namespace aelab::lessons::gan

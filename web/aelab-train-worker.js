@@ -3,7 +3,10 @@
 // plain postMessage, so a page needs no SharedArrayBuffer and no cross-origin-isolation headers.
 //
 // Page -> worker: {cmd: "init", dataUrl}, {cmd: "configure", generation, spec, maxSteps,
-// evalEvery, evalAtStart, explodeFactor}, {cmd: "start"}, {cmd: "pause"}, {cmd: "steps", maxSteps}, {cmd: "ack"}.
+// evalEvery, evalAtStart, explodeFactor}, {cmd: "start"}, {cmd: "pause"}, {cmd: "steps", maxSteps},
+// {cmd: "adjust", generation, spec} (a mid-run change, JobRunner::adjust), {cmd: "pauseAt", generation,
+// maxSteps} (run until that step, then pause), {cmd: "ack"}. adjust and pauseAt carry the generation
+// the page had configured when it sent them; one for another generation is dropped.
 // Worker -> page: {type: "snapshot", bytes} (an ArrayBuffer, transferred: a JobSnapshot's
 // encoding) and {type: "error", message} when the worker cannot work.
 //
@@ -75,6 +78,13 @@ function handle(m) {
     case "start": Module._aelab_train_start(); break;
     case "pause": Module._aelab_train_pause(); break;
     case "steps": Module._aelab_train_set_max_steps(m.maxSteps); break;
+    case "adjust":
+        if (withString(m.spec, function(p) { return Module._aelab_train_adjust(m.generation, p); }) !== 0) {
+            fail("the training worker could not read a change: " + Module.UTF8ToString(Module._aelab_train_error()));
+            return;
+        }
+        break;
+    case "pauseAt": Module._aelab_train_pause_at(m.generation, m.maxSteps); break;
     case "ack": inFlight = false; break;
     default: return;
     }

@@ -64,6 +64,26 @@ EMSCRIPTEN_KEEPALIVE int aelab_train_configure(int generation, const char* spec,
 EMSCRIPTEN_KEEPALIVE void aelab_train_start() { runner().start(); }
 EMSCRIPTEN_KEEPALIVE void aelab_train_pause() { runner().pause(); }
 EMSCRIPTEN_KEEPALIVE void aelab_train_set_max_steps(int n) { runner().set_max_steps(n); }
+
+// A mid-run change (JobRunner::adjust) and "run until step, then pause" (JobRunner::pause_at),
+// dropped when `generation` is not the runner's (sent before a configure that came first here).
+// A change that does not apply stops the run with its message (the next snapshot carries it);
+// text that is not a spec returns 1 with the message in aelab_train_error().
+EMSCRIPTEN_KEEPALIVE int aelab_train_adjust(int generation, const char* spec) {
+    aelab::JobRunner& r = runner();
+    if (!r.has_job() || r.generation() != std::uint32_t(generation)) return 0;
+    try {
+        r.adjust(aelab::JobSpec::parse(spec));
+        return 0;
+    } catch (const std::exception& e) {
+        worker().error = e.what();
+        return 1;
+    }
+}
+EMSCRIPTEN_KEEPALIVE void aelab_train_pause_at(int generation, int step) {
+    aelab::JobRunner& r = runner();
+    if (r.has_job() && r.generation() == std::uint32_t(generation)) r.pause_at(step);
+}
 EMSCRIPTEN_KEEPALIVE int aelab_train_running() { return runner().running() ? 1 : 0; }
 EMSCRIPTEN_KEEPALIVE int aelab_train_has_job() { return runner().has_job() ? 1 : 0; }
 

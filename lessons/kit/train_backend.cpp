@@ -53,6 +53,8 @@ public:
     void start() override { runner_.start(), changed_ = true; }
     void pause() override { runner_.pause(), changed_ = true; }
     void set_max_steps(int n) override { runner_.set_max_steps(n); }
+    void adjust(const JobSpec& change) override { runner_.adjust(change), changed_ = true; }
+    void pause_at(int step) override { runner_.pause_at(step), changed_ = true; }
     bool poll(double budget_ms, int max_steps_per_frame, JobSnapshot& out) override {
         if (!runner_.has_job()) return false;
         const JobState before = runner_.state();
@@ -93,10 +95,31 @@ public:
         --g_live;
     }
     TrainerKind kind() const override { return TrainerKind::thread; }
-    void configure(const JobRunner::Plan& plan) override { post({Command::configure, plan, 0}); }
-    void start() override { post({Command::start, {}, 0}); }
-    void pause() override { post({Command::pause, {}, 0}); }
-    void set_max_steps(int n) override { post({Command::max_steps, {}, n}); }
+    void configure(const JobRunner::Plan& plan) override {
+        generation_ = plan.generation;
+        Command c(Command::configure);
+        c.plan = plan;
+        post(std::move(c));
+    }
+    void start() override { post(Command(Command::start)); }
+    void pause() override { post(Command(Command::pause)); }
+    void set_max_steps(int n) override {
+        Command c(Command::max_steps);
+        c.n = n;
+        post(std::move(c));
+    }
+    void adjust(const JobSpec& change) override {
+        Command c(Command::adjust);
+        c.change = change;
+        c.generation = generation_;
+        post(std::move(c));
+    }
+    void pause_at(int step) override {
+        Command c(Command::pause_at);
+        c.n = step;
+        c.generation = generation_;
+        post(std::move(c));
+    }
     bool poll(double, int, JobSnapshot& out) override {
         std::lock_guard<std::mutex> lock(m_);
         if (!has_mail_) return false;
@@ -108,9 +131,12 @@ public:
 
 private:
     struct Command {
-        enum Kind { configure, start, pause, max_steps } kind;
+        enum Kind { configure, start, pause, max_steps, adjust, pause_at } kind;
+        explicit Command(Kind k) : kind(k) {}
         JobRunner::Plan plan;
-        int n;
+        int n = 0;
+        JobSpec change;
+        std::uint32_t generation = 0;  // adjust and pause_at: the page's generation when sent
     };
     void post(Command c) {
         {
@@ -155,6 +181,12 @@ private:
                     case Command::start: runner_.start(); break;
                     case Command::pause: runner_.pause(); break;
                     case Command::max_steps: runner_.set_max_steps(c.n); break;
+                    case Command::adjust:
+                        if (runner_.generation() == c.generation) runner_.adjust(c.change);
+                        break;
+                    case Command::pause_at:
+                        if (runner_.generation() == c.generation) runner_.pause_at(c.n);
+                        break;
                 }
                 if (runner_.has_job()) deliver(!runner_.running());
             }
@@ -166,6 +198,7 @@ private:
     }
 
     JobRunner runner_;  // the thread's alone
+    std::uint32_t generation_ = 0;  // the page's side: the last configure()'s
     std::mutex m_;
     std::condition_variable cv_;
     std::deque<Command> commands_;
@@ -259,12 +292,17 @@ public:
     }
     TrainerKind kind() const override { return TrainerKind::worker; }
     void configure(const JobRunner::Plan& p) override {
+        generation_ = p.generation;
         aelab_js_worker_post(id_, "configure", int(p.generation), p.spec.c_str(), p.max_steps, p.eval_every,
                              p.eval_at_start ? 1 : 0, p.explode_factor);
     }
     void start() override { aelab_js_worker_post(id_, "start", 0, "", 0, 0, 0, 0); }
     void pause() override { aelab_js_worker_post(id_, "pause", 0, "", 0, 0, 0, 0); }
     void set_max_steps(int n) override { aelab_js_worker_post(id_, "steps", 0, "", n, 0, 0, 0); }
+    void adjust(const JobSpec& change) override {
+        aelab_js_worker_post(id_, "adjust", int(generation_), change.text().c_str(), 0, 0, 0, 0);
+    }
+    void pause_at(int step) override { aelab_js_worker_post(id_, "pauseAt", int(generation_), "", step, 0, 0, 0); }
     bool poll(double, int, JobSnapshot& out) override {
         bool any = false;
         for (;;) {
@@ -295,6 +333,7 @@ public:
 
 private:
     int id_;
+    std::uint32_t generation_ = 0;  // the last configure()'s
     std::string failure_;
 };
 #endif

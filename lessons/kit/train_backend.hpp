@@ -40,6 +40,12 @@ public:
     virtual void start() = 0;
     virtual void pause() = 0;
     virtual void set_max_steps(int n) = 0;
+    // A mid-run change for the job (JobRunner::adjust) and "run until step S, then pause"
+    // (JobRunner::pause_at), applied between steps in the order sent. Both belong to the
+    // generation configured last when they were sent: a later configure() drops them (the
+    // thread and the worker check the generation; the inline runner applies them at once).
+    virtual void adjust(const JobSpec& change) = 0;
+    virtual void pause_at(int step) = 0;
     // The snapshot waiting, if any (inline: runs this frame's steps first, within budget_ms and
     // max_steps_per_frame). Returns false when there is none.
     virtual bool poll(double budget_ms, int max_steps_per_frame, JobSnapshot& out) = 0;

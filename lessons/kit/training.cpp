@@ -11,6 +11,7 @@
 
 #include <imgui.h>
 
+#include "aelab/error.hpp"
 #include "platform.hpp"
 #include "widgets.hpp"
 
@@ -235,6 +236,10 @@ void LiveTraining::rebuild() {
     ++version_;
     ++generation_;
     sent_running_ = false;
+    commands_.clear();
+    sent_ = 0;
+    pause_target_ = -1;
+    trainer_state_ = JobState::idle;
     view_.reset();
     try {
         const JobSpec spec = job_hooks_.spec();
@@ -281,11 +286,14 @@ void LiveTraining::sync_backend() {
     if (run_.running() && !backend_) {
         backend_ = make_train_backend(kind_, job_hooks_.data);
         backend_->configure(plan_);
+        sent_ = 0;
         sent_running_ = false;
     }
     if (!backend_) return;
+    send_commands();
     if (run_.running() != sent_running_) {
         if (run_.running()) {
+            trainer_state_ = JobState::running;
             backend_->start();
             // For scripts (tests/browser/train.test.mjs, fps.mjs): what trains, and where.
             static const char* const keys[] = {"inline", "thread", "worker"};
@@ -308,10 +316,47 @@ void LiveTraining::fall_back(const std::string& why) {
         rebuild();  // the failed trainer's steps are gone: start this generation again here
     } else {
         backend_->configure(plan_);
+        sent_ = 0;  // this generation's changes again, on the new trainer
         sent_running_ = false;
     }
     if (wanted) run_.start();
     sync_backend();
+}
+
+void LiveTraining::send_commands() {
+    for (; backend_ && sent_ < commands_.size(); ++sent_) {
+        const Command& c = commands_[sent_];
+        if (c.change.kind.empty()) backend_->pause_at(c.step);
+        else backend_->adjust(c.change);
+    }
+    // Past step 0 a fallback trainer starts the run again from the spec (rebuild): the log
+    // is needed no more.
+    if (backend_ && run_.step() > 0) commands_.clear(), sent_ = 0;
+}
+
+void LiveTraining::adjust(const JobSpec& change) {
+    if (!built_ || !view_) throw Error("training: no model to change");
+    JobSpec c = change;
+    c.kind = JobSpec::parse(plan_.spec).kind;
+    view_->adjust(c);  // throws for what the job cannot change: nothing is sent then
+    ++version_;
+    commands_.push_back({c, 0});
+    send_commands();
+}
+
+bool LiveTraining::run_until(int step) {
+    if (!built_ || !settled() || step <= run_.step()) return false;
+    using S = TrainingRun::State;
+    if (run_.state() != S::idle && run_.state() != S::paused) return false;
+    commands_.push_back({JobSpec{}, step});
+    pause_target_ = step;
+    run_.start();
+    sync_backend();  // creates the trainer if this is the first step, sends the target, then start
+    return true;
+}
+
+bool LiveTraining::settled() const {
+    return built_ && !run_.running() && trainer_state_ != JobState::running && pause_target_ < 0;
 }
 
 void LiveTraining::apply(JobSnapshot& s) {
@@ -329,9 +374,18 @@ void LiveTraining::apply(JobSnapshot& s) {
     digest_.add(s.losses);
     platform::set_status("loss_digest", digest_.hex());
     platform::set_status("loss_steps", std::to_string(run_.losses().size()));
+    trainer_state_ = s.state;
     if (s.state == JobState::finished || s.state == JobState::diverged) {
         run_.stop(s.state == JobState::finished ? TrainingRun::State::finished : TrainingRun::State::diverged, s.message);
         sent_running_ = false;
+        pause_target_ = -1;
+    }
+    if (pause_target_ >= 0 && s.step >= pause_target_) {  // the trainer reached run_until's step
+        pause_target_ = -1;
+        if (s.state == JobState::paused && run_.running()) {
+            run_.pause();
+            sent_running_ = false;
+        }
     }
 }
 

@@ -127,6 +127,25 @@ public:
     void rebuild();
     // One frame of training (controls().budget_ms), evaluating when due. Returns steps taken.
     int advance();
+
+    // Mid-run changes (TrainJob::adjust): the page's view copy takes the change at once (so
+    // the views agree; an aelab::Error it throws, e.g. a key the job cannot change, reaches
+    // the caller and nothing is sent), then the trainer applies it between two steps, from the
+    // step it is at. Changes made while paused and settled() apply exactly at run().step().
+    // Requires built(). A rebuild() drops them (the lesson's spec hook then writes the
+    // settings as they are now).
+    void adjust(const JobSpec& change);
+    // Trains until step `step` (> run().step()), then pauses there: run() becomes paused when
+    // the snapshot of that step arrives (finished if max_steps() comes first). Only from a
+    // settled() page; returns false (and does nothing) otherwise. With adjust of a job's
+    // "one update" key, run_until(run().step() + 1) is a single step.
+    bool run_until(int step);
+    // The page and its trainer agree the run is stopped at run().step(): not running, the
+    // trainer's last snapshot not running either, no run_until under way. A change or a
+    // single step from here is exact.
+    bool settled() const;
+    // The step a run_until() is heading for, or -1.
+    int pause_target() const { return pause_target_; }
     // The shared controls; Reset, a new seed or learning rate rebuild. Shows error() if set.
     // Returns true when it rebuilt.
     bool panel(const char* id);
@@ -169,6 +188,18 @@ private:
     void fall_back(const std::string& why);
     void sync_backend();
     bool slot_free();
+    void send_commands();
+    // adjust() and run_until() of this generation, in order; sent_ of them reached the
+    // current backend (the rest wait for one: the first Train creates it). Kept while at
+    // step 0, for a fallback trainer.
+    struct Command {
+        JobSpec change;  // adjust, or (kind empty) pause_at(step)
+        int step;
+    };
+    std::vector<Command> commands_;
+    std::size_t sent_ = 0;
+    int pause_target_ = -1;
+    JobState trainer_state_ = JobState::idle;  // the last snapshot's (running once a start is sent)
     JobHooks job_hooks_;
     std::unique_ptr<TrainJob> view_;
     std::unique_ptr<TrainBackend> backend_;

@@ -1,6 +1,6 @@
 // Tests for the GAN lesson's training jobs (aelab/jobs/gan.hpp): the same numbers as the recipes
-// driven directly (with the page's single steps and changes as events), the spec's round trip and
-// bad values, the view state.
+// driven directly (with the page's single steps and changes made mid-run through adjust), the
+// spec's round trip and bad values, the view state.
 #include <doctest/doctest.h>
 
 #include <string>
@@ -21,9 +21,24 @@ PlaneGanJobOptions plane_run() {
     o.gan.seed = 4;
     o.gan.learning_rate = 2e-3f;
     o.gan.batch_size = 32;
-    // Step 2: one D update; step 3: k_d = 2 and the saturating loss, then one G update.
-    o.events = {2, 2, 0, 0, 3, 0, 2, 1, 3, 1, 0, 0, 3, 2, 1, 0};
     return o;
+}
+
+JobSpec change(const char* key, const std::string& value) {
+    JobSpec c("gan-plane");
+    c.set(key, value);
+    return c;
+}
+
+// The page's mid-run changes: step 2 is one D update; before step 3, k_d = 2 and the saturating
+// loss, and step 3 is one G update.
+void plane_changes(TrainJob& job, int step) {
+    if (step == 2) job.adjust(change("once", "d"));
+    if (step == 3) {
+        job.adjust(change("kd", "2"));
+        job.adjust(change("nonsat", "0"));
+        job.adjust(change("once", "g"));
+    }
 }
 
 // L_D as the job reports it (before any D update: the untrained pair's on the fixed batch).
@@ -53,6 +68,7 @@ TEST_CASE("gan-plane job: steps with single updates and changes are the recipe's
     REQUIRE(job->curve_count() == 2);
     std::vector<float> a, b, ca, cb;
     for (int i = 0; i < 7; ++i) {
+        plane_changes(*job, i);
         float c[2];
         a.push_back(job->step(c));
         ca.insert(ca.end(), c, c + 2);
@@ -82,6 +98,102 @@ TEST_CASE("gan-plane job: steps with single updates and changes are the recipe's
     CHECK(e.high_quality_per_mode == d.high_quality_per_mode);
 }
 
+TEST_CASE("gan-plane job: a change at step N through the runner is the recipe with the change at N") {
+    const PlaneGanJobOptions o = plane_run();
+    JobRunner run(nullptr);
+    run.configure({1, gan_plane_job_spec(o).text(), 12, 0, false});
+    run.start();
+    run.pause_at(5);
+    run.run(1e9);
+    REQUIRE(run.state() == JobState::paused);
+    JobSpec kd;  // no kind: the runner's
+    kd.set("kd", 3).set("kg", 2);
+    run.adjust(kd);
+    const JobSnapshot paused = run.take(false);
+    REQUIRE(paused.has_view);  // the new period is in the view state at once
+    auto copy = make_job(gan_plane_job_spec(o), nullptr);
+    copy->load_view(paused.view);
+    CHECK(static_cast<PlaneGanJob&>(*copy).gan().options().d_steps == 3);
+    run.adjust(change("once", "d"));
+    run.pause_at(6);
+    run.start();
+    run.run(1e9);
+    REQUIRE(run.step() == 6);
+    run.start();
+    run.run(1e9);
+    REQUIRE(run.state() == JobState::finished);
+    std::vector<float> got = paused.losses, got_curves = paused.curves;
+    const JobSnapshot rest = run.take(false);
+    got.insert(got.end(), rest.losses.begin(), rest.losses.end());
+    got_curves.insert(got_curves.end(), rest.curves.begin(), rest.curves.end());
+
+    PlaneGan g(o.gan);
+    std::vector<float> want, want_curves;
+    auto record = [&] {
+        want.push_back(plane_ld(g));
+        want_curves.insert(want_curves.end(), {plane_ld(g), g.last_g().loss});
+    };
+    for (int i = 0; i < 5; ++i) g.train_period(), record();
+    g.set_period(3, 2);
+    g.discriminator_step(), record();  // once=d: one D update, then periods of 3 + 2
+    for (int i = 6; i < 12; ++i) g.train_period(), record();
+    CHECK(got == want);
+    CHECK(got_curves == want_curves);
+    PlaneGan& j = static_cast<PlaneGanJob&>(*run.job()).gan();
+    CHECK(j.d_updates() == g.d_updates());
+    CHECK(j.d_updates() == 5 + 1 + 6 * 3);
+    CHECK(j.g_updates() == 5 + 6 * 2);
+}
+
+TEST_CASE("gan-plane job: once=d is a single D update; bad changes are refused before anything changes") {
+    const PlaneGanJobOptions o = plane_run();
+    auto job = make_job(gan_plane_job_spec(o), nullptr);
+    PlaneGanJob& pj = static_cast<PlaneGanJob&>(*job);
+    float c[2];
+    job->step(c);
+    job->adjust(change("once", "d"));
+    CHECK(pj.once() == 'd');
+    const float ld = job->step(c);
+    CHECK(pj.once() == 0);
+    PlaneGan g(o.gan);
+    g.train_period();
+    const GanUpdate u = g.discriminator_step();
+    CHECK(ld == u.loss);
+    CHECK(c[0] == u.loss);
+    CHECK(c[1] == g.last_g().loss);
+    CHECK(pj.gan().d_updates() == 2);
+    CHECK(pj.gan().g_updates() == 1);
+    job->step(c);  // then a period again
+    CHECK(pj.gan().d_updates() == 3);
+    CHECK(pj.gan().g_updates() == 2);
+
+    auto refused = [&](JobSpec bad, const char* text) {
+        CHECK_THROWS_WITH_AS(job->adjust(bad), doctest::Contains(text), Error);
+        CHECK(pj.gan().options().d_steps == 1);
+        CHECK(pj.gan().options().loss == GanLoss::non_saturating);
+        CHECK(pj.once() == 0);
+    };
+    JobSpec both = change("kd", "0");
+    both.set("kg", 0);
+    refused(both, "kd + kg must be at least 1");
+    refused(change("kd", "101"), "kd=101");
+    refused(change("nonsat", "2"), "nonsat=2");
+    refused(change("once", "x"), "once=x is not d, g or none");
+    job->adjust(change("once", "g"));
+    job->adjust(change("once", "none"));  // cancelled before the step: a period
+    job->step(c);
+    CHECK(pj.gan().d_updates() == 4);
+    CHECK(pj.gan().g_updates() == 3);
+    JobSpec mixed = change("lr", "0.1");
+    mixed.set("kd", 3).set("seed", 2);
+    refused(mixed, "job gan-plane: cannot change lr, seed during a run");
+    // The image job takes no changes.
+    JobSpec kd("gan-image");
+    kd.set("kd", 2);
+    auto image = make_job(gan_image_job_spec(image_run()), &dataset());
+    CHECK_THROWS_WITH_AS(image->adjust(kd), "job gan-image: cannot change kd during a run", Error);
+}
+
 TEST_CASE("gan-plane job: the spec's round trip, a drawn target and bad values") {
     PlaneGanJobOptions o = plane_run();
     o.gan.target = GanTarget::drawn;
@@ -91,7 +203,6 @@ TEST_CASE("gan-plane job: the spec's round trip, a drawn target and bad values")
     const PlaneGanJobOptions back = gan_plane_job_options(JobSpec::parse(spec.text()));
     CHECK(gan_plane_job_spec(back).text() == spec.text());
     CHECK(back.gan.drawn.pieces[0] == o.gan.drawn.pieces[0]);
-    CHECK(back.events == o.events);
     CHECK(back.gan.learning_rate == 2e-3f);
     auto bad = [&](const char* key, const std::string& value) {
         JobSpec s = spec;
@@ -102,8 +213,7 @@ TEST_CASE("gan-plane job: the spec's round trip, a drawn target and bad values")
     bad("draw", "1,2,x");
     bad("draw", "1,2,3");
     bad("kd", "101");
-    bad("events", "1,2,3");
-    bad("events", "1,7,0,0");
+    bad("events", "3,0,2,1");  // the replayed changes of old are refused, not ignored
     JobSpec none = spec;
     none.set("kd", 0).set("kg", 0);
     CHECK_THROWS_WITH_AS(gan_plane_job_options(none), doctest::Contains("kd"), Error);
@@ -114,7 +224,7 @@ TEST_CASE("gan-plane job: the view state gives a copy with the same pictures and
     const JobSpec spec = gan_plane_job_spec(plane_run());
     auto job = make_job(spec, nullptr);
     float c[2];
-    for (int i = 0; i < 5; ++i) job->step(c);
+    for (int i = 0; i < 5; ++i) plane_changes(*job, i), job->step(c);
     std::vector<float> view;
     job->save_view(view);
     auto copy = make_job(spec, nullptr);

@@ -303,3 +303,154 @@ TEST_CASE("JobRunner: NaN, Inf, an exploding loss and an exception stop the run 
     CHECK(thrower.state() == JobState::diverged);
     CHECK(thrower.take(false).message == "Training stopped: shape mismatch");
 }
+
+// Mid-run changes: a job with one setting k that it records at every step.
+namespace {
+struct RecordingJob : TrainJob {
+    int k = 1;
+    std::vector<int>* seen;
+    explicit RecordingJob(std::vector<int>* s) : seen(s) {}
+    float step(float*) override {
+        seen->push_back(k);
+        return 1.0f;
+    }
+    void adjust(const JobSpec& change) override {
+        k = change.get_int("k", k, 0, 100);  // throws naming the kind and the key
+    }
+    void save_view(std::vector<float>& out) const override { out.push_back(float(k)); }
+    void load_view(const std::vector<float>&) override {}
+    int epoch_size() const override { return 10; }
+    int batch_size() const override { return 1; }
+};
+JobRunner recording(std::vector<int>* seen, int max_steps) {
+    JobRunner r(nullptr);
+    JobRunner::Plan p;
+    p.spec = "recording";
+    p.max_steps = max_steps;
+    r.configure(p, std::make_unique<RecordingJob>(seen));
+    return r;
+}
+JobSpec k_is(int k) {
+    JobSpec s;
+    s.set("k", k);
+    return s;
+}
+}  // namespace
+
+TEST_CASE("JobRunner: adjust applies between steps, from the next one on, and the next snapshot has the view") {
+    std::vector<int> seen;
+    JobRunner run = recording(&seen, 10);
+    run.adjust(k_is(2));  // before the first step
+    run.start();
+    CHECK(run.run(1e9, 3) == 3);
+    JobSnapshot s = run.take(false);
+    CHECK(s.has_view);  // the change before step 0
+    CHECK(s.losses.size() == 3);
+    CHECK_FALSE(run.take(false).has_view);
+    run.adjust(k_is(5));
+    s = run.take(false);
+    REQUIRE(s.has_view);  // the view may show the setting: it comes with the next snapshot
+    CHECK(s.view == std::vector<float>{5});
+    CHECK_FALSE(run.take(false).has_view);
+    CHECK(run.run(1e9, 2) == 2);
+    run.pause();
+    run.adjust(k_is(7));  // while paused: exactly from step 5
+    run.start();
+    run.run(1e9);
+    CHECK(run.state() == JobState::finished);
+    CHECK(seen == std::vector<int>{2, 2, 2, 5, 5, 7, 7, 7, 7, 7});
+    CHECK(run.take(false).losses.size() == 7);
+}
+
+TEST_CASE("JobRunner: pause_at pauses at exactly that step, resumable; the end of the run still finishes") {
+    std::vector<int> seen;
+    JobRunner run = recording(&seen, 10);
+    run.pause_at(4);
+    CHECK(run.pause_target() == 4);
+    run.start();
+    CHECK(run.run(1e9) == 4);  // however large the budget
+    CHECK(run.state() == JobState::paused);
+    CHECK(run.step() == 4);
+    CHECK(run.pause_target() == -1);
+    JobSnapshot s = run.take(false);
+    CHECK(s.state == JobState::paused);
+    CHECK(s.step == 4);
+    CHECK(s.losses.size() == 4);
+    // A single step: a one-step target, reached within one call of any step limit.
+    run.adjust(k_is(9));
+    run.pause_at(5);
+    run.start();
+    CHECK(run.run(1e9, 3) == 1);
+    CHECK(run.state() == JobState::paused);
+    CHECK(run.step() == 5);
+    // Targets met in several calls, a target already passed (pauses at once) and none.
+    run.pause_at(8);
+    run.start();
+    CHECK(run.run(1e9, 2) == 2);
+    CHECK(run.running());
+    CHECK(run.run(1e9, 2) == 1);
+    CHECK(run.state() == JobState::paused);
+    CHECK(run.step() == 8);
+    run.start();
+    run.pause_at(3);
+    CHECK(run.state() == JobState::paused);
+    CHECK(run.step() == 8);
+    run.pause_at(3);  // given while paused: the next run() pauses before any step
+    run.start();
+    CHECK(run.run(1e9) == 0);
+    CHECK(run.state() == JobState::paused);
+    // Past max_steps: the run finishes at its end.
+    run.pause_at(20);
+    run.start();
+    CHECK(run.run(1e9) == 2);
+    CHECK(run.state() == JobState::finished);
+    CHECK(run.step() == 10);
+    CHECK(run.pause_target() == -1);
+    CHECK(seen == std::vector<int>{1, 1, 1, 1, 9, 9, 9, 9, 9, 9});
+
+    // A target at max_steps: the run's end wins (finished, evaluated at the end).
+    seen.clear();
+    JobRunner end = recording(&seen, 6);
+    end.pause_at(6);
+    end.start();
+    CHECK(end.run(1e9) == 6);
+    CHECK(end.state() == JobState::finished);
+    // configure clears a target; a negative one clears it too.
+    end.configure({2, "recording", 6, 0, false}, std::make_unique<RecordingJob>(&seen));
+    CHECK(end.pause_target() == -1);
+    end.pause_at(2);
+    end.pause_at(-1);
+    end.start();
+    CHECK(end.run(1e9) == 6);
+    CHECK(end.state() == JobState::finished);
+}
+
+TEST_CASE("JobRunner: an adjust that throws stops the run with its message; the default adjust names kind and keys") {
+    std::vector<int> seen;
+    JobRunner run = recording(&seen, 10);
+    run.start();
+    run.run(1e9, 2);
+    run.adjust(k_is(101));
+    CHECK(run.state() == JobState::diverged);
+    CHECK(run.run(1e9) == 0);
+    const JobSnapshot s = run.take(false);
+    CHECK(s.state == JobState::diverged);
+    CHECK(s.message == "Training stopped: job recording: k=101 is not an integer in [0, 100]");
+    run.start();  // stays stopped
+    CHECK(run.state() == JobState::diverged);
+    CHECK(seen.size() == 2);
+
+    // A job that takes no changes (the default) refuses every key, naming the kind and the keys.
+    ScriptedJob plain([] { return 1.0f; });
+    JobSpec c("scripted");
+    c.set("lr", 0.5f).set("beta", 2);
+    CHECK_THROWS_WITH_AS(plain.adjust(c), "job scripted: cannot change beta, lr during a run", Error);
+    CHECK_NOTHROW(plain.adjust(JobSpec("scripted")));  // no key: nothing to refuse
+    JobRunner r = scripted([] { return 1.0f; }, 10);
+    r.start();
+    JobSpec lr;
+    lr.set("lr", 0.5f);
+    r.adjust(lr);  // the runner names the kind from its plan
+    CHECK(r.state() == JobState::diverged);
+    CHECK(r.take(false).message == "Training stopped: job scripted: cannot change lr during a run");
+}

@@ -27,14 +27,23 @@ const Dataset& fashion() {
     return d;
 }
 
-// A single step runs on the trainer (a replay of the run to one step further): frames until it
-// has ended.
+// A single step runs on the trainer (one step further, then paused): frames until it has ended
+// and the page agrees with the trainer.
 void settle(Page& p) {
-    for (int i = 0; i < 20000 && p.stepping(); ++i) {
+    for (int i = 0; i < 20000 && (p.stepping() || !p.training.settled()); ++i) {
         p.advance_plane();
-        if (p.stepping()) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+        if (p.stepping() || !p.training.settled()) std::this_thread::sleep_for(std::chrono::milliseconds(1));
     }
     REQUIRE_FALSE(p.stepping());
+    REQUIRE(p.training.settled());
+}
+
+// Frames until the run stops (finished, or paused at a run_until step).
+void run_frames(Page& p) {
+    for (int i = 0; i < 20000 && (p.training.run().running() || !p.training.settled()); ++i) {
+        p.advance_plane();
+        std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    }
 }
 
 std::unique_ptr<Page> page_with(const std::map<std::string, std::string>& params) {
@@ -282,39 +291,50 @@ TEST_CASE("gan lesson: draws headless with every target, preset-like settings an
     platform::set_params({});
 }
 
-TEST_CASE("gan lesson: single steps and a change mid-run replay on the trainer to the direct recipe's numbers") {
-    // The page: 3 periods, a D step, k_d = 2 and the saturating loss, a G step, then 4 more steps.
+TEST_CASE("gan lesson: single steps and changes mid-run apply on the trainer from the next step, inline and threaded alike") {
+    // The page: 3 periods (paused there), a D step, k_d = 2 and the saturating loss, a G step,
+    // then 4 more steps. The thread's run must give the inline run's numbers bit for bit.
+    std::vector<std::vector<float>> runs;
     for (lessons::TrainerKind kind : {lessons::TrainerKind::inline_page, lessons::TrainerKind::thread}) {
         CAPTURE(int(kind));
         auto p = page_with({});
         platform::set_params({});
         p->training.set_trainer(kind);
         p->training.rebuild();
-        p->training.set_max_steps(3);
-        p->training.run().start();
-        for (int i = 0; i < 20000 && p->training.run().running(); ++i) {
-            p->advance_plane();
-            std::this_thread::sleep_for(std::chrono::milliseconds(1));
-        }
+        REQUIRE(p->training.run_until(3));
+        CHECK(p->training.pause_target() == 3);
+        CHECK_FALSE(p->training.run_until(4));  // one target at a time
+        run_frames(*p);
+        REQUIRE(p->training.run().state() == lessons::TrainingRun::State::paused);
         REQUIRE(p->training.run().step() == 3);
-        p->training.set_max_steps(20000);
-        p->training.run().stop(lessons::TrainingRun::State::paused, "");  // as if paused at 3
+        CHECK(p->training.trainer() == test::trainer_for(kind));
+        const std::vector<float> first3 = p->d_loss;
         p->single_step(Page::Single::d);
+        CHECK(p->stepping());
         settle(*p);
+        CHECK(p->training.run().state() == lessons::TrainingRun::State::paused);
+        CHECK(p->training.run().step() == 4);
+        CHECK(p->live->d_updates() == 4);
+        CHECK(p->live->g_updates() == 3);
         p->d_steps = 2;
         p->period_changed();
+        CHECK(p->live->options().d_steps == 2);  // the view copy has it at once
         p->non_saturating = false;
         p->loss_changed();
+        CHECK(p->live->options().loss == GanLoss::saturating);
+        // The change did not reset the run: the history stays.
+        CHECK(p->training.run().step() == 4);
+        CHECK(p->training.run().state() == lessons::TrainingRun::State::paused);
+        REQUIRE(p->d_loss.size() == 4);
+        CHECK(std::vector<float>(p->d_loss.begin(), p->d_loss.begin() + 3) == first3);
         p->single_step(Page::Single::g);
         settle(*p);
         CHECK(p->training.run().state() == lessons::TrainingRun::State::paused);
         CHECK(p->training.run().step() == 5);
         p->training.set_max_steps(9);
         p->training.run().start();
-        for (int i = 0; i < 20000 && p->training.run().running(); ++i) {
-            p->advance_plane();
-            std::this_thread::sleep_for(std::chrono::milliseconds(1));
-        }
+        run_frames(*p);
+        CHECK(p->training.run().state() == lessons::TrainingRun::State::finished);
         REQUIRE(p->training.run().step() == 9);
 
         PlaneGan g(p->plane_options());  // seed, lr, target as the page has them
@@ -340,5 +360,30 @@ TEST_CASE("gan lesson: single steps and a change mid-run replay on the trainer t
         CHECK(p->g_loss == gl);
         CHECK(p->live->d_updates() == g.d_updates());
         CHECK(p->live->g_updates() == g.g_updates());
+        std::vector<float> all = p->d_loss;
+        all.insert(all.end(), p->g_loss.begin(), p->g_loss.end());
+        runs.push_back(all);
     }
+    REQUIRE(runs.size() == 2);
+    CHECK(runs[0] == runs[1]);
+}
+
+TEST_CASE("gan lesson: a change at step 0 starts a fresh run with it; a settled page only single-steps") {
+    auto p = page_with({});
+    platform::set_params({});
+    p->d_steps = 3;
+    p->period_changed();  // nothing trained yet: rebuilt with k_d = 3 in the spec
+    CHECK(p->live->options().d_steps == 3);
+    CHECK(p->training.run().state() == lessons::TrainingRun::State::idle);
+    p->training.run().start();
+    p->single_step(Page::Single::d);  // running: ignored
+    CHECK_FALSE(p->stepping());
+    p->training.run().pause();
+    p->advance_plane();
+    settle(*p);
+    const int at = p->training.run().step();
+    p->single_step(Page::Single::g);
+    settle(*p);
+    CHECK(p->training.run().step() == at + 1);
+    CHECK(p->training.run().state() == lessons::TrainingRun::State::paused);
 }

@@ -1,8 +1,15 @@
 // Tests for lessons/kit/training.cpp: the page's record of a run (TrainingRun) as a trainer's
 // snapshots fill it. The step loop, its budget and the divergence rule are the core's JobRunner
-// (tests/core/test_train_job.cpp); LiveTraining on each trainer is tested through the lessons.
+// (tests/core/test_train_job.cpp); LiveTraining on each trainer is tested through the lessons,
+// its mid-run changes here too.
 #include <doctest/doctest.h>
 
+#include <chrono>
+#include <thread>
+
+#include "aelab/error.hpp"
+#include "aelab/jobs/gan.hpp"
+#include "headless.hpp"
 #include "kit/platform.hpp"
 #include "kit/train_backend.hpp"
 #include "kit/training.hpp"
@@ -56,4 +63,57 @@ TEST_CASE("redraw requests: taken once, by the host") {
     request_frame();
     CHECK(take_frame_request());
     CHECK_FALSE(take_frame_request());
+}
+
+TEST_CASE("LiveTraining: adjust changes the view copy and the trainer; run_until pauses there; refused changes send nothing") {
+    using aelab::lessons::LiveTraining;
+    using aelab::lessons::TrainerKind;
+    for (TrainerKind kind : {TrainerKind::inline_page, TrainerKind::thread}) {
+        CAPTURE(int(kind));
+        LiveTraining t(20, 32, 32);
+        t.set_trainer(kind);
+        LiveTraining::JobHooks h;
+        h.spec = [] {
+            aelab::PlaneGanJobOptions o;
+            o.gan.batch_size = 32;
+            return aelab::gan_plane_job_spec(o);
+        };
+        t.set_job(std::move(h));
+        aelab::JobSpec kd;
+        kd.set("kd", 2);
+        CHECK_THROWS_AS(t.adjust(kd), aelab::Error);  // no model yet
+        t.rebuild();
+        REQUIRE(t.built());
+        CHECK(t.settled());
+        REQUIRE(t.run_until(3));
+        CHECK(t.trainer() == aelab::test::trainer_for(kind));
+        CHECK_FALSE(t.settled());
+        for (int i = 0; i < 20000 && !t.settled(); ++i) {
+            t.advance();
+            std::this_thread::sleep_for(std::chrono::milliseconds(1));
+        }
+        REQUIRE(t.settled());
+        CHECK(t.run().state() == TrainingRun::State::paused);
+        CHECK(t.run().step() == 3);
+        CHECK(t.run().losses().size() == 3);
+        const int version = t.version();
+        t.adjust(kd);
+        CHECK(t.version() > version);
+        auto& view = t.view_as<aelab::PlaneGanJob>();
+        CHECK(view.gan().options().d_steps == 2);  // the view copy at once
+        aelab::JobSpec lr;
+        lr.set("lr", 0.5f);
+        CHECK_THROWS_WITH_AS(t.adjust(lr), "job gan-plane: cannot change lr during a run", aelab::Error);
+        CHECK_FALSE(t.run_until(3));  // not ahead of the run
+        t.run().start();
+        for (int i = 0; i < 20000 && (t.run().running() || !t.settled()); ++i) {
+            t.advance();
+            std::this_thread::sleep_for(std::chrono::milliseconds(1));
+        }
+        CHECK(t.run().state() == TrainingRun::State::finished);  // the refused change did not stop it
+        CHECK(t.run().step() == 20);
+        // 3 periods of 1 + 1, then 17 of 2 + 1 (the view copy holds the trainer's counters).
+        CHECK(view.gan().d_updates() == 3 + 17 * 2);
+        CHECK(view.gan().g_updates() == 20);
+    }
 }

@@ -90,6 +90,13 @@ public:
     // The training set's size, for the epoch count.
     virtual int epoch_size() const = 0;
     virtual int batch_size() const = 0;
+    // Changes settings mid-run, between steps: `change` holds only the keys to change (its
+    // kind is the job's), with the spec's meaning; the next step() uses them and the steps
+    // before are untouched, so a run with a change at step N is one run, not a replay. What a
+    // job accepts is its own (its header lists the keys); a bad value throws aelab::Error
+    // naming the key, before anything changed. The default accepts no key: it throws
+    // "job <kind>: cannot change <keys> during a run" (an empty change does nothing).
+    virtual void adjust(const JobSpec& change);
 };
 
 // Builds the job a spec names; `data` is the Fashion-MNIST dataset (jobs that need it throw
@@ -188,6 +195,18 @@ public:
     void start();  // from idle or paused
     void pause();
     void set_max_steps(int n);
+    // Commands between steps (a trainer applies them in the order the page sent them):
+    // adjust() hands the job a mid-run change (TrainJob::adjust; the next snapshot carries the
+    // view state, as the view may show the settings); an exception stops the run with its
+    // message as a step's does. No job: nothing to change.
+    void adjust(const JobSpec& change);
+    // Run until step S, then pause: the run becomes paused (not finished) when it has taken
+    // step S, or at once when it is already there or past it; reaching max_steps first still
+    // finishes the run (the target is then dropped). One target at a time (the last given);
+    // configure() clears it, a negative step too. A job's "one update" change then
+    // pause_at(step() + 1) is a single step.
+    void pause_at(int step);
+    int pause_target() const { return pause_at_; }  // -1: none
     bool has_job() const { return job_ != nullptr; }
     bool running() const { return state_ == JobState::running; }
     JobState state() const { return state_; }
@@ -214,7 +233,8 @@ private:
     Plan plan_;
     std::unique_ptr<TrainJob> job_;
     JobState state_ = JobState::idle;
-    int step_ = 0, last_eval_step_ = -1, accepted_ = 0;
+    int step_ = 0, last_eval_step_ = -1, accepted_ = 0, pause_at_ = -1;
+    bool view_due_ = false;  // an adjust changed what the view state holds
     float best_loss_ = 0;
     double steps_per_second_ = 0;
     std::string message_;

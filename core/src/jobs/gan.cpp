@@ -68,7 +68,6 @@ JobSpec gan_plane_job_spec(const PlaneGanJobOptions& j) {
     s.set("noise", o.noise).set("latent", o.latent).set("hidden", o.hidden).set("batch", o.batch_size);
     s.set("lr", o.learning_rate).set("kd", o.d_steps).set("kg", o.g_steps);
     s.set("nonsat", o.loss == GanLoss::non_saturating).set("seed", o.seed);
-    if (!j.events.empty()) s.set_ints("events", j.events);
     return s;
 }
 
@@ -97,14 +96,9 @@ PlaneGanJobOptions gan_plane_job_options(const JobSpec& s) {
     if (o.d_steps + o.g_steps < 1) throw Error("job gan-plane: kd + kg must be at least 1");
     o.loss = s.get_bool("nonsat", true) ? GanLoss::non_saturating : GanLoss::saturating;
     o.seed = s.get_u64("seed", o.seed);
-    j.events = s.get_ints("events", {}, 0, 1 << 24, 4 * kPlaneGanMaxEvents);
-    for (std::size_t e = 0; e < j.events.size(); e += 4) {
-        const bool whole = e + 3 < j.events.size();
-        const int what = whole ? j.events[e + 1] : -1, a = whole ? j.events[e + 2] : -1, b = whole ? j.events[e + 3] : -1;
-        const bool ok = whole && ((what == 0 && a <= 100 && b <= 100 && a + b >= 1) || (what == 1 && a <= 1 && b == 0) ||
-                                  (what == 2 && a <= 1 && b == 0));
-        if (!ok) throw Error("job gan-plane: events must be step,what,a,b groups (what 0: kd,kg; 1: nonsat,0; 2: 0 D or 1 G,0)");
-    }
+    if (s.values.count("events"))
+        throw Error("job gan-plane: events is no longer a setting (a change during the run goes through adjust: "
+                    "kd, kg, nonsat, once)");
     return j;
 }
 
@@ -120,19 +114,32 @@ GanModeStats gan_plane_eval_from(const std::vector<float>& f) {
     return s;
 }
 
-PlaneGanJob::PlaneGanJob(const PlaneGanJobOptions& o) : events_(o.events), gan_(o.gan) {}
+PlaneGanJob::PlaneGanJob(const PlaneGanJobOptions& o) : gan_(o.gan) {}
+
+void PlaneGanJob::adjust(const JobSpec& change) {
+    // Everything is read (and checked) before anything changes.
+    std::string refused;
+    for (const auto& kv : change.values)
+        if (kv.first != "kd" && kv.first != "kg" && kv.first != "nonsat" && kv.first != "once")
+            refused += (refused.empty() ? "" : ", ") + kv.first;
+    if (!refused.empty()) throw Error("job gan-plane: cannot change " + refused + " during a run");
+    const PlaneGanOptions& now = gan_.options();
+    const int kd = change.get_int("kd", now.d_steps, 0, 100), kg = change.get_int("kg", now.g_steps, 0, 100);
+    if (kd + kg < 1) throw Error("job gan-plane: kd + kg must be at least 1");
+    const bool non_saturating = change.get_bool("nonsat", now.loss == GanLoss::non_saturating);
+    const std::string once = change.get("once", "");
+    if (!once.empty() && once != "d" && once != "g" && once != "none")
+        throw Error("job gan-plane: once=" + printable(once) + " is not d, g or none");
+    if (change.values.count("kd") || change.values.count("kg")) gan_.set_period(kd, kg);
+    if (change.values.count("nonsat")) gan_.set_loss(non_saturating ? GanLoss::non_saturating : GanLoss::saturating);
+    if (!once.empty()) once_ = once == "none" ? 0 : once[0];
+}
 
 float PlaneGanJob::step(float* curves) {
-    int single = -1;  // this step's one update, if the page asked for one
-    for (std::size_t e = 0; e + 3 < events_.size(); e += 4) {
-        if (events_[e] != step_) continue;
-        const int what = events_[e + 1], a = events_[e + 2], b = events_[e + 3];
-        if (what == 0) gan_.set_period(a, b);
-        else if (what == 1) gan_.set_loss(a == 1 ? GanLoss::non_saturating : GanLoss::saturating);
-        else single = a;
-    }
-    if (single == 0) gan_.discriminator_step();
-    else if (single == 1) gan_.generator_step();
+    const char single = once_;  // this step's one update, if the page asked for one
+    once_ = 0;
+    if (single == 'd') gan_.discriminator_step();
+    else if (single == 'g') gan_.generator_step();
     else gan_.train_period();
     float ld = gan_.last_d().loss;
     if (gan_.d_updates() == 0) {  // no D update yet: the untrained pair's L_D on a fixed batch

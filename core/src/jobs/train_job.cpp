@@ -157,6 +157,18 @@ std::vector<int> JobSpec::get_ints(const std::string& key, const std::vector<int
 }
 
 //-----------------------------------------------------------------------------
+// [SECTION] TrainJob's default mid-run change: none
+//-----------------------------------------------------------------------------
+
+void TrainJob::adjust(const JobSpec& change) {
+    if (change.values.empty()) return;
+    std::string keys;
+    for (const auto& kv : change.values) keys += (keys.empty() ? "" : ", ") + kv.first;
+    throw Error("job " + (change.kind.empty() ? std::string("?") : change.kind) + ": cannot change " + keys +
+                " during a run");
+}
+
+//-----------------------------------------------------------------------------
 // [SECTION] View state
 //-----------------------------------------------------------------------------
 
@@ -388,6 +400,8 @@ void JobRunner::configure(const Plan& plan, std::unique_ptr<TrainJob> job) {
     last_eval_step_ = -1;
     best_loss_ = 0;
     accepted_ = 0;
+    pause_at_ = -1;
+    view_due_ = false;
     steps_per_second_ = 0;
     message_.clear();
     pending_ = JobSnapshot{};
@@ -409,6 +423,31 @@ void JobRunner::pause() {
 
 void JobRunner::set_max_steps(int n) { plan_.max_steps = n; }
 
+void JobRunner::adjust(const JobSpec& change) {
+    if (!job_) return;
+    JobSpec c = change;
+    if (c.kind.empty()) c.kind = plan_.spec.substr(0, plan_.spec.find('?'));
+    try {
+        job_->adjust(c);
+    } catch (const std::exception& e) {
+        if (state_ != JobState::diverged) {
+            state_ = JobState::diverged;
+            message_ = std::string("Training stopped: ") + e.what();
+        }
+        pause_at_ = -1;
+    }
+    view_due_ = true;
+}
+
+void JobRunner::pause_at(int step) {
+    pause_at_ = step < 0 ? -1 : step;
+    if (pause_at_ < 0) return;
+    if (state_ == JobState::running && step_ >= pause_at_) {
+        state_ = JobState::paused;
+        pause_at_ = -1;
+    }
+}
+
 bool JobRunner::diverged_at(float loss) const {
     if (!std::isfinite(loss)) return true;
     return accepted_ >= 5 && best_loss_ > 0 && loss > plan_.explode_factor * best_loss_;
@@ -427,6 +466,11 @@ int JobRunner::run(double budget_ms, int max_steps_per_call) {
     int taken = 0;
     double elapsed_ms = 0;
     while (plan_.max_steps <= 0 || step_ < plan_.max_steps) {
+        if (pause_at_ >= 0 && step_ >= pause_at_) {  // a target reached (or passed) while paused
+            state_ = JobState::paused;
+            pause_at_ = -1;
+            break;
+        }
         float loss;
         try {
             loss = job_->step(curve_buf_.data());
@@ -455,6 +499,12 @@ int JobRunner::run(double budget_ms, int max_steps_per_call) {
         ++step_;
         if (plan_.eval_every > 0 && step_ % plan_.eval_every == 0) evaluate();
         elapsed_ms = std::chrono::duration<double, std::milli>(clock::now() - t0).count();
+        const bool at_end = plan_.max_steps > 0 && step_ >= plan_.max_steps;  // the end wins over a pause there
+        if (pause_at_ >= 0 && step_ >= pause_at_ && !at_end) {
+            state_ = JobState::paused;
+            pause_at_ = -1;
+            break;
+        }
         if (elapsed_ms + elapsed_ms / taken > budget_ms || taken == max_steps_per_call) break;
     }
     if (taken > 0 && elapsed_ms > 0) {
@@ -463,6 +513,7 @@ int JobRunner::run(double budget_ms, int max_steps_per_call) {
     }
     if (state_ == JobState::running && plan_.max_steps > 0 && step_ >= plan_.max_steps) {
         state_ = JobState::finished;
+        pause_at_ = -1;
         evaluate();
     }
     return taken;
@@ -477,9 +528,10 @@ JobSnapshot JobRunner::take(bool with_view) {
     s.curve_count = job_ ? job_->curve_count() : 0;
     s.steps_per_second = steps_per_second_;
     s.message = message_;
-    if (job_ && (with_view || !s.evals.empty() || state_ == JobState::finished || state_ == JobState::diverged)) {
+    if (job_ && (with_view || view_due_ || !s.evals.empty() || state_ == JobState::finished || state_ == JobState::diverged)) {
         s.has_view = true;
         job_->save_view(s.view);
+        view_due_ = false;
     }
     return s;
 }

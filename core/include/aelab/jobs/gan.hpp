@@ -2,12 +2,12 @@
 //
 //   kind "gan-plane": a PlaneGan. Keys target (ring|line|two_clusters|drawn), draw (the drawn
 //   polyline, x,y per vertex, when target=drawn), noise, latent, hidden, batch, lr, kd, kg,
-//   nonsat, seed, and events: what the page changed during the run, four numbers each,
-//   "step,what,a,b" applied before that step (0-based) in order:
-//       what 0  k_d = a, k_g = b from then on
-//       what 1  the generator loss non-saturating (a = 1) or saturating (a = 0) from then on
-//       what 2  that step is one update of one network (a = 0: D, a = 1: G) instead of a period
-//   so a run the page paused, changed and single-stepped is one spec, replayed bit for bit.
+//   nonsat, seed. (A spec with the former key events, a replayed list of mid-run changes, is
+//   refused: changes now go through adjust.)
+//   adjust(), between steps: kd and kg (k_d, k_g from the next step on), nonsat (the generator's
+//   loss from the next step on), once=d or once=g (the next step is one update of that network
+//   instead of a period; then periods again; once=none cancels one not taken yet). Any other
+//   key is refused.
 //   step(): L_D of the step (before any D update: the untrained pair's L_D on a fixed batch);
 //   curves 0 and 1: L_D and L_G, the loss of each network's most recent update. A parameter
 //   that is no longer finite stops the run. evaluate(): gan_plane_eval_from's figures (mode
@@ -31,10 +31,8 @@
 namespace aelab {
 
 struct PlaneGanJobOptions {
-    PlaneGanOptions gan;        // the run's start (steps unused: the page's run sets them)
-    std::vector<int> events;    // 4 numbers per change, see above
+    PlaneGanOptions gan;  // the run's start (steps unused: the page's run sets them)
 };
-constexpr int kPlaneGanMaxEvents = 100;
 // The fixed batch of the untrained pair's L_D (and the lesson's fixed real points and fakes).
 constexpr std::uint64_t kGanPlaneRealSeed = 4242, kGanPlaneFakeSeed = 4343;
 JobSpec gan_plane_job_spec(const PlaneGanJobOptions& o);
@@ -52,12 +50,15 @@ public:
     void load_view(const std::vector<float>& in) override;
     int epoch_size() const override { return gan_.options().batch_size; }
     int batch_size() const override { return gan_.options().batch_size; }
+    void adjust(const JobSpec& change) override;
     PlaneGan& gan() { return gan_; }
+    // The next step's single update, if adjust asked for one: 'd', 'g' or 0.
+    char once() const { return once_; }
 
 private:
-    std::vector<int> events_;
     PlaneGan gan_;
     int step_ = 0;
+    char once_ = 0;
 };
 
 struct ImageGanJobOptions {
