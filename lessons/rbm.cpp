@@ -590,7 +590,7 @@ private:
     }
 
     // Sums log Z states for `budget_ms` of this frame, oldest job first.
-    void advance_likelihood(double budget_ms) {
+    void advance_likelihood(double budget_ms, bool ask_next_frame) {
         const auto start = std::chrono::steady_clock::now();
         while (!jobs_.empty()) {
             const std::chrono::duration<double, std::milli> spent = std::chrono::steady_clock::now() - start;
@@ -603,7 +603,7 @@ private:
             e.log_likelihood = rbm_log_likelihood(job.rbm(), recipe_->eval_images(), e.log_z);
             jobs_.pop_front();
         }
-        if (!jobs_.empty()) platform::request_frame();  // the next slice comes in the next frame
+        if (!jobs_.empty() && ask_next_frame) platform::request_frame();  // the next slice in the next frame
     }
     const EvalPoint* latest_exact() const {
         for (auto it = evals_.rbegin(); it != evals_.rend(); ++it)
@@ -1240,7 +1240,11 @@ void RbmLesson::draw() {
         return;
     }
     live_.advance();
-    advance_likelihood(live_.run().running() || dbn_live_.run().running() ? 6.0 : 12.0);  // ms of this frame
+    // While a run trains the page draws 10 frames a second (the trainer's snapshots), and each
+    // takes a 12 ms slice of log Z; asking for every frame would draw 60 a second and take the
+    // worker's core. Stopped, the slices come every frame.
+    const bool training = live_.run().running() || dbn_live_.run().running();
+    advance_likelihood(12.0, !training);
     if (dbn_live_.built()) dbn_live_.advance();
 
     const char* titles[kSections] = {"1. The energy and the conditionals, one image", "2. One CD-k step, stepped",

@@ -12,7 +12,7 @@
 //   &redraw=always    --redraw always   draw every tick (by default a frame is drawn only when
 //                                       something changed: input, training news, an animation;
 //                                       an idle page draws 4 frames a second)
-//   &redraw_ms=N      --redraw_ms N     ms between frames while a run trains elsewhere (50)
+//   &redraw_ms=N      --redraw_ms N     ms between frames while a run trains elsewhere (100)
 //   &worker=0         --worker 0        train on the page's own thread (not a worker / thread)
 //   &parallel=N       --parallel N      runs training at once on workers / threads (default: the
 //                                       cores less one; more wait their turn)
@@ -92,7 +92,7 @@ struct App {
     double awake_until = 0;        // draw every tick until then: input just came (ImGui settles)
     int data_state = -1;           // the dataset's state at the last frame (a change draws)
     bool redraw_always = false;    // redraw=always / --redraw always: a frame every tick (as before)
-    double training_redraw = 0.05;  // s between frames while a run trains elsewhere (redraw_ms=)
+    double training_redraw = 0.1;  // s between frames while a run trains elsewhere (redraw_ms=)
     double start_time = 0;         // for --report's seconds
     std::string home_message;  // shown on the lesson list, e.g. for an unknown ?lesson=
     std::string lesson_error;  // a lesson that threw: shown instead of it, with a way back
@@ -1110,9 +1110,11 @@ int main(int argc, char** argv) {
     app.ui_scale_applied = app.ui_scale;
     app.force_touch = aelab::platform::param("touch") == "1";
     // redraw=always: a frame every tick, as before frames were drawn only on change (for
-    // comparing); redraw_ms=N: the interval of frames while a run trains elsewhere (default 50).
+    // comparing); redraw_ms=N: the interval of frames while a run trains elsewhere (default 100 ms: the
+    // trainer sends the weights every 100 ms; with software rendering each frame costs the worker
+    // steps, measured in the issue 16 note).
     app.redraw_always = aelab::platform::param("redraw") == "always";
-    app.training_redraw = aelab::platform::param_int("redraw_ms", 50, 0, 1000) / 1000.0;
+    app.training_redraw = aelab::platform::param_int("redraw_ms", 100, 0, 1000) / 1000.0;
     app.start_time = seconds_now();
     app.awake_until = app.start_time + 1.0;  // the first second: fonts, layout, the lesson's first build
     if (coarse_pointer()) enable_touch_sizes(app);
