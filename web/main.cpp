@@ -92,7 +92,11 @@ struct App {
     double awake_until = 0;        // draw every tick until then: input just came (ImGui settles)
     int data_state = -1;           // the dataset's state at the last frame (a change draws)
     bool redraw_always = false;    // redraw=always / --redraw always: a frame every tick (as before)
-    double training_redraw = 0.1;  // s between frames while a run trains elsewhere (redraw_ms=)
+    // s between frames while a run trains elsewhere: 0.1 (the trainer sends the weights every
+    // 100 ms), 0.25 on software GL (SwiftShader, llvmpipe: a frame costs about 56 ms of CPU
+    // there, on both cores, which the training worker pays for); redraw_ms=N sets it.
+    double training_redraw = 0.1;
+    bool software_gl = false;  // the GL renderer is a CPU rasterizer
     double start_time = 0;         // for --report's seconds
     std::string home_message;  // shown on the lesson list, e.g. for an unknown ?lesson=
     std::string lesson_error;  // a lesson that threw: shown instead of it, with a way back
@@ -212,7 +216,8 @@ EM_JS(char*, aelab_js_query_string, (), {
 // What the page shows, for the browser tests and for course pages that script the iframe.
 EM_JS(void, aelab_js_report_frame, (int ticks, int drawn, const char* lesson, int embed, int sidebar, const char* message,
                                     const char* data_state, const char* lessons, const char* status, float scroll_y,
-                                    float scroll_max_y, float overflow_x, float busy_ms), {
+                                    float scroll_max_y, float overflow_x, float busy_ms, int software_gl,
+                                    float training_redraw_ms), {
     Module.aelabState = {
         frames : ticks,               // main-loop ticks (one per animation frame of the browser)
         drawn : drawn,                // frames drawn: the page draws only when something changed
@@ -227,6 +232,8 @@ EM_JS(void, aelab_js_report_frame, (int ticks, int drawn, const char* lesson, in
         scroll_max_y : scroll_max_y,  // how far it can scroll
         overflow_x : overflow_x,      // px the lesson's content is wider than its window (0: it fits)
         busy_ms : busy_ms,            // the previous frame's work on the page's thread, ms
+        software_gl : !!software_gl,  // the WebGL renderer rasterizes on the CPU (SwiftShader)
+        training_redraw_ms : training_redraw_ms,  // ms between frames while a run trains elsewhere
         // Training workers alive (lessons/kit/train_backend.cpp), which tests count.
         workers : Module.aelabWorkers ? Object.keys(Module.aelabWorkers.live).filter(function(k) {
             return Module.aelabWorkers.live[k].worker; }).length : 0
@@ -254,6 +261,21 @@ EM_JS(void, aelab_js_announce, (const char* message, int urgent), {
 });
 
 // A finger (or a stylus) is the page's main pointer: phones, tablets.
+// The WebGL renderer's name behind the browser's mask (WEBGL_debug_renderer_info), "" when hidden.
+EM_JS(char*, aelab_js_gl_renderer, (), {
+    let name = "";
+    try {
+        const gl = (typeof GLctx !== "undefined" && GLctx) || Module.ctx;
+        const ext = gl && gl.getExtension("WEBGL_debug_renderer_info");
+        name = ext ? String(gl.getParameter(ext.UNMASKED_RENDERER_WEBGL)) : "";
+    } catch (e) {
+    }
+    const n = lengthBytesUTF8(name) + 1;
+    const p = _malloc(n);
+    stringToUTF8(name, p, n);
+    return p;
+});
+
 // Logical cores (navigator.hardwareConcurrency; 2 when the browser does not say).
 EM_JS(int, aelab_js_cores, (), {
     const n = typeof navigator !== "undefined" ? Number(navigator.hardwareConcurrency) : 0;
@@ -264,6 +286,12 @@ EM_JS(int, aelab_js_coarse_pointer, (), {
     return window.matchMedia && window.matchMedia("(pointer: coarse)").matches ? 1 : 0;
 });
 bool coarse_pointer() { return aelab_js_coarse_pointer() != 0 || aelab::platform::param("touch") == "1"; }
+std::string gl_renderer() {
+    char* raw = aelab_js_gl_renderer();
+    const std::string name = raw;
+    std::free(raw);
+    return name;
+}
 
 // The theme the reader's system asks for, when the link names none.
 EM_JS(int, aelab_js_preferred_theme, (), {
@@ -285,6 +313,10 @@ std::map<std::string, std::string> page_params(int, char**) {
 #else
 aelab::kit::Theme preferred_theme() { return aelab::kit::Theme::dark; }
 bool coarse_pointer() { return aelab::platform::param("touch") == "1"; }
+std::string gl_renderer() {
+    const auto* name = reinterpret_cast<const char*>(glGetString(GL_RENDERER));
+    return name ? name : "";
+}
 
 std::map<std::string, std::string> page_params(int argc, char** argv) {
     std::map<std::string, std::string> out;
@@ -657,6 +689,15 @@ std::string status_json() {
     return json + "}";
 }
 
+// Whether the GL context rasterizes on the CPU (then every frame drawn costs CPU time that a
+// training worker or thread would use).
+bool software_renderer() {
+    const std::string r = gl_renderer();
+    for (const char* cpu : {"SwiftShader", "llvmpipe", "softpipe", "Software Rasterizer"})
+        if (r.find(cpu) != std::string::npos) return true;
+    return false;
+}
+
 double seconds_now() { return double(SDL_GetPerformanceCounter()) / double(SDL_GetPerformanceFrequency()); }
 
 #ifndef __EMSCRIPTEN__
@@ -676,10 +717,10 @@ void print_report(const App& app) {
     std::sort(busy.begin(), busy.end());
     const double busy_p95 = busy.empty() ? 0.0 : double(busy[std::size_t(0.95 * double(busy.size() - 1))]);
     std::printf("{\"frames\": %ld, \"drawn\": %zu, \"seconds\": %.2f, \"frame_ms_median\": %.2f, \"frame_ms_p95\": %.2f, "
-                "\"frame_ms_max\": %.2f, \"busy_ms_median\": %.2f, \"busy_ms_p95\": %.2f, "
+                "\"frame_ms_max\": %.2f, \"busy_ms_median\": %.2f, \"busy_ms_p95\": %.2f, \"software_gl\": %d, \"training_redraw_ms\": %.0f, "
                 "\"draw_ms_median\": %.3f, \"captures\": %zu, \"capture_draw_ms_median\": %.3f, \"status\": %s}\n",
                 app.ticks, app.frame_ms.size(), seconds_now() - app.start_time, at(0.5), at(0.95), at(1.0), median(busy),
-                busy_p95, median(app.draw_ms), app.capture_ms.size(), median(app.capture_ms), status_json().c_str());
+                busy_p95, app.software_gl ? 1 : 0, 1000.0 * app.training_redraw, median(app.draw_ms), app.capture_ms.size(), median(app.capture_ms), status_json().c_str());
     std::fflush(stdout);
 }
 #endif
@@ -804,9 +845,9 @@ bool should_draw(App& app, double now) {
     news = news || data != app.data_state;
     using aelab::lessons::LiveTraining;
     const LiveTraining::Redraw need = LiveTraining::redraw_need();
-    const double since = now - app.last_draw;
-    return now < app.awake_until || news || need == LiveTraining::Redraw::every_frame ||
-           ((arrived || need == LiveTraining::Redraw::periodic) && since >= app.training_redraw) || since >= kIdleRedraw;
+    if (now < app.awake_until || news || need == LiveTraining::Redraw::every_frame) return true;
+    const bool training = arrived || need == LiveTraining::Redraw::periodic;
+    return now - app.last_draw >= (training ? app.training_redraw : kIdleRedraw);
 }
 
 // One tick: a frame when should_draw says so, timed: busy_ms is the page thread's own work in it
@@ -914,7 +955,8 @@ void frame_body(App& app) {
                           data_states[static_cast<int>(aelab::platform::fashion_mnist_state())], lesson_ids.c_str(),
                           status.c_str(), app.lesson_window ? app.lesson_window->Scroll.y : 0.0f,
                           app.lesson_window ? app.lesson_window->ScrollMax.y : 0.0f,
-                          app.lesson_window ? app.lesson_window->ScrollMax.x : 0.0f, app.busy_ms);
+                          app.lesson_window ? app.lesson_window->ScrollMax.x : 0.0f, app.busy_ms,
+                          app.software_gl ? 1 : 0, float(1000.0 * app.training_redraw));
 #else
     if (app.report) app.frame_ms.push_back(1000.0f * io.DeltaTime);
     if (app.frames_left > 0 && --app.frames_left == 0) {
@@ -1114,7 +1156,8 @@ int main(int argc, char** argv) {
     // trainer sends the weights every 100 ms; with software rendering each frame costs the worker
     // steps, measured in the issue 16 note).
     app.redraw_always = aelab::platform::param("redraw") == "always";
-    app.training_redraw = aelab::platform::param_int("redraw_ms", 100, 0, 1000) / 1000.0;
+    app.software_gl = software_renderer();
+    app.training_redraw = aelab::platform::param_int("redraw_ms", app.software_gl ? 250 : 100, 0, 1000) / 1000.0;
     app.start_time = seconds_now();
     app.awake_until = app.start_time + 1.0;  // the first second: fonts, layout, the lesson's first build
     if (coarse_pointer()) enable_touch_sizes(app);

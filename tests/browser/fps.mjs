@@ -23,7 +23,8 @@ const browser = await chromium.launch({
 const sample = () => [Module.aelabState.frames, performance.now(), Number(Module.aelabState.status.step || 0),
                       Module.aelabState.status.examples_per_s, Module.aelabState.status.training_job,
                       Module.aelabState.status.trainer, Module.aelabState.workers || 0,
-                      Module.aelabState.status.training_eval_every, Module.aelabState.drawn];
+                      Module.aelabState.status.training_eval_every, Module.aelabState.drawn,
+                      Module.aelabState.software_gl, Module.aelabState.training_redraw_ms];
 // FPS_ONLY=idle or FPS_ONLY=train measures one of the two (e.g. an idle page beside a CLI run).
 const phases = process.env.FPS_ONLY === "idle" ? [0] : process.env.FPS_ONLY === "train" ? [1] : [0, 1];
 for (const train of phases) {
@@ -68,6 +69,7 @@ for (const train of phases) {
   console.log(`${id} ${train ? "training" : "idle    "}: ${drawnPerS.toFixed(1)} frames drawn/s, ticks ${ms.toFixed(1)} ms (` +
               `median ${q(0.5)}, p95 ${q(0.95)}, longest ${gaps[gaps.length - 1].toFixed(1)} ms; ` +
               `); page thread busy per drawn frame median ${bq(0.5)}, p95 ${bq(0.95)} ms, ` +
+              `${f1[9] ? "software GL" : "GPU"}, training frames every ${Number(f1[10]).toFixed(0)} ms, ` +
               `ready after ${ready.toFixed(1)} s, longest frame while opening ${Math.max(...opening).toFixed(0)} ms` +
               (afterData ? ` (${afterData.toFixed(0)} ms from the dataset's arrival on)` : "") +
               (train ? `, ${((f1[2] - f0[2]) / ((f1[1] - f0[1]) / 1000)).toFixed(0)} steps/s` : "") +
