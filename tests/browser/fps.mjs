@@ -54,6 +54,9 @@ for (const train of phases) {
   await page.waitForFunction(expr(`typeof Module !== "undefined" && Module.aelabState && Module.aelabState.data !== "loading"
                               && Module.aelabState.frames > 30`), null, { timeout: 90000 });
   const ready = (Date.now() - opened) / 1000;
+  // FPS_DELAY=s: wait that long before measuring (a job that builds for a while in its worker,
+  // e.g. the PCA of pca-linear-ae, is then past its start).
+  if (process.env.FPS_DELAY) await page.waitForTimeout(1000 * Number(process.env.FPS_DELAY));
   const f0 = await page.evaluate(sample);
   const opening = await page.evaluate(() => window.__gaps.splice(0).slice(1));
   await page.evaluate(() => window.__busy.splice(0));
