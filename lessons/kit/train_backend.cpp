@@ -13,6 +13,11 @@
 #ifdef __EMSCRIPTEN__
 #include <emscripten.h>
 #endif
+#ifdef __linux__
+#include <sys/resource.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+#endif
 
 namespace aelab::lessons {
 
@@ -153,6 +158,12 @@ private:
         else mail_ = std::move(s), has_mail_ = true;
     }
     void loop() {
+#ifdef __linux__
+        // Below the app's own threads (nice 10): a frame that needs a core gets it at once and the
+        // training takes the rest, so the window stays smooth while a run trains (with software
+        // GL, llvmpipe draws on the same cores). Failing (no permission) changes nothing.
+        setpriority(PRIO_PROCESS, static_cast<id_t>(syscall(SYS_gettid)), 10);
+#endif
         for (;;) {
             std::deque<Command> todo;
             {

@@ -115,7 +115,10 @@ try {
       const ok = await page.evaluate((i) => Module.ccall("aelab_open_lesson", "number", ["string"], [i]), id);
       expect(ok === 1, `aelab_open_lesson('${id}')`);
       await page.evaluate(() => Module.ccall("aelab_set_params", null, ["string"], ["train=1"]));
-      await page.waitForFunction(expr(`Number(Module.aelabState.status.step) >= 5`), null, { timeout: 120000, polling: 100 });
+      // The state of a frame of this lesson (the page draws the next frame, the last one's state
+      // stays until then) whose run trains: one lesson trains at a time on 2 cores, the one shown.
+      await page.waitForFunction(expr(`Module.aelabState.lesson === "${id}" && Number(Module.aelabState.status.step) >= 5 &&
+                                       Module.aelabState.status.trainer !== undefined`), null, { timeout: 120000, polling: 100 });
       const s = await page.evaluate(() => Module.aelabState);
       const threads = page.workers().length;
       most = Math.max(most, threads);
