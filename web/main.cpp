@@ -704,23 +704,24 @@ double seconds_now() { return double(SDL_GetPerformanceCounter()) / double(SDL_G
 // --report: one JSON line with the frame times after the first 30 frames (the window opening and
 // the lesson building its models) and the lesson's status, for measurements from a shell.
 void print_report(const App& app) {
-    std::vector<float> ms(app.frame_ms.begin() + std::min<std::size_t>(30, app.frame_ms.size()), app.frame_ms.end());
-    std::sort(ms.begin(), ms.end());
-    auto at = [&](double q) { return ms.empty() ? 0.0 : double(ms[std::size_t(q * double(ms.size() - 1))]); };
+    // frames: ticks of the main loop; drawn: frames drawn (frame_ms: the time between two drawn
+    // frames; busy_ms: the work of drawing one). Times leave out the first 30 frames.
+    auto settled = [](const std::vector<float>& v) {
+        std::vector<float> s(v.begin() + std::min<std::size_t>(30, v.size()), v.end());
+        std::sort(s.begin(), s.end());
+        return s;
+    };
+    auto at = [](const std::vector<float>& s, double q) { return s.empty() ? 0.0 : double(s[std::size_t(q * double(s.size() - 1))]); };
     auto median = [](std::vector<float> v) {
         std::sort(v.begin(), v.end());
         return v.empty() ? 0.0 : double(v[v.size() / 2]);
     };
-    // frames: ticks of the main loop; drawn: frames drawn (frame_ms: the time between two drawn
-    // frames; busy_ms: the work of drawing one, p95 included)
-    std::vector<float> busy(app.busy_list.begin() + std::min<std::size_t>(30, app.busy_list.size()), app.busy_list.end());
-    std::sort(busy.begin(), busy.end());
-    const double busy_p95 = busy.empty() ? 0.0 : double(busy[std::size_t(0.95 * double(busy.size() - 1))]);
+    const std::vector<float> ms = settled(app.frame_ms), busy = settled(app.busy_list);
     std::printf("{\"frames\": %ld, \"drawn\": %zu, \"seconds\": %.2f, \"frame_ms_median\": %.2f, \"frame_ms_p95\": %.2f, "
                 "\"frame_ms_max\": %.2f, \"busy_ms_median\": %.2f, \"busy_ms_p95\": %.2f, \"software_gl\": %d, \"training_redraw_ms\": %.0f, "
                 "\"draw_ms_median\": %.3f, \"captures\": %zu, \"capture_draw_ms_median\": %.3f, \"status\": %s}\n",
-                app.ticks, app.frame_ms.size(), seconds_now() - app.start_time, at(0.5), at(0.95), at(1.0), median(busy),
-                busy_p95, app.software_gl ? 1 : 0, 1000.0 * app.training_redraw, median(app.draw_ms), app.capture_ms.size(), median(app.capture_ms), status_json().c_str());
+                app.ticks, app.frame_ms.size(), seconds_now() - app.start_time, at(ms, 0.5), at(ms, 0.95), at(ms, 1.0),
+                median(busy), at(busy, 0.95), app.software_gl ? 1 : 0, 1000.0 * app.training_redraw, median(app.draw_ms), app.capture_ms.size(), median(app.capture_ms), status_json().c_str());
     std::fflush(stdout);
 }
 #endif

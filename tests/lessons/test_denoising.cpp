@@ -452,6 +452,7 @@ TEST_CASE("at most max_parallel runs train on threads at once; the others wait, 
     o.steps = 30;
     o.seed = 5;
     const int threads_before = lessons::live_trainers();
+    const int limit_before = lessons::LiveTraining::max_parallel();
     lessons::LiveTraining::set_max_parallel(1);
     {
         Training a(o), b(o), c(o);
@@ -494,7 +495,8 @@ TEST_CASE("at most max_parallel runs train on threads at once; the others wait, 
         CHECK(a.live.run().losses() == c.live.run().losses());  // the same run, whatever the wait
         CHECK(b.live.run().losses() == c.live.run().losses());
     }
-    lessons::LiveTraining::set_max_parallel(0);
+    lessons::LiveTraining::set_max_parallel(limit_before);
+    CHECK(lessons::LiveTraining::max_parallel() == limit_before);
     CHECK(lessons::live_trainers() == threads_before);
 }
 #endif
