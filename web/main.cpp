@@ -982,6 +982,11 @@ void frame_body(App& app) {
 App* g_app = nullptr;
 
 #ifdef __EMSCRIPTEN__  // the page's aelab_set_params (below) is its only caller
+// A script changed the page (a course page's "set" message, a lesson opened by a script): frames
+// are drawn for the same half second as after input, so a reopened lesson's layout and its text
+// view settle (one frame would leave the text view a frame behind until the idle redraw).
+void settle_after_script(App& app) { app.awake_until = std::max(app.awake_until, seconds_now() + kSettleSeconds); }
+
 void g_app_set_params(const std::string& query) {
     App& app = *g_app;
     bool reopen = false;
@@ -1021,7 +1026,7 @@ EMSCRIPTEN_KEEPALIVE void aelab_set_value(unsigned id, const char* text) { aelab
 // and theme apply in place.
 EMSCRIPTEN_KEEPALIVE void aelab_set_params(const char* query) {
     g_app_set_params(query ? query : "");
-    aelab::platform::request_frame();
+    settle_after_script(*g_app);
 }
 EMSCRIPTEN_KEEPALIVE int aelab_can_leave() {
     ImGuiContext* g = ImGui::GetCurrentContext();
@@ -1033,7 +1038,7 @@ EMSCRIPTEN_KEEPALIVE int aelab_open_lesson(const char* id) {
     const LessonInfo* info = s.empty() ? nullptr : aelab::lessons::find_lesson(s);
     if (!s.empty() && !info) return 0;
     open_lesson(*g_app, info);
-    aelab::platform::request_frame();
+    settle_after_script(*g_app);
     return 1;
 }
 // Memory figures for the soak test (tests/browser/soak.test.mjs): bytes malloc has handed out and

@@ -338,7 +338,11 @@ try {
     await page.waitForFunction(() => state && state.params.s1 === "2", null, { timeout: 15000 });
     await page.getByRole("button", { name: "Check my answer" }).click();
     c.check((await feedback.textContent()).startsWith("Right: stride 2 gives 4 outputs"), `stride 2: '${await feedback.textContent()}'`);
-    const lout = await frame.evaluate(() => (aelabUI.document().nodes.find((n) => n.l.startsWith("L_out")) || {}).l);
+    // The state message follows the URL; the text view follows the next drawn frame.
+    const loutNow = () => (aelabUI.document().nodes.find((n) => n.l.startsWith("L_out")) || {}).l || "";
+    await frame.waitForFunction(() => ((aelabUI.document().nodes.find((n) => n.l.startsWith("L_out")) || {}).l || "").endsWith("= 4"),
+                                null, { timeout: 5000, polling: 100 }).catch(() => {});
+    const lout = await frame.evaluate(loutNow);
     c.check(lout && lout.endsWith("= 4"), `the lesson's own L_out: '${lout}'`);
     await page.screenshot({ path: shot("course-page-other-origin"), fullPage: true });
 
